@@ -1,0 +1,399 @@
+"""Stage 4 — clean: an ordered table of small named fixes, each `str -> str`.
+
+The text between stages is one paragraph per line, no blank lines. `clean()`
+runs every fix in FIXES order and, like ftfy's `fix_and_explain`, records for
+each fix that changed something exactly what it removed or replaced (found by
+diffing its input and output), so the report page and `inspect` can show it.
+
+Generic Unicode normalisers (NFKC, ftfy defaults) would turn ，（： into ,(:
+— the opposite of what Chinese text needs — so every fix here is targeted.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from .model import Removal
+
+DATA = Path(__file__).parent / "data" / "cleaning.yml"
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
+# Characters that end a sentence or a clause a paragraph may end on.
+TERMINAL = "。！？；：…!?;:"
+CLOSERS = "”’）》」』】)"
+HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?!\d))")
+
+
+@lru_cache(maxsize=1)
+def cleaning_data() -> dict:
+    with DATA.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+# --- the fixes -------------------------------------------------------------
+
+def remove_invisible_characters(text: str) -> str:
+    """BOM, zero-width spaces/joiners and soft hyphens carry nothing a reader sees.
+
+    >>> remove_invisible_characters("\\ufeff各位\\u200b代表")
+    '各位代表'
+    """
+    return re.sub("[\ufeff\u200b\u200c\u200d\u2060\u00ad]", "", text)
+
+
+def drop_injected_junk(text: str) -> str:
+    """Remove strings scraped pages inject into the text (listed in data/cleaning.yml).
+
+    >>> drop_injected_junk("繁荣发展文化事业。侯卫东官场笔记把加快")
+    '繁荣发展文化事业。把加快'
+    """
+    for junk in cleaning_data()["junk_strings"]:
+        text = text.replace(junk, "")
+    return text
+
+
+def drop_web_chrome(text: str) -> str:
+    """Drop page chrome: toolbars, font-size switches, share buttons, breadcrumbs, captions.
+
+    >>> drop_web_chrome("【字体：\\n大\\n中\\n小\\n】\\n分享：\\n各位代表：")
+    '各位代表：'
+    """
+    data = cleaning_data()
+    for pattern in data["chrome_patterns"].values():
+        text = re.sub(pattern, "", text, flags=re.MULTILINE)
+    chrome = set(data["chrome_lines"])
+    return "\n".join(line for line in text.split("\n") if line.strip() not in chrome)
+
+
+def drop_page_footer(text: str) -> str:
+    """Cut the page footer: from a footer marker in the last third of the text to the end.
+
+    Portals end a report with editor credits, related links and often the title
+    and opening again; all of it follows one of a few fixed markers.
+
+    >>> drop_page_footer("各位代表：" + "正文。" * 20 + "\\n责任编辑：\\n相关链接>>\\n政府工作报告")
+    '各位代表：正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。正文。'
+    """
+    starts = tuple(cleaning_data()["footer_starts"])
+    offset = 0
+    for line in text.split("\n"):
+        if offset > len(text) * 2 / 3 and line.strip().startswith(starts):
+            return text[:offset].rstrip("\n")
+        offset += len(line) + 1
+    return text
+
+
+def drop_page_numbers(text: str) -> str:
+    """Lines that are only a page number (`— 2 —`, `第 3 页`, `4/45`).
+
+    >>> drop_page_numbers("服务机\\n— 2 —\\n制")
+    '服务机\\n制'
+    """
+    patterns = [re.compile(p) for p in cleaning_data()["page_number_patterns"]]
+    return "\n".join(l for l in text.split("\n") if not any(p.match(l) for p in patterns))
+
+
+def drop_running_headers(text: str) -> str:
+    """Short lines a PDF repeats on every page (the report's title, the meeting).
+
+    A line counts when it appears at least 3 times spread over most of the
+    text, is at most 30 characters, and neither ends in punctuation nor looks
+    like a heading. (A word split off by hyperlinks repeats too, but close together.)
+
+    >>> drop_running_headers("政府工作报告\\n甲。\\n政府工作报告\\n乙。\\n政府工作报告\\n丙。")
+    '甲。\\n乙。\\n丙。'
+    """
+    lines = text.split("\n")
+    offsets: dict[str, list[int]] = {}
+    at = 0
+    for line in lines:
+        if line.strip():
+            offsets.setdefault(line.strip(), []).append(at)
+        at += len(line) + 1
+    repeated = {l for l, seen in offsets.items()
+                if len(seen) >= 3 and len(l) <= 30 and seen[-1] - seen[0] >= len(text) / 2
+                and l[-1] not in TERMINAL + CLOSERS + "！" and not HEADING_START.match(l)}
+    return "\n".join(l for l in lines if l.strip() not in repeated)
+
+
+def balance_bold_markers(text: str) -> str:
+    """Keep `**…**` pairs within a line (rendered as emphasis); drop unpaired or empty ones.
+
+    >>> balance_bold_markers("**重点领域改革多点突破**。开展**")
+    '**重点领域改革多点突破**。开展'
+    """
+    def fix_line(line: str) -> str:
+        line = line.replace("****", "")
+        if line.count("**") % 2:
+            last = line.rfind("**")
+            line = line[:last] + line[last + 2:]
+        return line
+    return "\n".join(fix_line(l) for l in text.split("\n"))
+
+
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
+
+
+def fullwidth_alphanumerics_to_ascii(text: str) -> str:
+    """Full-width digits and letters become ASCII; full-width punctuation stays.
+
+    >>> fullwidth_alphanumerics_to_ascii("增长７．２％，ＧＤＰ")
+    '增长7．2％，GDP'
+    """
+    return text.translate(_FULLWIDTH_ALNUM)
+
+
+_CN = f"[{HAN}{CJK_PUNCT}]"
+_HALF_TO_FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "："}
+
+
+def halfwidth_punctuation_to_fullwidth(text: str) -> str:
+    """`, ; ? ! :` and `( )` next to Chinese become full-width; numbers, times, URLs, Latin stay.
+
+    >>> halfwidth_punctuation_to_fullwidth("2017年,增长7.2%;PM2.5下降 (一)拉高标杆,时间12:30, R&D")
+    '2017年，增长7.2%；PM2.5下降 （一）拉高标杆，时间12:30, R&D'
+    """
+    def swap(m: re.Match) -> str:
+        return _HALF_TO_FULL[m.group(1)]
+    # Before the mark: a Chinese character, or a digit/percent closing a Chinese clause.
+    text = re.sub(rf"(?<={_CN})([,;?!:])", swap, text)
+    text = re.sub(rf"(?<=[0-9%）)])([,;?!])(?={_CN})", swap, text)
+    text = re.sub(rf"(?<=[{HAN}])([0-9][0-9.%]*)([,;?!])", lambda m: m.group(1) + _HALF_TO_FULL[m.group(2)], text)
+    text = re.sub(rf"(?<=[0-9%])(:)(?=[{HAN}])", swap, text)
+    # Brackets whose content holds Chinese: (一) (作坊) (国卫复查)
+    return re.sub(rf"\(([^()\n]*[{HAN}][^()\n]*)\)", r"（\1）", text)
+
+
+def strip_line_indentation(text: str) -> str:
+    """Leading/trailing spaces, ideographic spaces and tabs are layout, not text; blank lines go.
+
+    >>> strip_line_indentation("\\u3000\\u3000各位代表：\\n\\n  现在，")
+    '各位代表：\\n现在，'
+    """
+    lines = (l.strip(" \t\u3000\u00a0") for l in text.split("\n"))
+    return "\n".join(l for l in lines if l)
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Join a paragraph that a page break or hyperlink split over several lines.
+
+    A line continues on the next one when it does not end a clause and either
+    holds clause punctuation, is long, or leaves a quote or bracket open;
+    headings and the lines they are followed by are never joined.
+
+    >>> join_wrapped_lines("推动发展，建立了经济运行监测服务机\\n制，推动经济稳步增长。\\n一、2022年工作回顾\\n2022年，")
+    '推动发展，建立了经济运行监测服务机制，推动经济稳步增长。\\n一、2022年工作回顾\\n2022年，'
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and _continues(out[-1], line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _continues(previous: str, line: str) -> bool:
+    if not previous or not line or HEADING_START.match(line):
+        return False
+    if line[0] in "，、。；：！？）”’》" and previous[-1] not in TERMINAL:
+        return True
+    if HEADING_START.match(previous) and len(previous) <= 40 and not _open_quote(previous):
+        return False
+    if previous[-1] in TERMINAL or (previous[-1] in CLOSERS and previous.rstrip(CLOSERS)[-1:] in TERMINAL):
+        return False
+    if previous.endswith("**") and previous[:-2][-1:] in TERMINAL:
+        return False
+    return _open_quote(previous) or bool(re.search("[，。；、,]", previous)) or len(previous) >= 40
+
+
+def _open_quote(line: str) -> bool:
+    return line.count("“") > line.count("”") or line.count("（") > line.count("）") or line.count("《") > line.count("》")
+
+
+RUN_ON_MIN_CHARS = 1500
+
+
+def break_run_on_lines(text: str) -> str:
+    """Split a line that holds a whole report (scraped into one line) into paragraphs.
+
+    Breaks go where a space follows the end of a sentence, and before a heading
+    number or a glossary heading that follows the end of a sentence.
+
+    >>> break_run_on_lines("提出意见。 一、2017年工作回顾2017年，我们" + "很好。" * 500)[:30]
+    '提出意见。\\n一、2017年工作回顾2017年，我们很好。很好'
+    """
+    return "\n".join(_break_line(l) if len(l) >= RUN_ON_MIN_CHARS else l for l in text.split("\n"))
+
+
+_SENTENCE_END = "。！？!?；;"
+_NUMERALS = "一二三四五六七八九十"
+# Where a run-on line may break: (style, pattern). Group "n" is the heading number.
+_BREAK_CANDIDATES = [
+    ("cn", re.compile(rf"(?P<n>[{_NUMERALS}]{{1,3}})、")),
+    ("paren", re.compile(rf"[（(](?P<n>[{_NUMERALS}]{{1,3}})[）)]")),
+    ("digit", re.compile(rf"(?P<n>\d{{1,2}})[.．](?=[{HAN}“「《(（A-Za-z])")),
+]
+_STRONG_BEFORE = set(_SENTENCE_END + "：:”")
+_BLOCK_HEADING = re.compile(r"(名词解释|名词注释|附件\d*|附表\d*)(?=[\s:：\d]|$)")
+
+
+def _break_line(line: str) -> str:
+    """Break before sentences after a space, glossary/appendix headings, and numbered headings.
+
+    A heading number right after the end of a sentence is a sure break. One
+    after a Chinese character or a space (the source lost the 。) is taken only
+    when it fills a gap in the numbering, e.g. 二、 between a sure 一、 and 三、
+    with no other 二、 between them — which rejects 第 一、全省第五 and 新建 二、三级.
+    """
+    breaks = {m.end() for m in re.finditer(rf"[{_SENTENCE_END}]\s+(?=\S)", line)}
+    for m in _BLOCK_HEADING.finditer(line):
+        before = line[:m.start()].rstrip()
+        if before and (before[-1] in _STRONG_BEFORE or before[-1] == "!" or line[m.start() - 1].isspace()):
+            breaks.add(m.start())
+            if line[m.end():m.end() + 1].isspace():
+                breaks.add(m.end())
+    for style, pattern in _BREAK_CANDIDATES:
+        found = []
+        for m in pattern.finditer(line):
+            if m.start() == 0:
+                continue
+            before = line[:m.start()].rstrip()
+            strong = bool(before) and before[-1] in _STRONG_BEFORE
+            found.append((m.start(), chinese_numeral_value(m.group("n")), strong))
+        for i, (at, n, strong) in enumerate(found):
+            if strong or _fills_gap(found, i):
+                breaks.add(at)
+    out, last = [], 0
+    for at in sorted(breaks):
+        out.append(line[last:at].rstrip())
+        last = at
+    out.append(line[last:])
+    return "\n".join(part for part in out if part.strip())
+
+
+def _fills_gap(found: list[tuple[int, int, bool]], i: int) -> bool:
+    _, n, _ = found[i]
+    later = [m for k, (_, m, strong) in enumerate(found) if k > i and strong]
+    earlier = [m for k, (_, m, strong) in enumerate(found) if k < i and strong]
+    if not later or later[0] != n + 1:
+        return False
+    if n == 1:   # a list starting again after a finished one, or the first list
+        return not earlier or earlier[-1] >= 2
+    return bool(earlier) and earlier[-1] == n - 1
+
+
+def chinese_numeral_value(numeral: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20; ASCII digits pass through.
+
+    >>> [chinese_numeral_value(n) for n in ("三", "十", "十二", "二十一", "7")]
+    [3, 10, 12, 21, 7]
+    """
+    if numeral.isdigit():
+        return int(numeral)
+    digits = "一二三四五六七八九"
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
+    return digits.index(numeral) + 1
+
+
+_SPACE = "[ \t\u3000\u00a0]+"
+
+
+def remove_spaces_next_to_chinese(text: str) -> str:
+    """Spaces PDF extraction put between Chinese and digits, Latin or other Chinese go; Latin keeps its spaces.
+
+    >>> remove_spaces_next_to_chinese("增长 2.4%，新增 3 个 Essential Science Indicators。王 坚")
+    '增长2.4%，新增3个Essential Science Indicators。王坚'
+    """
+    text = re.sub(rf"(?<=[{HAN}{CJK_PUNCT}]){_SPACE}(?=\S)", "", text)
+    return re.sub(rf"(?<=\S){_SPACE}(?=[{HAN}{CJK_PUNCT}])", "", text)
+
+
+# The order matters: chrome is recognised on raw lines, punctuation before joining
+# (joining looks at sentence ends), run-on lines are broken at spaces before those go.
+FIXES: list[tuple[str, Callable[[str], str]]] = [
+    ("remove_invisible_characters", remove_invisible_characters),
+    ("drop_injected_junk", drop_injected_junk),
+    ("drop_page_footer", drop_page_footer),
+    ("drop_web_chrome", drop_web_chrome),
+    ("drop_page_numbers", drop_page_numbers),
+    ("drop_running_headers", drop_running_headers),
+    ("balance_bold_markers", balance_bold_markers),
+    ("fullwidth_alphanumerics_to_ascii", fullwidth_alphanumerics_to_ascii),
+    ("halfwidth_punctuation_to_fullwidth", halfwidth_punctuation_to_fullwidth),
+    ("strip_line_indentation", strip_line_indentation),
+    ("join_wrapped_lines", join_wrapped_lines),
+    ("break_run_on_lines", break_run_on_lines),
+    ("remove_spaces_next_to_chinese", remove_spaces_next_to_chinese),
+]
+
+
+def clean(text: str, fixes=FIXES) -> tuple[str, list[Removal]]:
+    """Run the fixes in order; return the clean text and what each fix removed or replaced."""
+    log: list[Removal] = []
+    for name, fix in fixes:
+        fixed = fix(text)
+        if fixed != text:
+            log.extend(explain(name, text, fixed))
+            text = fixed
+    return text, log
+
+
+# --- explaining a change ---------------------------------------------------
+
+def explain(fix: str, before: str, after: str) -> list[Removal]:
+    """What `fix` removed or replaced between `before` and `after`, counted by identical text."""
+    counts: Counter = Counter()
+    a_lines, b_lines = before.split("\n"), after.split("\n")
+    lines = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False)
+    for op, a1, a2, b1, b2 in lines.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "delete":
+            for line in a_lines[a1:a2]:
+                counts[(line.strip() or "\\n", "")] += 1
+            continue
+        if op == "insert":
+            continue
+        old, new = "\n".join(a_lines[a1:a2]), "\n".join(b_lines[b1:b2])
+        for removed, replacement in _char_changes(old, new):
+            counts[(_visible(removed), _visible(replacement))] += 1
+    return [Removal(fix, text, replacement, n) for (text, replacement), n in counts.items()]
+
+
+def _char_changes(old: str, new: str):
+    if len(old) == len(new):
+        # Same length: one-for-one swaps (punctuation, digits); compare positions.
+        i = 0
+        while i < len(old):
+            if old[i] != new[i]:
+                j = i
+                while j < len(old) and old[j] != new[j]:
+                    j += 1
+                yield old[i:j], new[i:j]
+                i = j
+            else:
+                i += 1
+        return
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op in ("delete", "replace"):
+            yield old[a1:a2], new[b1:b2]
+        elif op == "insert" and new[b1:b2].strip():
+            yield "", new[b1:b2]
+
+
+def _visible(text: str) -> str:
+    """Whitespace-only removals are logged by name so the log stays readable."""
+    if text and not text.strip():
+        return text.replace("\n", "\\n").replace(" ", "␣").replace("\u3000", "␣").replace("\t", "\\t")
+    return text

@@ -1,0 +1,129 @@
+"""Plain data passed between the pipeline stages.
+
+Every stage takes and returns these dataclasses; none of them holds behaviour
+beyond small conveniences, so a reader can follow the flow by their fields.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+WORK_REPORT = "work_report"
+OTHER = "other"
+
+# Metadata fields a curator may pin in a sidecar file (see README).
+META_FIELDS = ("place", "level", "parent", "year", "date", "speaker", "speaker_title",
+               "meeting", "title", "published", "publisher")
+
+
+@dataclass
+class Removal:
+    """Text a cleaning fix (or stage) took out of a document, kept so nothing vanishes silently."""
+    fix: str
+    text: str
+    replacement: str = ""   # empty for a pure removal
+    count: int = 1
+
+
+@dataclass
+class Problem:
+    """Something wrong with an input, reported as `path: message` and never as a traceback."""
+    path: str
+    message: str
+    severity: str = "error"   # "error" | "warning"
+    line: Optional[int] = None
+    key: Optional[str] = None
+
+    def __str__(self) -> str:
+        where = self.path + (f":{self.line}" if self.line else "")
+        key = f" {self.key}:" if self.key else ""
+        return f"{where}:{key} {self.severity}: {self.message}"
+
+
+@dataclass
+class Metadata:
+    place: Optional[str] = None        # 桐乡市, 濮院镇, 内蒙古自治区 …
+    level: Optional[str] = None        # 省 / 自治区 / 直辖市 / 市 / 县 / 区 / 镇 / 乡 / 街道
+    parent: Optional[str] = None       # the place this one belongs to, when known
+    year: Optional[int] = None         # year the report was delivered
+    date: Optional[str] = None         # meeting date, ISO
+    speaker: Optional[str] = None
+    speaker_title: Optional[str] = None
+    meeting: Optional[str] = None
+    title: Optional[str] = None
+    published: Optional[str] = None    # web page's posting date, when the page had one
+    publisher: Optional[str] = None    # 来源 of a web page
+    inferred: list[str] = field(default_factory=list)   # fields guessed from the body
+    pinned: list[str] = field(default_factory=list)     # fields set by a curator's sidecar
+    evidence: dict[str, str] = field(default_factory=dict)  # field -> the text it came from
+
+
+@dataclass
+class Paragraph:
+    text: str                           # clean plain text, footnote markers removed
+    anchor: str = ""
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (offset in text, footnote number)
+    emphasis: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of **bold** spans
+
+
+@dataclass
+class Section:
+    title: str
+    level: int
+    number: str = ""                   # the numbering as printed: 一、 / （一） / 1.
+    anchor: str = ""
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sections: list["Section"] = field(default_factory=list)
+
+
+@dataclass
+class GlossaryEntry:
+    """One 名词解释 entry, as the report wrote it."""
+    term: str                          # as written, e.g. “四位一体”管理
+    definition: str
+    number: Optional[str] = None       # 1 / ① / ［1］ as printed, normalised to digits where possible
+    terms: list[str] = field(default_factory=list)   # the term keys this entry defines
+    anchor: str = ""
+    report_id: str = ""
+
+
+@dataclass
+class Document:
+    source_path: str
+    position: int                      # 1-based index of the document in its source file
+    line: int                          # 1-based line in the source where the document starts
+    raw_text: str                      # as split from the source, before cleaning
+    kind: str = OTHER
+    kind_reason: str = ""
+    title: str = ""
+    text: str = ""                     # after cleaning
+    run_on: bool = False               # paragraphs and headings were glued on one line
+    meta: Metadata = field(default_factory=Metadata)
+    preamble: list[Paragraph] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    appendices: list[Section] = field(default_factory=list)
+    glossary_title: str = ""
+    glossary_lines: list[str] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # pipeline's doubts, shown on the page
+    id: str = ""
+
+    def all_sections(self):
+        """Sections depth-first, appendices last."""
+        def walk(sections):
+            for s in sections:
+                yield s
+                yield from walk(s.sections)
+        yield from walk(self.sections)
+        yield from walk(self.appendices)
+
+
+@dataclass
+class Source:
+    path: str                          # as given on the command line / relative to the repo
+    encoding: str = ""
+    error: Optional[str] = None
+    sha256: str = ""
+    documents: list[Document] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)   # page chrome outside any document

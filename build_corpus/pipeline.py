@@ -1,0 +1,182 @@
+"""The whole pipeline, in one screen.
+
+    decode    bytes → text                        decode.py
+    split     source → documents                  split.py
+    classify  work_report | other                 classify.py
+    clean     named fixes, each logged            clean.py
+    metadata  header, body inference, sidecar     metadata.py
+    sections  heading tree, appendices, 名词解释    sections.py
+    glossary  名词解释 entries, footnote markers    glossary_parse.py
+    render    Markdown per report                 render.py
+    site      docs/ pages, indexes, downloads     site.py
+
+Every source is processed completely (and its problems collected) before
+anything is written, so cross-links between reports are built from the whole
+corpus (MkDocs' build does the same, for the same reason).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypinyin import lazy_pinyin
+
+from .classify import classify
+from .clean import clean
+from .decode import DecodeError, decode_bytes
+from .glossary_parse import parse_entries, split_terms, strip_footnote_markers, term_key
+from .metadata import (apply_pinned, infer_from_body, page_metadata, read_header, read_sidecar,
+                       sidecar_path, split_header, strip_level)
+from .model import OTHER, WORK_REPORT, Document, Paragraph, Problem, Removal, Source
+from .sections import _paragraph, outline
+from .split import split_documents
+
+SOURCE_SUFFIXES = (".txt", ".text", ".md")
+
+
+@dataclass
+class Corpus:
+    sources: list[Source] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def reports(self) -> list[Document]:
+        return [d for s in self.sources for d in s.documents if d.kind == WORK_REPORT]
+
+    @property
+    def others(self) -> list[Document]:
+        return [d for s in self.sources for d in s.documents if d.kind != WORK_REPORT]
+
+
+def find_sources(folder: Path) -> list[Path]:
+    """Every source file in a folder, sidecars and the README excepted."""
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix in SOURCE_SUFFIXES and p.name.lower() != "readme.md"
+                  and not p.name.endswith(".meta.yml"))
+
+
+def build_corpus(paths: list[Path], root: Path | None = None) -> Corpus:
+    corpus = Corpus()
+    for path in paths:
+        source, problems = process_source(path, root)
+        corpus.sources.append(source)
+        corpus.problems.extend(problems)
+    assign_ids(corpus)
+    return corpus
+
+
+def process_source(path: Path, root: Path | None = None) -> tuple[Source, list[Problem]]:
+    shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+    source = Source(path=shown)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        source.error = f"无法读取 / cannot read: {err.strerror}"
+        return source, [Problem(shown, source.error)]
+    source.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        text, source.encoding = decode_bytes(data)
+    except DecodeError as err:
+        source.error = str(err)
+        return source, [Problem(shown, source.error)]
+    documents, source.removed = split_documents(text, shown)
+    pinned, problems = read_sidecar(path)
+    for problem in problems:
+        problem.path = str(sidecar_path(Path(shown)))
+    for doc in documents:
+        fields = {**pinned.get(0, {}), **pinned.get(doc.position, {})}
+        process_document(doc, fields)
+        if doc.kind == WORK_REPORT:
+            problems.extend(_missing_metadata(doc))
+    source.documents = documents
+    return source, problems
+
+
+def process_document(doc: Document, pinned: dict) -> Document:
+    page_metadata(doc.raw_text, doc.meta)
+    doc.kind, doc.kind_reason = classify(doc.title, doc.raw_text)
+    if pinned.get("kind") in (WORK_REPORT, OTHER):
+        doc.kind, doc.kind_reason = pinned["kind"], "由 sidecar 文件指定 / pinned by the sidecar"
+    doc.text, doc.removed = clean(doc.raw_text)
+    doc.run_on = any(r.fix == "break_run_on_lines" for r in doc.removed)
+    if doc.kind != WORK_REPORT:
+        doc.title = doc.title or doc.text.split("\n", 1)[0][:60]
+        return doc
+    header, body = split_header(doc.text)
+    if header:
+        doc.removed.append(Removal("header_to_metadata", header))
+    read_header(header, doc.title, doc.meta)
+    parts = outline(body, doc.run_on, strip_level(doc.meta.place or ""))
+    infer_from_body(body, [s.number + s.title for s in parts.sections], doc.meta)
+    apply_pinned(doc.meta, {k: v for k, v in pinned.items() if k != "kind"})
+    doc.preamble, doc.sections, doc.appendices = parts.preamble, parts.sections, parts.appendices
+    doc.glossary_title, doc.glossary_lines = parts.glossary_title, parts.glossary_lines
+    doc.notes.extend(parts.notes)
+    if doc.glossary_lines:
+        doc.glossary, glossary_problems = parse_entries(doc.glossary_lines)
+        doc.notes.extend(glossary_problems)
+        for entry in doc.glossary:
+            entry.terms = entry.terms or [term_key(t) for t in split_terms(entry.term)]
+    _link_footnote_markers(doc)
+    written = doc.meta.title or ""
+    # A bare 政府工作报告 says nothing in a list of reports; name the place and year.
+    doc.title = written if (doc.meta.place or "~") in written and str(doc.meta.year) in written else _default_title(doc)
+    return doc
+
+
+def _link_footnote_markers(doc: Document) -> None:
+    """Markers like [3] after a term point to glossary entry 3; they leave the plain text."""
+    numbers = {e.number for e in doc.glossary if e.number}
+    if not numbers:
+        return
+    for section in [None, *doc.all_sections()]:
+        paragraphs = doc.preamble if section is None else section.paragraphs
+        for i, p in enumerate(paragraphs):
+            text, notes = strip_footnote_markers(p.text, numbers)
+            if not notes:
+                continue
+            bold = _with_bold_markers(p)
+            rebuilt = _paragraph(strip_footnote_markers(bold, numbers)[0])
+            paragraphs[i] = Paragraph(text=text, anchor=p.anchor, notes=notes, emphasis=rebuilt.emphasis)
+            doc.removed.append(Removal("footnote_markers_to_links", " ".join(f"[{n}]" for _, n in notes), count=len(notes)))
+
+
+def _with_bold_markers(p: Paragraph) -> str:
+    text = p.text
+    for start, end in sorted(p.emphasis, reverse=True):
+        text = text[:start] + "**" + text[start:end] + "**" + text[end:]
+    return text
+
+
+def _default_title(doc: Document) -> str:
+    m = doc.meta
+    return f"{m.year or ''}年{m.place or ''}政府工作报告" if (m.year or m.place) else "政府工作报告"
+
+
+def _missing_metadata(doc: Document) -> list[Problem]:
+    missing = [f for f in ("place", "year") if not getattr(doc.meta, f)]
+    if not missing:
+        return []
+    return [Problem(doc.source_path, f"第 {doc.position} 篇无法确定 {', '.join(missing)}；"
+                    f"请在 {Path(doc.source_path).name}.meta.yml 中指定 / could not determine "
+                    f"{', '.join(missing)} of document {doc.position}; pin it in a sidecar file",
+                    severity="warning")]
+
+
+def assign_ids(corpus: Corpus) -> None:
+    """`tongxiangshi-2023`: the place in pinyin and the year, unique across the corpus."""
+    seen: dict[str, int] = {}
+    for doc in corpus.reports:
+        m = doc.meta
+        if m.place:
+            base = "".join(lazy_pinyin(m.place)) + (f"-{m.year}" if m.year else "")
+        else:
+            base = f"report-{hashlib.sha1(doc.raw_text.encode()).hexdigest()[:8]}"
+        seen[base] = seen.get(base, 0) + 1
+        doc.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        if seen[base] > 1:
+            corpus.problems.append(Problem(doc.source_path, f"报告编号 {base} 重复，改用 {doc.id} / "
+                                           f"report id {base} is taken; using {doc.id}", severity="warning"))
+        for entry in doc.glossary:
+            entry.report_id = doc.id
