@@ -47,6 +47,7 @@ CIRCLED_VALUES = {chr(first + i): str(value + i)
                   for i in range(count)}
 
 TERM_MAX_CHARS = 30
+MIN_SPLIT_TERM = 3
 NOT_IN_TERM = set("，,。；;！!？?")
 COLON = re.compile(r"[:：]")
 # Unnumbered entries on one line are separated by a sentence end and a space.
@@ -55,7 +56,7 @@ INLINE_BREAK = re.compile(r"[。；;.!！?？]\s+")
 OPENING_QUOTES = "“‘「『"
 CLOSING_QUOTES = "”’」』"
 # Characters that do not make a new term: quotes, brackets, whitespace.
-KEY_DROPS = str.maketrans("", "", OPENING_QUOTES + CLOSING_QUOTES + "\"《》〈〉【】[]［］()（）〔〕")
+KEY_DROPS = str.maketrans("", "", OPENING_QUOTES + CLOSING_QUOTES + "\"《》〈〉【】[]［］()（）〔〕、")
 FULLWIDTH_TO_ASCII = str.maketrans(
     {chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
                                        *range(0xFF41, 0xFF5B), 0xFF0B, 0xFF06, 0xFF0D]})
@@ -126,6 +127,9 @@ def split_terms(term: str) -> list[str]:
         just_closed = closing and depth == 0
         current += ch
     parts = [p.strip() for p in parts + [current] if p.strip()]
+    # 一核、两翼、两带 is one slogan in three parts, not three terms: a term has 3+ characters.
+    if len(parts) > 1 and any(len(term_key(p)) < MIN_SPLIT_TERM for p in parts):
+        return [term]
     return parts or [term]
 
 

@@ -64,6 +64,7 @@ class Paragraph:
     anchor: str = ""
     notes: list[tuple[int, str]] = field(default_factory=list)  # (offset in text, footnote number)
     emphasis: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of **bold** spans
+    term_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, term key), by linking
 
 
 @dataclass

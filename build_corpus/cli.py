@@ -1,0 +1,162 @@
+"""`build-corpus`: build the site's pages, inspect sources, check contributions, bundle for offline use.
+
+Every problem is printed as one line naming the file (never a traceback);
+all problems are reported before the exit status says whether any was an
+error (or, with --strict, a warning).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .model import Problem
+
+ROOT = Path.cwd()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build-corpus", description="政府工作报告注释语料 / annotated corpus of government work reports")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="run the pipeline on sources/ and write the site's pages into docs/")
+    build.add_argument("--sources", type=Path, default=Path("sources"))
+    build.add_argument("--glossary", type=Path, default=Path("glossary"))
+    build.add_argument("--docs", type=Path, default=Path("docs"))
+    build.add_argument("--strict", action="store_true", help="warnings fail the build too")
+
+    inspect = sub.add_parser("inspect", help="print what the pipeline makes of FILEs, writing nothing")
+    inspect.add_argument("files", nargs="+", type=Path)
+    inspect.add_argument("--format", choices=("json", "markdown"), default="json")
+
+    check = sub.add_parser("check", help="validate glossary/ and sidecar files, and report what the pipeline makes of sources/")
+    check.add_argument("--sources", type=Path, default=Path("sources"))
+    check.add_argument("--glossary", type=Path, default=Path("glossary"))
+    check.add_argument("--strict", action="store_true", help="warnings are errors")
+    check.add_argument("--quiet", action="store_true", help="print problems only")
+
+    bundle = sub.add_parser("bundle", help="zip the built site for offline use (file://)")
+    bundle.add_argument("--site", type=Path, default=Path("site"))
+    bundle.add_argument("--out", type=Path, default=Path("dist"))
+    bundle.add_argument("--name", default="gov-work-reports")
+
+    args = parser.parse_args(argv)
+    try:
+        return {"build": cmd_build, "inspect": cmd_inspect, "check": cmd_check, "bundle": cmd_bundle}[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _corpus(paths: list[Path]):
+    from .pipeline import build_corpus
+    return build_corpus(paths, ROOT)
+
+
+def _source_paths(folder: Path) -> tuple[list[Path], list[Problem]]:
+    from .pipeline import find_sources
+    if not folder.is_dir():
+        return [], [Problem(str(folder), "源文件目录不存在 / the sources folder does not exist")]
+    return find_sources(folder), []
+
+
+def _report(problems: list[Problem], strict: bool) -> int:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for p in errors + warnings:
+        print(str(p), file=sys.stderr)
+    if errors or (strict and warnings):
+        print(f"失败 / failed: {len(errors)} error(s), {len(warnings)} warning(s)"
+              + (" (--strict: warnings count)" if strict and warnings else ""), file=sys.stderr)
+        return 1
+    if warnings:
+        print(f"{len(warnings)} warning(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .curation import load_curated
+    from .site import build_site, write_site
+    paths, problems = _source_paths(args.sources)
+    corpus = _corpus(paths)
+    problems += corpus.problems
+    curated, curation_problems = load_curated(args.glossary, ROOT)
+    problems += curation_problems
+    site = build_site(corpus, curated)
+    problems += _corpus_checks(corpus, site, curated)
+    write_site(site, args.docs)
+    print(f"读取 {len(paths)} 个源文件：{len(corpus.reports)} 份报告，{len(corpus.others)} 篇其他文档，"
+          f"{len(site.terms)} 个名词，写入 {len(site.pages)} 个页面到 {args.docs}/")
+    for doc in corpus.others:
+        print(f"  跳过 / skipped: {doc.source_path} #{doc.position} “{doc.title[:40]}” — {doc.kind_reason}")
+    return _report(problems, args.strict)
+
+
+def _corpus_checks(corpus, site, curated) -> list[Problem]:
+    from .curation import check_against_corpus
+    glossaries = {d.id: {str(e.number or e.term) for e in d.glossary} | {e.term for e in d.glossary} for d in corpus.reports}
+    text = "\n".join(d.text for d in corpus.reports)
+    return check_against_corpus(curated, set(site.terms), glossaries, text)
+
+
+def cmd_inspect(args) -> int:
+    from .export import source_json
+    from .render import PageContext, render_report
+    problems = [Problem(str(p), "文件不存在 / no such file") for p in args.files if not p.is_file()]
+    corpus = _corpus([p for p in args.files if p.is_file()])
+    problems += corpus.problems
+    if args.format == "json":
+        json.dump({"sources": [source_json(s) for s in corpus.sources]}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for doc in corpus.reports:
+            for i, entry in enumerate(doc.glossary, 1):
+                entry.anchor = f"gloss-{entry.number or i}"
+            print(render_report(doc, PageContext()))
+        for doc in corpus.others:
+            print(f"<!-- 跳过 / skipped: {doc.source_path} #{doc.position} “{doc.title}” — {doc.kind_reason} -->")
+    return _report(problems, False)
+
+
+def cmd_check(args) -> int:
+    from .curation import load_curated
+    from .site import build_site
+    paths, problems = _source_paths(args.sources)
+    corpus = _corpus(paths)
+    problems += corpus.problems
+    curated, curation_problems = load_curated(args.glossary, ROOT)
+    problems += curation_problems
+    site = build_site(corpus, curated)
+    problems += _corpus_checks(corpus, site, curated)
+    if not args.quiet:
+        for source in corpus.sources:
+            print(f"{source.path}: {source.encoding or '—'}, {len(source.documents)} 篇文档"
+                  + (f"，错误：{source.error}" if source.error else ""))
+            for doc in source.documents:
+                removed = sum(len(r.text) * r.count for r in doc.removed if not r.replacement and r.fix != "header_to_metadata")
+                if doc.kind == "work_report":
+                    m = doc.meta
+                    sections = sum(1 for _ in doc.all_sections())
+                    print(f"  #{doc.position} 报告 {doc.id}: {m.place or '?'}（{m.level or '?'}）{m.year or '?'}年，"
+                          f"日期 {m.date or '—'}，报告人 {m.speaker or '—'}；{sections} 个章节，{len(doc.glossary)} 条名词解释，"
+                          f"清理删除 {removed} 字" + (f"；推断：{','.join(m.inferred)}" if m.inferred else ""))
+                else:
+                    print(f"  #{doc.position} 其他：“{doc.title[:30]}” — {doc.kind_reason}")
+        print(f"glossary/: {len(curated)} 个整理者注释文件有效")
+    return _report(problems, args.strict)
+
+
+def cmd_bundle(args) -> int:
+    from .bundle import make_bundle
+    try:
+        path, files = make_bundle(args.site, args.out, args.name)
+    except FileNotFoundError as err:
+        print(f"{err.filename}: 找不到已构建的网站，请先运行 mkdocs build / built site not found; run mkdocs build first",
+              file=sys.stderr)
+        return 1
+    print(f"写入 {path}（{files} 个文件，{path.stat().st_size / 1e6:.1f} MB）")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""The human layer: curated notes on terms in glossary/*.yml, checked and rendered.
+
+Contributors edit these files through pull requests, so everything here is
+untrusted input: YAML is loaded safely with a size and depth limit, checked
+against glossary/schema.json (problems reported as `file:line: key: message`
+in Chinese and English), and rendered with raw HTML escaped and only
+http(s) links kept. The reports' own definitions are never replaced: a
+correction is shown as a correction beside the original wording.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from .glossary_parse import term_key
+from .model import Problem
+
+MAX_FILE_BYTES = 64 * 1024
+MAX_DEPTH = 8
+SCHEMA_FILE = "schema.json"
+
+
+@dataclass
+class CuratedTerm:
+    path: str
+    term: str
+    key: str
+    data: dict = field(default_factory=dict)
+
+
+# --- loading and checking ----------------------------------------------------
+
+def load_curated(folder: Path, shown_root: Optional[Path] = None) -> tuple[dict[str, CuratedTerm], list[Problem]]:
+    """Every valid curated term by key, and every problem found (invalid files are skipped whole)."""
+    curated: dict[str, CuratedTerm] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return curated, problems
+    validator = Draft202012Validator(json.loads((folder / SCHEMA_FILE).read_text(encoding="utf-8")))
+    for path in sorted(folder.glob("*.y*ml")):
+        shown = str(path.relative_to(shown_root)) if shown_root and path.is_relative_to(shown_root) else str(path)
+        term, file_problems = load_curated_file(path, shown, validator)
+        problems.extend(file_problems)
+        if term is None:
+            continue
+        if term.key in curated:
+            problems.append(Problem(shown, f"名词“{term.term}”已在 {curated[term.key].path} 中注释；请合并为一个文件 / "
+                                    f"term already curated in {curated[term.key].path}; merge the two files", key="term"))
+            continue
+        curated[term.key] = term
+    return curated, problems
+
+
+def load_curated_file(path: Path, shown: str, validator: Draft202012Validator) -> tuple[Optional[CuratedTerm], list[Problem]]:
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        return None, [Problem(shown, f"文件过大（{len(data)} 字节，上限 {MAX_FILE_BYTES}）/ file too large "
+                                     f"({len(data)} bytes, limit {MAX_FILE_BYTES}); split the notes")]
+    try:
+        text = data.decode("utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except UnicodeDecodeError:
+        return None, [Problem(shown, "文件不是 UTF-8 编码 / the file is not UTF-8")]
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
+        return None, [Problem(shown, f"YAML 格式错误：{reason} / malformed YAML: {reason}", line=line)]
+    if node is None:
+        return None, [Problem(shown, "文件为空 / the file is empty")]
+    if _depth(node) > MAX_DEPTH:
+        return None, [Problem(shown, f"嵌套过深（上限 {MAX_DEPTH} 层）/ nested too deeply (limit {MAX_DEPTH})", line=1)]
+    value = yaml.safe_load(text)
+    problems = []
+    for error in sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path)):
+        key, line = _locate(node, list(error.absolute_path), error)
+        problems.append(Problem(shown, _message(error), line=line, key=key))
+    if problems:
+        return None, problems
+    return CuratedTerm(shown, value["term"], term_key(value["term"]), value), []
+
+
+def _depth(node, level: int = 1) -> int:
+    children = []
+    if isinstance(node, yaml.MappingNode):
+        children = [v for _, v in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    return max([level] + [_depth(c, level + 1) for c in children])
+
+
+def _locate(node, path: list, error) -> tuple[str, int]:
+    """The dotted key and 1-based line of the YAML node an error points at."""
+    keys, line = [], node.start_mark.line + 1
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == step:
+                    node, line = v, k.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        keys.append(str(step))
+    if error.validator == "additionalProperties" and isinstance(node, yaml.MappingNode):
+        extra = re.findall(r"'([^']+)' (?:was|were) unexpected", error.message) or re.findall(r"'([^']+)'", error.message)
+        for k, _ in node.value:
+            if extra and k.value == extra[0]:
+                return ".".join(keys + [k.value]), k.start_mark.line + 1
+    return ".".join(keys) or "(top)", line
+
+
+def _message(error) -> str:
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"未知字段 / unknown key (allowed: {allowed})"
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return f"缺少必填字段 {missing} / required key {missing} is missing"
+    if error.validator == "pattern" and "date" in str(error.schema_path) or error.schema.get("$ref", "").endswith("date") \
+            or error.schema.get("pattern") == r"^\d{4}-\d{2}-\d{2}$":
+        return f"日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD, got {error.instance!r}"
+    if error.validator == "pattern" and error.schema.get("pattern", "").startswith("^https?"):
+        return f"链接只能是 http(s) 地址 / only http(s) links are allowed, got {error.instance!r}"
+    if error.validator == "type":
+        return f"类型错误，应为 {error.validator_value} / wrong type, expected {error.validator_value}, got {error.instance!r}"
+    if error.validator in ("maxLength", "minLength"):
+        return f"长度不符（{error.validator} {error.validator_value}）/ length out of range ({error.validator} {error.validator_value})"
+    return f"不符合格式 / invalid: {error.message}"
+
+
+def check_against_corpus(curated: dict[str, CuratedTerm], term_keys: set[str], report_glossaries: dict[str, dict],
+                         corpus_text: str) -> list[Problem]:
+    """Problems only the whole corpus can reveal: dangling terms, corrections of entries that don't exist."""
+    problems = []
+    for key, term in curated.items():
+        if key not in term_keys and key not in corpus_text:
+            problems.append(Problem(term.path, f"名词“{term.term}”既不在任何报告的名词解释中，也不在正文中出现 / "
+                                    "the term matches no extracted term and no text", severity="warning", key="term"))
+        for ref in term.data.get("see_also", []):
+            if term_key(ref) not in term_keys and term_key(ref) not in curated:
+                problems.append(Problem(term.path, f"see_also 指向未知名词“{ref}” / see_also names an unknown term",
+                                        severity="warning", key="see_also"))
+        for i, fix in enumerate(term.data.get("corrections", [])):
+            entries = report_glossaries.get(fix["report"])
+            if entries is None:
+                problems.append(Problem(term.path, f"未知报告编号 {fix['report']} / unknown report id",
+                                        key=f"corrections.{i}.report"))
+            elif str(fix["entry"]) not in entries:
+                problems.append(Problem(term.path, f"报告 {fix['report']} 的名词解释中没有第 {fix['entry']} 条 / "
+                                        "that report's glossary has no such entry", key=f"corrections.{i}.entry"))
+    return problems
+
+
+# --- rendering -----------------------------------------------------------------
+
+SAFE_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+
+
+def safe_markdown(text: str) -> str:
+    """Contributor Markdown with raw HTML escaped and only http(s) or relative links kept."""
+    text = html.escape(text, quote=False)
+
+    def keep(m: re.Match) -> str:
+        label, target = m.group(1), m.group(2)
+        if re.match(r"^(https?://|\.{0,2}/|#)", target) and not re.match(r"^//", target):
+            return f"[{label}]({target})"
+        return label   # javascript:, data:, vbscript: … become plain text
+    text = SAFE_LINK.sub(keep, text)
+    return re.sub(r"<(?=[a-zA-Z]+:)", "&lt;", text)   # no autolinks to arbitrary schemes
+
+
+def render_curated(term: CuratedTerm) -> str:
+    d = term.data
+    body = []
+    if d.get("english"):
+        body.append(f"**English**: {html.escape(d['english'])}")
+    if d.get("aliases"):
+        body.append("**其他写法**：" + "、".join(html.escape(a) for a in d["aliases"]))
+    for note in d.get("notes", []):
+        who = html.escape(note["author"]) + (f"，{note['date']}" if note.get("date") else "")
+        body.append(f"{safe_markdown(note['text']).strip()}\n\n<small>—— {who}</small>")
+    if d.get("see_also"):
+        body.append("**参见**：" + "、".join(html.escape(s) for s in d["see_also"]))
+    for source in d.get("sources", []):
+        title = html.escape(source["title"])
+        line = f"[{title}]({source['url']})" if source.get("url") else title
+        body.append(f"**资料**：{line}" + (f"（{html.escape(source['author'])}）" if source.get("author") else ""))
+    for fix in d.get("corrections", []):
+        body.append(f"**更正**（针对 `{fix['report']}` 第 {html.escape(str(fix['entry']))} 条，报告原文保留在上方）："
+                    f"{html.escape(fix['definition'])}<br><small>理由：{html.escape(fix['reason'])} —— "
+                    f"{html.escape(fix['author'])}</small>")
+    indented = "\n\n".join(body).replace("\n", "\n    ")
+    return f'## 整理者补充\n\n!!! note "整理者补充（非报告原文，来自 `{term.path}`）"\n\n    {indented}\n'

@@ -1,0 +1,219 @@
+"""Stage 8 — render: one report as the Markdown page the site shows.
+
+The page reads well as plain Markdown on GitHub too: anchors are empty
+`<a id>` tags, metadata is a list, and the provenance log sits at the end.
+Links to other pages are relative .md paths so MkDocs checks every one
+(`--strict`) and GitHub follows them.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from typing import Callable, Optional
+
+import yaml
+
+from .model import Document, GlossaryEntry, Paragraph, Section
+
+LevelLabel = {"省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
+              "镇": "镇级", "乡": "乡级", "街道": "街道"}
+FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), ("year", "年份"), ("date", "会议日期"),
+                ("meeting", "会议"), ("speaker", "报告人"), ("publisher", "来源"), ("published", "发布日期")]
+MAX_HEADING_LEVEL = 6
+
+
+def md_escape(text: str) -> str:
+    """Make text literal in Markdown: no emphasis, links, HTML or list/heading starts.
+
+    >>> md_escape("1.通过*加强*<b>[x]")
+    '1\\\\.通过\\\\*加强\\\\*&lt;b&gt;\\\\[x\\\\]'
+    """
+    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
+    text = html.escape(text, quote=False)
+    return re.sub(r"^(\s*)([#>+\-]|\d+[.)])", lambda m: m.group(1) + re.sub(r"([#>+\-.)])", r"\\\1", m.group(2)), text)
+
+
+def front_matter(doc: Document) -> str:
+    m = doc.meta
+    data = {"title": doc.title, "report_id": doc.id, "kind": doc.kind}
+    data.update({k: getattr(m, k) for k in ("place", "level", "parent", "year", "date", "speaker", "speaker_title",
+                                          "meeting", "publisher", "published") if getattr(m, k)})
+    data["inferred"] = m.inferred
+    data["pinned"] = m.pinned
+    data["source"] = {"path": doc.source_path, "position": doc.position, "line": doc.line}
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
+
+
+def render_report(doc: Document, context: "PageContext") -> str:
+    out = [front_matter(doc), f"# {md_escape(doc.title)}\n"]
+    out.append(_metadata_block(doc, context))
+    if context.timeline:
+        out.append(context.timeline)
+    out.append(_outline_block(doc))
+    out.extend(_paragraph_md(p, doc, context) for p in doc.preamble)
+    for section in doc.sections:
+        out.extend(_section_md(section, doc, context))
+    for appendix in doc.appendices:
+        out.extend(_section_md(appendix, doc, context, appendix=True))
+    if doc.glossary or doc.glossary_lines:
+        out.append(_glossary_block(doc, context))
+    if context.terms_used:
+        out.append(context.terms_used)
+    out.append(_provenance_block(doc))
+    return "\n".join(out).rstrip() + "\n"
+
+
+class PageContext:
+    """What a report page needs from the rest of the corpus (filled by the site stage)."""
+
+    def __init__(self, place_link: Callable[[str], str] = lambda p: "",
+                 term_link: Callable[[GlossaryEntry, str], Optional[str]] = lambda e, t: None,
+                 link_paragraph: Callable[[Paragraph, Document], str] | None = None,
+                 timeline: str = "", terms_used: str = "", depth: int = 1):
+        self.place_link = place_link
+        self.term_link = term_link
+        self.link_paragraph = link_paragraph
+        self.timeline = timeline
+        self.terms_used = terms_used
+        self.depth = depth
+
+
+def _metadata_block(doc: Document, context: PageContext) -> str:
+    m = doc.meta
+    lines = ['!!! info "报告信息"', ""]
+    for field, label in FIELD_LABELS:
+        value = getattr(m, field)
+        if not value:
+            continue
+        shown = md_escape(str(value))
+        if field in ("place", "parent") and context.place_link(value):
+            shown = f"[{shown}]({context.place_link(value)})"
+        if field == "speaker" and m.speaker_title:
+            shown = f"{md_escape(m.speaker_title)} {shown}"
+        if field == "level":
+            shown = f"{shown}（{LevelLabel.get(value, value)}）"
+        mark = ""
+        if field in m.inferred:
+            why = html.escape(m.evidence.get(field, ""), quote=True)
+            mark = f' <span class="inferred" title="由正文推断：{why}">（推断）</span>'
+        elif field in m.pinned:
+            mark = ' <span class="pinned" title="由整理者在 sidecar 文件中指定">（人工指定）</span>'
+        lines.append(f"    - **{label}**：{shown}{mark}")
+    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)]
+    if missing:
+        lines.append(f"    - **未知**：{'、'.join(missing)}（原文未载明，可通过 sidecar 文件补充）")
+    lines.append(f"    - **原始文件**：`{doc.source_path}`，第 {doc.position} 篇（[来源与清理记录](#provenance)）")
+    return "\n".join(lines) + "\n"
+
+
+def _outline_block(doc: Document) -> str:
+    """The heading tree, collapsible: Material's sidebar shows it too, but not on phones or GitHub."""
+    lines = ['??? abstract "目录（报告自身的标题结构）"', ""]
+
+    def walk(sections: list[Section], depth: int) -> None:
+        for s in sections:
+            lines.append(f"    {'    ' * depth}- [{md_escape(s.number + s.title)}](#{s.anchor})")
+            walk(s.sections, depth + 1)
+    walk(doc.sections, 0)
+    walk(doc.appendices, 0)
+    if doc.glossary:
+        lines.append(f"    - [{md_escape(doc.glossary_title or '名词解释')}](#glossary)")
+    return "\n".join(lines) + "\n"
+
+
+def _section_md(section: Section, doc: Document, context: PageContext, appendix: bool = False) -> list[str]:
+    hashes = "#" * min(MAX_HEADING_LEVEL, section.level + 1)
+    label = ("附录 · " if appendix and not section.title.startswith(("附件", "附表")) else "")
+    out = [f"{hashes} {label}{md_escape(section.number + section.title)} {{#{section.anchor}}}\n"]
+    out.extend(_paragraph_md(p, doc, context) for p in section.paragraphs)
+    for child in section.sections:
+        out.extend(_section_md(child, doc, context, appendix))
+    return out
+
+
+def _paragraph_md(p: Paragraph, doc: Document, context: PageContext) -> str:
+    body = context.link_paragraph(p, doc) if context.link_paragraph else paragraph_markdown(p, doc)
+    return f'<a id="{p.anchor}"></a>{body}\n'
+
+
+def paragraph_markdown(p: Paragraph, doc: Document, insertions: Optional[dict[int, list[tuple[int, str]]]] = None) -> str:
+    """Escape the text and put back emphasis and footnote links at their offsets.
+
+    `insertions` maps an offset to (end, markdown) replacements made by the linker.
+    """
+    events: dict[int, list[str]] = defaultdict(list)
+    for start, end in p.emphasis:
+        events[start].append("**")
+        events[end].insert(0, "**")
+    definitions = {e.number: e.definition for e in doc.glossary}
+    for offset, number in p.notes:
+        title = html.escape(definitions.get(number, ""), quote=True)
+        events[offset].insert(0, f'<sup class="footnote-ref"><a href="#gloss-{number}" title="{title}">[{number}]</a></sup>')
+    out, i = [], 0
+    replacements = insertions or {}
+    while i <= len(p.text):
+        out.extend(events.get(i, []))
+        if i in replacements:
+            end, markdown = replacements[i][0]
+            out.append(markdown)
+            # emphasis/footnotes inside a replaced span are kept after it
+            for k in range(i + 1, end):
+                out.extend(events.get(k, []))
+            i = end
+            continue
+        if i < len(p.text):
+            out.append(md_escape(p.text[i]) if p.text[i] in "\\`*_[]|~<>&" else p.text[i])
+        i += 1
+    text = "".join(out)
+    return re.sub(r"^(\s*)([#>+\-]|\d+[.)])", lambda m: m.group(1) + "\\" + m.group(2) if m.group(2) in "#>+-" else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+
+
+def _glossary_block(doc: Document, context: PageContext) -> str:
+    title = doc.glossary_title or "名词解释"
+    out = [f"## {md_escape(title)} {{#glossary}}\n"]
+    if not doc.glossary:
+        out.append("!!! warning \"未能解析\"\n    本报告的名词解释未能拆分为条目，原文如下。\n")
+        out.extend(md_escape(line) + "\n" for line in doc.glossary_lines)
+        return "\n".join(out)
+    out.append("本报告自带的名词解释（原文）。每个名词链接到全语料的名词页，可比较各报告的释义。\n")
+    for entry in doc.glossary:
+        number = f"{entry.number}. " if entry.number else ""
+        links = []
+        for key in entry.terms:
+            target = context.term_link(entry, key)
+            if target:
+                links.append(f"[{md_escape(key)}]({target})")
+        term = f"**{md_escape(entry.term)}**"
+        see = f" <small>→ 名词页：{'、'.join(links)}</small>" if links else ""
+        out.append(f'<a id="{entry.anchor}"></a>{number}{term}：{md_escape(entry.definition)}{see}\n')
+    return "\n".join(out)
+
+
+def _provenance_block(doc: Document) -> str:
+    out = ["## 来源与清理记录 {#provenance}\n",
+           f"- 原始文件：`{doc.source_path}`，第 {doc.position} 篇，第 {doc.line} 行起",
+           f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
+    for field, why in doc.meta.evidence.items():
+        out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
+    if doc.notes:
+        out.append("\n!!! warning \"处理中的疑点\"\n")
+        out.extend(f"    - {md_escape(n)}" for n in doc.notes)
+    counts: dict[str, int] = defaultdict(int)
+    for r in doc.removed:
+        counts[r.fix] += r.count
+    out.append("\n| 清理步骤 | 改动次数 |\n| --- | ---: |")
+    out.extend(f"| `{fix}` | {n} |" for fix, n in counts.items())
+    removed = [r for r in doc.removed if not r.replacement and r.text not in ("\\n", "␣")]
+    if removed:
+        out.append(f'\n??? note "删除的文字（{len(removed)} 处，逐条列出）"\n')
+        for r in removed:
+            shown = md_escape(r.text.replace("\n", " ⏎ "))
+            times = f" ×{r.count}" if r.count > 1 else ""
+            out.append(f"    - `{r.fix}`{times}：{shown}")
+    replaced = [r for r in doc.removed if r.replacement]
+    if replaced:
+        out.append(f'\n??? note "替换的字符（{sum(r.count for r in replaced)} 处）"\n')
+        for r in replaced[:200]:
+            out.append(f"    - `{r.fix}`：`{r.text}` → `{r.replacement}` ×{r.count}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,342 @@
+"""Stage 9 — site: every generated page of docs/, written only after the whole corpus is known.
+
+Pages: the home page, a page per report, a page per term, indexes by place
+(with the gazetteer's hierarchy), by year and by term (pinyin order), the
+list of documents that were not published as reports, and the downloads.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypinyin import lazy_pinyin
+
+from .export import document_json
+from .metadata import gazetteer
+from .model import Document, GlossaryEntry
+from .pipeline import Corpus
+from .render import LevelLabel, PageContext, md_escape, render_report
+from .terms import Term, merge_terms, pinyin_sort_key
+
+# Generated folders and files: cleared before every build so no stale page survives.
+GENERATED = ("reports", "terms", "downloads", "index.md", "places.md", "years.md", "skipped.md")
+
+
+@dataclass
+class Site:
+    corpus: Corpus
+    terms: dict[str, Term] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)        # path under docs/ -> content
+    files: dict[str, bytes] = field(default_factory=dict)      # downloads
+
+
+def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
+    site = Site(corpus)
+    reports = sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0))
+    for doc in reports:
+        for i, entry in enumerate(doc.glossary, 1):
+            entry.anchor = f"gloss-{entry.number or i}"
+    site.terms = merge_terms(reports)
+    for key, term in site.terms.items():
+        term.curated = (curated or {}).get(key)
+        term.uses = []
+    from .linking import record_uses   # late: linking builds on terms
+    record_uses(reports, site.terms)
+    for doc in reports:
+        site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
+    for term in site.terms.values():
+        site.pages[f"terms/{term.slug}.md"] = render_term(term)
+    site.pages["terms/index.md"] = render_term_index(site.terms)
+    site.pages["index.md"] = render_home(site)
+    site.pages["places.md"] = render_places(reports)
+    site.pages["years.md"] = render_years(reports)
+    site.pages["skipped.md"] = render_skipped(corpus)
+    site.pages["downloads/index.md"] = render_downloads(site)
+    site.files.update(download_files(site))
+    return site
+
+
+def write_site(site: Site, docs: Path) -> None:
+    docs.mkdir(parents=True, exist_ok=True)
+    for name in GENERATED:
+        target = docs / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    for path, content in {**site.pages}.items():
+        out = docs / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(content, encoding="utf-8")
+    for path, data in site.files.items():
+        out = docs / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+
+
+# --- links -----------------------------------------------------------------
+
+def place_slug(place: str) -> str:
+    return "place-" + "".join(lazy_pinyin(place))
+
+
+def report_link(doc: Document, from_depth: int, anchor: str = "") -> str:
+    prefix = "../" * from_depth
+    return f"{prefix}reports/{doc.id}.md" + (f"#{anchor}" if anchor else "")
+
+
+def _report_context(doc: Document, site: Site) -> PageContext:
+    def place_link(place: str) -> str:
+        return f"../places.md#{place_slug(place)}"
+
+    def term_link(entry: GlossaryEntry, key: str):
+        term = site.terms.get(key)
+        return f"../terms/{term.slug}.md" if term else None
+
+    from .linking import paragraph_linker, terms_used_block
+    return PageContext(place_link=place_link, term_link=term_link,
+                       link_paragraph=paragraph_linker(doc, site.terms),
+                       timeline=_timeline(doc, site.corpus.reports), terms_used=terms_used_block(doc, site.terms))
+
+
+def _timeline(doc: Document, reports: list[Document]) -> str:
+    same = sorted((d for d in reports if d.meta.place and d.meta.place == doc.meta.place), key=lambda d: d.meta.year or 0)
+    if len(same) < 2:
+        return ""
+    items = []
+    for d in same:
+        label = str(d.meta.year or "?")
+        items.append(f"**{label}**" if d is doc else f"[{label}]({d.id}.md)")
+    i = same.index(doc)
+    prev = f"[← {same[i - 1].meta.year}]({same[i - 1].id}.md)" if i > 0 else ""
+    nxt = f"[{same[i + 1].meta.year} →]({same[i + 1].id}.md)" if i < len(same) - 1 else ""
+    return (f'<div class="timeline" markdown>\n{md_escape(doc.meta.place)}历年报告：{" · ".join(items)}'
+            f'{"　" + prev if prev else ""}{"　" + nxt if nxt else ""}\n</div>\n')
+
+
+# --- term pages ------------------------------------------------------------
+
+def render_term(term: Term) -> str:
+    from .curation import render_curated
+    out = ["---", f"title: {json.dumps(term.display, ensure_ascii=False)}", "---", f"# {md_escape(term.display)}\n"]
+    forms = [f for f in term.forms if f != term.key]
+    if forms:
+        out.append(f"报告中的写法：{'、'.join(md_escape(f) for f in term.forms)}\n")
+    reports = term.defining_reports
+    out.append(f"{len(reports)} 份报告解释了这个名词，{len(term.using_reports)} 份报告在正文中使用它。\n")
+    out.append("## 各报告的释义\n")
+    wordings = term.wordings
+    for n, wording in enumerate(wordings, 1):
+        heading = f"释义{_cn_ordinal(n)}" if len(wordings) > 1 else "释义"
+        sources = "、".join(
+            f"[{md_escape(d.report.title)}](../reports/{d.report.id}.md#{d.entry.anchor})"
+            + (f"（写作“{md_escape(d.written)}”）" if d.written != term.key else "")
+            for d in wording.definitions)
+        shared = f"（{len(wording.definitions)} 份报告措辞相同）" if len(wording.definitions) > 1 else ""
+        out.append(f"### {heading}{shared}\n")
+        out.append(f"> {md_escape(wording.text)}\n")
+        out.append(f"出自：{sources}\n")
+    if len(wordings) > 1:
+        out.append("## 措辞比较\n")
+        out.append("与释义一相比，<del>删去</del>和<ins>新增</ins>的文字：\n")
+        base = wordings[0].text
+        out.append('<table class="wording-diff"><thead><tr><th>释义一</th><th>比较的释义</th></tr></thead><tbody>')
+        for n, wording in enumerate(wordings[1:], 2):
+            left, right = diff_html(base, wording.text)
+            out.append(f"<tr><td>{left}</td><td><b>释义{_cn_ordinal(n)}</b>：{right}</td></tr>")
+        out.append("</tbody></table>\n")
+    if term.curated:
+        out.append(render_curated(term.curated))
+    out.append(_uses_block(term))
+    return "\n".join(out)
+
+
+def _cn_ordinal(n: int) -> str:
+    return "一二三四五六七八九十"[n - 1] if n <= 10 else str(n)
+
+
+def diff_html(a: str, b: str) -> tuple[str, str]:
+    """Character diff of two wordings: what only `a` has in <del>, what only `b` has in <ins>."""
+    import difflib
+    import html
+    left, right = [], []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            left.append(html.escape(a[a1:a2]))
+            right.append(html.escape(b[b1:b2]))
+            continue
+        if a2 > a1:
+            left.append(f"<del>{html.escape(a[a1:a2])}</del>")
+        if b2 > b1:
+            right.append(f"<ins>{html.escape(b[b1:b2])}</ins>")
+    return "".join(left), "".join(right)
+
+
+def _uses_block(term: Term) -> str:
+    out = ["## 在报告正文中的使用\n"]
+    if not term.uses:
+        out.append("没有报告在正文中使用这个名词（名词解释区除外）。\n")
+        return "\n".join(out)
+    by_report: dict[str, list] = defaultdict(list)
+    for use in term.uses:
+        by_report[use.report.id].append(use)
+    reports = sorted({u.report.id: u.report for u in term.uses}.values(),
+                     key=lambda d: (d.meta.place or "", d.meta.year or 0))
+    for doc in reports:
+        uses = by_report[doc.id]
+        total = sum(u.count for u in uses)
+        links = "、".join(f"[{md_escape(u.section)}](../reports/{doc.id}.md#{u.anchor})" for u in uses)
+        out.append(f"- **{md_escape(doc.meta.place or '')} {doc.meta.year or ''}**"
+                   f"（[{md_escape(doc.title)}](../reports/{doc.id}.md)，{total} 次）：{links}")
+    return "\n".join(out) + "\n"
+
+
+def render_term_index(terms: dict[str, Term]) -> str:
+    out = ["---", "title: 名词索引", "---", "# 名词索引\n",
+           f"语料中各报告“名词解释”收录的 {len(terms)} 个名词，按拼音排序、以首字母分组。"
+           "每个名词后是解释它的报告数和在正文中使用它的报告数。\n"]
+    groups: dict[str, list[Term]] = defaultdict(list)
+    for term in sorted(terms.values(), key=lambda t: pinyin_sort_key(t.key)):
+        groups[term.initial if term.initial.isalpha() else "#"].append(term)
+    letters = sorted(groups, key=lambda k: (k == "#", k))
+    out.append(" · ".join(f"[{k}](#letter-{k.lower() if k != '#' else 'other'})" for k in letters) + "\n")
+    for k in letters:
+        out.append(f"## {k} {{#letter-{k.lower() if k != '#' else 'other'}}}\n")
+        for term in groups[k]:
+            out.append(f"- [{md_escape(term.display)}]({term.slug}.md)　"
+                       f"<small>解释 {len(term.defining_reports)} · 使用 {len(term.using_reports)}</small>")
+        out.append("")
+    return "\n".join(out)
+
+
+# --- indexes ---------------------------------------------------------------
+
+def render_home(site: Site) -> str:
+    corpus = site.corpus
+    reports = corpus.reports
+    places = sorted({d.meta.place for d in reports if d.meta.place}, key=pinyin_sort_key)
+    years = sorted({d.meta.year for d in reports if d.meta.year})
+    latest = sorted(reports, key=lambda d: (-(d.meta.year or 0), d.meta.place or ""))
+    out = ["---", "title: 政府工作报告注释语料", "---", "# 政府工作报告注释语料\n",
+           "这里收录地方政府每年向人民代表大会所作的《政府工作报告》，经过清理、分节，"
+           "并把报告自带的“名词解释”汇编成跨报告、跨年份的名词页：正文中出现的名词都链接到它的释义。\n",
+           f"- **{len(reports)}** 份报告，来自 **{len(places)}** 个地区，年份 "
+           f"{years[0] if years else '—'}–{years[-1] if years else '—'}",
+           f"- **{len(site.terms)}** 个名词（[名词索引](terms/index.md)）",
+           f"- 浏览：[按地区](places.md) · [按年份](years.md) · [名词](terms/index.md) · [下载语料](downloads/index.md)",
+           f"- 未作为报告发布的文档：{len(corpus.others)} 篇（[列表与原因](skipped.md)）\n",
+           "原始文本逐字节保存在仓库的 `sources/` 目录；所有清理都在构建时进行，每份报告页末尾都列出了"
+           "清理步骤和删除的文字。\n", "## 最新报告\n"]
+    out.extend(f"- [{md_escape(d.title)}](reports/{d.id}.md)" for d in latest[:20])
+    return "\n".join(out) + "\n"
+
+
+def place_chain(place: str, parent: str | None) -> list[str]:
+    """桐乡市 → [浙江省, 嘉兴市, 桐乡市] using the report's parent and the gazetteer."""
+    chain = [place]
+    known = gazetteer()
+    current = parent or (known[place].parent if place in known else None)
+    while current and current not in chain:
+        chain.insert(0, current)
+        current = known[current].parent if current in known else None
+    return chain
+
+
+def render_places(reports: list[Document]) -> str:
+    tree: dict = {}
+    by_place: dict[str, list[Document]] = defaultdict(list)
+    for doc in reports:
+        place = doc.meta.place or "（地区未知）"
+        by_place[place].append(doc)
+        node = tree
+        for p in place_chain(place, doc.meta.parent):
+            node = node.setdefault(p, {})
+    out = ["---", "title: 按地区", "---", "# 按地区浏览\n",
+           "地区按行政隶属排列（省 → 市 → 县级 → 镇街），括号内为层级。隶属关系来自报告本身和"
+           "仓库中的地名表 `build_corpus/data/places.yml`，欢迎补充。\n"]
+
+    def walk(node: dict, depth: int) -> None:
+        for place in sorted(node, key=pinyin_sort_key):
+            level = gazetteer()[place].level if place in gazetteer() else next(
+                (d.meta.level for d in by_place.get(place, []) if d.meta.level), "")
+            indent = "    " * depth
+            docs = sorted(by_place.get(place, []), key=lambda d: d.meta.year or 0)
+            links = " · ".join(f"[{d.meta.year or '年份未知'}](reports/{d.id}.md)" for d in docs)
+            label = f"{md_escape(place)}（{level}）" if level else md_escape(place)
+            out.append(f'{indent}- <a id="{place_slug(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
+            walk(node[place], depth + 1)
+    walk(tree, 0)
+    return "\n".join(out) + "\n"
+
+
+def render_years(reports: list[Document]) -> str:
+    by_year: dict = defaultdict(list)
+    for doc in reports:
+        by_year[doc.meta.year or 0].append(doc)
+    out = ["---", "title: 按年份", "---", "# 按年份浏览\n", "年份为报告所作的年份（回顾 2023 年工作的报告属于 2024 年）。\n"]
+    for year in sorted(by_year, reverse=True):
+        out.append(f"## {year or '年份未知'} {{#year-{year or 'unknown'}}}\n")
+        for doc in sorted(by_year[year], key=lambda d: pinyin_sort_key(d.meta.place or "")):
+            level = LevelLabel.get(doc.meta.level or "", doc.meta.level or "")
+            out.append(f"- [{md_escape(doc.title)}](reports/{doc.id}.md)　<small>{level}</small>")
+        out.append("")
+    return "\n".join(out)
+
+
+def render_skipped(corpus: Corpus) -> str:
+    out = ["---", "title: 未发布的文档", "---", "# 未作为报告发布的文档\n",
+           "构建时读到、但判断不是政府工作报告的文档，以及无法读取的源文件。没有任何文档被悄悄丢弃。\n"]
+    errors = [s for s in corpus.sources if s.error]
+    if errors:
+        out.append("## 无法读取的源文件\n")
+        out.extend(f"- `{s.path}`：{md_escape(s.error)}" for s in errors)
+        out.append("")
+    out.append("## 其他文章\n")
+    out.append("| 源文件 | 序号 | 标题 | 判断理由 |\n| --- | ---: | --- | --- |")
+    for doc in corpus.others:
+        out.append(f"| `{doc.source_path}` | {doc.position} | {md_escape(doc.title)} | {md_escape(doc.kind_reason)} |")
+    chrome = [(s.path, r) for s in corpus.sources for r in s.removed]
+    if chrome:
+        out.append("\n## 页面框架文字（不属于任何文档）\n")
+        out.extend(f"- `{path}`：{md_escape(r.text.replace(chr(10), ' ⏎ '))}" for path, r in chrome)
+    return "\n".join(out) + "\n"
+
+
+# --- downloads -------------------------------------------------------------
+
+def download_files(site: Site) -> dict[str, bytes]:
+    reports = site.corpus.reports
+    jsonl = "".join(json.dumps(document_json(d), ensure_ascii=False) + "\n" for d in reports)
+    glossary = [{"term": t.key, "slug": t.slug, "forms": t.forms,
+                 "definitions": [{"report": d.report.id, "place": d.report.meta.place, "year": d.report.meta.year,
+                                  "number": d.entry.number, "written": d.written, "definition": d.entry.definition}
+                                 for d in t.definitions],
+                 "used_in": [{"report": u.report.id, "anchor": u.anchor, "count": u.count} for u in t.uses]}
+                for t in sorted(site.terms.values(), key=lambda t: pinyin_sort_key(t.key))]
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(["term", "written", "definition", "report", "place", "year", "number", "reports_using"])
+    for t in glossary:
+        for d in t["definitions"]:
+            writer.writerow([t["term"], d["written"], d["definition"], d["report"], d["place"], d["year"],
+                             d["number"] or "", len({u["report"] for u in t["used_in"]})])
+    return {"downloads/corpus.jsonl": jsonl.encode("utf-8"),
+            "downloads/glossary.json": json.dumps(glossary, ensure_ascii=False, indent=1).encode("utf-8"),
+            "downloads/glossary.csv": ("\ufeff" + table.getvalue()).encode("utf-8")}
+
+
+def render_downloads(site: Site) -> str:
+    n = len(site.corpus.reports)
+    return "\n".join([
+        "---", "title: 下载语料", "---", "# 下载语料\n",
+        "研究者可以直接下载清理后的语料，无需抓取网站。\n",
+        f"- [corpus.jsonl](corpus.jsonl)：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "
+        "的文档对象相同（元数据、章节树、段落纯文本、名词解释、清理记录），说明见仓库 README。",
+        f"- [glossary.json](glossary.json)：{len(site.terms)} 个名词，每个名词的全部释义（来源报告、编号、原文写法）和正文使用位置。",
+        "- [glossary.csv](glossary.csv)：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。\n",
+        "原始文本在仓库 `sources/` 目录，逐字节保存。"]) + "\n"
