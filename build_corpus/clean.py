@@ -345,7 +345,20 @@ def clean(text: str, fixes=FIXES) -> tuple[str, list[Removal]]:
         if fixed != text:
             log.extend(explain(name, text, fixed))
             text = fixed
-    return text, log
+    return text, [_mask_junk(r) for r in log]
+
+
+def _mask_junk(removal: Removal) -> Removal:
+    """Junk strings are logged by their entry in cleaning.yml, so the output never repeats them."""
+    junk = cleaning_data()["junk_strings"]
+    if removal.text in junk:
+        return Removal(removal.fix, junk_reference(junk.index(removal.text)), removal.replacement, removal.count)
+    return removal
+
+
+def junk_reference(index: int) -> str:
+    """How the log names a removed junk string: its position in data/cleaning.yml."""
+    return f"⟨cleaning.yml junk_strings #{index + 1}⟩"
 
 
 # --- explaining a change ---------------------------------------------------

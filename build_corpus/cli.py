@@ -139,7 +139,7 @@ def cmd_check(args) -> int:
                     sections = sum(1 for _ in doc.all_sections())
                     print(f"  #{doc.position} 报告 {doc.id}: {m.place or '?'}（{m.level or '?'}）{m.year or '?'}年，"
                           f"日期 {m.date or '—'}，报告人 {m.speaker or '—'}；{sections} 个章节，{len(doc.glossary)} 条名词解释，"
-                          f"清理删除 {removed} 字" + (f"；推断：{','.join(m.inferred)}" if m.inferred else ""))
+                          f"清理删除 {removed} 个字符" + (f"；推断：{','.join(m.inferred)}" if m.inferred else ""))
                 else:
                     print(f"  #{doc.position} 其他：“{doc.title[:30]}” — {doc.kind_reason}")
         print(f"glossary/: {len(curated)} 个整理者注释文件有效")

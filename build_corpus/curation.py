@@ -27,6 +27,15 @@ MAX_DEPTH = 8
 SCHEMA_FILE = "schema.json"
 
 
+class PlainLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as the strings the contributor wrote (the schema checks them)."""
+
+
+PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 @dataclass
 class CuratedTerm:
     path: str
@@ -65,7 +74,7 @@ def load_curated_file(path: Path, shown: str, validator: Draft202012Validator) -
                                      f"({len(data)} bytes, limit {MAX_FILE_BYTES}); split the notes")]
     try:
         text = data.decode("utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=PlainLoader)
     except UnicodeDecodeError:
         return None, [Problem(shown, "文件不是 UTF-8 编码 / the file is not UTF-8")]
     except yaml.YAMLError as err:
@@ -77,7 +86,7 @@ def load_curated_file(path: Path, shown: str, validator: Draft202012Validator) -
         return None, [Problem(shown, "文件为空 / the file is empty")]
     if _depth(node) > MAX_DEPTH:
         return None, [Problem(shown, f"嵌套过深（上限 {MAX_DEPTH} 层）/ nested too deeply (limit {MAX_DEPTH})", line=1)]
-    value = yaml.safe_load(text)
+    value = yaml.load(text, Loader=PlainLoader)
     problems = []
     for error in sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path)):
         key, line = _locate(node, list(error.absolute_path), error)
