@@ -170,7 +170,7 @@ def check_against_corpus(curated: dict[str, CuratedTerm], term_keys: set[str], r
 
 # --- rendering -----------------------------------------------------------------
 
-SAFE_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+SAFE_LINK = re.compile(r"\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
 
 
 def safe_markdown(text: str) -> str:

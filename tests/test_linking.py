@@ -1,0 +1,110 @@
+"""Term links in running Chinese text: recall, word boundaries, first-per-section, tooltips."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from build_corpus.linking import TermMatcher, _paragraphs_with_sections, _without_quotes
+from build_corpus.site import build_site
+
+LINK = re.compile(r'\[([^\]]+)\]\(([^ )]+) "([^"]*)"\)')
+
+
+@pytest.fixture(scope="module")
+def site(corpus):
+    return build_site(corpus)
+
+
+def test_recall_against_a_plain_scan(site):
+    """Every exact occurrence of a term in report paragraphs is found, unless a longer term covers it."""
+    missed, total = [], 0
+    for doc in site.corpus.reports:
+        for p, _, _ in _paragraphs_with_sections(doc):
+            view, where = _without_quotes(p.text)
+            for key in site.terms:
+                for m in re.finditer(re.escape(key), view):
+                    total += 1
+                    start, end = where[m.start()], where[m.end() - 1] + 1
+                    if not any(s <= start and e >= end for s, e, _ in p.term_spans):
+                        missed.append((doc.id, key, p.text[max(0, start - 10):end + 10]))
+    assert total > 150
+    assert missed == []
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("力争夺取五水共治大禹鼎", ["五水共治"]),          # Han characters on both sides
+    ("持续实施“两新”政策", ["两新"]),                # quoted form
+    ("推进“两化”融合", ["“两化”融合"]),              # quotes inside the term
+    ("他北大概是不来了", []),                        # 北大 inside 北/大概
+    ("四库全书", []),                               # 四库 inside a longer word
+    ("这是严重两重性问题", []),                       # 两重 inside 两重性
+    ("划定三区三线", ["三区三线"]),
+])
+def test_word_boundaries(sentence, expected):
+    matcher = TermMatcher(["北大", "五水共治", "两新", "两化融合", "四库", "两重", "三区三线", "三区"])
+    assert [sentence[o.start:o.end] for o in matcher.find(sentence)] == expected
+
+
+def test_longest_term_wins():
+    matcher = TermMatcher(["三医联动", "三医联动一张网"])
+    found = matcher.find("加快“三医联动一张网”二期建设")
+    assert [o.key for o in found] == ["三医联动一张网"]
+
+
+def _report_sections(markdown: str) -> list[tuple[str, str]]:
+    """(heading line, body) pairs of a rendered report, up to the glossary block."""
+    body = markdown.split("\n## 名词解释")[0].split("\n## 注释")[0].split("\n## 本报告使用的名词")[0]
+    parts = re.split(r"^(#{2,6} .*)$", body, flags=re.MULTILINE)
+    return list(zip(parts[1::2], parts[2::2]))
+
+
+def test_first_occurrence_in_each_section_is_linked(site):
+    for doc in site.corpus.reports:
+        page = site.pages[f"reports/{doc.id}.md"]
+        for heading, body in _report_sections(page):
+            keys = [LINK.match(m.group(0)).group(1) for m in LINK.finditer(body)]
+            linked_terms = [re.sub("[“”]", "", k) for k in keys]
+            assert len(linked_terms) == len(set(linked_terms)), (doc.id, heading, linked_terms)
+
+
+def test_every_section_with_an_occurrence_has_its_link(site):
+    for doc in site.corpus.reports:
+        page = site.pages[f"reports/{doc.id}.md"]
+        sections = {f"{{#{s.anchor}}}": s for s in doc.all_sections()}
+        for heading, body in _report_sections(page):
+            anchor = re.search(r"\{#[^}]+\}", heading).group(0)
+            section = sections.get(anchor)
+            if section is None:
+                continue
+            expected = {k for p in section.paragraphs for _, _, k in p.term_spans}
+            linked = {re.sub("[“”]", "", m.group(1)) for m in LINK.finditer(body)}
+            assert linked == expected, heading
+
+
+def test_tooltip_is_the_definition_shown(site):
+    checked = 0
+    for doc in site.corpus.reports:
+        page = site.pages[f"reports/{doc.id}.md"]
+        own = {e.anchor: e.definition for e in doc.glossary}
+        for m in LINK.finditer(page.split("\n## 来源与清理记录")[0]):
+            text, href, title = m.groups()
+            if href.startswith("#gloss-"):
+                assert html.unescape(title) == own[href[1:]]
+                checked += 1
+            elif href.startswith("../terms/"):
+                slug = href[len("../terms/"):-3]
+                term = next(t for t in site.terms.values() if t.slug == slug)
+                assert html.unescape(title) in {w.text for w in term.wordings}
+                checked += 1
+    assert checked > 100
+
+
+def test_glossary_block_and_headings_are_not_linked(site):
+    page = site.pages["reports/tongxiangshi-2023.md"]
+    block = page.split("## 名词解释 {#glossary}")[1].split("\n## ")[0]
+    assert not LINK.search(block)
+    for line in page.splitlines():
+        if line.startswith("#"):
+            assert not LINK.search(line), line
