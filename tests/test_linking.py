@@ -79,7 +79,7 @@ def test_every_section_with_an_occurrence_has_its_link(site):
             if section is None:
                 continue
             expected = {k for p in section.paragraphs for _, _, k in p.term_spans}
-            linked = {re.sub("[“”]", "", m.group(1)) for m in LINK.finditer(body)}
+            linked = {re.sub("[“”]", "", html.unescape(m.group(1))) for m in LINK.finditer(body)}
             assert linked == expected, heading
 
 
