@@ -59,7 +59,12 @@ def find_sources(folder: Path) -> list[Path]:
 def build_corpus(paths: list[Path], root: Path | None = None) -> Corpus:
     corpus = Corpus()
     for path in paths:
-        source, problems = process_source(path, root)
+        try:
+            source, problems = process_source(path, root)
+        except Exception as err:   # a bug must not hide the other sources' results
+            shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+            source = Source(path=shown, error=f"内部错误 / internal error: {type(err).__name__}: {err}")
+            problems = [Problem(shown, source.error + " — please report it with this file")]
         corpus.sources.append(source)
         corpus.problems.extend(problems)
     assign_ids(corpus)

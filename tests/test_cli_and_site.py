@@ -1,0 +1,174 @@
+"""End to end: the CLI on good and bad inputs, the generated site, and `mkdocs build --strict`."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from build_corpus.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def run_cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "build_corpus", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The real commands in a scratch copy of the project: build-corpus build, then mkdocs build --strict."""
+    work = tmp_path_factory.mktemp("project")
+    for name in ("mkdocs.yml", "sources", "glossary"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, work / name)
+    shutil.copytree(ROOT / "docs" / "assets", work / "docs" / "assets")
+    shutil.copytree(ROOT / "docs" / "overrides", work / "docs" / "overrides")
+    build = run_cli("build", "--strict", cwd=work)
+    assert build.returncode == 0, build.stderr
+    mkdocs = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=work, capture_output=True,
+                            text=True, timeout=300, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+    assert mkdocs.returncode == 0, mkdocs.stderr[-3000:]
+    return work, build.stdout
+
+
+def test_build_reports_what_it_did(built):
+    _, out = built
+    assert "10 份报告" in out and "7 篇其他文档" in out
+    assert out.count("跳过 / skipped:") == 7
+
+
+def test_site_pages_exist(built):
+    work, _ = built
+    site = work / "site"
+    for page in ("index.html", "places.html", "years.html", "skipped.html", "terms/index.html",
+                 "reports/tongxiangshi-2023.html", "reports/puyuanzhen-2017.html", "terms/san-gai-yi-chai.html",
+                 "downloads/corpus.jsonl", "downloads/glossary.csv", "downloads/glossary.json"):
+        assert (site / page).is_file(), page
+    lines = (site / "downloads" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 10 and json.loads(lines[0])["kind"] == "work_report"
+
+
+def test_place_index_knows_the_hierarchy(built):
+    work, _ = built
+    places = (work / "docs" / "places.md").read_text(encoding="utf-8")
+    order = [places.index(f"**{name}") for name in ("浙江省", "嘉兴市", "桐乡市", "濮院镇")]
+    assert order == sorted(order)
+    indent = {name: re.search(rf"^( *)- <a id=\"[^\"]+\"></a>\*\*{name}", places, re.M).group(1) for name in ("浙江省", "嘉兴市", "桐乡市", "濮院镇")}
+    assert [len(i) for i in indent.values()] == [0, 4, 8, 12]
+
+
+def test_skipped_page_lists_every_news_item(built):
+    work, _ = built
+    skipped = (work / "docs" / "skipped.md").read_text(encoding="utf-8")
+    assert skipped.count("| `sources/2025-07_tongxiang_investment_portal_listing.txt` |") == 7
+    assert "有想补充的信息" in skipped          # page chrome outside any document is shown too
+
+
+def test_term_index_is_grouped_by_pinyin_initial(built):
+    work, _ = built
+    index = (work / "docs" / "terms" / "index.md").read_text(encoding="utf-8")
+    letters = re.findall(r"^## (\S+) \{#letter-", index, re.M)
+    assert letters == sorted(l for l in letters if l != "#") + (["#"] if "#" in letters else [])
+    w_block = index.split("## W {#letter-w}")[1].split("\n## ")[0]
+    assert "[五水共治](wu-shui-gong-zhi.md)" in w_block and "解释 2 · 使用" in w_block
+
+
+def test_report_page_has_metadata_outline_and_provenance(built):
+    work, _ = built
+    page = (work / "docs" / "reports" / "huzhoushi-2024.md").read_text(encoding="utf-8")
+    assert "**地区**：[湖州市]" in page and "（推断）" in page
+    assert "## 一、2023年工作回顾 {#sec-1}" in page and "### （一）" in page
+    assert "## 来源与清理记录 {#provenance}" in page and "`strip_line_indentation`" in page
+
+
+def test_inspect_reports_bad_files_in_one_line_and_keeps_going(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_bytes(b" \n\t\n")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes((SOURCES / "2024_huzhou_report.txt").read_text(encoding="utf-8").encode("gb18030"))
+    result = run_cli("inspect", *(str(tmp_path / n) for n in ("empty.txt", "blank.txt", "binary.txt", "gbk.txt")))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = result.stderr.strip().splitlines()
+    assert any(l.startswith(str(tmp_path / "empty.txt")) and "empty" in l for l in errors)
+    assert any(l.startswith(str(tmp_path / "blank.txt")) and "whitespace" in l for l in errors)
+    assert any(l.startswith(str(tmp_path / "binary.txt")) and "binary" in l for l in errors)
+    sources = json.loads(result.stdout)["sources"]
+    assert [s["error"] is None for s in sources] == [False, False, False, True]
+    assert sources[3]["encoding"] == "gb18030" and sources[3]["documents"][0]["meta"]["place"] == "湖州市"
+
+
+def test_inspect_json_shape_on_the_seeds():
+    paths = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else sorted(SOURCES.glob("20*.txt"))[:5]
+    result = run_cli("inspect", *map(str, paths), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    documents = [d for s in data["sources"] for d in s["documents"]]
+    reports = [d for d in documents if d["kind"] == "work_report"]
+    assert len(reports) == 7 if SEEDS.is_dir() else len(reports) >= 5
+    for doc in reports:
+        assert set(doc["meta"]) >= {"place", "level", "year", "date", "speaker"}
+        assert isinstance(doc["meta"]["year"], int)
+        for section in doc["sections"]:
+            assert set(section) >= {"title", "level", "anchor", "paragraphs", "sections"}
+            for p in section["paragraphs"]:
+                assert "\n" not in p and "**" not in p and not re.search(r"\[\d+\]", p)
+    assert "侯卫东官场笔记" not in result.stdout
+
+
+def test_inspect_markdown_prints_the_page():
+    result = run_cli("inspect", str(SOURCES / "2023_tongxiang_report_pdf.txt"), "--format", "markdown")
+    assert result.returncode == 0
+    assert result.stdout.startswith("---\n") and "# 2023年桐乡市政府工作报告" in result.stdout
+
+
+def test_build_exits_non_zero_on_a_bad_source_but_reports_the_rest(tmp_path, capsys):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(SOURCES / "2024_huzhou_report.txt", sources)
+    (sources / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00binary\x00")
+    assert main(["build", "--sources", str(sources), "--docs", str(tmp_path / "docs"),
+                 "--glossary", str(tmp_path / "none")]) == 1
+    captured = capsys.readouterr()
+    assert "1 份报告" in captured.out
+    assert "broken.txt" in captured.err and "Traceback" not in captured.err
+    assert (tmp_path / "docs" / "reports" / "huzhoushi-2024.md").exists()
+
+
+def test_sidecar_pins_fields_and_wins(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(SOURCES / "2024_huzhou_report.txt", sources)
+    (sources / "2024_huzhou_report.txt.meta.yml").write_text("date: 2024-01-28\nspeaker: 测试人\nyear: 2024\n",
+                                                              encoding="utf-8")
+    result = run_cli("inspect", str(sources / "2024_huzhou_report.txt"))
+    meta = json.loads(result.stdout)["sources"][0]["documents"][0]["meta"]
+    assert (meta["date"], meta["speaker"]) == ("2024-01-28", "测试人")
+    assert set(meta["pinned"]) == {"date", "speaker", "year"} and "year" not in meta["inferred"]
+
+
+def test_bad_sidecar_is_reported_with_its_key(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(SOURCES / "2024_huzhou_report.txt", sources)
+    (sources / "2024_huzhou_report.txt.meta.yml").write_text("date: 28.1.2024\nmayor: x\n", encoding="utf-8")
+    result = run_cli("inspect", str(sources / "2024_huzhou_report.txt"))
+    assert "date: error: date 必须是 YYYY-MM-DD" in result.stderr
+    assert "mayor: error: 未知字段 / unknown key" in result.stderr
+
+
+def test_sources_are_byte_identical_to_their_recorded_hashes():
+    table = (SOURCES / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([^`]+)` \|.*\| ([0-9a-f]{16}) \|$", table, re.M)
+    assert len(rows) == len(list(SOURCES.glob("*.txt")))
+    for name, digest in rows:
+        assert hashlib.sha256((SOURCES / name).read_bytes()).hexdigest()[:16] == digest, name
