@@ -101,7 +101,26 @@ def _report_context(doc: Document, site: Site) -> PageContext:
     from .linking import paragraph_linker, terms_used_block
     return PageContext(place_link=place_link, term_link=term_link,
                        link_paragraph=paragraph_linker(doc, site.terms),
-                       timeline=_timeline(doc, site.corpus.reports), terms_used=terms_used_block(doc, site.terms))
+                       timeline=_timeline(doc, site.corpus.reports),
+                       terms_used=terms_used_block(doc, site.terms) + _shared_definitions(doc, site))
+
+
+def _shared_definitions(doc: Document, site: Site) -> str:
+    """Other reports whose 名词解释 explain some of the same terms: the slogans travel between places."""
+    mine = {k for e in doc.glossary for k in e.terms}
+    shared: dict[str, tuple[Document, list[str]]] = {}
+    for key in sorted(mine, key=pinyin_sort_key):
+        for other in site.terms[key].defining_reports if key in site.terms else []:
+            if other.id != doc.id:
+                shared.setdefault(other.id, (other, []))[1].append(key)
+    if not shared:
+        return ""
+    rows = sorted(shared.values(), key=lambda item: (-len(item[1]), item[0].id))
+    out = ["\n## 解释了相同名词的报告 {#shared-terms}\n"]
+    for other, keys in rows:
+        names = "、".join(f"[{md_escape(k)}](../terms/{site.terms[k].slug}.md)" for k in keys)
+        out.append(f"- [{md_escape(other.title)}]({other.id}.md)：{len(keys)} 个（{names}）")
+    return "\n".join(out) + "\n"
 
 
 def _timeline(doc: Document, reports: list[Document]) -> str:

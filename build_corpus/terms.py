@@ -50,8 +50,9 @@ class Term:
 
     @property
     def display(self) -> str:
-        """The plainest written form: the key itself if any report wrote it so."""
-        return self.key
+        """The form the reports write most often (城市品质提升“七大专项行动”), quotes and all."""
+        written = [d.written for d in self.definitions if term_key(d.written) == self.key]
+        return max(self.forms, key=lambda f: (written.count(f), -self.forms.index(f))) if written else self.key
 
     @property
     def wordings(self) -> list[Wording]:
