@@ -31,11 +31,15 @@ import html
 import os
 import re
 import zipfile
+from urllib.parse import unquote
 from dataclasses import dataclass
 from pathlib import Path
 
 # Source maps are only fetched by an open DevTools; they are a seventh of the site.
 EXCLUDED_SUFFIXES = (".map",)
+# Only a web server shows 404.html, and its links are absolute (/assets/…), which
+# from file:// point at the root of the disk.
+EXCLUDED_FILES = ("404.html",)
 
 # Tags whose URL the browser fetches by itself when the page loads (a plain
 # <a href> is only followed on a click, so links out are fine).
@@ -46,8 +50,10 @@ _REL_ATTR = re.compile(r"""\brel\s*=\s*["']?(?P<rel>[^"'>]+)""", re.I)
 # <link rel=…> values that make the browser connect or fetch.
 _FETCHING_RELS = {"stylesheet", "preconnect", "preload", "prefetch", "modulepreload", "dns-prefetch",
                   "icon", "shortcut", "apple-touch-icon", "manifest"}
-_CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])(?P<url>(?:https?:)?//[^"')\s]+)""", re.I)
-_REMOTE = re.compile(r"^(?:https?:)?//", re.I)
+# Lower-case and not part of a longer name, so scripts' `new URL(".."…)` is not taken for CSS.
+_CSS_URL = re.compile(r"""(?:(?<![\w$.])url\(\s*["']?|@import\s+["'])(?P<url>[^"')\s]+)""")
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+_NOT_A_FILE = re.compile(r"^(?:data|blob|about|javascript|mailto):|^#", re.I)
 
 OPEN_ME = "打开我.html"
 README = "README.txt"
@@ -94,16 +100,33 @@ class ExternalResource:
 def find_external_resources(site_dir: Path) -> list[ExternalResource]:
     """Every script, stylesheet, image, font or connection a page would request outside the site."""
     found: list[ExternalResource] = []
-    for path in site_files(site_dir):
-        rel = path.relative_to(site_dir).as_posix()
-        if path.suffix == ".html":
-            text = path.read_text(encoding="utf-8", errors="replace")
-            for url in _fetched_urls_in_html(text):
-                found.append(ExternalResource(rel, url))
-        elif path.suffix == ".css":
-            text = path.read_text(encoding="utf-8", errors="replace")
-            found += [ExternalResource(rel, m["url"]) for m in _CSS_URL.finditer(text)]
+    for path, url in _fetched_urls(site_dir):
+        if _REMOTE.match(url):
+            found.append(ExternalResource(path.relative_to(site_dir).as_posix(), url))
     return found
+
+
+def find_missing_resources(site_dir: Path) -> list[ExternalResource]:
+    """Local files a page or stylesheet refers to (scripts, styles, images) that the site does not have."""
+    missing: list[ExternalResource] = []
+    for path, url in _fetched_urls(site_dir):
+        if _REMOTE.match(url) or _NOT_A_FILE.match(url):
+            continue
+        local = unquote(url.split("#", 1)[0].split("?", 1)[0])
+        target = (site_dir / local.lstrip("/")) if local.startswith("/") else (path.parent / local)
+        if local and not target.resolve().is_file():
+            missing.append(ExternalResource(path.relative_to(site_dir).as_posix(), url))
+    return missing
+
+
+def _fetched_urls(site_dir: Path):
+    for path in site_files(site_dir):
+        if path.suffix not in (".html", ".css"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        urls = _fetched_urls_in_html(text) if path.suffix == ".html" else [m["url"] for m in _CSS_URL.finditer(text)]
+        for url in urls:
+            yield path, url
 
 
 def _fetched_urls_in_html(text: str) -> list[str]:
@@ -114,17 +137,16 @@ def _fetched_urls_in_html(text: str) -> list[str]:
             rel = _REL_ATTR.search(attrs)
             if not rel or not _FETCHING_RELS & set(rel["rel"].lower().split()):
                 continue
-        for attr in _URL_ATTR.finditer(attrs):
-            url = html.unescape(attr["url"])
-            if _REMOTE.match(url):
-                urls.append(url)
-    urls += [m["url"] for m in _CSS_URL.finditer(text)]   # inline <style>
+        urls += [html.unescape(a["url"]) for a in _URL_ATTR.finditer(attrs)]
+    urls += [m["url"] for m in _CSS_URL.finditer(text)]   # inline <style> and style=""
     return urls
 
 
 def site_files(site_dir: Path) -> list[Path]:
     """The files of the built site that go into the bundle, in a fixed (sorted) order."""
-    files = [p for p in site_dir.rglob("*") if p.is_file() and not p.name.endswith(EXCLUDED_SUFFIXES)]
+    files = [p for p in site_dir.rglob("*")
+             if p.is_file() and not p.name.endswith(EXCLUDED_SUFFIXES)
+             and p.relative_to(site_dir).as_posix() not in EXCLUDED_FILES]
     return sorted(files, key=lambda p: p.relative_to(site_dir).as_posix())
 
 
@@ -147,6 +169,13 @@ def _check_site(site_dir: Path) -> None:
             "Vendor the file under docs/assets/ and reference it locally; for the iframe-worker shim run "
             "`make offline-shim` and keep `extra.polyfills: [assets/javascripts/iframe-worker-shim.js]` in mkdocs.yml; "
             "for fonts keep `theme.font: false`.")
+    missing = find_missing_resources(site_dir)
+    if missing:
+        problems.append(
+            "页面引用的文件不存在 / pages refer to files the site does not have: "
+            + "; ".join(str(m) for m in missing[:5]) + (f" … ({len(missing)} in all)" if len(missing) > 5 else "")
+            + ". A file listed in mkdocs.yml (extra.polyfills, extra_css, extra_javascript) is missing from docs/"
+            " — for the iframe-worker shim run `make offline-shim`.")
     if problems:
         raise BundleError(f"{site_dir}: " + "\n".join(problems))
 

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="run the pipeline on sources/ and write the site's pages into docs/")
     build.add_argument("--sources", type=Path, default=Path("sources"))
     build.add_argument("--glossary", type=Path, default=Path("glossary"))
+    build.add_argument("--annotations", type=Path, default=Path("annotations"))
     build.add_argument("--docs", type=Path, default=Path("docs"))
     build.add_argument("--strict", action="store_true", help="warnings fail the build too")
 
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="validate glossary/ and sidecar files, and report what the pipeline makes of sources/")
     check.add_argument("--sources", type=Path, default=Path("sources"))
     check.add_argument("--glossary", type=Path, default=Path("glossary"))
+    check.add_argument("--annotations", type=Path, default=Path("annotations"))
     check.add_argument("--strict", action="store_true", help="warnings are errors")
     check.add_argument("--quiet", action="store_true", help="print problems only")
 
@@ -74,16 +76,25 @@ def _report(problems: list[Problem], strict: bool) -> int:
     return 0
 
 
-def cmd_build(args) -> int:
+def _build(args) -> tuple:
+    """Pipeline, contributions and site pages: everything `build` and `check` share."""
+    from .annotations import attach_annotations, load_annotations
     from .curation import load_curated
-    from .site import build_site, write_site
+    from .site import build_site
     paths, problems = _source_paths(args.sources)
     corpus = _corpus(paths)
     problems += corpus.problems
     curated, curation_problems = load_curated(args.glossary, ROOT)
-    problems += curation_problems
+    annotations, annotation_problems = load_annotations(args.annotations, ROOT)
+    problems += curation_problems + annotation_problems + attach_annotations(annotations, corpus.reports)
     site = build_site(corpus, curated)
     problems += _corpus_checks(corpus, site, curated)
+    return paths, corpus, curated, site, problems
+
+
+def cmd_build(args) -> int:
+    from .site import write_site
+    paths, corpus, curated, site, problems = _build(args)
     write_site(site, args.docs)
     print(f"读取 {len(paths)} 个源文件：{len(corpus.reports)} 份报告，{len(corpus.others)} 篇其他文档，"
           f"{len(site.terms)} 个名词，写入 {len(site.pages)} 个页面到 {args.docs}/")
@@ -119,15 +130,7 @@ def cmd_inspect(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .curation import load_curated
-    from .site import build_site
-    paths, problems = _source_paths(args.sources)
-    corpus = _corpus(paths)
-    problems += corpus.problems
-    curated, curation_problems = load_curated(args.glossary, ROOT)
-    problems += curation_problems
-    site = build_site(corpus, curated)
-    problems += _corpus_checks(corpus, site, curated)
+    paths, corpus, curated, site, problems = _build(args)
     if not args.quiet:
         for source in corpus.sources:
             print(f"{source.path}: {source.encoding or '—'}, {len(source.documents)} 篇文档"
@@ -142,7 +145,8 @@ def cmd_check(args) -> int:
                           f"清理删除 {removed} 个字符" + (f"；推断：{','.join(m.inferred)}" if m.inferred else ""))
                 else:
                     print(f"  #{doc.position} 其他：“{doc.title[:30]}” — {doc.kind_reason}")
-        print(f"glossary/: {len(curated)} 个整理者注释文件有效")
+        print(f"{args.glossary}/: {len(curated)} 个名词注释文件有效；"
+              f"{args.annotations}/: {sum(len(d.annotations) for d in corpus.reports)} 条段落注释已定位")
     return _report(problems, args.strict)
 
 

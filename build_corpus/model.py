@@ -89,6 +89,20 @@ class GlossaryEntry:
 
 
 @dataclass
+class Annotation:
+    """A contributor's note on one paragraph, from annotations/<report-id>.yml."""
+    path: str
+    index: int                         # position in the file's notes list
+    quote: str
+    note: str                          # contributor Markdown (rendered safely)
+    author: str
+    anchor: Optional[str] = None       # as given in the file
+    date: Optional[str] = None
+    sources: list[dict] = field(default_factory=list)
+    paragraph_anchor: str = ""         # the paragraph it was found in
+
+
+@dataclass
 class Document:
     source_path: str
     position: int                      # 1-based index of the document in its source file
@@ -108,6 +122,7 @@ class Document:
     glossary: list[GlossaryEntry] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)   # pipeline's doubts, shown on the page
+    annotations: list[Annotation] = field(default_factory=list)
     id: str = ""
 
     def all_sections(self):

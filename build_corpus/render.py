@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 import yaml
 
-from .model import Document, GlossaryEntry, Paragraph, Section
+from .model import Annotation, Document, GlossaryEntry, Paragraph, Section
 
 LevelLabel = {"省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
               "镇": "镇级", "乡": "乡级", "街道": "街道"}
@@ -134,7 +134,21 @@ def _section_md(section: Section, doc: Document, context: PageContext, appendix:
 
 def _paragraph_md(p: Paragraph, doc: Document, context: PageContext) -> str:
     body = context.link_paragraph(p, doc) if context.link_paragraph else paragraph_markdown(p, doc)
-    return f'<a id="{p.anchor}"></a>{body}\n'
+    notes = [a for a in doc.annotations if a.paragraph_anchor == p.anchor]
+    return f'<a id="{p.anchor}"></a>{body}\n' + "".join(_annotation_md(a) for a in notes)
+
+
+def _annotation_md(a: Annotation) -> str:
+    """A contributor's note under its paragraph, set apart from the report's words."""
+    from .curation import safe_markdown
+    lines = [f"> {md_escape(a.quote)}", "", safe_markdown(a.note).strip()]
+    for source in a.sources:
+        title = md_escape(source["title"])
+        lines.append(f"- 资料：[{title}]({source['url']})" if source.get("url") else f"- 资料：{title}")
+    who = html.escape(a.author) + (f"，{a.date}" if a.date else "")
+    lines.append(f"\n<small>—— {who}（`{a.path}`）</small>")
+    body = "\n".join(lines).replace("\n", "\n    ")
+    return f'\n!!! note "整理者注（非报告原文）"\n\n    {body}\n'
 
 
 def paragraph_markdown(p: Paragraph, doc: Document, insertions: Optional[dict[int, list[tuple[int, str]]]] = None) -> str:

@@ -100,3 +100,8 @@ def test_curated_content_is_set_apart_from_the_reports_words():
     curated, _ = load_curated(GLOSSARY)
     html = render_curated(curated["五水共治"])
     assert "整理者补充（非报告原文" in html and "corpus-maintainers" in html
+
+
+def test_yaml_aliases_are_refused(folder):
+    _, problems = problems_for(folder, "term: 五水共治\naliases: &a [甲乙丙]\nsee_also: *a\n")
+    assert len(problems) == 1 and ":3:" in problems[0] and "aliases are not allowed" in problems[0]

@@ -1,0 +1,105 @@
+"""Passage annotations: contributors' notes on one paragraph of a report, in annotations/<report-id>.yml.
+
+A note names its paragraph by an exact quote (and, when the quote occurs
+more than once, the paragraph's anchor), so it stays attached when anchors
+move and fails loudly when the text it quotes changes: the check names the
+file, the entry and the closest paragraph, so the contributor can fix it.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+from typing import Optional
+
+from jsonschema import Draft202012Validator
+
+from .checked_yaml import load_checked
+from .model import Annotation, Document, Problem
+
+SCHEMA_FILE = "schema.json"
+REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+def load_annotations(folder: Path, shown_root: Optional[Path] = None) -> tuple[dict[str, list[Annotation]], list[Problem]]:
+    """Valid annotations by report id; every problem found (a file with any problem is left out)."""
+    found: dict[str, list[Annotation]] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return found, problems
+    validator = Draft202012Validator(json.loads((folder / SCHEMA_FILE).read_text(encoding="utf-8")))
+    for path in sorted(folder.iterdir()):
+        if path.name in (SCHEMA_FILE, "README.md") or path.name.startswith("."):
+            continue
+        shown = str(path.relative_to(shown_root)) if shown_root and path.is_relative_to(shown_root) else str(path)
+        if path.suffix not in (".yml", ".yaml") or not REPORT_ID.match(path.stem):
+            problems.append(Problem(shown, "文件名必须是“报告编号.yml”（小写字母、数字和连字符）/ the file must be "
+                                    "named <report-id>.yml (lowercase letters, digits, hyphens)"))
+            continue
+        value, file_problems = load_checked(path, shown, validator)
+        problems.extend(file_problems)
+        if value is None:
+            continue
+        if value.get("report", path.stem) != path.stem:
+            problems.append(Problem(shown, f"report 应与文件名一致（{path.stem}）/ report must equal the file name",
+                                    key="report"))
+            continue
+        found[path.stem] = [Annotation(path=shown, index=i, quote=n["quote"], note=n["note"], author=n["author"],
+                                       anchor=n.get("anchor"), date=n.get("date"), sources=n.get("sources", []))
+                            for i, n in enumerate(value["notes"])]
+    return found, problems
+
+
+def attach_annotations(annotations: dict[str, list[Annotation]], reports: list[Document]) -> list[Problem]:
+    """Find each note's paragraph; a note whose quote no longer matches is an error naming the closest paragraph."""
+    by_id = {d.id: d for d in reports}
+    problems = []
+    for report_id, notes in annotations.items():
+        doc = by_id.get(report_id)
+        if doc is None:
+            close = difflib.get_close_matches(report_id, list(by_id), n=1)
+            hint = f"；是否指 {close[0]}？/ did you mean {close[0]}?" if close else ""
+            problems.append(Problem(notes[0].path, f"没有编号为 {report_id} 的报告{hint} / no report has this id "
+                                    "(see the report page's URL)", key="report"))
+            continue
+        paragraphs = [p for p in doc.preamble] + [p for s in doc.all_sections() for p in s.paragraphs]
+        for note in notes:
+            problem = _resolve(note, paragraphs)
+            if problem:
+                problems.append(problem)
+            else:
+                doc.annotations.append(note)
+    return problems
+
+
+def _resolve(note: Annotation, paragraphs) -> Optional[Problem]:
+    key = f"notes.{note.index}.quote"
+    quote = _squash(note.quote)
+    matches = [p for p in paragraphs if quote in _squash(p.text)]
+    if note.anchor:
+        anchored = [p for p in paragraphs if p.anchor == note.anchor]
+        if not anchored:
+            return Problem(note.path, f"没有锚点为 {note.anchor} 的段落 / no paragraph has anchor {note.anchor}",
+                           key=f"notes.{note.index}.anchor")
+        matches = [p for p in matches if p.anchor == note.anchor]
+    if len(matches) == 1:
+        note.paragraph_anchor = matches[0].anchor
+        return None
+    if len(matches) > 1:
+        anchors = ", ".join(p.anchor for p in matches[:8])
+        return Problem(note.path, f"引文出现在 {len(matches)} 个段落中，请加 anchor 指明（{anchors}）/ the quote occurs "
+                       f"in {len(matches)} paragraphs; add an anchor: {anchors}", key=key)
+    best = max(paragraphs, key=lambda p: _overlap(quote, _squash(p.text)), default=None)
+    where = f"最接近的段落 / closest paragraph {best.anchor}：“{best.text[:60]}…”" if best else ""
+    return Problem(note.path, f"引文与报告正文不符（报告可能已更新）/ the quote no longer matches the report text. {where}。"
+                   "请改为段落中的原文 / copy the exact words from the paragraph", key=key)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _overlap(quote: str, text: str) -> float:
+    match = difflib.SequenceMatcher(None, quote, text, autojunk=False).find_longest_match(0, len(quote), 0, len(text))
+    return match.size / max(1, len(quote))

@@ -1,0 +1,449 @@
+"""Real headless Chromium against the built site, over HTTP and from the offline bundle.
+
+One session build, in a temporary copy of the project (the working tree's docs/
+and site/ are never touched): `build-corpus build`, `mkdocs build --strict`,
+then `make_bundle` and unzip. The same tests then run against
+
+- `http`: the site served by Python's http.server on 127.0.0.1, and
+- `file`: the unzipped bundle opened from file://, as a reader would.
+
+Every tab records its requests and console errors; a test ends by asserting
+that nothing went outside the target (for the bundle: nothing but file:, data:
+and blob:) and that no console error was logged. Requests outside the target
+are also aborted, so a regression is reported, never sent.
+
+Chromium is Debian's (/usr/bin/chromium); Playwright drives it and downloads no
+browser. When it is missing the tests fail, saying how to install it.
+
+test_search_precision measures Material's search on every glossary term and
+prints precision@5; it asserts only that the measurement ran.
+"""
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+INSTALL_CHROMIUM = ("Debian's Chromium is not installed at /usr/bin/chromium. Install it with "
+                    "`apt-get install -y chromium fonts-noto-cjk` (or run `make test`, which does); "
+                    "Playwright only drives it and downloads no browser.")
+
+# Hand-written parts of the project that a build needs (docs/ is otherwise generated).
+PROJECT_INPUTS = ("mkdocs.yml", "sources", "glossary", "docs/assets", "docs/overrides")
+BUNDLE_NAME = "gov-work-reports"
+
+# A report of the bundled sources with a two-level heading tree and both kinds of term link.
+REPORT = "puyuanzhen-2018"
+REPORT_PLACE, REPORT_YEAR = "濮院镇", "2018"
+SEARCH_TERM = "五水共治"
+PAGES_TO_VISIT = ("index.html", "places.html", "years.html", "terms/index.html", "terms/wu-shui-gong-zhi.html",
+                  f"reports/{REPORT}.html", "downloads/index.html", "skipped.html")
+
+# Quotes and the zero-width spaces of search segmentation do not count when
+# matching a term: the glossary has 1+3+1+X产业 where the text says “1+3+1+X”产业.
+_IGNORED = re.compile(r"[“”‘’\"'「」『』\u200b\s]")
+_ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def normalise(text: str) -> str:
+    return _IGNORED.sub("", text).casefold()
+
+
+# --- build once ------------------------------------------------------------
+
+@dataclass
+class Built:
+    project: Path      # the temporary copy the commands ran in
+    site: Path         # its site/
+    zip_path: Path
+    zip_files: int
+    bundle: Path       # the unzipped <name>-offline/ folder
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
+    if result.returncode:
+        pytest.fail(f"`{' '.join(cmd[1:])}` failed in {cwd} (exit {result.returncode}):\n"
+                    f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Built:
+    from build_corpus.bundle import make_bundle
+
+    project = tmp_path_factory.mktemp("browser-project")
+    for name in PROJECT_INPUTS:
+        source, dest = ROOT / name, project / name
+        if source.is_dir():
+            shutil.copytree(source, dest)
+        elif source.is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest)
+    _run([sys.executable, "-m", "build_corpus", "build"], project)
+    _run([sys.executable, "-m", "mkdocs", "build", "--strict"], project)
+    zip_path, count = make_bundle(project / "site", project / "dist", BUNDLE_NAME)
+    unzipped = project / "unzipped"
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(unzipped)
+    return Built(project, project / "site", zip_path, count, unzipped / f"{BUNDLE_NAME}-offline")
+
+
+@pytest.fixture(scope="session")
+def page_texts(built) -> dict[str, str]:
+    """Each page's article text (site path -> normalised text), to judge search results."""
+    texts = {}
+    for path in built.site.rglob("*.html"):
+        match = _ARTICLE.search(path.read_text(encoding="utf-8"))
+        if match:
+            texts[path.relative_to(built.site).as_posix()] = normalise(html.unescape(_TAG.sub("", match[1])))
+    return texts
+
+
+@pytest.fixture(scope="session")
+def glossary(built) -> list[dict]:
+    import json
+    return json.loads((built.site / "downloads" / "glossary.json").read_text(encoding="utf-8"))
+
+
+# --- serve and browse -------------------------------------------------------
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):   # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def http_base(built):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(built.site)))
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.fail(INSTALL_CHROMIUM, pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright's Python package is missing: `pip install -e '.[test]'` (or `make test`)", pytrace=False)
+    with sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        except Exception as err:   # a broken install fails the same way as a missing one
+            pytest.fail(f"{INSTALL_CHROMIUM}\nLaunching it failed: {err}", pytrace=False)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Target:
+    """Where the site is opened from: `base` + a site path is a page's URL."""
+    kind: str       # "http" | "file"
+    base: str
+    root: Path      # the files behind `base`
+
+    def url(self, path: str) -> str:
+        return self.base + quote(path)
+
+    def allows(self, url: str) -> bool:
+        scheme = urlsplit(url).scheme
+        if scheme in ("data", "blob"):
+            return True
+        return url.startswith(self.base) if self.kind == "http" else scheme == "file"
+
+    def site_path(self, url: str) -> str:
+        """The site path of a URL of this target, without query or fragment."""
+        parts = urlsplit(url)
+        base = urlsplit(self.base).path
+        return unquote(parts.path)[len(unquote(base)):] if unquote(parts.path).startswith(unquote(base)) else url
+
+
+@pytest.fixture(scope="session", params=["http", "file"])
+def target(request, built) -> Target:
+    if request.param == "http":
+        return Target("http", request.getfixturevalue("http_base"), built.site)
+    return Target("file", built.bundle.as_uri() + "/", built.bundle)
+
+
+@dataclass
+class Tab:
+    """One browser tab on a target, recording what a test must not see."""
+    page: object
+    target: Target
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.target.url(path), wait_until="load")
+
+    def offsite_requests(self) -> list[str]:
+        return [url for url in self.requests if not self.target.allows(url)]
+
+    def assert_clean(self) -> None:
+        offsite = self.offsite_requests()
+        if offsite:
+            print(f"\nrequests outside the {self.target.kind} site:", *offsite, sep="\n  ")
+        assert not offsite, (f"{len(offsite)} request(s) outside the {self.target.kind} site "
+                             f"({'only file:, data:, blob: allowed' if self.target.kind == 'file' else self.target.base}):\n"
+                             + "\n".join(offsite))
+        assert not self.console_errors, "console errors:\n" + "\n".join(self.console_errors)
+
+
+def _open_tab(browser, target: Target) -> tuple[object, Tab]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    tab = Tab(page, target)
+    context.on("request", lambda r: tab.requests.append(r.url))
+    # Record, then refuse: the tests must never reach the network.
+    context.route(lambda url: not target.allows(url), lambda route: route.abort())
+    page.on("console", lambda m: m.type == "error" and tab.console_errors.append(
+        f"{m.text} (at {m.location.get('url', '?')}, page {page.url})"))
+    page.on("pageerror", lambda err: tab.console_errors.append(f"uncaught {err} (page {page.url})"))
+    page.set_default_timeout(10_000)
+    return context, tab
+
+
+@pytest.fixture
+def tab(browser, target):
+    context, tab = _open_tab(browser, target)
+    yield tab
+    context.close()
+
+
+# --- Material's search, through its own search box --------------------------
+
+class SiteSearch:
+    """Types into Material's search box and reads the result list, as a reader would."""
+
+    def __init__(self, tab: Tab):
+        self.tab = tab
+        self.page = tab.page
+        self.box = self.page.locator("input.md-search__input")
+        self.box.click()
+        self.placeholder = self._meta()
+
+    def _meta(self) -> str:
+        return self.page.locator(".md-search-result__meta").inner_text().strip()
+
+    def _type(self, text: str) -> None:
+        self.box.fill(text)
+        self.box.press("End")   # Material reads the box on keyup
+
+    def query(self, text: str) -> list[str]:
+        """Site paths of the result pages, best first."""
+        self._type("")
+        self.page.wait_for_function(
+            "p => document.querySelector('.md-search-result__meta').textContent.trim() === p"
+            " && !document.querySelector('.md-search-result__list').children.length", arg=self.placeholder)
+        self._type(text)
+        self.page.wait_for_function(
+            "p => document.querySelector('.md-search-result__meta').textContent.trim() !== p", arg=self.placeholder,
+            timeout=20_000)   # the first query waits for the index to load
+        hrefs = self.page.eval_on_selector_all(
+            ".md-search-result__list > li.md-search-result__item",
+            "items => items.map(li => li.querySelector('a[href]')).filter(Boolean).map(a => a.href)")
+        return [self.tab.target.site_path(href) for href in hrefs]
+
+
+# --- the tests --------------------------------------------------------------
+
+def test_report_page_renders_its_heading_tree(tab):
+    tab.goto(f"reports/{REPORT}.html")
+    title = tab.page.title()
+    assert REPORT_PLACE in title and REPORT_YEAR in title, title
+    headings = tab.page.eval_on_selector_all(
+        "article h2, article h3", "hs => hs.map(h => [h.tagName, h.textContent.replace('¶', '').trim()])")
+    h2 = [text for tag, text in headings if tag == "H2"]
+    h3 = [text for tag, text in headings if tag == "H3"]
+    assert any(t.startswith("一、") for t in h2), f"no h2 “一、…” in {h2}"
+    assert any(t.startswith("（一）") for t in h3), f"no h3 “（一）…” in {h3}"
+    # （一） sits under a numbered part, not before the first one.
+    first_h3 = next(i for i, (tag, t) in enumerate(headings) if tag == "H3" and t.startswith("（一）"))
+    assert any(tag == "H2" and re.match(r"[一二三四五六七八九十]+、", t) for tag, t in headings[:first_h3])
+    tab.assert_clean()
+
+
+def _definitions(glossary: list[dict]) -> dict[str, set[str]]:
+    return {entry["slug"]: {d["definition"].strip() for d in entry["definitions"]} for entry in glossary}
+
+
+def test_hovering_a_term_shows_its_definition(tab, glossary):
+    tab.goto(f"reports/{REPORT}.html")
+    definitions = _definitions(glossary)
+    links = {
+        "term page": tab.page.locator('article p a[title][href*="terms/"]').first,
+        "glossary anchor": tab.page.locator('article p a[title][href^="#gloss-"]').first,
+    }
+    for kind, link in links.items():
+        title = link.get_attribute("title")   # Material moves it into the tooltip on hover
+        href = link.get_attribute("href")
+        assert title and title.strip(), f"{kind} link {href} has no title"
+        if kind == "term page":
+            slug = href.rsplit("/", 1)[-1].removesuffix(".html")
+            assert title.strip() in definitions[slug], f"title of {href} is not one of the term's definitions: {title}"
+        link.scroll_into_view_if_needed()
+        link.hover()
+        tab.page.wait_for_function("a => a.hasAttribute('aria-describedby')", arg=link.element_handle())
+        tooltip = tab.page.locator("#" + link.get_attribute("aria-describedby"))
+        tooltip.wait_for(state="visible")
+        assert tooltip.inner_text().strip() == title.strip(), f"{kind} link {href}"
+        tab.page.mouse.move(0, 0)
+    tab.assert_clean()
+
+
+def test_term_links_lead_to_the_term(tab, glossary):
+    terms = {entry["slug"]: entry["term"] for entry in glossary}
+    tab.goto(f"reports/{REPORT}.html")
+    page = tab.page
+
+    # An anchor into the report's own 名词解释 lands on the entry that explains the term.
+    gloss = page.locator('article p a[href^="#gloss-"]').first
+    word, anchor = gloss.inner_text(), gloss.get_attribute("href")
+    gloss.click()
+    page.wait_for_function("h => location.hash === h", arg=anchor)
+    entry = page.locator(f'[id="{anchor[1:]}"]')
+    assert entry.count() == 1, f"no element with id {anchor[1:]}"
+    explained = entry.evaluate("e => (e.closest('p, li, dd') || e.parentElement).textContent")
+    assert normalise(word) in normalise(explained), f"{anchor} explains “{explained[:60]}”, not “{word}”"
+
+    # A link to a term page opens that term's page, which links back to the report.
+    link = page.locator('article p a[href*="terms/"]').first
+    href = link.get_attribute("href")
+    slug = href.rsplit("/", 1)[-1].removesuffix(".html")
+    link.click()
+    page.wait_for_url(re.compile(rf"/terms/{re.escape(quote(slug))}\.html$"))
+    assert page.locator("article h1").inner_text().replace("¶", "").strip() == terms[slug]
+    assert page.locator(f'article a[href*="reports/{REPORT}.html"]').count() > 0, "the term page does not cite the report"
+    tab.assert_clean()
+
+
+def test_search_finds_a_term(tab, page_texts):
+    tab.goto("index.html")
+    results = SiteSearch(tab).query(SEARCH_TERM)
+    assert results, f"searching {SEARCH_TERM} found nothing"
+    hits = [p for p in results if p.startswith(("reports/", "terms/")) and normalise(SEARCH_TERM) in page_texts.get(p, "")]
+    assert hits, f"no report or term page containing {SEARCH_TERM} among the results {results[:10]}"
+    tab.assert_clean()
+
+
+def test_pages_log_no_console_errors(tab):
+    for path in PAGES_TO_VISIT:
+        tab.goto(path)
+        # Let the page's scripts finish starting (search worker, tooltips).
+        tab.page.wait_for_timeout(300)
+    tab.assert_clean()
+
+
+# --- the offline bundle -----------------------------------------------------
+
+def test_bundle_opens_and_works_without_network(browser, built, page_texts):
+    """A reader's visit from file://: 打开我.html, the navigation, a report, a tooltip, a search."""
+    target = Target("file", built.bundle.as_uri() + "/", built.bundle)
+    context, tab = _open_tab(browser, target)
+    try:
+        page = tab.page
+        tab.goto("打开我.html")
+        page.wait_for_url(re.compile(r"/index\.html$"))
+        page.locator(".md-nav__link", has_text="按地区").first.click()
+        page.wait_for_url(re.compile(r"/places\.html$"))
+        page.locator(f'article a[href*="reports/{REPORT}.html"]').first.click()
+        page.wait_for_url(re.compile(rf"/reports/{REPORT}\.html$"))
+        link = page.locator('article p a[title][href*="terms/"]').first
+        title = link.get_attribute("title")
+        link.hover()
+        page.wait_for_function("a => a.hasAttribute('aria-describedby')", arg=link.element_handle())
+        assert page.locator("#" + link.get_attribute("aria-describedby")).inner_text().strip() == title.strip()
+        results = SiteSearch(tab).query(SEARCH_TERM)
+        assert any(normalise(SEARCH_TERM) in page_texts.get(p, "") for p in results), results[:10]
+        file_requests = [u for u in tab.requests if u.startswith("file:")]
+        assert any(u.endswith("search/search_index.js") for u in file_requests), "the search index was not loaded"
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+def test_bundle_layout_and_reproducibility(built, tmp_path):
+    from build_corpus.bundle import make_bundle
+
+    folder = f"{BUNDLE_NAME}-offline/"
+    with zipfile.ZipFile(built.zip_path) as zf:
+        infos = zf.infolist()
+    names = [i.filename for i in infos]
+    assert re.fullmatch(rf"{BUNDLE_NAME}-offline-\d{{4}}-\d{{2}}-\d{{2}}\.zip", built.zip_path.name)
+    assert all(n.startswith(folder) for n in names), [n for n in names if not n.startswith(folder)][:5]
+    for needed in ("打开我.html", "README.txt", "index.html", f"reports/{REPORT}.html", "search/search_index.js",
+                   "assets/javascripts/iframe-worker-shim.js"):
+        assert folder + needed in names, f"{needed} missing from the bundle"
+    assert not [n for n in names if n.endswith(".map")], "source maps belong to DevTools, not the bundle"
+    assert names == sorted(names) and len(names) == built.zip_files
+    assert {i.date_time for i in infos} == {infos[0].date_time}
+
+    again, _ = make_bundle(built.site, tmp_path, BUNDLE_NAME)
+    assert again.read_bytes() == built.zip_path.read_bytes(), "the same site must give the same zip"
+
+    with pytest.raises(FileNotFoundError) as err:
+        make_bundle(tmp_path / "no-site", tmp_path, BUNDLE_NAME)
+    assert err.value.filename == str(tmp_path / "no-site")
+
+
+# --- search quality (measured, not yet judged) ------------------------------
+
+def test_search_precision(browser, http_base, built, glossary, page_texts):
+    """Every glossary term through the site's search: precision@5 and empty results, printed."""
+    target = Target("http", http_base, built.site)
+    context, tab = _open_tab(browser, target)
+    started = time.monotonic()
+    try:
+        tab.goto("index.html")
+        search = SiteSearch(tab)
+        relevant = returned = 0
+        per_query: list[float] = []
+        empty: list[str] = []
+        own_page_in_top5 = 0
+        for entry in glossary:
+            term = entry["term"]
+            top5 = search.query(term)[:5]
+            hits = sum(normalise(term) in page_texts.get(p, "") for p in top5)
+            relevant += hits
+            returned += len(top5)
+            if top5:
+                per_query.append(hits / len(top5))
+            elif any(normalise(term) in text for text in page_texts.values()):
+                empty.append(term)
+            own_page_in_top5 += f"terms/{entry['slug']}.html" in top5
+        tab.assert_clean()
+    finally:
+        context.close()
+    elapsed = time.monotonic() - started
+    n = len(glossary)
+    precision = relevant / returned if returned else 0.0
+    print(f"\nsearch precision@5 = {precision:.3f} ({relevant}/{returned} top-5 results contain the term; "
+          f"mean per query {sum(per_query) / len(per_query) if per_query else 0:.3f}) over {n} glossary terms")
+    print(f"search zero-result queries = {len(empty)} of {n} (term present in the site)"
+          + (": " + "、".join(empty[:20]) + (" …" if len(empty) > 20 else "") if empty else ""))
+    print(f"search term page in top 5 = {own_page_in_top5}/{n}; {elapsed:.1f} s")
+    assert len(per_query) + len(empty) <= n and n > 0
