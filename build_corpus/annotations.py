@@ -11,7 +11,6 @@ import difflib
 import json
 import re
 from pathlib import Path
-from typing import Optional
 
 from jsonschema import Draft202012Validator
 
@@ -22,7 +21,7 @@ SCHEMA_FILE = "schema.json"
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
-def load_annotations(folder: Path, shown_root: Optional[Path] = None) -> tuple[dict[str, list[Annotation]], list[Problem]]:
+def load_annotations(folder: Path, shown_root: Path | None = None) -> tuple[dict[str, list[Annotation]], list[Problem]]:
     """Valid annotations by report id; every problem found (a file with any problem is left out)."""
     found: dict[str, list[Annotation]] = {}
     problems: list[Problem] = []
@@ -73,7 +72,7 @@ def attach_annotations(annotations: dict[str, list[Annotation]], reports: list[D
     return problems
 
 
-def _resolve(note: Annotation, paragraphs) -> Optional[Problem]:
+def _resolve(note: Annotation, paragraphs) -> Problem | None:
     key = f"notes.{note.index}.quote"
     quote = _squash(note.quote)
     matches = [p for p in paragraphs if quote in _squash(p.text)]

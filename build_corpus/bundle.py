@@ -31,9 +31,9 @@ import html
 import os
 import re
 import zipfile
-from urllib.parse import unquote
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 # Source maps are only fetched by an open DevTools; they are a seventh of the site.
 EXCLUDED_SUFFIXES = (".map",)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -28,7 +27,7 @@ PlainLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
-def load_checked(path: Path, shown: str, validator: Draft202012Validator) -> tuple[Optional[dict], list[Problem]]:
+def load_checked(path: Path, shown: str, validator: Draft202012Validator) -> tuple[dict | None, list[Problem]]:
     """The file's data if it is valid, else None and every problem found."""
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:

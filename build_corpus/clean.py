@@ -13,9 +13,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -97,7 +97,7 @@ def drop_page_numbers(text: str) -> str:
     '服务机\\n制'
     """
     patterns = [re.compile(p) for p in cleaning_data()["page_number_patterns"]]
-    return "\n".join(l for l in text.split("\n") if not any(p.match(l) for p in patterns))
+    return "\n".join(line for line in text.split("\n") if not any(p.match(line) for p in patterns))
 
 
 def drop_running_headers(text: str) -> str:
@@ -117,10 +117,10 @@ def drop_running_headers(text: str) -> str:
         if line.strip():
             offsets.setdefault(line.strip(), []).append(at)
         at += len(line) + 1
-    repeated = {l for l, seen in offsets.items()
-                if len(seen) >= 3 and len(l) <= 30 and seen[-1] - seen[0] >= len(text) / 2
-                and l[-1] not in TERMINAL + CLOSERS + "！" and not HEADING_START.match(l)}
-    return "\n".join(l for l in lines if l.strip() not in repeated)
+    repeated = {line for line, seen in offsets.items()
+                if len(seen) >= 3 and len(line) <= 30 and seen[-1] - seen[0] >= len(text) / 2
+                and line[-1] not in TERMINAL + CLOSERS + "！" and not HEADING_START.match(line)}
+    return "\n".join(line for line in lines if line.strip() not in repeated)
 
 
 def balance_bold_markers(text: str) -> str:
@@ -135,7 +135,7 @@ def balance_bold_markers(text: str) -> str:
             last = line.rfind("**")
             line = line[:last] + line[last + 2:]
         return line
-    return "\n".join(fix_line(l) for l in text.split("\n"))
+    return "\n".join(fix_line(line) for line in text.split("\n"))
 
 
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
@@ -177,8 +177,8 @@ def strip_line_indentation(text: str) -> str:
     >>> strip_line_indentation("\\u3000\\u3000各位代表：\\n\\n  现在，")
     '各位代表：\\n现在，'
     """
-    lines = (l.strip(" \t\u3000\u00a0") for l in text.split("\n"))
-    return "\n".join(l for l in lines if l)
+    lines = (line.strip(" \t\u3000\u00a0") for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def join_wrapped_lines(text: str) -> str:
@@ -230,17 +230,17 @@ def break_run_on_lines(text: str) -> str:
     >>> break_run_on_lines("提出意见。 一、2017年工作回顾2017年，我们" + "很好。" * 500)[:30]
     '提出意见。\\n一、2017年工作回顾2017年，我们很好。很好'
     """
-    return "\n".join(_break_line(l) if len(l) >= RUN_ON_MIN_CHARS else l for l in text.split("\n"))
+    return "\n".join(_break_line(line) if len(line) >= RUN_ON_MIN_CHARS else line for line in text.split("\n"))
 
 
 _SENTENCE_END = "。！？!?；;"
 _NUMERALS = "一二三四五六七八九十"
-# Where a run-on line may break: (style, pattern). Group "n" is the heading number.
-_BREAK_CANDIDATES = [
-    ("cn", re.compile(rf"(?P<n>[{_NUMERALS}]{{1,3}})、")),
-    ("paren", re.compile(rf"[（(](?P<n>[{_NUMERALS}]{{1,3}})[）)]")),
-    ("digit", re.compile(rf"(?P<n>\d{{1,2}})[.．](?=[{HAN}“「《(（A-Za-z])")),
-]
+# Where a run-on line may break, by numbering style. Group "n" is the heading number.
+_BREAK_CANDIDATES = {
+    "cn": re.compile(rf"(?P<n>[{_NUMERALS}]{{1,3}})、"),
+    "paren": re.compile(rf"[（(](?P<n>[{_NUMERALS}]{{1,3}})[）)]"),
+    "digit": re.compile(rf"(?P<n>\d{{1,2}})[.．](?=[{HAN}“「《(（A-Za-z])"),
+}
 _STRONG_BEFORE = set(_SENTENCE_END + "：:”")
 _BLOCK_HEADING = re.compile(r"(名词解释|名词注释|附件\d*|附表\d*)(?=[\s:：\d]|$)")
 
@@ -260,7 +260,7 @@ def _break_line(line: str) -> str:
             breaks.add(m.start())
             if line[m.end():m.end() + 1].isspace():
                 breaks.add(m.end())
-    for style, pattern in _BREAK_CANDIDATES:
+    for pattern in _BREAK_CANDIDATES.values():   # each numbering style is its own sequence
         found = []
         for m in pattern.finditer(line):
             if m.start() == 0:
@@ -268,7 +268,7 @@ def _break_line(line: str) -> str:
             before = line[:m.start()].rstrip()
             strong = bool(before) and before[-1] in _STRONG_BEFORE
             found.append((m.start(), chinese_numeral_value(m.group("n")), strong))
-        for i, (at, n, strong) in enumerate(found):
+        for i, (at, _, strong) in enumerate(found):
             if strong or _fills_gap(found, i):
                 breaks.add(at)
     out, last = [], 0

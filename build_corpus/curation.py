@@ -14,7 +14,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from jsonschema import Draft202012Validator
 
@@ -35,7 +34,7 @@ class CuratedTerm:
 
 # --- loading and checking ----------------------------------------------------
 
-def load_curated(folder: Path, shown_root: Optional[Path] = None) -> tuple[dict[str, CuratedTerm], list[Problem]]:
+def load_curated(folder: Path, shown_root: Path | None = None) -> tuple[dict[str, CuratedTerm], list[Problem]]:
     """Every valid curated term by key, and every problem found (invalid files are skipped whole)."""
     curated: dict[str, CuratedTerm] = {}
     problems: list[Problem] = []

@@ -14,7 +14,7 @@ due next and a short term with a colon follows it.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from .model import GlossaryEntry
 
@@ -72,7 +72,7 @@ NOT_BEFORE_FOOTNOTE = set(" \t\n，。；：、,.;:!！?？（(“‘《【[［�
 
 # --- headings and numbers ------------------------------------------------------
 
-def glossary_heading(text: str) -> Optional[str]:
+def glossary_heading(text: str) -> str | None:
     """The heading as written if this line opens a glossary block, e.g. `附件2 名词解释：`."""
     compact = re.sub(r"\s+", "", text)
     return text.strip() if HEADING.fullmatch(compact) else None
@@ -90,7 +90,7 @@ def term_key(term: str) -> str:
     return re.sub(r"\s+", "", term).translate(FULLWIDTH_TO_ASCII).translate(KEY_DROPS)
 
 
-def term_core(term: str) -> Optional[str]:
+def term_core(term: str) -> str | None:
     """Key of the quoted part of a qualified term, so body text can link the short form.
 
     Rule: the term holds exactly one quoted part, has text outside it, and the
@@ -135,7 +135,7 @@ def split_terms(term: str) -> list[str]:
 
 # --- entries ---------------------------------------------------------------------
 
-def term_at(text: str) -> Optional[tuple[str, str]]:
+def term_at(text: str) -> tuple[str, str] | None:
     """(term, rest) when text opens with a short term and a colon, else None.
 
     A colon further in (`“1”即省疾控中心；时间：2024年`) is part of a definition:
@@ -149,7 +149,7 @@ def term_at(text: str) -> Optional[tuple[str, str]]:
     return term, text[colon.end():].strip()
 
 
-def first_marker(line: str) -> Optional[tuple[str, re.Match]]:
+def first_marker(line: str) -> tuple[str, re.Match] | None:
     """(style, match) of a number that opens an entry before the line's first colon."""
     colon = COLON.search(line)
     head = line[:colon.start()] if colon else line
@@ -162,7 +162,7 @@ class Cut(NamedTuple):
     """Where an entry starts in a line: at its number mark, its text after the mark."""
     start: int
     body: int
-    number: Optional[str]
+    number: str | None
 
 
 def numbered_cuts(lines: list[str], rx: re.Pattern, expected: int, problems: list[str]) -> list[list[Cut]]:
@@ -211,9 +211,9 @@ def locate_entries(lines: list[str], problems: list[str]):
     return lines, numbered_cuts(lines, rx, int(normalise_number(first.group(1))), problems), stray, rx
 
 
-def gather_chunks(lines: list[str], cuts: list[list[Cut]], stray: list[str]) -> list[tuple[Optional[str], list[str]]]:
+def gather_chunks(lines: list[str], cuts: list[list[Cut]], stray: list[str]) -> list[tuple[str | None, list[str]]]:
     """(number, text pieces) per entry; text before a line's first cut continues the entry before."""
-    chunks: list[tuple[Optional[str], list[str]]] = []
+    chunks: list[tuple[str | None, list[str]]] = []
     for line, here in zip(lines, cuts):
         ends = [cut.start for cut in here] + [len(line)]
         lead = line[:ends[0]].strip()
@@ -232,7 +232,7 @@ def join_wrapped(pieces: list[str]) -> str:
     return text
 
 
-def make_entry(number: Optional[str], pieces: list[str], problems: list[str]) -> Optional[GlossaryEntry]:
+def make_entry(number: str | None, pieces: list[str], problems: list[str]) -> GlossaryEntry | None:
     """An entry from its text; a problem (with all its text) when no term can be found."""
     text = join_wrapped(pieces)
     found = term_at(text)

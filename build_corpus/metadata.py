@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
@@ -37,7 +36,7 @@ BODY_PLACE = [
     re.compile(rf"中共(?P<place>[{HAN}]{{2,8}}?(?:省|自治区|市|县|区|镇|乡))委"),
     re.compile(rf"我代表(?P<place>[{HAN}]{{2,8}}?(?:省|自治区|市|县|区|镇|乡))人民政府"),
 ]
-BODY_LEVEL = re.compile(rf"我(?:代表|受)(?P<level>省|自治区|市|县|区|镇|乡|街道)人民政府")
+BODY_LEVEL = re.compile(r"我(?:代表|受)(?P<level>省|自治区|市|县|区|镇|乡|街道)人民政府")
 REVIEW_HEADING = re.compile(r"(?P<y>\d{4})\s*年(?:的)?(?:工作)?回顾|(?P<y2>\d{4})\s*年.{0,6}(?:成绩|成就)")
 YEAR_HEADING = re.compile(r"(?P<y>\d{4})\s*年")
 LISTING_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")
@@ -47,7 +46,7 @@ LISTING_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")
 class Place:
     name: str
     level: str
-    parent: Optional[str]
+    parent: str | None
     short: str
     county_level: bool = False
 
@@ -67,7 +66,7 @@ def strip_level(place: str) -> str:
     return place
 
 
-def level_of(place: str) -> Optional[str]:
+def level_of(place: str) -> str | None:
     known = gazetteer().get(place)
     if known:
         return known.level
@@ -96,9 +95,9 @@ def page_metadata(raw_text: str, meta: Metadata) -> None:
 
 def read_header(header: str, listing_title: str, meta: Metadata) -> None:
     """Fill what the header, and the listing's item title, state outright."""
-    lines = [l.strip() for l in header.split("\n") if l.strip()]
+    lines = [line.strip() for line in header.split("\n") if line.strip()]
     title = LISTING_PREFIX.sub("", listing_title or "").strip()
-    title_line = next((l for l in lines if "工作报告" in l), None)
+    title_line = next((line for line in lines if "工作报告" in line), None)
     meta.title = title_line or title or None
     for source in filter(None, [title_line, title]):
         m = TITLE.search(source)
@@ -108,7 +107,7 @@ def read_header(header: str, listing_title: str, meta: Metadata) -> None:
         if m and m.group("place") and not meta.place:
             _set_place(meta, m.group("place"), source)
 
-    rest = "\n".join(l for l in lines if l != title_line)
+    rest = "\n".join(line for line in lines if line != title_line)
     if m := MEETING.search(rest):
         meta.date = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
         meta.meeting = m.group("meeting")
@@ -123,7 +122,7 @@ def read_header(header: str, listing_title: str, meta: Metadata) -> None:
 
 
 def _read_speaker(rest: str, meta: Metadata) -> None:
-    for line in reversed([l.strip("—-– ") for l in rest.split("\n") if l.strip()]):
+    for line in reversed([line.strip("—-– ") for line in rest.split("\n") if line.strip()]):
         compact = re.sub(r"\s+", "", line)
         if m := SPEAKER.match(compact):
             meta.speaker, meta.speaker_title = m.group("name"), m.group("title")

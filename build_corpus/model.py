@@ -6,7 +6,6 @@ beyond small conveniences, so a reader can follow the flow by their fields.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 WORK_REPORT = "work_report"
 OTHER = "other"
@@ -31,8 +30,8 @@ class Problem:
     path: str
     message: str
     severity: str = "error"   # "error" | "warning"
-    line: Optional[int] = None
-    key: Optional[str] = None
+    line: int | None = None
+    key: str | None = None
 
     def __str__(self) -> str:
         where = self.path + (f":{self.line}" if self.line else "")
@@ -42,17 +41,17 @@ class Problem:
 
 @dataclass
 class Metadata:
-    place: Optional[str] = None        # 桐乡市, 濮院镇, 内蒙古自治区 …
-    level: Optional[str] = None        # 省 / 自治区 / 直辖市 / 市 / 县 / 区 / 镇 / 乡 / 街道
-    parent: Optional[str] = None       # the place this one belongs to, when known
-    year: Optional[int] = None         # year the report was delivered
-    date: Optional[str] = None         # meeting date, ISO
-    speaker: Optional[str] = None
-    speaker_title: Optional[str] = None
-    meeting: Optional[str] = None
-    title: Optional[str] = None
-    published: Optional[str] = None    # web page's posting date, when the page had one
-    publisher: Optional[str] = None    # 来源 of a web page
+    place: str | None = None        # 桐乡市, 濮院镇, 内蒙古自治区 …
+    level: str | None = None        # 省 / 自治区 / 直辖市 / 市 / 县 / 区 / 镇 / 乡 / 街道
+    parent: str | None = None       # the place this one belongs to, when known
+    year: int | None = None         # year the report was delivered
+    date: str | None = None         # meeting date, ISO
+    speaker: str | None = None
+    speaker_title: str | None = None
+    meeting: str | None = None
+    title: str | None = None
+    published: str | None = None    # web page's posting date, when the page had one
+    publisher: str | None = None    # 来源 of a web page
     inferred: list[str] = field(default_factory=list)   # fields guessed from the body
     pinned: list[str] = field(default_factory=list)     # fields set by a curator's sidecar
     evidence: dict[str, str] = field(default_factory=dict)  # field -> the text it came from
@@ -74,7 +73,7 @@ class Section:
     number: str = ""                   # the numbering as printed: 一、 / （一） / 1.
     anchor: str = ""
     paragraphs: list[Paragraph] = field(default_factory=list)
-    sections: list["Section"] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
 
 
 @dataclass
@@ -82,7 +81,7 @@ class GlossaryEntry:
     """One 名词解释 entry, as the report wrote it."""
     term: str                          # as written, e.g. “四位一体”管理
     definition: str
-    number: Optional[str] = None       # 1 / ① / ［1］ as printed, normalised to digits where possible
+    number: str | None = None       # 1 / ① / ［1］ as printed, normalised to digits where possible
     terms: list[str] = field(default_factory=list)   # the term keys this entry defines
     anchor: str = ""
     report_id: str = ""
@@ -96,8 +95,8 @@ class Annotation:
     quote: str
     note: str                          # contributor Markdown (rendered safely)
     author: str
-    anchor: Optional[str] = None       # as given in the file
-    date: Optional[str] = None
+    anchor: str | None = None       # as given in the file
+    date: str | None = None
     sources: list[dict] = field(default_factory=list)
     paragraph_anchor: str = ""         # the paragraph it was found in
 
@@ -139,7 +138,7 @@ class Document:
 class Source:
     path: str                          # as given on the command line / relative to the repo
     encoding: str = ""
-    error: Optional[str] = None
+    error: str | None = None
     sha256: str = ""
     documents: list[Document] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)   # page chrome outside any document

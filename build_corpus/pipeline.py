@@ -26,8 +26,16 @@ from .classify import classify
 from .clean import clean
 from .decode import DecodeError, decode_bytes
 from .glossary_parse import parse_entries, split_terms, strip_footnote_markers, term_key
-from .metadata import (apply_pinned, infer_from_body, page_metadata, read_header, read_sidecar,
-                       sidecar_path, split_header, strip_level)
+from .metadata import (
+    apply_pinned,
+    infer_from_body,
+    page_metadata,
+    read_header,
+    read_sidecar,
+    sidecar_path,
+    split_header,
+    strip_level,
+)
 from .model import OTHER, WORK_REPORT, Document, Paragraph, Problem, Removal, Source
 from .sections import _paragraph, outline
 from .split import split_documents

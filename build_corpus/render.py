@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import yaml
 
@@ -45,7 +45,7 @@ def front_matter(doc: Document) -> str:
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
 
 
-def render_report(doc: Document, context: "PageContext") -> str:
+def render_report(doc: Document, context: PageContext) -> str:
     out = [front_matter(doc), f"# {md_escape(doc.title)}\n"]
     out.append(_metadata_block(doc, context))
     if context.timeline:
@@ -68,7 +68,7 @@ class PageContext:
     """What a report page needs from the rest of the corpus (filled by the site stage)."""
 
     def __init__(self, place_link: Callable[[str], str] = lambda p: "",
-                 term_link: Callable[[GlossaryEntry, str], Optional[str]] = lambda e, t: None,
+                 term_link: Callable[[GlossaryEntry, str], str | None] = lambda e, t: None,
                  link_paragraph: Callable[[Paragraph, Document], str] | None = None,
                  timeline: str = "", terms_used: str = "", depth: int = 1):
         self.place_link = place_link
@@ -151,7 +151,7 @@ def _annotation_md(a: Annotation) -> str:
     return f'\n!!! note "整理者注（非报告原文）"\n\n    {body}\n'
 
 
-def paragraph_markdown(p: Paragraph, doc: Document, insertions: Optional[dict[int, list[tuple[int, str]]]] = None) -> str:
+def paragraph_markdown(p: Paragraph, doc: Document, insertions: dict[int, list[tuple[int, str]]] | None = None) -> str:
     """Escape the text and put back emphasis and footnote links at their offsets.
 
     `insertions` maps an offset to (end, markdown) replacements made by the linker.

@@ -17,12 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import jieba
 import yaml
 
-from .clean import HAN, chinese_numeral_value
+from .clean import chinese_numeral_value
 from .glossary_parse import glossary_heading
 from .model import Paragraph, Section
 
@@ -71,12 +70,12 @@ class Heading:
 def outline(body: str, run_on: bool = False, place_short: str = "") -> Outline:
     lines = _separate_glued_openers(body.split("\n"))
     result = Outline()
-    glossary_at = next((i for i, l in enumerate(lines) if i > 0 and glossary_heading(l)), None)
+    glossary_at = next((i for i, line in enumerate(lines) if i > 0 and glossary_heading(line)), None)
     main = lines if glossary_at is None else lines[:glossary_at]
     if glossary_at is not None:
         result.glossary_title = glossary_heading(lines[glossary_at]) or lines[glossary_at]
         block = lines[glossary_at + 1:]
-        appendix_in_block = next((i for i, l in enumerate(block) if APPENDIX.match(l) and not glossary_heading(l)), None)
+        appendix_in_block = next((i for i, line in enumerate(block) if APPENDIX.match(line) and not glossary_heading(line)), None)
         if appendix_in_block is not None:
             main = main + block[appendix_in_block:]
             block = block[:appendix_in_block]
@@ -104,7 +103,7 @@ def _separate_glued_openers(lines: list[str]) -> list[str]:
 
 def _appendix_start(lines: list[str]) -> int:
     """Index of the first appendix line: 附件/附表, or a 民生实事 list after the closing appeal."""
-    closing = max((i for i, l in enumerate(lines) if l.startswith("各位代表") and i > len(lines) * 0.6), default=None)
+    closing = max((i for i, line in enumerate(lines) if line.startswith("各位代表") and i > len(lines) * 0.6), default=None)
     for i, line in enumerate(lines):
         if APPENDIX.match(line) and i > len(lines) * 0.5:
             return i
@@ -140,7 +139,7 @@ class _Series:
 
 def _build_tree(lines: list[str], run_on: bool, place_short: str, result: Outline) -> None:
     unnumbered = _unnumbered_headings(lines)
-    headings = {i: h for i, l in enumerate(lines) if (h := _parse_heading(l, i in unnumbered))}
+    headings = {i: h for i, line in enumerate(lines) if (h := _parse_heading(line, i in unnumbered))}
     if run_on:
         _split_glued(lines, headings, place_short, result.notes)
     stack: list[Section] = []                 # open sections, outermost first
@@ -167,7 +166,7 @@ def _build_tree(lines: list[str], run_on: bool, place_short: str, result: Outlin
 
 
 def _level_for(h: Heading, stack: list[Section], series: dict[str, list[_Series]],
-               previous_text: str) -> Optional[int]:
+               previous_text: str) -> int | None:
     """The level of a heading, or None when its number does not continue any open series."""
     current_level = stack[-1].level if stack else 0
     open_series = [s for s in series.get(h.style, []) if s.level <= current_level + 1]
@@ -190,7 +189,7 @@ def _level_for(h: Heading, stack: list[Section], series: dict[str, list[_Series]
     return None
 
 
-def _parse_heading(line: str, unnumbered: bool) -> Optional[Heading]:
+def _parse_heading(line: str, unnumbered: bool) -> Heading | None:
     if unnumbered:
         return Heading("unnumbered", 0, "", line, "")
     for style, pattern in STYLES:
@@ -223,8 +222,8 @@ def _unnumbered_headings(lines: list[str]) -> set[int]:
         return (4 <= len(line) <= 40 and not re.search(r"[，。；：！？,;:!?、]", line)
                 and not any(p.match(line) for _, p in STYLES) and not APPENDIX.match(line)
                 and not glossary_heading(line))
-    found = [i for i, l in enumerate(lines) if candidate(l)]
-    first_numbered = next((i for i, l in enumerate(lines) if any(p.match(l) for _, p in STYLES[:2])), len(lines))
+    found = [i for i, line in enumerate(lines) if candidate(line)]
+    first_numbered = next((i for i, line in enumerate(lines) if any(p.match(line) for _, p in STYLES[:2])), len(lines))
     if len(found) >= 2 and found[0] < first_numbered:
         return set(found)
     return set()
@@ -283,7 +282,7 @@ def _shared_body_openings(lines: list[str], glued: dict[int, Heading]) -> dict[s
     return shared
 
 
-def _seam(rest: str, shared_opening: Optional[str], place_short: str) -> Optional[int]:
+def _seam(rest: str, shared_opening: str | None, place_short: str) -> int | None:
     """Where the body starts, by the strongest evidence found in the heading's window."""
     window_end = min(len(rest), MAX_HEADING + 1)
     end = SENTENCE_END.search(rest)

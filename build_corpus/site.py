@@ -45,7 +45,7 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
     for key, term in site.terms.items():
         term.curated = (curated or {}).get(key)
         term.uses = []
-    from .linking import record_uses   # late: linking builds on terms
+    from .linking import record_uses  # late: linking builds on terms
     record_uses(reports, site.terms)
     for doc in reports:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
@@ -247,7 +247,7 @@ def render_home(site: Site) -> str:
            f"- **{len(reports)}** 份报告，来自 **{len(places)}** 个地区，年份 "
            f"{years[0] if years else '—'}–{years[-1] if years else '—'}",
            f"- **{len(site.terms)}** 个名词（[名词索引](terms/index.md)）",
-           f"- 浏览：[按地区](places.md) · [按年份](years.md) · [名词](terms/index.md) · [下载语料](downloads/index.md)",
+           "- 浏览：[按地区](places.md) · [按年份](years.md) · [名词](terms/index.md) · [下载语料](downloads/index.md)",
            f"- 未作为报告发布的文档：{len(corpus.others)} 篇（[列表与原因](skipped.md)）\n",
            "原始文本逐字节保存在仓库的 `sources/` 目录；所有清理都在构建时进行，每份报告页末尾都列出了"
            "清理步骤和删除的文字。\n", "## 最新报告\n"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from pypinyin import Style, lazy_pinyin
 
@@ -45,7 +44,7 @@ class Term:
     slug: str = ""
     forms: list[str] = field(default_factory=list)        # as written, first seen first
     definitions: list[Definition] = field(default_factory=list)
-    curated: Optional[object] = None                      # curation.CuratedTerm
+    curated: object | None = None                      # curation.CuratedTerm
     uses: list[Use] = field(default_factory=list)
 
     @property
