@@ -11,7 +11,7 @@ import re
 
 from .model import OTHER, WORK_REPORT
 
-SALUTATION = re.compile(r"各位代表\s*[:：,，!！]")
+SALUTATION = re.compile(r"各位代表\s*[:：,，!！、]")
 REPORTING = re.compile(r"(向大会|向本次大会)?(报告工作|作(政府)?工作报告|作报告|报告[一二]?[0-9〇零一二三四五六七八九]*年?政府工作)")
 TITLE_SAYS_REPORT = re.compile(r"政府工作报告")
 # How far into a document the salutation may stand (header, chrome and title come first).

@@ -28,7 +28,8 @@ CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\
 # Characters that end a sentence or a clause a paragraph may end on.
 TERMINAL = "。！？；：…!?;:"
 CLOSERS = "”’）》」』】)"
-HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?!\d))")
+HEADING_START = re.compile(r"^(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"
+                           r"|[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d))")
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ PLACES = Path(__file__).parent / "data" / "places.yml"
 
 # Longest suffix first: 自治区 before 区, 街道 before 道.
 LEVEL_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "省", "市", "县", "区", "镇", "乡", "旗", "盟", "州")
-SALUTATION = re.compile(r"各位代表\s*[：:，,！!]")
+SALUTATION = re.compile(r"各位代表\s*[：:，,！!、]")
 MEETING = re.compile(rf"(?P<y>\d{{4}})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日\s*在\s*(?P<meeting>[{HAN}\w]+?会议)\s*上")
 MEETING_PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,12}}?)第[{HAN}\d]{{1,5}}届人民代表大会")
 OFFICE = "代?(?:省长|市长|县长|区长|镇长|乡长|州长|盟长|旗长|主席|主任)"
@@ -39,6 +39,8 @@ BODY_PLACE = [
 BODY_LEVEL = re.compile(r"我(?:代表|受)(?P<level>省|自治区|市|县|区|镇|乡|街道)人民政府")
 REVIEW_HEADING = re.compile(r"(?P<y>\d{4})\s*年(?:的)?(?:工作)?回顾|(?P<y2>\d{4})\s*年.{0,6}(?:成绩|成就)")
 YEAR_HEADING = re.compile(r"(?P<y>\d{4})\s*年")
+# Without dated headings: "2024年是……的关键之年" opens the plan for the year being reported on.
+PLAN_YEAR = re.compile(r"(?P<y>20\d{2})\s*年是[^。]{2,60}(之年|一年)")
 LISTING_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")
 
 
@@ -159,7 +161,7 @@ def infer_from_body(body: str, level1_headings: list[str], meta: Metadata) -> No
     if not meta.place:
         _infer_place(body, meta)
     if not meta.year:
-        _infer_year(level1_headings, meta)
+        _infer_year(level1_headings, body, meta)
 
 
 def _infer_place(body: str, meta: Metadata) -> None:
@@ -188,7 +190,7 @@ def _infer_place(body: str, meta: Metadata) -> None:
     meta.inferred += [f for f in ("place", "level", "parent") if getattr(meta, f)]
 
 
-def _infer_year(level1_headings: list[str], meta: Metadata) -> None:
+def _infer_year(level1_headings: list[str], body: str, meta: Metadata) -> None:
     """A report reviewing year Y is delivered in Y+1; one planning year Y in Y."""
     candidates = []
     for heading in level1_headings:
@@ -200,6 +202,10 @@ def _infer_year(level1_headings: list[str], meta: Metadata) -> None:
         year, heading = max(candidates)
         meta.year = year
         meta.evidence["year"] = heading
+        meta.inferred.append("year")
+    elif m := PLAN_YEAR.search(body[:20000]):
+        meta.year = int(m.group("y"))
+        meta.evidence["year"] = m.group(0)
         meta.inferred.append("year")
 
 

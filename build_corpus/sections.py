@@ -27,11 +27,16 @@ from .model import Paragraph, Section
 
 DATA = Path(__file__).parent / "data" / "sections.yml"
 NUMERALS = "一二三四五六七八九十"
+# Heading numberings, outermost first as reports usually nest them; the level of each is
+# still fixed where it first appears (see _level_for), so other nestings work too.
 STYLES = [
+    ("part", re.compile(rf"^第(?P<n>[{NUMERALS}]{{1,3}})部分[\s:：、]*(?P<rest>\S.*)$")),
     ("cn", re.compile(rf"^(?P<n>[{NUMERALS}]{{1,3}})、\s*(?P<rest>\S.*)$")),
     ("paren", re.compile(rf"^[（(](?P<n>[{NUMERALS}]{{1,3}})[）)]\s*(?P<rest>\S.*)$")),
     ("digit", re.compile(r"^(?P<n>\d{1,2})[.．、](?!\d)\s*(?P<rest>\S.*)$")),
+    ("paren_digit", re.compile(r"^[（(](?P<n>\d{1,2})[）)]\s*(?P<rest>\S.*)$")),
 ]
+LIST_STYLES = ("digit", "paren_digit")   # headings only when short; otherwise numbered paragraphs
 SENTENCE_END = re.compile(r"[。！？；]")
 MAX_HEADING = 45            # characters of a heading's own text
 MAX_LIST_HEADING = 25       # a numbered 1. line is a heading only when its first sentence is this short
@@ -91,8 +96,8 @@ def outline(body: str, run_on: bool = False, place_short: str = "") -> Outline:
 def _separate_glued_openers(lines: list[str]) -> list[str]:
     """各位代表：现在，… and 名词解释1.… arrive on one line in scraped sources."""
     out = []
-    for line in lines:
-        for pattern in (SALUTATION, GLUED_GLOSSARY):
+    for i, line in enumerate(lines):
+        for pattern in ((SALUTATION, GLUED_GLOSSARY) if i < 3 else (GLUED_GLOSSARY,)):
             m = pattern.match(line)
             if m and len(line) > m.end():
                 out.append(line[: m.end()].strip())
@@ -102,12 +107,15 @@ def _separate_glued_openers(lines: list[str]) -> list[str]:
 
 
 def _appendix_start(lines: list[str]) -> int:
-    """Index of the first appendix line: 附件/附表, or a 民生实事 list after the closing appeal."""
-    closing = max((i for i, line in enumerate(lines) if line.startswith("各位代表") and i > len(lines) * 0.6), default=None)
+    """Index of the first appendix line: 附件/附表, or a 民生实事 list, after the closing appeal (各位代表！…)."""
+    closing = max((i for i, line in enumerate(lines) if line.startswith("各位代表") and i >= 2), default=None)
+    after_body = closing if closing is not None else len(lines) // 2
     for i, line in enumerate(lines):
-        if APPENDIX.match(line) and i > len(lines) * 0.5:
+        if i <= after_body:
+            continue
+        if APPENDIX.match(line):
             return i
-        if closing is not None and i > closing and len(line) <= 30 and "民生实事" in line and not SENTENCE_END.search(line):
+        if closing is not None and len(line) <= 30 and "民生实事" in line and not SENTENCE_END.search(line):
             return i
     return len(lines)
 
@@ -182,8 +190,9 @@ def _level_for(h: Heading, stack: list[Section], series: dict[str, list[_Series]
             return s.level
     if h.number == 1:
         nested = bool(open_series) and previous_text.endswith(("：", ":"))
-        if not open_series or nested or h.style == "digit" or current_level < open_series[-1].level:
-            level = current_level + 1 if (nested or not open_series or h.style == "digit") else open_series[-1].level
+        is_list = h.style in LIST_STYLES
+        if not open_series or nested or is_list or current_level < open_series[-1].level:
+            level = current_level + 1 if (nested or not open_series or is_list) else open_series[-1].level
             open_series.append(_Series(h.style, level, 1))
             return level
     return None
@@ -198,9 +207,9 @@ def _parse_heading(line: str, unnumbered: bool) -> Heading | None:
             continue
         marker = line[: m.start("rest")].strip()
         title, body = _split_inline(m.group("rest"))
-        if style == "digit" and (len(title) > MAX_LIST_HEADING or (not body and SENTENCE_END.search(m.group("rest")))):
+        if style in LIST_STYLES and (len(title) > MAX_LIST_HEADING or (not body and SENTENCE_END.search(m.group("rest")))):
             return None
-        if style == "digit" and not body and len(m.group("rest")) > MAX_LIST_HEADING:
+        if style in LIST_STYLES and not body and len(m.group("rest")) > MAX_LIST_HEADING:
             return None
         return Heading(style, chinese_numeral_value(m.group("n")), marker, title, body)
     return None
@@ -223,7 +232,7 @@ def _unnumbered_headings(lines: list[str]) -> set[int]:
                 and not any(p.match(line) for _, p in STYLES) and not APPENDIX.match(line)
                 and not glossary_heading(line))
     found = [i for i, line in enumerate(lines) if candidate(line)]
-    first_numbered = next((i for i, line in enumerate(lines) if any(p.match(line) for _, p in STYLES[:2])), len(lines))
+    first_numbered = next((i for i, line in enumerate(lines) if any(p.match(line) for _, p in STYLES[:3])), len(lines))
     if len(found) >= 2 and found[0] < first_numbered:
         return set(found)
     return set()
