@@ -1,7 +1,8 @@
 """Offline bundle: the built site as one zip that works when opened from file://.
 
     check     the site asks for nothing outside itself    find_external_resources
-    collect   site files, sorted, minus source maps       site_files
+    collect   site files, sorted, minus what only a server
+              or DevTools uses (404.html, sitemaps, .map)  site_files
     write     fixed timestamps and modes                  make_bundle
 
 The zip holds one folder, `<name>-offline/`: the site itself plus `打开我.html`
@@ -38,8 +39,8 @@ from urllib.parse import unquote
 # Source maps are only fetched by an open DevTools; they are a seventh of the site.
 EXCLUDED_SUFFIXES = (".map",)
 # Only a web server shows 404.html, and its links are absolute (/assets/…), which
-# from file:// point at the root of the disk.
-EXCLUDED_FILES = ("404.html",)
+# from file:// point at the root of the disk. Sitemaps are for crawlers.
+EXCLUDED_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 
 # Tags whose URL the browser fetches by itself when the page loads (a plain
 # <a href> is only followed on a click, so links out are fine).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--sources", type=Path, default=Path("sources"))
     build.add_argument("--glossary", type=Path, default=Path("glossary"))
     build.add_argument("--annotations", type=Path, default=Path("annotations"))
+    build.add_argument("--cache", type=Path, default=Path(".cache/build-corpus"),
+                       help="per-source cache: unchanged sources are not processed again")
+    build.add_argument("--no-cache", action="store_true")
+    build.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages")
     build.add_argument("--docs", type=Path, default=Path("docs"))
     build.add_argument("--strict", action="store_true", help="warnings fail the build too")
 
@@ -35,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--sources", type=Path, default=Path("sources"))
     check.add_argument("--glossary", type=Path, default=Path("glossary"))
     check.add_argument("--annotations", type=Path, default=Path("annotations"))
+    check.add_argument("--cache", type=Path, default=Path(".cache/build-corpus"),
+                       help="per-source cache: unchanged sources are not processed again")
+    check.add_argument("--no-cache", action="store_true")
+    check.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages")
     check.add_argument("--strict", action="store_true", help="warnings are errors")
     check.add_argument("--quiet", action="store_true", help="print problems only")
 
@@ -50,9 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _corpus(paths: list[Path]):
+def _corpus(paths: list[Path], cache_dir: Path | None = None, workers: int = 1):
+    from .cache import SourceCache
     from .pipeline import build_corpus
-    return build_corpus(paths, ROOT)
+    return build_corpus(paths, ROOT, SourceCache(cache_dir) if cache_dir else None, workers)
 
 
 def _source_paths(folder: Path) -> tuple[list[Path], list[Problem]]:
@@ -82,7 +92,7 @@ def _build(args) -> tuple:
     from .curation import load_curated
     from .site import build_site
     paths, problems = _source_paths(args.sources)
-    corpus = _corpus(paths)
+    corpus = _corpus(paths, None if args.no_cache else args.cache, args.jobs)
     problems += corpus.problems
     curated, curation_problems = load_curated(args.glossary, ROOT)
     annotations, annotation_problems = load_annotations(args.annotations, ROOT)
@@ -96,7 +106,8 @@ def cmd_build(args) -> int:
     from .site import write_site
     paths, corpus, curated, site, problems = _build(args)
     write_site(site, args.docs)
-    print(f"读取 {len(paths)} 个源文件：{len(corpus.reports)} 份报告，{len(corpus.others)} 篇其他文档，"
+    cached = sum(1 for s in corpus.sources if s.from_cache)
+    print(f"读取 {len(paths)} 个源文件（{cached} 个未变，取自缓存）：{len(corpus.reports)} 份报告，{len(corpus.others)} 篇其他文档，"
           f"{len(site.terms)} 个名词，写入 {len(site.pages)} 个页面到 {args.docs}/")
     for doc in corpus.others:
         print(f"  跳过 / skipped: {doc.source_path} #{doc.position} “{doc.title[:40]}” — {doc.kind_reason}")

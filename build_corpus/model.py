@@ -142,3 +142,4 @@ class Source:
     sha256: str = ""
     documents: list[Document] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)   # page chrome outside any document
+    from_cache: bool = False                               # taken from the build cache, not processed

@@ -17,11 +17,13 @@ corpus (MkDocs' build does the same, for the same reason).
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
+from .cache import SourceCache
 from .classify import classify
 from .clean import clean
 from .decode import DecodeError, decode_bytes
@@ -64,23 +66,63 @@ def find_sources(folder: Path) -> list[Path]:
                   and not p.name.endswith(".meta.yml"))
 
 
-def build_corpus(paths: list[Path], root: Path | None = None) -> Corpus:
+def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache | None = None,
+                 workers: int = 1) -> Corpus:
+    """Every source through the per-source stages (from the cache where unchanged), in source order.
+
+    Sources are independent until ids and terms are assigned, so with `workers` > 1
+    they are processed in parallel processes.
+    """
     corpus = Corpus()
-    for path in paths:
-        try:
-            source, problems = process_source(path, root)
-        except Exception as err:   # a bug must not hide the other sources' results
-            shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-            source = Source(path=shown, error=f"内部错误 / internal error: {type(err).__name__}: {err}")
-            problems = [Problem(shown, source.error + " — please report it with this file")]
+    jobs = [(path, root, cache) for path in paths]
+    if workers > 1 and len(jobs) >= 2 * workers:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_guarded, jobs, chunksize=max(1, len(jobs) // (8 * workers))))
+    else:
+        results = [_guarded(job) for job in jobs]
+    for source, problems in results:
         corpus.sources.append(source)
         corpus.problems.extend(problems)
+    if cache is not None:   # pool workers had their own copies of the counters
+        cache.hits = sum(1 for s in corpus.sources if getattr(s, "from_cache", False))
     assign_ids(corpus)
     return corpus
 
 
+def _guarded(job: tuple[Path, Path | None, SourceCache | None]) -> tuple[Source, list[Problem]]:
+    """One source, never raising: a bug must not hide the other sources' results."""
+    path, root, cache = job
+    try:
+        return _cached(path, root, cache)
+    except Exception as err:
+        shown = _shown(path, root)
+        source = Source(path=shown, error=f"内部错误 / internal error: {type(err).__name__}: {err}")
+        return source, [Problem(shown, source.error + " — please report it with this file")]
+
+
+def _cached(path: Path, root: Path | None, cache: SourceCache | None) -> tuple[Source, list[Problem]]:
+    if cache is None:
+        return process_source(path, root)
+    try:
+        sidecar = sidecar_path(path)
+        key = cache.key(_shown(path, root), path.read_bytes(), sidecar.read_bytes() if sidecar.exists() else None)
+    except OSError:
+        return process_source(path, root)
+    hit = cache.get(key)
+    if hit is not None:
+        hit[0].from_cache = True
+        return hit
+    result = process_source(path, root)
+    cache.put(key, result)
+    return result
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    return str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+
+
 def process_source(path: Path, root: Path | None = None) -> tuple[Source, list[Problem]]:
-    shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+    shown = _shown(path, root)
     source = Source(path=shown)
     try:
         data = path.read_bytes()

@@ -132,10 +132,10 @@ def _timeline(doc: Document, reports: list[Document]) -> str:
         label = str(d.meta.year or "?")
         items.append(f"**{label}**" if d is doc else f"[{label}]({d.id}.md)")
     i = same.index(doc)
-    prev = f"[← {same[i - 1].meta.year}]({same[i - 1].id}.md)" if i > 0 else ""
-    nxt = f"[{same[i + 1].meta.year} →]({same[i + 1].id}.md)" if i < len(same) - 1 else ""
+    prev = f"[{same[i - 1].meta.year}]({same[i - 1].id}.md)" if i > 0 else "无"
+    nxt = f"[{same[i + 1].meta.year}]({same[i + 1].id}.md)" if i < len(same) - 1 else "无"
     return (f'<div class="timeline" markdown>\n{md_escape(doc.meta.place)}历年报告：{" · ".join(items)}'
-            f'{"　" + prev if prev else ""}{"　" + nxt if nxt else ""}\n</div>\n')
+            f"　｜　上一份：{prev}　下一份：{nxt}\n</div>\n")
 
 
 # --- term pages ------------------------------------------------------------
