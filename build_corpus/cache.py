@@ -13,7 +13,6 @@ import hashlib
 import pickle
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 from .model import Problem, Source
 
@@ -37,14 +36,14 @@ class SourceCache:
         self.hits = 0
         self.misses = 0
 
-    def key(self, shown: str, data: bytes, sidecar: Optional[bytes]) -> str:
+    def key(self, shown: str, data: bytes, sidecar: bytes | None) -> str:
         digest = hashlib.sha256(code_version().encode())
         for part in (shown.encode(), data, sidecar or b"\0none"):
             digest.update(len(part).to_bytes(8, "big"))
             digest.update(part)
         return digest.hexdigest()
 
-    def get(self, key: str) -> Optional[tuple[Source, list[Problem]]]:
+    def get(self, key: str) -> tuple[Source, list[Problem]] | None:
         path = self.folder / f"{key}.pickle"
         try:
             with path.open("rb") as f:

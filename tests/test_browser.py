@@ -88,7 +88,7 @@ def _run(cmd: list[str], cwd: Path) -> None:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
-    from build_corpus.bundle import make_bundle
+    from build_corpus.bundle import BundleError, make_bundle
 
     project = tmp_path_factory.mktemp("browser-project")
     for name in PROJECT_INPUTS:
@@ -100,7 +100,10 @@ def built(tmp_path_factory) -> Built:
             shutil.copy2(source, dest)
     _run([sys.executable, "-m", "build_corpus", "build"], project)
     _run([sys.executable, "-m", "mkdocs", "build", "--strict"], project)
-    zip_path, count = make_bundle(project / "site", project / "dist", BUNDLE_NAME)
+    try:
+        zip_path, count = make_bundle(project / "site", project / "dist", BUNDLE_NAME)
+    except BundleError as err:
+        pytest.fail(f"the site built from mkdocs.yml cannot be bundled for offline use:\n{err}", pytrace=False)
     unzipped = project / "unzipped"
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(unzipped)
@@ -244,10 +247,9 @@ class SiteSearch:
         self.page = tab.page
         self.box = self.page.locator("input.md-search__input")
         self.box.click()
-        self.placeholder = self._meta()
-
-    def _meta(self) -> str:
-        return self.page.locator(".md-search-result__meta").inner_text().strip()
+        # What the result header says for an empty query once the index is loaded.
+        self.placeholder = self.page.evaluate(
+            "JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder']")
 
     def _type(self, text: str) -> None:
         self.box.fill(text)
@@ -256,13 +258,13 @@ class SiteSearch:
     def query(self, text: str) -> list[str]:
         """Site paths of the result pages, best first."""
         self._type("")
-        self.page.wait_for_function(
+        self.page.wait_for_function(   # the first time, this waits for the index to load
             "p => document.querySelector('.md-search-result__meta').textContent.trim() === p"
-            " && !document.querySelector('.md-search-result__list').children.length", arg=self.placeholder)
+            " && !document.querySelector('.md-search-result__list').children.length", arg=self.placeholder,
+            timeout=30_000)
         self._type(text)
         self.page.wait_for_function(
-            "p => document.querySelector('.md-search-result__meta').textContent.trim() !== p", arg=self.placeholder,
-            timeout=20_000)   # the first query waits for the index to load
+            "p => document.querySelector('.md-search-result__meta').textContent.trim() !== p", arg=self.placeholder)
         hrefs = self.page.eval_on_selector_all(
             ".md-search-result__list > li.md-search-result__item",
             "items => items.map(li => li.querySelector('a[href]')).filter(Boolean).map(a => a.href)")
@@ -294,9 +296,10 @@ def _definitions(glossary: list[dict]) -> dict[str, set[str]]:
 def test_hovering_a_term_shows_its_definition(tab, glossary):
     tab.goto(f"reports/{REPORT}.html")
     definitions = _definitions(glossary)
+    # Handles, not locators: Material removes the title on hover, and `a[title]` would then match the next link.
     links = {
-        "term page": tab.page.locator('article p a[title][href*="terms/"]').first,
-        "glossary anchor": tab.page.locator('article p a[title][href^="#gloss-"]').first,
+        "term page": tab.page.locator('article p a[title][href*="terms/"]').first.element_handle(),
+        "glossary anchor": tab.page.locator('article p a[title][href^="#gloss-"]').first.element_handle(),
     }
     for kind, link in links.items():
         title = link.get_attribute("title")   # Material moves it into the tooltip on hover
@@ -307,7 +310,7 @@ def test_hovering_a_term_shows_its_definition(tab, glossary):
             assert title.strip() in definitions[slug], f"title of {href} is not one of the term's definitions: {title}"
         link.scroll_into_view_if_needed()
         link.hover()
-        tab.page.wait_for_function("a => a.hasAttribute('aria-describedby')", arg=link.element_handle())
+        tab.page.wait_for_function("a => a.hasAttribute('aria-describedby')", arg=link)
         tooltip = tab.page.locator("#" + link.get_attribute("aria-describedby"))
         tooltip.wait_for(state="visible")
         assert tooltip.inner_text().strip() == title.strip(), f"{kind} link {href}"
@@ -372,10 +375,10 @@ def test_bundle_opens_and_works_without_network(browser, built, page_texts):
         page.wait_for_url(re.compile(r"/places\.html$"))
         page.locator(f'article a[href*="reports/{REPORT}.html"]').first.click()
         page.wait_for_url(re.compile(rf"/reports/{REPORT}\.html$"))
-        link = page.locator('article p a[title][href*="terms/"]').first
+        link = page.locator('article p a[title][href*="terms/"]').first.element_handle()
         title = link.get_attribute("title")
         link.hover()
-        page.wait_for_function("a => a.hasAttribute('aria-describedby')", arg=link.element_handle())
+        page.wait_for_function("a => a.hasAttribute('aria-describedby')", arg=link)
         assert page.locator("#" + link.get_attribute("aria-describedby")).inner_text().strip() == title.strip()
         results = SiteSearch(tab).query(SEARCH_TERM)
         assert any(normalise(SEARCH_TERM) in page_texts.get(p, "") for p in results), results[:10]
@@ -399,6 +402,7 @@ def test_bundle_layout_and_reproducibility(built, tmp_path):
                    "assets/javascripts/iframe-worker-shim.js"):
         assert folder + needed in names, f"{needed} missing from the bundle"
     assert not [n for n in names if n.endswith(".map")], "source maps belong to DevTools, not the bundle"
+    assert folder + "404.html" not in names, "404.html has absolute links, which break from file://"
     assert names == sorted(names) and len(names) == built.zip_files
     assert {i.date_time for i in infos} == {infos[0].date_time}
 
@@ -413,37 +417,39 @@ def test_bundle_layout_and_reproducibility(built, tmp_path):
 # --- search quality (measured, not yet judged) ------------------------------
 
 def test_search_precision(browser, http_base, built, glossary, page_texts):
-    """Every glossary term through the site's search: precision@5 and empty results, printed."""
+    """Every glossary term through the site's search: precision@5 and empty results, printed.
+
+    precision@5 = share of the top-5 result pages whose text contains the term
+    (quotes ignored). Most terms occur on only a few pages (the term page, the
+    term index, one report), so the best possible figure is printed beside it.
+    """
     target = Target("http", http_base, built.site)
     context, tab = _open_tab(browser, target)
     started = time.monotonic()
+    relevant = returned = best = own_page_in_top5 = 0
+    empty: list[str] = []
     try:
         tab.goto("index.html")
         search = SiteSearch(tab)
-        relevant = returned = 0
-        per_query: list[float] = []
-        empty: list[str] = []
-        own_page_in_top5 = 0
         for entry in glossary:
-            term = entry["term"]
-            top5 = search.query(term)[:5]
-            hits = sum(normalise(term) in page_texts.get(p, "") for p in top5)
-            relevant += hits
+            term = normalise(entry["term"])
+            pages_with_term = {path for path, text in page_texts.items() if term in text}
+            top5 = search.query(entry["term"])[:5]
+            relevant += sum(path in pages_with_term for path in top5)
             returned += len(top5)
-            if top5:
-                per_query.append(hits / len(top5))
-            elif any(normalise(term) in text for text in page_texts.values()):
-                empty.append(term)
+            best += min(len(top5), len(pages_with_term))
+            if not top5 and pages_with_term:
+                empty.append(entry["term"])
             own_page_in_top5 += f"terms/{entry['slug']}.html" in top5
         tab.assert_clean()
     finally:
         context.close()
-    elapsed = time.monotonic() - started
     n = len(glossary)
     precision = relevant / returned if returned else 0.0
     print(f"\nsearch precision@5 = {precision:.3f} ({relevant}/{returned} top-5 results contain the term; "
-          f"mean per query {sum(per_query) / len(per_query) if per_query else 0:.3f}) over {n} glossary terms")
-    print(f"search zero-result queries = {len(empty)} of {n} (term present in the site)"
+          f"at best {best / returned if returned else 0:.3f}, as most terms are on fewer than 5 pages) "
+          f"over {n} glossary terms")
+    print(f"search zero-result queries = {len(empty)} of {n} (all with the term in the site)"
           + (": " + "、".join(empty[:20]) + (" …" if len(empty) > 20 else "") if empty else ""))
-    print(f"search term page in top 5 = {own_page_in_top5}/{n}; {elapsed:.1f} s")
-    assert len(per_query) + len(empty) <= n and n > 0
+    print(f"search term's own page in top 5 = {own_page_in_top5}/{n}; {time.monotonic() - started:.1f} s")
+    assert n > 0 and returned + len(empty) > 0
