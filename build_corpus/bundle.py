@@ -1,9 +1,10 @@
 """Offline bundle: the built site as one zip that works when opened from file://.
 
-    check     the site asks for nothing outside itself    find_external_resources
+    check     pages fetch nothing from outside the site,   find_external_resources
+              and everything they fetch is there           find_missing_resources
     collect   site files, sorted, minus what only a server
               or DevTools uses (404.html, sitemaps, .map)  site_files
-    write     fixed timestamps and modes                  make_bundle
+    write     fixed timestamps and modes                   make_bundle
 
 The zip holds one folder, `<name>-offline/`: the site itself plus `打开我.html`
 (redirects to index.html) and `README.txt`. Everything the pages load must be
@@ -16,10 +17,12 @@ inside it, because a reader may open it with no network at all:
   under `extra.polyfills`, and then the plugin adds no CDN script;
 - `theme.font: false` keeps Google Fonts out.
 
-`find_external_resources` checks the first two and the fonts on every page, so a
-change to mkdocs.yml that brings a CDN back fails the bundle instead of
-shipping a zip whose search is silently dead. tests/test_browser.py checks the
-same in Chromium, request by request.
+Before zipping, every page and stylesheet is read for what the browser would
+fetch on opening it (scripts, styles, icons, fonts, preconnects): a change to
+mkdocs.yml that brings a CDN back, drops the offline plugin or points at a file
+that is not there fails the bundle with a BundleError saying what to change,
+instead of shipping a zip whose search is silently dead. tests/test_browser.py
+checks the same in Chromium, request by request.
 
 The zip is reproducible: entries sorted by path, every timestamp fixed
 (SOURCE_DATE_EPOCH if set, else 1980-01-01), fixed permissions and
@@ -89,8 +92,8 @@ class BundleError(ValueError):
 
 
 @dataclass(frozen=True)
-class ExternalResource:
-    """A URL outside the site that a page would fetch as soon as it is opened."""
+class Resource:
+    """A URL that a page (or stylesheet) of the site fetches as soon as it is opened."""
     file: str     # path inside the site
     url: str
 
@@ -98,25 +101,25 @@ class ExternalResource:
         return f"{self.file}: {self.url}"
 
 
-def find_external_resources(site_dir: Path) -> list[ExternalResource]:
+def find_external_resources(site_dir: Path) -> list[Resource]:
     """Every script, stylesheet, image, font or connection a page would request outside the site."""
-    found: list[ExternalResource] = []
+    found: list[Resource] = []
     for path, url in _fetched_urls(site_dir):
         if _REMOTE.match(url):
-            found.append(ExternalResource(path.relative_to(site_dir).as_posix(), url))
+            found.append(Resource(path.relative_to(site_dir).as_posix(), url))
     return found
 
 
-def find_missing_resources(site_dir: Path) -> list[ExternalResource]:
+def find_missing_resources(site_dir: Path) -> list[Resource]:
     """Local files a page or stylesheet refers to (scripts, styles, images) that the site does not have."""
-    missing: list[ExternalResource] = []
+    missing: list[Resource] = []
     for path, url in _fetched_urls(site_dir):
         if _REMOTE.match(url) or _NOT_A_FILE.match(url):
             continue
         local = unquote(url.split("#", 1)[0].split("?", 1)[0])
         target = (site_dir / local.lstrip("/")) if local.startswith("/") else (path.parent / local)
         if local and not target.resolve().is_file():
-            missing.append(ExternalResource(path.relative_to(site_dir).as_posix(), url))
+            missing.append(Resource(path.relative_to(site_dir).as_posix(), url))
     return missing
 
 

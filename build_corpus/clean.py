@@ -266,9 +266,12 @@ def _break_line(line: str) -> str:
         for m in pattern.finditer(line):
             if m.start() == 0:
                 continue
+            number = chinese_numeral_value(m.group("n"))
+            if number is None:
+                continue
             before = line[:m.start()].rstrip()
             strong = bool(before) and before[-1] in _STRONG_BEFORE
-            found.append((m.start(), chinese_numeral_value(m.group("n")), strong))
+            found.append((m.start(), number, strong))
         for i, (at, _, strong) in enumerate(found):
             if strong or _fills_gap(found, i):
                 breaks.add(at)
@@ -291,19 +294,23 @@ def _fills_gap(found: list[tuple[int, int, bool]], i: int) -> bool:
     return bool(earlier) and earlier[-1] == n - 1
 
 
-def chinese_numeral_value(numeral: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20; ASCII digits pass through.
+_CHINESE_NUMERAL = re.compile(r"^(?:(?P<tens>[一二三四五六七八九])?(?P<ten>十))?(?P<ones>[一二三四五六七八九])?$")
 
-    >>> [chinese_numeral_value(n) for n in ("三", "十", "十二", "二十一", "7")]
-    [3, 10, 12, 21, 7]
+
+def chinese_numeral_value(numeral: str) -> int | None:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20; ASCII digits pass through; 一一 or 十十 → None.
+
+    >>> [chinese_numeral_value(n) for n in ("三", "十", "十二", "二十一", "7", "一一")]
+    [3, 10, 12, 21, 7, None]
     """
     if numeral.isdigit():
         return int(numeral)
+    m = _CHINESE_NUMERAL.match(numeral)
+    if not m or not numeral:
+        return None
     digits = "一二三四五六七八九"
-    if "十" in numeral:
-        tens, _, ones = numeral.partition("十")
-        return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
-    return digits.index(numeral) + 1
+    tens = (digits.index(m["tens"]) + 1 if m["tens"] else 1) if m["ten"] else 0
+    return tens * 10 + (digits.index(m["ones"]) + 1 if m["ones"] else 0)
 
 
 _SPACE = "[ \t\u3000\u00a0]+"

@@ -211,7 +211,10 @@ def _parse_heading(line: str, unnumbered: bool) -> Heading | None:
             return None
         if style in LIST_STYLES and not body and len(m.group("rest")) > MAX_LIST_HEADING:
             return None
-        return Heading(style, chinese_numeral_value(m.group("n")), marker, title, body)
+        number = chinese_numeral_value(m.group("n"))
+        if number is None:   # 一一、 is not a numbering
+            return None
+        return Heading(style, number, marker, title, body)
     return None
 
 

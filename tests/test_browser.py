@@ -47,7 +47,7 @@ INSTALL_CHROMIUM = ("Debian's Chromium is not installed at /usr/bin/chromium. In
                     "Playwright only drives it and downloads no browser.")
 
 # Hand-written parts of the project that a build needs (docs/ is otherwise generated).
-PROJECT_INPUTS = ("mkdocs.yml", "sources", "glossary", "docs/assets", "docs/overrides")
+PROJECT_INPUTS = ("mkdocs.yml", "sources", "glossary", "annotations", "docs/assets", "docs/overrides")
 BUNDLE_NAME = "gov-work-reports"
 
 # A report of the bundled sources with a two-level heading tree and both kinds of term link.
@@ -412,6 +412,27 @@ def test_bundle_layout_and_reproducibility(built, tmp_path):
     with pytest.raises(FileNotFoundError) as err:
         make_bundle(tmp_path / "no-site", tmp_path, BUNDLE_NAME)
     assert err.value.filename == str(tmp_path / "no-site")
+
+
+def test_vendored_shim_is_the_pinned_package(tmp_path):
+    """docs/assets' iframe-worker shim is exactly what tools/offline-shim pins (regenerate: make offline-shim)."""
+    import json
+
+    shim_dir = ROOT / "tools" / "offline-shim"
+    vendored = ROOT / "docs" / "assets" / "javascripts" / "iframe-worker-shim.js"
+    assert vendored.is_file(), f"{vendored} is missing: run `make offline-shim`"
+    lock = json.loads((shim_dir / "package-lock.json").read_text(encoding="utf-8"))
+    version = lock["packages"]["node_modules/iframe-worker"]["version"]
+    assert f"iframe-worker {version} " in vendored.read_text(encoding="utf-8").splitlines()[0], (
+        f"{vendored} is not iframe-worker {version} (pinned in package-lock.json): run `make offline-shim`")
+    if not shutil.which("node"):
+        pytest.fail("node is not on PATH; tools/offline-shim/vendor.mjs runs under Node.js", pytrace=False)
+    if not (shim_dir / "node_modules" / "iframe-worker").is_dir():
+        pytest.fail("iframe-worker is not installed: run `make test`, or `npm ci --prefix tools/offline-shim`",
+                    pytrace=False)
+    fresh = tmp_path / "shim.js"
+    subprocess.run(["node", str(shim_dir / "vendor.mjs"), str(fresh)], check=True, capture_output=True, timeout=60)
+    assert fresh.read_bytes() == vendored.read_bytes(), f"{vendored} differs from the pinned package: run `make offline-shim`"
 
 
 # --- search quality (measured, not yet judged) ------------------------------
