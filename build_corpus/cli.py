@@ -162,12 +162,15 @@ def cmd_check(args) -> int:
 
 
 def cmd_bundle(args) -> int:
-    from .bundle import make_bundle
+    from .bundle import BundleError, make_bundle
     try:
         path, files = make_bundle(args.site, args.out, args.name)
     except FileNotFoundError as err:
         print(f"{err.filename}: 找不到已构建的网站，请先运行 mkdocs build / built site not found; run mkdocs build first",
               file=sys.stderr)
+        return 1
+    except BundleError as err:
+        print(f"失败 / failed: {err}", file=sys.stderr)
         return 1
     print(f"写入 {path}（{files} 个文件，{path.stat().st_size / 1e6:.1f} MB）")
     return 0

@@ -142,10 +142,12 @@ def _timeline(doc: Document, reports: list[Document]) -> str:
 
 def render_term(term: Term) -> str:
     from .curation import render_curated
-    out = ["---", f"title: {json.dumps(term.display, ensure_ascii=False)}", "---", f"# {md_escape(term.display)}\n"]
-    forms = [f for f in term.forms if f != term.key]
-    if forms:
-        out.append(f"报告中的写法：{'、'.join(md_escape(f) for f in term.forms)}\n")
+    # search.boost: a search for the term should show its own page first.
+    out = ["---", f"title: {json.dumps(term.display, ensure_ascii=False)}", "search:", "  boost: 2", "---",
+           f"# {md_escape(term.display)}\n"]
+    if term.forms != [term.key]:
+        # The quote-free form is what people type; written out, it is one word in the search index too.
+        out.append(f"报告中的写法：{'、'.join(md_escape(f) for f in term.forms)}（检索写作：{md_escape(term.key)}）\n")
     reports = term.defining_reports
     out.append(f"{len(reports)} 份报告解释了这个名词，{len(term.using_reports)} 份报告在正文中使用它。\n")
     out.append("## 各报告的释义\n")
