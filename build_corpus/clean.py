@@ -125,18 +125,27 @@ def drop_running_headers(text: str) -> str:
 
 
 def balance_bold_markers(text: str) -> str:
-    """Keep `**…**` pairs within a line (rendered as emphasis); drop unpaired or empty ones.
+    """Keep `**…**` pairs (rendered as emphasis); a span broken over two lines is closed and
+    reopened; unpaired or empty markers go.
 
     >>> balance_bold_markers("**重点领域改革多点突破**。开展**")
     '**重点领域改革多点突破**。开展'
+    >>> balance_bold_markers("**坚持稳中求进。\\n推动高质量发展。**")
+    '**坚持稳中求进。**\\n**推动高质量发展。**'
     """
-    def fix_line(line: str) -> str:
-        line = line.replace("****", "")
-        if line.count("**") % 2:
+    lines = [line.replace("****", "") for line in text.split("\n")]
+    odd = [line.count("**") % 2 == 1 for line in lines]
+    for i, line in enumerate(lines):
+        if not odd[i]:
+            continue
+        if i + 1 < len(lines) and odd[i + 1]:   # a span that continues on the next line
+            lines[i] = line + "**"
+            lines[i + 1] = "**" + lines[i + 1]
+            odd[i + 1] = False
+        else:
             last = line.rfind("**")
-            line = line[:last] + line[last + 2:]
-        return line
-    return "\n".join(fix_line(line) for line in text.split("\n"))
+            lines[i] = line[:last] + line[last + 2:]
+    return "\n".join(lines)
 
 
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
@@ -162,11 +171,15 @@ def halfwidth_punctuation_to_fullwidth(text: str) -> str:
     '2017年，增长7.2%；PM2.5下降 （一）拉高标杆，时间12:30, R&D'
     """
     def swap(m: re.Match) -> str:
-        return _HALF_TO_FULL[m.group(1)]
-    # Before the mark: a Chinese character, or a digit/percent closing a Chinese clause.
-    text = re.sub(rf"(?<={_CN})([,;?!:])", swap, text)
+        return "".join(_HALF_TO_FULL[ch] for ch in m.group(1))
+    # A space PDF extraction left before the mark goes with it (营商环境 ,通过).
+    text = re.sub(rf"(?<={_CN})[ \t]+(?=[,;?!:])", "", text)
+    # Before the mark(s): a Chinese character, or a digit/percent closing a Chinese clause.
+    text = re.sub(rf"(?<={_CN})([,;?!:]+)", swap, text)
     text = re.sub(rf"(?<=[0-9%）)])([,;?!])(?={_CN})", swap, text)
-    text = re.sub(rf"(?<=[{HAN}])([0-9][0-9.%]*)([,;?!])", lambda m: m.group(1) + _HALF_TO_FULL[m.group(2)], text)
+    # 增长7.1%;财政 — but not a thousands separator (1,200亿元).
+    text = re.sub(rf"(?<=[{HAN}])([0-9][0-9.%]*)([,;?!]+)(?![0-9])",
+                  lambda m: m.group(1) + "".join(_HALF_TO_FULL[ch] for ch in m.group(2)), text)
     text = re.sub(rf"(?<=[0-9%])(:)(?=[{HAN}])", swap, text)
     # Brackets whose content holds Chinese: (一) (作坊) (国卫复查)
     return re.sub(rf"\(([^()\n]*[{HAN}][^()\n]*)\)", r"（\1）", text)
@@ -277,10 +290,10 @@ def _break_line(line: str) -> str:
                 breaks.add(at)
     out, last = [], 0
     for at in sorted(breaks):
-        out.append(line[last:at].rstrip())
+        out.append(line[last:at].strip())
         last = at
-    out.append(line[last:])
-    return "\n".join(part for part in out if part.strip())
+    out.append(line[last:].strip())
+    return "\n".join(part for part in out if part)
 
 
 def _fills_gap(found: list[tuple[int, int, bool]], i: int) -> bool:
@@ -327,7 +340,8 @@ def remove_spaces_next_to_chinese(text: str) -> str:
 
 
 # The order matters: chrome is recognised on raw lines, punctuation before joining
-# (joining looks at sentence ends), run-on lines are broken at spaces before those go.
+# (joining looks at sentence ends), run-on lines are broken at spaces before those go,
+# and bold pairs are balanced once the final lines exist.
 FIXES: list[tuple[str, Callable[[str], str]]] = [
     ("remove_invisible_characters", remove_invisible_characters),
     ("drop_injected_junk", drop_injected_junk),
@@ -335,12 +349,12 @@ FIXES: list[tuple[str, Callable[[str], str]]] = [
     ("drop_web_chrome", drop_web_chrome),
     ("drop_page_numbers", drop_page_numbers),
     ("drop_running_headers", drop_running_headers),
-    ("balance_bold_markers", balance_bold_markers),
     ("fullwidth_alphanumerics_to_ascii", fullwidth_alphanumerics_to_ascii),
     ("halfwidth_punctuation_to_fullwidth", halfwidth_punctuation_to_fullwidth),
     ("strip_line_indentation", strip_line_indentation),
     ("join_wrapped_lines", join_wrapped_lines),
     ("break_run_on_lines", break_run_on_lines),
+    ("balance_bold_markers", balance_bold_markers),
     ("remove_spaces_next_to_chinese", remove_spaces_next_to_chinese),
 ]
 
@@ -372,18 +386,19 @@ def junk_reference(index: int) -> str:
 # --- explaining a change ---------------------------------------------------
 
 def explain(fix: str, before: str, after: str) -> list[Removal]:
-    """What `fix` removed or replaced between `before` and `after`, counted by identical text."""
+    """What `fix` removed or replaced between `before` and `after`, counted by identical text.
+
+    Lines are diffed first; each run of changed lines (deleted, inserted or replaced, merged so
+    a join is seen as one change) is then diffed by character.
+    """
     counts: Counter = Counter()
     a_lines, b_lines = before.split("\n"), after.split("\n")
-    lines = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False)
-    for op, a1, a2, b1, b2 in lines.get_opcodes():
-        if op == "equal":
-            continue
-        if op == "delete":
+    for a1, a2, b1, b2 in _changed_regions(a_lines, b_lines):
+        if b1 == b2:
             for line in a_lines[a1:a2]:
                 counts[(line.strip() or "\\n", "")] += 1
             continue
-        if op == "insert":
+        if a1 == a2:   # lines only inserted (a line broken in two): nothing removed
             continue
         old, new = "\n".join(a_lines[a1:a2]), "\n".join(b_lines[b1:b2])
         for removed, replacement in _char_changes(old, new):
@@ -391,26 +406,76 @@ def explain(fix: str, before: str, after: str) -> list[Removal]:
     return [Removal(fix, text, replacement, n) for (text, replacement), n in counts.items()]
 
 
+def _changed_regions(a_lines: list[str], b_lines: list[str]):
+    """(a1, a2, b1, b2) for each run of changed lines.
+
+    Consecutive non-equal opcodes form one run; so do an insertion and a deletion a few
+    equal lines apart — difflib pairs a repeated line with its twin (A⏎B⏎A → AB⏎A becomes
+    "insert AB, keep A, delete B⏎A"), and only the characters of the whole run tell the truth.
+    """
+    regions: list[list[int]] = []
+    gap = 0
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False).get_opcodes():
+        if op == "equal":
+            gap = a2 - a1
+            continue
+        last = regions[-1] if regions else None
+        one_sided = last and ((last[0] == last[1]) != (a1 == a2) or (last[2] == last[3]) != (b1 == b2))
+        if last and (gap == 0 or (gap <= MERGE_GAP_LINES and one_sided)):
+            last[1], last[3] = a2, b2
+        else:
+            regions.append([a1, a2, b1, b2])
+        gap = 0
+    return [tuple(r) for r in regions]
+
+
+MERGE_GAP_LINES = 3
+
+
+_CLAUSE = re.compile(r"\s+|[^\s。，；：！？、,;:!?]+[。，；：！？、,;:!?]*|[。，；：！？、,;:!?]+")
+
+
 def _char_changes(old: str, new: str):
+    """(removed, replacement) pairs between two versions of a few lines.
+
+    Diffing characters directly is quadratic on a 14,000-character run-on line, so the texts
+    are diffed as clauses first and only the changed clauses character by character.
+    """
     if len(old) == len(new):
-        # Same length: one-for-one swaps (punctuation, digits); compare positions.
-        i = 0
-        while i < len(old):
-            if old[i] != new[i]:
-                j = i
-                while j < len(old) and old[j] != new[j]:
-                    j += 1
-                yield old[i:j], new[i:j]
-                i = j
-            else:
-                i += 1
+        yield from _positional_changes(old, new)
         return
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op in ("delete", "replace"):
-            yield old[a1:a2], new[b1:b2]
-        elif op == "insert" and new[b1:b2].strip():
-            yield "", new[b1:b2]
+    a, b = _CLAUSE.findall(old), _CLAUSE.findall(new)
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        removed, added = "".join(a[a1:a2]), "".join(b[b1:b2])
+        if op == "delete":
+            yield removed, ""
+        elif op == "insert":
+            if added.strip():
+                yield "", added
+        elif len(removed) == len(added):
+            yield from _positional_changes(removed, added)
+        else:
+            for cop, c1, c2, d1, d2 in difflib.SequenceMatcher(None, removed, added, autojunk=False).get_opcodes():
+                if cop in ("delete", "replace"):
+                    yield removed[c1:c2], added[d1:d2]
+                elif cop == "insert" and added[d1:d2].strip():
+                    yield "", added[d1:d2]
+
+
+def _positional_changes(old: str, new: str):
+    """Same length: one-for-one swaps (punctuation, digits); compare positions."""
+    i = 0
+    while i < len(old):
+        if old[i] != new[i]:
+            j = i
+            while j < len(old) and old[j] != new[j]:
+                j += 1
+            yield old[i:j], new[i:j]
+            i = j
+        else:
+            i += 1
 
 
 def _visible(text: str) -> str:

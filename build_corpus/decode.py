@@ -44,14 +44,15 @@ def _decode(data: bytes) -> tuple[str, str]:
         raise DecodeError("文件似乎是二进制 / the file looks binary (NUL bytes) and has no UTF-16 BOM")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        utf8_error = err.start
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as err:
+        # Where UTF-8 fails is where the file is damaged; GB18030 may stumble anywhere earlier.
         raise DecodeError(
-            f"无法解码（试过 UTF-8、GB18030）/ cannot decode as UTF-8 or GB18030 "
-            f"(bad byte at offset {err.start})") from None
+            f"无法解码（试过 UTF-8、GB18030）/ cannot decode as UTF-8 (bad byte at offset {utf8_error}) "
+            f"or GB18030 (at offset {err.start})") from None
 
 
 def _strict(data: bytes, codec: str, name: str) -> tuple[str, str]:

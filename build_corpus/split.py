@@ -52,11 +52,23 @@ def _chunks_between_separators(lines: list[str]) -> list[tuple[int, int]]:
     return [(a + 1, b) for a, b in zip(bounds, bounds[1:]) if b > a + 1]
 
 
+# What may follow an item's posting date: a few short lines of page chrome, nothing more.
+MAX_LINES_AFTER_DATE = 4
+MAX_CHARS_AFTER_DATE = 200
+
+
 def _looks_like_item(lines: list[str], chunk: tuple[int, int]) -> bool:
-    """Title line, at least one body line, then a posting date (chrome may follow it)."""
+    """Title line, at least one body line, then a posting date (a little chrome may follow it).
+
+    A report page dated under its title (title, 来源, date, the whole report) is not an item:
+    its text comes after the date.
+    """
     body = [lines[i] for i in range(*chunk) if lines[i].strip()]
     dates = [n for n, line in enumerate(body) if POSTING_DATE.match(line)]
-    return bool(dates) and dates[-1] >= 2
+    if not dates or dates[-1] < 2:
+        return False
+    after = body[dates[-1] + 1:]
+    return len(after) <= MAX_LINES_AFTER_DATE and sum(len(line) for line in after) <= MAX_CHARS_AFTER_DATE
 
 
 def _iso(match: re.Match) -> str:

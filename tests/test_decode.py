@@ -159,10 +159,6 @@ def test_utf8_with_a_stray_byte_is_refused():
     assert "\n" not in str(caught.value) and "UTF-8" in str(caught.value)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "decode_bytes reports the offset where the GB18030 fallback failed, not where UTF-8 failed: "
-    "2024_jiaxing_report.txt with one stray 0xFF byte inserted after its first 200 characters "
-    "(byte offset 580) is reported as 'bad byte at offset 14', a valid byte of the ： in the opening 各位代表："))
 def test_undecodable_utf8_names_the_bad_byte():
     with pytest.raises(DecodeError) as caught:
         decode_bytes(UTF8_WITH_STRAY_BYTE)

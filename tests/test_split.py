@@ -161,11 +161,6 @@ REPORT_PAGE_WITH_RELATED_NEWS = "\n".join(
     + ["-", "相关新闻", "嘉兴市第九届人民代表大会第三次会议开幕", "2024-01-21"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "split_documents takes a report page (title, 来源：嘉兴日报, posting date 2024-01-25 09:30, "
-    "the whole 2024 Jiaxing report) followed by `-` and a dated 相关新闻 box for a two-item listing: "
-    "document 1 gets raw_text '来源：嘉兴日报' and the entire report after the date (14,571 "
-    "characters) is logged as listing_page_chrome; expected one document holding the report"))
 def test_report_page_with_a_dated_related_news_box_keeps_the_report():
     documents, removed = split_documents(REPORT_PAGE_WITH_RELATED_NEWS, "report.txt")
     assert "过去一年，面对复杂严峻的外部环境" in documents[0].raw_text
