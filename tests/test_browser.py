@@ -477,3 +477,60 @@ def test_search_precision(browser, http_base, built, glossary, page_texts):
     assert precision >= 0.9, f"search precision@5 {precision:.3f} < 0.9"
     assert empty == [], f"queries with the term in the site but no result: {empty}"
     assert n > 0 and returned + len(empty) > 0
+
+
+# --- contributed content is inert ----------------------------------------------
+
+HOSTILE_NOTE = ("<script>alert('annotation')</script><img src=x onerror=\"alert('img')\"> "
+                "[点我](javascript:alert('link')) [数据](data:text/html,<script>alert('data')</script>)")
+
+
+def test_contributed_html_and_javascript_render_inert(browser, tmp_path_factory):
+    """A note with <script>, an onerror handler and javascript:/data: links must do nothing.
+
+    The page is built from a copy of the project with a hostile passage annotation and a
+    hostile curated term note; Chromium opens it, clicks every link in the notes, and
+    would record any alert() as a dialog.
+    """
+    project = tmp_path_factory.mktemp("hostile-project")
+    for name in PROJECT_INPUTS:
+        source, dest = ROOT / name, project / name
+        if source.is_dir():
+            shutil.copytree(source, dest)
+        elif source.is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest)
+    import yaml
+    (project / "annotations" / f"{REPORT}.yml").write_text(yaml.safe_dump({"notes": [
+        {"quote": "牢牢把握“中国时尚第一镇”的发展总基调", "note": HOSTILE_NOTE, "author": "<b>mallory</b>"}]},
+        allow_unicode=True), encoding="utf-8")
+    (project / "glossary" / "hostile.yml").write_text(yaml.safe_dump({
+        "term": "五水共治", "english": "<script>alert('english')</script>",
+        "notes": [{"text": HOSTILE_NOTE, "author": "mallory"}]}, allow_unicode=True), encoding="utf-8")
+    (project / "glossary" / "wu-shui-gong-zhi.yml").unlink()   # one curated file per term
+    _run([sys.executable, "-m", "build_corpus", "build"], project)
+    _run([sys.executable, "-m", "mkdocs", "build", "--strict"], project)
+
+    dialogs: list[str] = []
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in (f"reports/{REPORT}.html", "terms/wu-shui-gong-zhi.html"):
+            page.goto((project / "site" / path).as_uri())
+            page.wait_for_timeout(300)
+            notes = page.locator("article .admonition.note")
+            assert notes.count() >= 1, f"no contributor note on {path}"
+            text = notes.first.inner_text()
+            assert "<script>" in text or "alert('english')" in page.inner_text("article"), text
+            assert page.locator("article script").count() == 0
+            assert page.locator("article img").count() == 0
+            for href in page.eval_on_selector_all("article .admonition.note a", "as => as.map(a => a.href)"):
+                assert not href.startswith(("javascript:", "data:")), href
+            for link in page.locator("article .admonition.note a").all():
+                link.click(no_wait_after=True)
+                page.wait_for_timeout(100)
+                page.goto((project / "site" / path).as_uri())
+    finally:
+        context.close()
+    assert dialogs == [], f"contributed content ran JavaScript: {dialogs}"
