@@ -359,15 +359,38 @@ FIXES: list[tuple[str, Callable[[str], str]]] = [
 ]
 
 
+MAX_PASSES = 4
+
+
 def clean(text: str, fixes=FIXES) -> tuple[str, list[Removal]]:
-    """Run the fixes in order; return the clean text and what each fix removed or replaced."""
+    """Run the fixes in order until none changes anything; return the text and what each removed.
+
+    One fix can expose work for an earlier one (removing the space in 睈 9; makes 9; a clause
+    end to convert), so the table runs to a fixed point: cleaning clean text changes nothing.
+    """
     log: list[Removal] = []
-    for name, fix in fixes:
-        fixed = fix(text)
-        if fixed != text:
-            log.extend(explain(name, text, fixed))
-            text = fixed
-    return text, [_mask_junk(r) for r in log]
+    for _ in range(MAX_PASSES):
+        changed = False
+        for name, fix in fixes:
+            fixed = fix(text)
+            if fixed != text:
+                log.extend(explain(name, text, fixed))
+                text, changed = fixed, True
+        if not changed:
+            break
+    return text, _merge([_mask_junk(r) for r in log])
+
+
+def _merge(log: list[Removal]) -> list[Removal]:
+    """Identical entries from several passes become one, with their counts added."""
+    merged: dict[tuple, Removal] = {}
+    for r in log:
+        key = (r.fix, r.text, r.replacement)
+        if key in merged:
+            merged[key].count += r.count
+        else:
+            merged[key] = Removal(r.fix, r.text, r.replacement, r.count)
+    return list(merged.values())
 
 
 def _mask_junk(removal: Removal) -> Removal:
