@@ -8,13 +8,12 @@ the fixes before it in FIXES order.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from build_corpus.clean import (FIXES, HEADING_START, TERMINAL, clean, cleaning_data, explain,
-                                junk_reference)
+from build_corpus.clean import FIXES, HEADING_START, TERMINAL, clean, cleaning_data, explain, junk_reference
 from build_corpus.split import split_documents
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -25,12 +24,12 @@ def source(name: str) -> str:
     return (SOURCES / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def documents(name: str):
     return split_documents(source(name), name)[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def cleaned(name: str, position: int = 1):
     """(clean text, removal log) of one document of a real source, computed once."""
     return clean(documents(name)[position - 1].raw_text)

@@ -9,7 +9,7 @@ examples, so the file is deterministic and fast.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -69,7 +69,7 @@ def real_documents():
 REAL = dict(real_documents())
 
 
-@lru_cache(maxsize=None)
+@cache
 def cleaned(doc_id: str):
     return clean(REAL[doc_id])
 

@@ -77,7 +77,7 @@ def test_term_index_is_grouped_by_pinyin_initial(built):
     work, _ = built
     index = (work / "docs" / "terms" / "index.md").read_text(encoding="utf-8")
     letters = re.findall(r"^## (\S+) \{#letter-", index, re.M)
-    assert letters == sorted(l for l in letters if l != "#") + (["#"] if "#" in letters else [])
+    assert letters == sorted(line for line in letters if line != "#") + (["#"] if "#" in letters else [])
     w_block = index.split("## W {#letter-w}")[1].split("\n## ")[0]
     assert "[五水共治](wu-shui-gong-zhi.md)" in w_block and "解释 2 · 使用" in w_block
 
@@ -100,9 +100,9 @@ def test_inspect_reports_bad_files_in_one_line_and_keeps_going(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = result.stderr.strip().splitlines()
-    assert any(l.startswith(str(tmp_path / "empty.txt")) and "empty" in l for l in errors)
-    assert any(l.startswith(str(tmp_path / "blank.txt")) and "whitespace" in l for l in errors)
-    assert any(l.startswith(str(tmp_path / "binary.txt")) and "binary" in l for l in errors)
+    assert any(line.startswith(str(tmp_path / "empty.txt")) and "empty" in line for line in errors)
+    assert any(line.startswith(str(tmp_path / "blank.txt")) and "whitespace" in line for line in errors)
+    assert any(line.startswith(str(tmp_path / "binary.txt")) and "binary" in line for line in errors)
     sources = json.loads(result.stdout)["sources"]
     assert [s["error"] is None for s in sources] == [False, False, False, True]
     assert sources[3]["encoding"] == "gb18030" and sources[3]["documents"][0]["meta"]["place"] == "湖州市"

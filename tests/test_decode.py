@@ -76,7 +76,7 @@ def test_utf16_crlf(bom, codec):
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
 def test_unicode_line_separators_become_newlines(separator):
-    text, _ = decode_bytes(f"各位代表：{separator}现在，".encode("utf-8"))
+    text, _ = decode_bytes(f"各位代表：{separator}现在，".encode())
     assert text == "各位代表：\n现在，"
 
 
@@ -101,7 +101,7 @@ PNG_HEADER = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000010000000100806
 REFUSED = [
     pytest.param(b"", ("空", "empty"), id="empty"),
     pytest.param(b"   \r\n\t\n  \r\n", ("空白", "whitespace"), id="whitespace"),
-    pytest.param("\u3000\u3000\n\n".encode("utf-8"), ("空白", "whitespace"), id="ideographic-spaces"),
+    pytest.param("\u3000\u3000\n\n".encode(), ("空白", "whitespace"), id="ideographic-spaces"),
     pytest.param(codecs.BOM_UTF16_LE + "  \r\n".encode("utf-16-le"), ("空白", "whitespace"), id="utf16-whitespace"),
     pytest.param(PNG_HEADER, ("二进制", "binary"), id="png-header"),
     pytest.param(b"\x00\x00\x00\x00", ("二进制", "binary"), id="nul-bytes"),
@@ -110,7 +110,7 @@ REFUSED = [
     # UTF-16 without a BOM is full of NULs and is not guessed at.
     pytest.param(SHORT.encode("utf-16-le"), ("二进制", "binary"), id="utf16-without-bom"),
     # Control characters that are not NUL: a text file has almost none.
-    pytest.param(bytes(range(1, 9)) * 20 + "各位代表".encode("utf-8"), ("二进制", "binary"), id="control-bytes"),
+    pytest.param(bytes(range(1, 9)) * 20 + "各位代表".encode(), ("二进制", "binary"), id="control-bytes"),
     # 0x80 and 0xFF are invalid as UTF-8 lead bytes and as GB18030 bytes, alone or
     # between characters (checked: b"\x80".decode("gb18030") raises).
     pytest.param(b"\x80", ("UTF-8", "GB18030"), id="lone-0x80"),
@@ -118,7 +118,7 @@ REFUSED = [
     pytest.param("各位代表：".encode("gb18030") + b"\xff" + "现在，".encode("gb18030"),
                  ("UTF-8", "GB18030"), id="gb18030-with-0xff"),
     pytest.param("各位代表：".encode("gb18030") + b"\x81\x7f", ("UTF-8", "GB18030"), id="gb18030-bad-trail-byte"),
-    pytest.param(codecs.BOM_UTF8 + "各位代表".encode("utf-8") + b"\xff", ("utf-8",), id="utf8-bom-then-invalid"),
+    pytest.param(codecs.BOM_UTF8 + "各位代表".encode() + b"\xff", ("utf-8",), id="utf8-bom-then-invalid"),
     pytest.param(codecs.BOM_UTF16_LE + b"\x41", ("utf-16",), id="utf16-odd-length"),
 ]
 

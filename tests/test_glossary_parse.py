@@ -5,7 +5,12 @@ from pathlib import Path
 import pytest
 
 from build_corpus.glossary_parse import (
-    glossary_heading, parse_entries, split_terms, strip_footnote_markers, term_core, term_key,
+    glossary_heading,
+    parse_entries,
+    split_terms,
+    strip_footnote_markers,
+    term_core,
+    term_key,
 )
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"

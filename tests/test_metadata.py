@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_corpus.metadata import (apply_pinned, infer_from_body, level_of, page_metadata, read_header, read_sidecar,
-                                   split_header)
+from build_corpus.metadata import apply_pinned, infer_from_body, level_of, page_metadata, read_header, read_sidecar, split_header
 from build_corpus.model import Metadata
 
 
@@ -22,7 +21,7 @@ def header_meta(header: str, listing_title: str = "") -> Metadata:
     ("2026年内蒙古自治区政府工作报告\n——2026年2月4日在内蒙古自治区第十四届人民代表大会第五次会议上\n自治区人民政府主席 包钢",
      ("内蒙古自治区", "自治区", 2026, "2026-02-04", "包钢", "自治区人民政府主席")),
     ("2018年1月29日在濮院镇第十七届人民代表大会第三次会议上徐华君", ("濮院镇", "镇", 2018, "2018-01-29", "徐华君", None)),
-    ("政府工作报告\n——2025年1月8日在某某县第十八届人民代表大会第五次会议上\n代县长 欧阳·明", 
+    ("政府工作报告\n——2025年1月8日在某某县第十八届人民代表大会第五次会议上\n代县长 欧阳·明",
      ("某某县", "县", 2025, "2025-01-08", "欧阳·明", "代县长")),
 ])
 def test_headers(header, expected):
