@@ -1,0 +1,722 @@
+"""Benchmark of the whole build on a synthetic corpus of N work reports.
+
+    python benchmarks/run.py --reports 100 1000 [--keep DIR] [--skip-site] [--workers 2]
+                             [--budget 600] [--seed 1] [--tracemalloc] [--profile]
+
+For each N (smallest first):
+
+    synthesise   N raw reports from the real sources' text (benchmarks/synth.py)
+    pipeline     build_corpus over all files, each stage timed inside one real run
+                 (the stage functions are wrapped where pipeline.py calls them)
+    site         contributor checks, build_site (term merge, linking, rendering,
+                 each timed), write_site, `mkdocs build --strict`, bundle
+    stock        the same raw files as plain Markdown pages, built by MkDocs +
+                 Material with its jieba search and nothing of ours
+    rebuild      one source file changed: build_corpus again without and with the
+                 per-source cache, build_site again (how many pages changed)
+
+Prints one table per N (stage | seconds | cpu s | MB/s | peak MB | notes) and, as
+the last line, one JSON object with every figure. seconds are wall-clock, cpu s
+the process's (or the mkdocs subprocess's) CPU time, which other load on the
+machine disturbs much less. MB/s is always raw-source megabytes per wall second,
+so rows compare. peak MB is this process's resident high-water mark when the
+stage ended (the subprocess's own peak for mkdocs). An N whose pipeline would
+exceed --budget seconds (scaled linearly from the previous N) is skipped; one
+whose site would (scaled by N², since report pages list the other reports that
+define the same terms) runs without the site; both print the estimate.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import functools
+import gzip
+import inspect
+import io
+import json
+import os
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+
+MB = 1_000_000
+
+# Where pipeline.py calls each stage: module attribute -> the row it is counted in.
+PIPELINE_STAGES = {
+    "decode_bytes": "read + decode + split",
+    "split_documents": "read + decode + split",
+    "read_sidecar": "classify + metadata",
+    "classify": "classify + metadata",
+    "page_metadata": "classify + metadata",
+    "split_header": "classify + metadata",
+    "read_header": "classify + metadata",
+    "infer_from_body": "classify + metadata",
+    "apply_pinned": "classify + metadata",
+    "clean": "clean",
+    "outline": "sections",
+    "parse_entries": "glossary",
+    "split_terms": "glossary",
+    "term_key": "glossary",
+    "_link_footnote_markers": "glossary",
+    "assign_ids": "ids (pinyin)",
+}
+PIPELINE_ROWS = ["read + decode + split", "classify + metadata", "clean", "sections", "glossary", "ids (pinyin)"]
+# Where site.py calls each part of build_site.
+SITE_STAGES = {
+    "merge_terms": "term merge",
+    "_report_context": "report context (timeline, shared terms)",
+    "render_report": "render report pages",
+    "render_term": "render term pages",
+    "render_term_index": "render term pages",
+    "render_home": "render indexes",
+    "render_places": "render indexes",
+    "render_years": "render indexes",
+    "render_skipped": "render indexes",
+    "render_downloads": "render indexes",
+    "download_files": "downloads (jsonl, json, csv)",
+}
+SITE_ROWS = ["term merge", "link (record_uses)", "report context (timeline, shared terms)", "render report pages",
+             "render term pages", "render indexes", "downloads (jsonl, json, csv)"]
+STOCK_MKDOCS_YML = """site_name: 政府工作报告（stock route）
+theme:
+  name: material
+  language: zh
+plugins:
+  - search:
+      lang: zh
+"""
+
+
+# --- measuring -----------------------------------------------------------------
+
+def rss_mb() -> float:
+    """This process's resident high-water mark (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Timer:
+    """Wall and CPU seconds of a block: `with Timer() as t: …; t.wall, t.cpu`."""
+
+    def __enter__(self):
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self._wall
+        self.cpu = time.process_time() - self._cpu
+
+
+class StageClock:
+    """Wraps stage functions where their caller looks them up; sums time (and traced memory) per row."""
+
+    def __init__(self, trace: bool = False):
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.calls: Counter = Counter()
+        self.traced_peak: dict[str, int] = defaultdict(int)
+        self.trace = trace
+        self._patched: list[tuple[object, str, object]] = []
+        self._inside = False
+
+    def wrap(self, module, names: dict[str, str]) -> None:
+        for name, row in names.items():
+            original = getattr(module, name, None)
+            if original is None:   # the pipeline changed: leave the row empty rather than fail
+                continue
+            setattr(module, name, self._timed(original, row))
+            self._patched.append((module, name, original))
+
+    def _timed(self, original, row: str):
+        clock = self
+
+        @functools.wraps(original)
+        def timed(*args, **kwargs):
+            if clock._inside:   # a stage called from another: counted in the outer one
+                return original(*args, **kwargs)
+            clock._inside = True
+            if clock.trace:
+                tracemalloc.reset_peak()
+                before = tracemalloc.get_traced_memory()[0]
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                clock.wall[row] += time.perf_counter() - wall
+                clock.cpu[row] += time.process_time() - cpu
+                clock.calls[row] += 1
+                if clock.trace:
+                    clock.traced_peak[row] = max(clock.traced_peak[row], tracemalloc.get_traced_memory()[1] - before)
+                clock._inside = False
+        return timed
+
+    def restore(self) -> None:
+        for module, name, original in reversed(self._patched):
+            setattr(module, name, original)
+        self._patched.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.restore()
+
+
+def timed_subprocess(cmd: list[str], cwd: Path, log: Path, timeout: float | None = None) -> dict:
+    """wall and cpu seconds, exit status (None after a timeout) and the child's own peak RSS in MB.
+
+    The peak is the child's VmHWM, polled from /proc: getrusage's maxrss of a child
+    on Linux starts from the parent's size at fork, so it would report ours.
+    """
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    peak_kb, status, usage = 0, None, None
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc_status = Path(f"/proc/{proc.pid}/status")
+        while True:
+            with contextlib.suppress(OSError, ValueError):
+                for line in proc_status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak_kb = max(peak_kb, int(line.split()[1]))
+            pid, raw, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                status = os.waitstatus_to_exitcode(raw)
+                proc.returncode = status
+                break
+            if timeout and time.perf_counter() - start > timeout:
+                proc.kill()
+                _, _, usage = os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime if usage else 0.0, "status": status,
+            "peak_mb": peak_kb / 1024}
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def gz_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6)) if path.is_file() else 0
+
+
+def accepts(function, name: str) -> bool:
+    return name in inspect.signature(function).parameters
+
+
+# --- the table ------------------------------------------------------------------------
+
+class Table:
+    def __init__(self, source_mb: float):
+        self.source_mb = source_mb
+        self.rows: list[tuple] = []
+
+    def add(self, stage: str, wall: float | None, cpu: float | None = None, peak: float | None = None, notes: str = ""):
+        self.rows.append((stage, wall, cpu, self.source_mb / wall if wall else None, peak, notes))
+
+    def render(self) -> str:
+        width = max(len(r[0]) for r in self.rows)
+
+        def num(value, spec, size):
+            return format(value, spec) if value is not None else f"{'—':>{size}}"
+        out = [f"{'stage':<{width}} | {'seconds':>8} | {'cpu s':>8} | {'MB/s':>7} | {'peak MB':>7} | notes",
+               f"{'-' * width}-|-{'-' * 8}-|-{'-' * 8}-|-{'-' * 7}-|-{'-' * 7}-|------"]
+        for stage, wall, cpu, mbs, peak, notes in self.rows:
+            out.append(f"{stage:<{width}} | {num(wall, '8.2f', 8)} | {num(cpu, '8.2f', 8)} | {num(mbs, '7.2f', 7)} | "
+                       f"{num(peak, '7.0f', 7)} | {notes}")
+        return "\n".join(out)
+
+
+# --- stages -------------------------------------------------------------------------
+
+def run_pipeline_staged(paths: list[Path], root: Path, trace: bool = False):
+    from build_corpus import pipeline
+    with StageClock(trace) as clock, Timer() as t:
+        clock.wrap(pipeline, PIPELINE_STAGES)
+        corpus = pipeline.build_corpus(paths, root)
+    return corpus, t, clock
+
+
+def contributor_checks(corpus):
+    """What `build-corpus build` does besides the pipeline and build_site: glossary/ and annotations/."""
+    from build_corpus.annotations import attach_annotations, load_annotations
+    from build_corpus.curation import load_curated
+    curated, _ = load_curated(ROOT / "glossary", ROOT)
+    annotations, _ = load_annotations(ROOT / "annotations", ROOT)
+    attach_annotations(annotations, corpus.reports)
+    return curated
+
+
+def corpus_checks(corpus, built, curated) -> None:
+    with contextlib.suppress(ImportError):
+        from build_corpus.cli import _corpus_checks
+        _corpus_checks(corpus, built, curated)
+
+
+def run_site_staged(corpus, curated, trace: bool = False):
+    from build_corpus import linking, site
+    with StageClock(trace) as clock, Timer() as t:
+        clock.wrap(site, SITE_STAGES)
+        clock.wrap(linking, {"record_uses": "link (record_uses)"})
+        built = site.build_site(corpus, curated)
+    return built, t, clock
+
+
+def prepare_mkdocs_project(work: Path) -> Path:
+    """A scratch copy of the repo as mkdocs sees it: mkdocs.yml, docs/ without the generated pages
+    (assets, overrides, …), and links to everything else the config may name (hooks, tools)."""
+    from build_corpus.site import GENERATED
+    project = work / "site-project"
+    if project.exists():
+        shutil.rmtree(project)
+    (project / "docs").mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for entry in (ROOT / "docs").iterdir():
+        if entry.name in GENERATED:
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, project / "docs" / entry.name)
+        else:
+            shutil.copy(entry, project / "docs" / entry.name)
+    for entry in ROOT.iterdir():
+        if entry.name not in ("docs", "site", "mkdocs.yml", ".git"):
+            (project / entry.name).symlink_to(entry)
+    return project
+
+
+def search_figures(site_dir: Path) -> dict:
+    """What the browser fetches for a first search with Material's search: the whole index,
+    the worker, and lunr's language files for zh."""
+    index = site_dir / "search" / "search_index.json"
+    js = site_dir / "assets" / "javascripts"
+    worker = sorted(js.glob("workers/search.*.min.js"))
+    lunr = [p for p in (js / "lunr" / "min" / "lunr.stemmer.support.min.js", js / "lunr" / "min" / "lunr.zh.min.js") if p.is_file()]
+    fetched = [p for p in [index, *worker, *lunr] if p.is_file()]
+    inline = site_dir / "search" / "search_index.js"
+    return {
+        "search_index_bytes": index.stat().st_size if index.is_file() else 0,
+        "search_index_gzip_bytes": gz_size(index),
+        "search_index_js_bytes": inline.stat().st_size if inline.is_file() else 0,
+        "search_worker_bytes": sum(p.stat().st_size for p in worker + lunr),
+        "search_download_bytes": sum(p.stat().st_size for p in fetched),
+        "search_download_gzip_bytes": sum(gz_size(p) for p in fetched),
+    }
+
+
+def search_index_by_section(site_dir: Path) -> dict[str, int]:
+    """Bytes of search_index.json text per top folder (reports, terms, …): what the index is made of."""
+    index = site_dir / "search" / "search_index.json"
+    if not index.is_file():
+        return {}
+    sizes: Counter = Counter()
+    for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
+        top = doc.get("location", "").split("/")[0].split(".")[0] or "index"
+        sizes[top] += len(doc.get("text", "").encode()) + len(doc.get("title", "").encode())
+    return dict(sizes.most_common())
+
+
+def shared_terms_share(docs: Path) -> tuple[int, int]:
+    """(bytes of the 解释了相同名词的报告 blocks, bytes of all report pages) in docs/reports."""
+    block = total = 0
+    for page in (docs / "reports").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        total += len(text.encode())
+        start = text.find("{#shared-terms}")
+        if start >= 0:
+            end = text.find("\n## ", start)
+            block += len(text[start:end if end > 0 else len(text)].encode())
+    return block, total
+
+
+def write_stock_pages(paths: list[Path], docs: Path) -> None:
+    """Each raw file as one Markdown page: a title, then every non-empty line as a paragraph."""
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text("# 政府工作报告\n\n原始文本，未经处理。\n", encoding="utf-8")
+    for path in paths:
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+        (docs / f"{path.stem}.md").write_text(f"# {path.stem}\n\n" + "\n\n".join(lines) + "\n", encoding="utf-8")
+
+
+def touch_one_source(path: Path) -> None:
+    """An edit a curator might make: one sentence added to the first long line."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = next(i for i, line in enumerate(lines) if len(line) > 50 and "。" in line)
+    lines[i] = lines[i] + "会议期间，各项工作有序推进。"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def changed_pages(before: dict[str, str], after: dict[str, str]) -> int:
+    return sum(1 for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+def parallel_pipeline(paths: list[Path], root: Path, workers: int) -> tuple[Timer, str]:
+    """The pipeline in `workers` processes: build_corpus(workers=…) where the pipeline has it,
+    otherwise process_source in a pool of forked processes (what a pool would gain)."""
+    from build_corpus import pipeline
+    if accepts(pipeline.build_corpus, "workers"):
+        with Timer() as t:
+            pipeline.build_corpus(paths, root, workers=workers)
+        return t, "build_corpus(workers=…)"
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with Timer() as t:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(functools.partial(pipeline.process_source, root=root), paths,
+                                    chunksize=max(1, len(paths) // (workers * 8))))
+        corpus = pipeline.Corpus()
+        for source, problems in results:
+            corpus.sources.append(source)
+            corpus.problems.extend(problems)
+        pipeline.assign_ids(corpus)
+    return t, "process_source in a fork pool (the pipeline has no workers option)"
+
+
+def cached_rebuild(paths: list[Path], root: Path, work: Path) -> dict | None:
+    """With build_corpus/cache.py's per-source cache, where the pipeline has one:
+    a cold build filling it, then one more file changed and a warm build."""
+    from build_corpus import pipeline
+    try:
+        from build_corpus.cache import SourceCache
+    except ImportError:
+        return None
+    if not accepts(pipeline.build_corpus, "cache"):
+        return None
+    folder = work / "cache"
+    if folder.exists():
+        shutil.rmtree(folder)
+    with Timer() as cold:
+        pipeline.build_corpus(paths, root, cache=SourceCache(folder))
+    cache_bytes, _ = tree_size(folder)
+    touch_one_source(paths[1] if len(paths) > 1 else paths[0])
+    cache = SourceCache(folder)
+    with Timer() as warm:
+        pipeline.build_corpus(paths, root, cache=cache)
+    return {"cold": cold, "warm": warm, "hits": cache.hits, "misses": cache.misses, "cache_bytes": cache_bytes}
+
+
+# --- one benchmark run ---------------------------------------------------------------
+
+def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
+    """One full run at N reports; prints its table and returns its figures."""
+    result: dict = {"reports": n}
+    figures: dict[str, dict] = {}     # stage -> {"s", "cpu_s"}
+
+    def record(stage: str, t, peak: float | None = None, notes: str = "") -> None:
+        table.add(stage, t.wall, t.cpu, peak, notes)
+        figures[stage] = {"s": round(t.wall, 3), "cpu_s": round(t.cpu, 3)}
+
+    src = work / "sources"
+    if src.exists():
+        shutil.rmtree(src)
+    with Timer() as synth_t:
+        manifest = synth.generate(n, src, seed=args.seed, report_chars=args.report_chars)
+    paths = sorted(src.glob("*.txt"))
+    source_bytes = sum(p.stat().st_size for p in paths)
+    source_mb = source_bytes / MB
+    table = Table(source_mb)
+    layouts = Counter(m["layout"] for m in manifest)
+    result.update(files=len(paths), source_bytes=source_bytes, source_mb=round(source_mb, 3), layouts=dict(layouts))
+    table.add("startup: imports + jieba dictionary", startup["wall"], startup["cpu"], startup["rss_mb"],
+              "once per process" + ("" if startup["first"] else " (already loaded for this N)"))
+    startup["first"] = False
+    record("synthesise corpus (not ours)", synth_t, rss_mb(),
+           f"{len(paths)} files, {source_mb:.1f} MB; " + ", ".join(f"{k} {v}" for k, v in sorted(layouts.items())))
+
+    # pipeline, stage by stage inside one real run
+    corpus, pipe_t, clock = run_pipeline_staged(paths, work)
+    rest_wall = pipe_t.wall - sum(clock.wall.values())
+    rest_cpu = pipe_t.cpu - sum(clock.cpu.values())
+    for row in PIPELINE_ROWS:
+        stage = f"pipeline: {row}"
+        table.add(stage, clock.wall.get(row, 0.0), clock.cpu.get(row, 0.0), None,
+                  f"{clock.calls[row]} calls" if row in clock.calls else "not found in pipeline.py")
+        figures[stage] = {"s": round(clock.wall.get(row, 0.0), 3), "cpu_s": round(clock.cpu.get(row, 0.0), 3)}
+    table.add("pipeline: other (read, hash, bookkeeping)", max(0.0, rest_wall), max(0.0, rest_cpu))
+    figures["pipeline: other"] = {"s": round(max(0.0, rest_wall), 3), "cpu_s": round(max(0.0, rest_cpu), 3)}
+    expected = {(m["place"], m["year"]) for m in manifest}
+    right = len(expected & {(d.meta.place, d.meta.year) for d in corpus.reports})
+    record("pipeline total (build_corpus)", pipe_t, rss_mb(),
+           f"{len(corpus.reports)} reports ({right}/{n} with the intended place+year), {len(corpus.others)} other documents")
+    result.update(pipeline_s=round(pipe_t.wall, 3), pipeline_cpu_s=round(pipe_t.cpu, 3), reports_found=len(corpus.reports),
+                  metadata_right=right, other_documents=len(corpus.others), peak_rss_mb_pipeline=round(rss_mb(), 1))
+
+    if args.tracemalloc:
+        tracemalloc.start()
+        _, _, traced = run_pipeline_staged(paths, work, trace=True)
+        tracemalloc.stop()
+        result["traced_peak_mb"] = {row: round(v / MB, 1) for row, v in traced.traced_peak.items()}
+
+    if args.workers > 1:
+        par_t, how = parallel_pipeline(paths, work, args.workers)
+        record(f"pipeline in {args.workers} worker processes", par_t, rss_mb(),
+               f"{pipe_t.wall / par_t.wall:.2f}× as fast as serial (wall); {how}; cpu s = parent only")
+        result.update(parallel_pipeline_s=round(par_t.wall, 3), parallel_workers=args.workers)
+
+    curated = built = None
+    if not skip_site:
+        with Timer() as checks_t:
+            curated = contributor_checks(corpus)
+        built, site_t, sclock = run_site_staged(corpus, curated)
+        with Timer() as checks2_t:
+            corpus_checks(corpus, built, curated)
+        checks_t.wall += checks2_t.wall
+        checks_t.cpu += checks2_t.cpu
+        record("contributor files + checks", checks_t, rss_mb(), "glossary/, annotations/, _corpus_checks")
+        for row in SITE_ROWS:
+            stage = f"site: {row}"
+            table.add(stage, sclock.wall.get(row, 0.0), sclock.cpu.get(row, 0.0), None,
+                      f"{sclock.calls[row]} calls" if row in sclock.calls else "not found in site.py")
+            figures[stage] = {"s": round(sclock.wall.get(row, 0.0), 3), "cpu_s": round(sclock.cpu.get(row, 0.0), 3)}
+        ml_wall = sclock.wall.get("term merge", 0.0) + sclock.wall.get("link (record_uses)", 0.0)
+        ml_cpu = sclock.cpu.get("term merge", 0.0) + sclock.cpu.get("link (record_uses)", 0.0)
+        table.add("site: render Markdown (build_site − merge − link)", site_t.wall - ml_wall, site_t.cpu - ml_cpu)
+        figures["site: render Markdown"] = {"s": round(site_t.wall - ml_wall, 3), "cpu_s": round(site_t.cpu - ml_cpu, 3)}
+        record("site total (build_site)", site_t, rss_mb(), f"{len(built.pages)} pages, {len(built.terms)} terms")
+        result.update(site_build_s=round(site_t.wall, 3), pages=len(built.pages), terms=len(built.terms))
+
+        from build_corpus.site import write_site
+        project = prepare_mkdocs_project(work)
+        with Timer() as write_t:
+            write_site(built, project / "docs")
+        docs_bytes, docs_files = tree_size(project / "docs")
+        shared_bytes, report_bytes = shared_terms_share(project / "docs")
+        record("write pages (write_site)", write_t, rss_mb(),
+               f"{docs_files} files, {docs_bytes / MB:.1f} MB in docs/; 解释了相同名词的报告 blocks "
+               f"{shared_bytes / max(1, report_bytes):.0%} of report pages")
+        result.update(docs_bytes=docs_bytes, docs_files=docs_files, shared_terms_block_bytes=shared_bytes,
+                      report_pages_bytes=report_bytes)
+
+        mk = timed_subprocess([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], project,
+                              work / "mkdocs-ours.log", args.mkdocs_timeout)
+        mk_t = argparse.Namespace(wall=mk["wall"], cpu=mk["cpu"])
+        if mk["status"] is None:
+            note = f"stopped after --mkdocs-timeout {args.mkdocs_timeout:.0f} s"
+        else:
+            note = "ok" if mk["status"] == 0 else f"exit {mk['status']}: " + _first_lines(work / "mkdocs-ours.log")
+        site_dir = project / "site"
+        site_bytes, site_files = tree_size(site_dir) if site_dir.is_dir() else (0, 0)
+        record("mkdocs build --strict", mk_t, mk["peak_mb"], f"{note}; site {site_bytes / MB:.1f} MB, {site_files} files")
+        result.update(mkdocs_s=round(mk["wall"], 3), mkdocs_cpu_s=round(mk["cpu"], 3), mkdocs_status=mk["status"],
+                      mkdocs_peak_rss_mb=round(mk["peak_mb"], 1), site_bytes=site_bytes, site_files=site_files)
+        if mk["status"] == 0:
+            result.update(search_figures(site_dir))
+            result["search_index_text_bytes_by_folder"] = search_index_by_section(site_dir)
+
+        try:
+            from build_corpus.bundle import make_bundle
+        except ImportError:
+            table.add("bundle", None, None, None, "skipped: build_corpus/bundle.py not available")
+        else:
+            with Timer() as bundle_t:
+                try:
+                    zip_path, count = make_bundle(site_dir, work / "dist", "bench")
+                    bundle_note = f"{count} files, {zip_path.stat().st_size / MB:.1f} MB zip"
+                    result["bundle_bytes"] = zip_path.stat().st_size
+                except Exception as err:   # report it; the other figures still count
+                    first = str(err).splitlines()[0] if str(err) else ""
+                    bundle_note = f"failed: {type(err).__name__}: {first[:110]}"
+                    result["bundle_error"] = f"{type(err).__name__}: {err}"
+            record("bundle (offline zip)", bundle_t, rss_mb(), bundle_note)
+
+        ours = argparse.Namespace(wall=pipe_t.wall + checks_t.wall + site_t.wall + write_t.wall + mk["wall"],
+                                  cpu=pipe_t.cpu + checks_t.cpu + site_t.cpu + write_t.cpu + mk["cpu"])
+        record("OURS: pipeline + checks + site + write + mkdocs", ours, None, "bundle not included")
+
+        stock = work / "stock-project"
+        if stock.exists():
+            shutil.rmtree(stock)
+        stock.mkdir()
+        (stock / "mkdocs.yml").write_text(STOCK_MKDOCS_YML, encoding="utf-8")
+        with Timer() as stock_write:
+            write_stock_pages(paths, stock / "docs")
+        st = timed_subprocess([sys.executable, "-m", "mkdocs", "build", "-q"], stock, work / "mkdocs-stock.log",
+                              args.mkdocs_timeout)
+        stock_t = argparse.Namespace(wall=stock_write.wall + st["wall"], cpu=stock_write.cpu + st["cpu"])
+        st_bytes, st_files = tree_size(stock / "site") if (stock / "site").is_dir() else (0, 0)
+        st_search = search_figures(stock / "site") if st["status"] == 0 else {}
+        record("STOCK: raw pages + mkdocs build (Material, jieba search)", stock_t, st["peak_mb"],
+               ("ok" if st["status"] == 0 else f"exit {st['status']}") + f"; site {st_bytes / MB:.1f} MB, {st_files} files")
+        ratio, ratio_cpu = ours.wall / stock_t.wall, ours.cpu / stock_t.cpu if stock_t.cpu else None
+        table.add("ratio ours / stock", None, None, None,
+                  f"{ratio:.1f}× wall, {ratio_cpu:.1f}× cpu; mkdocs alone {mk['wall'] / st['wall']:.1f}× wall, "
+                  f"{mk['cpu'] / st['cpu']:.1f}× cpu")
+        result.update(ours_s=round(ours.wall, 3), ours_cpu_s=round(ours.cpu, 3), stock_s=round(stock_t.wall, 3),
+                      stock_cpu_s=round(stock_t.cpu, 3), stock_mkdocs_s=round(st["wall"], 3), stock_status=st["status"],
+                      stock_site_bytes=st_bytes, stock_site_files=st_files,
+                      stock_search_index_bytes=st_search.get("search_index_bytes", 0),
+                      stock_search_download_bytes=st_search.get("search_download_bytes", 0),
+                      ratio_to_stock=round(ratio, 2), ratio_to_stock_cpu=round(ratio_cpu, 2) if ratio_cpu else None)
+
+    # rebuild after one source changed
+    touch_one_source(paths[0])
+    from build_corpus.pipeline import build_corpus
+    with Timer() as incr_t:
+        corpus2 = build_corpus(paths, work)
+    record("rebuild: 1 file changed, build_corpus, no cache", incr_t, rss_mb(),
+           f"{incr_t.cpu / pipe_t.cpu:.2f}× the full run's cpu")
+    result["incremental_pipeline_s"] = round(incr_t.wall, 3)
+    cached = cached_rebuild(paths, work, work)
+    if cached:
+        record("rebuild: cold build filling the per-source cache", cached["cold"], rss_mb(),
+               f"cache {cached['cache_bytes'] / MB:.1f} MB of pickles")
+        record("rebuild: 1 file changed, build_corpus with the cache", cached["warm"], rss_mb(),
+               f"{cached['hits']} hits, {cached['misses']} misses; {cached['warm'].cpu / pipe_t.cpu:.2f}× the full run's cpu")
+        result.update(cached_cold_s=round(cached["cold"].wall, 3), cached_incremental_s=round(cached["warm"].wall, 3),
+                      cache_hits=cached["hits"], cache_bytes=cached["cache_bytes"])
+    else:
+        table.add("rebuild with a cache", None, None, None, "skipped: the pipeline has no per-source cache")
+    if built is not None:
+        from build_corpus.site import build_site
+        with Timer() as incr_site:
+            built2 = build_site(corpus2, curated)
+        changed = changed_pages(built.pages, built2.pages)
+        record("rebuild: build_site again", incr_site, rss_mb(), f"{changed} of {len(built2.pages)} pages changed")
+        result.update(incremental_site_s=round(incr_site.wall, 3), incremental_pages_changed=changed)
+
+    result["stages"] = figures
+    result["peak_rss_mb"] = round(rss_mb(), 1)
+    result["skipped_site"] = skip_site
+
+    print(f"\n== N = {n} reports: {len(paths)} files, {source_mb:.1f} MB of raw source "
+          f"({source_bytes / len(paths) / 1000:.0f} KB a file) ==")
+    print(table.render())
+    if "search_index_bytes" in result:
+        print(f"search: search_index.json {result['search_index_bytes'] / MB:.2f} MB "
+              f"({result['search_index_gzip_bytes'] / MB:.2f} MB gzip); a reader's first search downloads "
+              f"{result['search_download_bytes'] / MB:.2f} MB ({result['search_download_gzip_bytes'] / MB:.2f} MB gzip: "
+              f"index + worker + lunr zh); stock route: {result.get('stock_search_download_bytes', 0) / MB:.2f} MB")
+        print("search index text by folder (MB): " + ", ".join(
+            f"{k} {v / MB:.2f}" for k, v in result["search_index_text_bytes_by_folder"].items()))
+    if "traced_peak_mb" in result:
+        print("tracemalloc peak per call (MB): " + ", ".join(f"{k} {v}" for k, v in result["traced_peak_mb"].items()))
+    return result
+
+
+def _first_lines(log: Path, n: int = 2) -> str:
+    lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+             if line.strip() and not line.startswith(("Building prefix", "Loading model", "Prefix dict"))]
+    return " / ".join(lines[:n])[:200]
+
+
+def profile(args, work: Path, skip_site: bool, top: int = 15) -> str:
+    """cProfile of build_corpus (+ build_site) on the corpus in `work`, top entries by cumulative time."""
+    from build_corpus.pipeline import build_corpus
+    from build_corpus.site import build_site
+    paths = sorted((work / "sources").glob("*.txt"))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    corpus = build_corpus(paths, work)
+    if not skip_site:
+        build_site(corpus)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(top)
+    if args.profile_out:
+        stats.dump_stats(str(args.profile_out))
+    return out.getvalue()
+
+
+def estimates(previous: tuple[int, dict], n: int) -> tuple[float, float]:
+    """(pipeline part, site part) in seconds at N, from the run at the previous N."""
+    n0, figures = previous
+    scale = n / n0
+    site_part = sum(figures.get(k) or 0 for k in ("site_build_s", "mkdocs_s", "stock_s", "incremental_site_s"))
+    pipeline_part = figures["wall_s"] - site_part
+    return pipeline_part * scale, site_part * scale ** 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="benchmark build-corpus on N synthetic work reports")
+    parser.add_argument("--reports", type=int, nargs="+", default=[100], help="corpus sizes, e.g. 100 1000")
+    parser.add_argument("--keep", type=Path, help="keep sources, pages and sites under DIR/n<N> (default: a temp dir, removed)")
+    parser.add_argument("--skip-site", action="store_true", help="pipeline and rebuilds only")
+    parser.add_argument("--workers", type=int, default=1, help="also time the pipeline in this many worker processes")
+    parser.add_argument("--budget", type=float, default=600, help="seconds an N may take, estimated from the previous N")
+    parser.add_argument("--mkdocs-timeout", type=float, default=3600, help="stop a mkdocs build after this many seconds")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--report-chars", type=int, default=8_000, help="body characters a report aims at (~3 bytes each)")
+    parser.add_argument("--tracemalloc", action="store_true", help="extra pipeline pass with per-stage tracemalloc peaks")
+    parser.add_argument("--profile", action="store_true", help="cProfile the smallest N (extra pass), print the top 15")
+    parser.add_argument("--profile-out", type=Path, help="also dump the profile's stats to this file")
+    args = parser.parse_args(argv)
+
+    load_start = [round(x, 2) for x in os.getloadavg()]
+    if load_start[0] > 0.5:
+        print(f"note: load average {load_start[0]:.2f} before the run: other processes share the "
+              f"{os.cpu_count()} cores, so wall times are inflated (cpu s much less)", file=sys.stderr)
+    with Timer() as t:
+        import jieba
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        import build_corpus.pipeline  # noqa: F401
+        import build_corpus.site  # noqa: F401
+    startup = {"wall": t.wall, "cpu": t.cpu, "rss_mb": rss_mb(), "first": True}
+
+    runs: dict[str, dict] = {}
+    previous: tuple[int, dict] | None = None
+    profiled = False
+    for n in sorted(set(args.reports)):
+        skip_site = args.skip_site
+        if previous:
+            pipeline_est, site_est = estimates(previous, n)
+            if pipeline_est > args.budget:
+                print(f"\n== N = {n}: skipped: its pipeline runs would take ~{pipeline_est:.0f} s (linear from "
+                      f"N = {previous[0]}), over --budget {args.budget:.0f} s; rerun with --budget {pipeline_est * 1.5:.0f} ==")
+                runs[str(n)] = {"reports": n, "skipped": True, "estimate_s": round(pipeline_est + site_est, 1),
+                                "reason": f"pipeline estimate over --budget {args.budget:.0f} s"}
+                continue
+            if not skip_site and previous[1].get("skipped_site"):
+                print(f"\n== N = {n}: site skipped, as for N = {previous[0]} ==")
+                skip_site = True
+            elif not skip_site and pipeline_est + site_est > args.budget:
+                print(f"\n== N = {n}: site skipped: site + mkdocs + stock would take ~{site_est:.0f} s (N² from "
+                      f"N = {previous[0]}: report pages list the other reports defining the same terms), "
+                      f"over --budget {args.budget:.0f} s; rerun with --budget {(pipeline_est + site_est) * 1.5:.0f} ==")
+                skip_site = True
+        if args.keep:
+            work = args.keep / f"n{n}"
+            work.mkdir(parents=True, exist_ok=True)
+            cleanup = contextlib.nullcontext()
+        else:
+            cleanup = tempfile.TemporaryDirectory(prefix=f"build-corpus-bench-{n}-")
+            work = Path(cleanup.name)
+        with cleanup:
+            with Timer() as run_t:
+                runs[str(n)] = bench(n, args, work, startup, skip_site)
+            runs[str(n)]["wall_s"] = round(run_t.wall, 1)
+            if args.profile and not profiled:   # after the timed run: cProfile slows everything down
+                profiled = True
+                text = profile(args, work, skip_site)
+                print(f"\ncProfile, N = {n}: build_corpus" + ("" if skip_site else " + build_site")
+                      + ", top 15 by cumulative time")
+                print(text)
+                runs[str(n)]["profile_top15"] = [line for line in text.splitlines() if line.strip()][-15:]
+        previous = (n, runs[str(n)])
+    summary = {"benchmark": "build-corpus", "python": sys.version.split()[0], "cpus": os.cpu_count(),
+               "loadavg_start": load_start, "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+               "seed": args.seed, "report_chars": args.report_chars, "startup_s": round(startup["wall"], 3),
+               "runs": runs}
+    print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
