@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from .checked_yaml import load_checked
+from .checked_yaml import key_lines, load_checked
 from .model import Annotation, Document, Problem
 
 SCHEMA_FILE = "schema.json"
@@ -44,8 +44,10 @@ def load_annotations(folder: Path, shown_root: Path | None = None) -> tuple[dict
             problems.append(Problem(shown, f"report 应与文件名一致（{path.stem}）/ report must equal the file name",
                                     key="report"))
             continue
+        lines = key_lines(path)
         found[path.stem] = [Annotation(path=shown, index=i, quote=n["quote"], note=n["note"], author=n["author"],
-                                       anchor=n.get("anchor"), date=n.get("date"), sources=n.get("sources", []))
+                                       anchor=n.get("anchor"), date=n.get("date"), sources=n.get("sources", []),
+                                       line=lines.get(f"notes.{i}.quote"))
                             for i, n in enumerate(value["notes"])]
     return found, problems
 
@@ -60,7 +62,7 @@ def attach_annotations(annotations: dict[str, list[Annotation]], reports: list[D
             close = difflib.get_close_matches(report_id, list(by_id), n=1)
             hint = f"；是否指 {close[0]}？/ did you mean {close[0]}?" if close else ""
             problems.append(Problem(notes[0].path, f"没有编号为 {report_id} 的报告{hint} / no report has this id "
-                                    "(see the report page's URL)", key="report"))
+                                    "(see the report page's URL)", key="report", line=1))
             continue
         paragraphs = [p for p in doc.preamble] + [p for s in doc.all_sections() for p in s.paragraphs]
         for note in notes:
@@ -80,7 +82,7 @@ def _resolve(note: Annotation, paragraphs) -> Problem | None:
         anchored = [p for p in paragraphs if p.anchor == note.anchor]
         if not anchored:
             return Problem(note.path, f"没有锚点为 {note.anchor} 的段落 / no paragraph has anchor {note.anchor}",
-                           key=f"notes.{note.index}.anchor")
+                           key=f"notes.{note.index}.anchor", line=note.line)
         matches = [p for p in matches if p.anchor == note.anchor]
     if len(matches) == 1:
         note.paragraph_anchor = matches[0].anchor
@@ -88,11 +90,11 @@ def _resolve(note: Annotation, paragraphs) -> Problem | None:
     if len(matches) > 1:
         anchors = ", ".join(p.anchor for p in matches[:8])
         return Problem(note.path, f"引文出现在 {len(matches)} 个段落中，请加 anchor 指明（{anchors}）/ the quote occurs "
-                       f"in {len(matches)} paragraphs; add an anchor: {anchors}", key=key)
+                       f"in {len(matches)} paragraphs; add an anchor: {anchors}", key=key, line=note.line)
     best = max(paragraphs, key=lambda p: _overlap(quote, _squash(p.text)), default=None)
     where = f"最接近的段落 / closest paragraph {best.anchor}：“{best.text[:60]}…”" if best else ""
     return Problem(note.path, f"引文与报告正文不符（报告可能已更新）/ the quote no longer matches the report text. {where}。"
-                   "请改为段落中的原文 / copy the exact words from the paragraph", key=key)
+                   "请改为段落中的原文 / copy the exact words from the paragraph", key=key, line=note.line)
 
 
 def _squash(text: str) -> str:

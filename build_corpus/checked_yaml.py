@@ -111,3 +111,19 @@ def _message(error) -> str:
     return f"不符合格式 / invalid: {error.message}"
 
 
+def key_lines(path: Path) -> dict[str, int]:
+    """1-based line of every dotted key (notes.0.quote) of a file load_checked accepted."""
+    lines: dict[str, int] = {}
+
+    def walk(node, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                dotted = f"{prefix}{key.value}"
+                lines[dotted] = key.start_mark.line + 1
+                walk(value, dotted + ".")
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines[f"{prefix}{i}"] = item.start_mark.line + 1
+                walk(item, f"{prefix}{i}.")
+    walk(yaml.compose(path.read_text(encoding="utf-8"), Loader=PlainLoader), "")
+    return lines

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from .checked_yaml import load_checked
+from .checked_yaml import key_lines, load_checked
 from .glossary_parse import term_key
 from .model import Problem
 
@@ -30,6 +30,7 @@ class CuratedTerm:
     term: str
     key: str
     data: dict = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)   # dotted key -> line, for messages
 
 
 # --- loading and checking ----------------------------------------------------
@@ -47,10 +48,11 @@ def load_curated(folder: Path, shown_root: Path | None = None) -> tuple[dict[str
         problems.extend(file_problems)
         if value is None:
             continue
-        term = CuratedTerm(shown, value["term"], term_key(value["term"]), value)
+        term = CuratedTerm(shown, value["term"], term_key(value["term"]), value, key_lines(path))
         if term.key in curated:
             problems.append(Problem(shown, f"名词“{term.term}”已在 {curated[term.key].path} 中注释；请合并为一个文件 / "
-                                    f"term already curated in {curated[term.key].path}; merge the two files", key="term"))
+                                    f"term already curated in {curated[term.key].path}; merge the two files", key="term",
+                                    line=term.lines.get("term")))
             continue
         curated[term.key] = term
     return curated, problems
@@ -63,19 +65,21 @@ def check_against_corpus(curated: dict[str, CuratedTerm], term_keys: set[str], r
     for key, term in curated.items():
         if key not in term_keys and key not in corpus_text:
             problems.append(Problem(term.path, f"名词“{term.term}”既不在任何报告的名词解释中，也不在正文中出现 / "
-                                    "the term matches no extracted term and no text", severity="warning", key="term"))
+                                    "the term matches no extracted term and no text", severity="warning", key="term",
+                                    line=term.lines.get("term")))
         for ref in term.data.get("see_also", []):
             if term_key(ref) not in term_keys and term_key(ref) not in curated:
                 problems.append(Problem(term.path, f"see_also 指向未知名词“{ref}” / see_also names an unknown term",
-                                        severity="warning", key="see_also"))
+                                        severity="warning", key="see_also", line=term.lines.get("see_also")))
         for i, fix in enumerate(term.data.get("corrections", [])):
             entries = report_glossaries.get(fix["report"])
             if entries is None:
                 problems.append(Problem(term.path, f"未知报告编号 {fix['report']} / unknown report id",
-                                        key=f"corrections.{i}.report"))
+                                        key=f"corrections.{i}.report", line=term.lines.get(f"corrections.{i}.report")))
             elif str(fix["entry"]) not in entries:
                 problems.append(Problem(term.path, f"报告 {fix['report']} 的名词解释中没有第 {fix['entry']} 条 / "
-                                        "that report's glossary has no such entry", key=f"corrections.{i}.entry"))
+                                        "that report's glossary has no such entry", key=f"corrections.{i}.entry",
+                                        line=term.lines.get(f"corrections.{i}.entry")))
     return problems
 
 

@@ -99,6 +99,7 @@ class Annotation:
     date: str | None = None
     sources: list[dict] = field(default_factory=list)
     paragraph_anchor: str = ""         # the paragraph it was found in
+    line: int | None = None            # line of its quote in the file
 
 
 @dataclass

@@ -44,7 +44,7 @@ def test_a_note_is_placed_under_its_paragraph(folder, reports):
 def test_a_quote_that_no_longer_matches_names_the_closest_paragraph(folder, reports):
     problems = check(folder, reports, note("牢牢把握“中国时尚第二镇”的发展总基调"))
     assert len(problems) == 1
-    assert problems[0].startswith(f"{folder / 'puyuanzhen-2018.yml'}: notes.0.quote: error:")
+    assert problems[0].startswith(f"{folder / 'puyuanzhen-2018.yml'}:2: notes.0.quote: error:")
     assert "no longer matches" in problems[0] and "closest paragraph sec-1-p1" in problems[0]
 
 

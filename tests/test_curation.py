@@ -87,7 +87,7 @@ def test_check_command_fails_on_a_dangling_term_only_with_strict(folder, capsys)
     assert main(["check", "--quiet", "--sources", str(sources), "--glossary", str(folder)]) == 0
     assert main(["check", "--quiet", "--strict", "--sources", str(sources), "--glossary", str(folder)]) == 1
     err = capsys.readouterr().err
-    assert "x.yml: term: warning: 名词“完全不存在的名词”" in err
+    assert "x.yml:1: term: warning: 名词“完全不存在的名词”" in err
 
 
 def test_contributed_markdown_renders_inert():
