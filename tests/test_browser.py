@@ -21,6 +21,7 @@ precision@5, and requires it to be at least 0.9 with no empty result.
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -39,7 +40,10 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium here and in CI; CHROMIUM_PATH or another system Chromium elsewhere (e.g. a
+# GitHub runner's image). Never a browser downloaded by Playwright.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or next(
+    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 INSTALL_CHROMIUM = ("Debian's Chromium is not installed at /usr/bin/chromium. Install it with "
