@@ -24,7 +24,8 @@ install-test: $(VENV)/bin/python browser-deps
 
 # Debian's chromium (never a browser download) and a CJK font so screenshots show characters.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || [ -n "$$CHROMIUM_PATH" ] \
+		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	@fc-list :lang=zh 2>/dev/null | grep -q . || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
 
 # iframe-worker's shim (pinned in tools/offline-shim/package-lock.json), committed as
