@@ -205,7 +205,7 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
 
 
 def _provenance_block(doc: Document) -> str:
-    out = ["## 来源与清理记录 {#provenance}\n",
+    out = ["## 来源与清理记录 {#provenance data-search-exclude}\n",
            f"- 原始文件：`{doc.source_path}`，第 {doc.position} 篇，第 {doc.line} 行起",
            f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
     for field, why in doc.meta.evidence.items():

@@ -116,11 +116,17 @@ def _shared_definitions(doc: Document, site: Site) -> str:
     if not shared:
         return ""
     rows = sorted(shared.values(), key=lambda item: (-len(item[1]), item[0].id))
-    out = ["\n## 解释了相同名词的报告 {#shared-terms}\n"]
-    for other, keys in rows:
+    out = ["\n## 解释了相同名词的报告 {#shared-terms data-search-exclude}\n"]
+    for other, keys in rows[:MAX_SHARED_REPORTS]:
         names = "、".join(f"[{md_escape(k)}](../terms/{site.terms[k].slug}.md)" for k in keys)
         out.append(f"- [{md_escape(other.title)}]({other.id}.md)：{len(keys)} 个（{names}）")
+    if len(rows) > MAX_SHARED_REPORTS:
+        # Listing them all grows every page with the corpus (N² in all); the term pages list everyone.
+        out.append(f"- 另有 {len(rows) - MAX_SHARED_REPORTS} 份报告，见各名词页")
     return "\n".join(out) + "\n"
+
+
+MAX_SHARED_REPORTS = 10
 
 
 def _timeline(doc: Document, reports: list[Document]) -> str:
