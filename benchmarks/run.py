@@ -338,7 +338,7 @@ def shared_terms_share(docs: Path) -> tuple[int, int]:
     for page in (docs / "reports").glob("*.md"):
         text = page.read_text(encoding="utf-8")
         total += len(text.encode())
-        start = text.find("{#shared-terms}")
+        start = text.find("{#shared-terms")
         if start >= 0:
             end = text.find("\n## ", start)
             block += len(text[start:end if end > 0 else len(text)].encode())
