@@ -22,13 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", help="run the pipeline on sources/ and write the site's pages into docs/")
-    build.add_argument("--sources", type=Path, default=Path("sources"))
-    build.add_argument("--glossary", type=Path, default=Path("glossary"))
-    build.add_argument("--annotations", type=Path, default=Path("annotations"))
-    build.add_argument("--cache", type=Path, default=Path(".cache/build-corpus"),
-                       help="per-source cache: unchanged sources are not processed again")
-    build.add_argument("--no-cache", action="store_true")
-    build.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages")
+    _pipeline_options(build)
     build.add_argument("--docs", type=Path, default=Path("docs"))
     build.add_argument("--strict", action="store_true", help="warnings fail the build too")
 
@@ -37,13 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     inspect.add_argument("--format", choices=("json", "markdown"), default="json")
 
     check = sub.add_parser("check", help="validate glossary/ and sidecar files, and report what the pipeline makes of sources/")
-    check.add_argument("--sources", type=Path, default=Path("sources"))
-    check.add_argument("--glossary", type=Path, default=Path("glossary"))
-    check.add_argument("--annotations", type=Path, default=Path("annotations"))
-    check.add_argument("--cache", type=Path, default=Path(".cache/build-corpus"),
-                       help="per-source cache: unchanged sources are not processed again")
-    check.add_argument("--no-cache", action="store_true")
-    check.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages")
+    _pipeline_options(check)
     check.add_argument("--strict", action="store_true", help="warnings are errors")
     check.add_argument("--quiet", action="store_true", help="print problems only")
 
@@ -57,6 +45,17 @@ def main(argv: list[str] | None = None) -> int:
         return {"build": cmd_build, "inspect": cmd_inspect, "check": cmd_check, "bundle": cmd_bundle}[args.command](args)
     except KeyboardInterrupt:
         return 130
+
+
+def _pipeline_options(parser: argparse.ArgumentParser) -> None:
+    """The inputs `build` and `check` share: they run the same pipeline."""
+    parser.add_argument("--sources", type=Path, default=Path("sources"))
+    parser.add_argument("--glossary", type=Path, default=Path("glossary"))
+    parser.add_argument("--annotations", type=Path, default=Path("annotations"))
+    parser.add_argument("--cache", type=Path, default=Path(".cache/build-corpus"),
+                        help="per-source cache: unchanged sources are not processed again")
+    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages")
 
 
 def _corpus(paths: list[Path], cache_dir: Path | None = None, workers: int = 1):

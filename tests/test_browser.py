@@ -84,6 +84,18 @@ class Built:
     bundle: Path       # the unzipped <name>-offline/ folder
 
 
+def _copy_project(project: Path) -> Path:
+    """The hand-written inputs of a build, copied into a scratch folder."""
+    for name in PROJECT_INPUTS:
+        source, dest = ROOT / name, project / name
+        if source.is_dir():
+            shutil.copytree(source, dest)
+        elif source.is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest)
+    return project
+
+
 def _run(cmd: list[str], cwd: Path) -> None:
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
     if result.returncode:
@@ -95,14 +107,7 @@ def _run(cmd: list[str], cwd: Path) -> None:
 def built(tmp_path_factory) -> Built:
     from build_corpus.bundle import BundleError, make_bundle
 
-    project = tmp_path_factory.mktemp("browser-project")
-    for name in PROJECT_INPUTS:
-        source, dest = ROOT / name, project / name
-        if source.is_dir():
-            shutil.copytree(source, dest)
-        elif source.is_file():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest)
+    project = _copy_project(tmp_path_factory.mktemp("browser-project"))
     _run([sys.executable, "-m", "build_corpus", "build"], project)
     _run([sys.executable, "-m", "mkdocs", "build", "--strict"], project)
     try:
@@ -496,14 +501,7 @@ def test_contributed_html_and_javascript_render_inert(browser, tmp_path_factory)
     hostile curated term note; Chromium opens it, clicks every link in the notes, and
     would record any alert() as a dialog.
     """
-    project = tmp_path_factory.mktemp("hostile-project")
-    for name in PROJECT_INPUTS:
-        source, dest = ROOT / name, project / name
-        if source.is_dir():
-            shutil.copytree(source, dest)
-        elif source.is_file():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest)
+    project = _copy_project(tmp_path_factory.mktemp("hostile-project"))
     import yaml
     (project / "annotations" / f"{REPORT}.yml").write_text(yaml.safe_dump({"notes": [
         {"quote": "牢牢把握“中国时尚第一镇”的发展总基调", "note": HOSTILE_NOTE, "author": "<b>mallory</b>"}]},
