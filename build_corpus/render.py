@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import yaml
 
+from .curation import safe_markdown
 from .model import Annotation, Document, GlossaryEntry, Paragraph, Section
 
 LevelLabel = {"省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
@@ -140,7 +141,6 @@ def _paragraph_md(p: Paragraph, doc: Document, context: PageContext) -> str:
 
 def _annotation_md(a: Annotation) -> str:
     """A contributor's note under its paragraph, set apart from the report's words."""
-    from .curation import safe_markdown
     lines = [f"> {md_escape(a.quote)}", "", safe_markdown(a.note).strip()]
     for source in a.sources:
         title = md_escape(source["title"])

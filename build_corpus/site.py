@@ -16,7 +16,9 @@ from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
+from .curation import render_curated
 from .export import document_json
+from .linking import paragraph_linker, record_uses, terms_used_block
 from .metadata import gazetteer
 from .model import Document, GlossaryEntry
 from .pipeline import Corpus
@@ -45,7 +47,6 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
     for key, term in site.terms.items():
         term.curated = (curated or {}).get(key)
         term.uses = []
-    from .linking import record_uses  # late: linking builds on terms
     record_uses(reports, site.terms)
     for doc in reports:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
@@ -98,7 +99,6 @@ def _report_context(doc: Document, site: Site) -> PageContext:
         term = site.terms.get(key)
         return f"../terms/{term.slug}.md" if term else None
 
-    from .linking import paragraph_linker, terms_used_block
     return PageContext(place_link=place_link, term_link=term_link,
                        link_paragraph=paragraph_linker(doc, site.terms),
                        timeline=_timeline(doc, site.corpus.reports),
@@ -147,7 +147,6 @@ def _timeline(doc: Document, reports: list[Document]) -> str:
 # --- term pages ------------------------------------------------------------
 
 def render_term(term: Term) -> str:
-    from .curation import render_curated
     # search.boost: a search for the term should show its own page first.
     out = ["---", f"title: {json.dumps(term.display, ensure_ascii=False)}", "search:", "  boost: 2", "---",
            f"# {md_escape(term.display)}\n"]

@@ -87,7 +87,7 @@ def test_report_page_has_metadata_outline_and_provenance(built):
     page = (work / "docs" / "reports" / "huzhoushi-2024.md").read_text(encoding="utf-8")
     assert "**地区**：[湖州市]" in page and "（推断）" in page
     assert "## 一、2023年工作回顾 {#sec-1}" in page and "### （一）" in page
-    assert "## 来源与清理记录 {#provenance}" in page and "`strip_line_indentation`" in page
+    assert "## 来源与清理记录 {#provenance data-search-exclude}" in page and "`strip_line_indentation`" in page
 
 
 def test_inspect_reports_bad_files_in_one_line_and_keeps_going(tmp_path):
