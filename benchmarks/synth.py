@@ -33,6 +33,8 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from build_corpus.metadata import Place, gazetteer, level_of
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
 JUNK = "侯卫东官场笔记"          # the injected string data/cleaning.yml lists
@@ -107,28 +109,16 @@ HAN = "\u4e00-\u9fff"
 
 # --- places ------------------------------------------------------------------
 
-@dataclass
-class Place:
-    name: str
-    level: str
-    parent: str | None
-    short: str
-
-    @property
-    def office(self) -> str:
-        return OFFICE.get(self.level, "市长")
-
-    @property
-    def scope(self) -> str:
-        return SCOPE_CHAR.get(self.level, "市")
+def office_of(place: Place) -> str:
+    return OFFICE.get(place.level, "市长")
 
 
-def level_of(name: str) -> str:
-    return next((s for s in LEVEL_SUFFIXES if name.endswith(s) and len(name) > len(s)), "市")
+def scope_of(place: Place) -> str:
+    return SCOPE_CHAR.get(place.level, "市")
 
 
 def short_of(name: str) -> str:
-    level = level_of(name)
+    level = level_of(name) or "市"
     if name.endswith("自治县"):
         return re.sub(r"(畲族|土家族|苗族|瑶族|彝族|回族|满族|蒙古族)?自治县$", "", name)
     return name[: -len(level)] if len(name) - len(level) >= 2 else name
@@ -136,7 +126,6 @@ def short_of(name: str) -> str:
 
 def all_places() -> list[Place]:
     """places.yml (no 街道 or 特别行政区: they have no people's congress) plus EXTRA_PLACES."""
-    from build_corpus.metadata import gazetteer
     places = {}
     for p in gazetteer().values():
         if p.level in ("街道", "特别行政区") or p.name == "台湾省":
@@ -145,7 +134,7 @@ def all_places() -> list[Place]:
     for line in EXTRA_PLACES.strip().splitlines():
         parent, names = line.split(":")
         for name in names.split():
-            places.setdefault(name, Place(name, level_of(name), parent.strip(), short_of(name)))
+            places.setdefault(name, Place(name, level_of(name) or "市", parent.strip(), short_of(name)))
     return sorted(places.values(), key=lambda p: p.name)
 
 
@@ -303,7 +292,7 @@ def compose(plan: Plan, material: Material, rng: random.Random, target_chars: in
     place, year = plan.place, plan.year
 
     def fill(text: str) -> str:
-        return text.replace(PLACE_FULL, place.name).replace(PLACE_SHORT, place.short).replace(SCOPE, place.scope)
+        return text.replace(PLACE_FULL, place.name).replace(PLACE_SHORT, place.short).replace(SCOPE, scope_of(place))
 
     def take(pool: list[str], chars: int) -> list[str]:
         out, total = [], 0
@@ -314,8 +303,8 @@ def compose(plan: Plan, material: Material, rng: random.Random, target_chars: in
             total += len(text)
         return out
 
-    blocks = [Block("para", f"现在，我代表{place.scope}人民政府向大会报告工作，请予审议，并请"
-                            + ("列席会议的同志提出意见。" if place.level in ("镇", "乡") else f"{place.scope}政协委员和其他列席同志提出意见。"))]
+    blocks = [Block("para", f"现在，我代表{scope_of(place)}人民政府向大会报告工作，请予审议，并请"
+                            + ("列席会议的同志提出意见。" if place.level in ("镇", "乡") else f"{scope_of(place)}政协委员和其他列席同志提出意见。"))]
     blocks.append(Block("heading1", f"{year - 1}年工作回顾", "一、"))
     blocks += [Block("para", t) for t in take(material.review, int(target_chars * 0.4))]
     blocks.append(Block("heading1", f"{year}年{rng.choice(('工作安排', '目标任务和重点工作', '主要工作', '重点工作'))}", "二、"))
@@ -385,7 +374,7 @@ def _spaced_numbers(text: str, rng: random.Random) -> str:
 
 def write_pdf(plan: Plan, blocks: list[Block], rng: random.Random) -> str:
     name = " ".join(plan.speaker) if len(plan.speaker) == 2 else plan.speaker
-    lines = ["", "", "政府工作报告", "", meeting_line(plan, rng), "", f"{plan.place.name}{plan.place.office} {name}", "", "各位代表：", ""]
+    lines = ["", "", "政府工作报告", "", meeting_line(plan, rng), "", f"{plan.place.name}{office_of(plan.place)} {name}", "", "各位代表：", ""]
     running = f"{plan.place.name}人民政府工作报告" if rng.random() < 0.5 else ""
     page, used = 1, 0
     body = [(b.number + b.text if b.kind != "para" else b.text, b.kind) for b in blocks]
@@ -415,11 +404,11 @@ def write_web(plan: Plan, blocks: list[Block], rng: random.Random) -> str:
     if rng.random() < 0.5:
         head = [title, f"{plan.year}年{month:02d}月{day:02d}日 {rng.randint(7, 20):02d}时{rng.randint(0, 59):02d}分",
                 "来源:", paper, "【字体：", "大", "中", "小", "】", "分享：", meeting_line(plan, rng),
-                f"{plan.place.name}人民政府{plan.place.office} {plan.speaker}"]
+                f"{plan.place.name}人民政府{office_of(plan.place)} {plan.speaker}"]
     else:
         head = ["下载", "打印", "全屏", "收藏", "【字号：", "加大", "还原", "减小", "】", title,
                 "——" + meeting_line(plan, rng), f"来源：{paper}", f"时间：{plan.year}-{month:02d}-{day:02d}",
-                f"{plan.place.name}人民政府{plan.place.office} {plan.speaker}"]
+                f"{plan.place.name}人民政府{office_of(plan.place)} {plan.speaker}"]
     lines = head + ["各位代表："]
     lines += [b.number + b.text if b.kind != "para" else b.text for b in blocks]
     if plan.footnotes:
@@ -433,7 +422,7 @@ def write_web(plan: Plan, blocks: list[Block], rng: random.Random) -> str:
     lines += ["责任编辑：", rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), "扫一扫在手机打开当前页",
               "相关附件>>", "相关链接>>", related[0], f"{plan.place.name}人民代表大会关于政府工作报告的决议",
               related[1], f"解读{plan.place.short}政府工作报告", "打印本页", "关闭窗口", title,
-              "各位代表：现在，我代表" + plan.place.scope + "人民政府，向大会报告工作，请予审议。"]
+              "各位代表：现在，我代表" + scope_of(plan.place) + "人民政府，向大会报告工作，请予审议。"]
     return "\n".join(lines) + "\n"
 
 
