@@ -137,8 +137,7 @@ def paragraph_linker(doc: Document, terms: dict[str, Term]):
             seen.add(o.key)
             href, definition = link_target(o.key, own, terms)
             title = html.escape(definition, quote=True)
-            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{title}")'
-                                    .replace('"{', '"'))]
+            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{title}")')]
         return paragraph_markdown(p, doc, insertions)
     return link
 

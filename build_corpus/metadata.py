@@ -153,7 +153,6 @@ def _set_place(meta: Metadata, written: str, evidence: str, override: bool = Fal
     meta.level = level_of(written)
     meta.parent = parent or (gazetteer()[written].parent if written in gazetteer() else None)
     meta.evidence["place"] = evidence
-    meta.evidence.pop("place_inferred", None)
 
 
 def infer_from_body(body: str, level1_headings: list[str], meta: Metadata) -> None:

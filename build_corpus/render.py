@@ -31,7 +31,11 @@ def md_escape(text: str) -> str:
     '1\\\\.通过\\\\*加强\\\\*&lt;b&gt;\\\\[x\\\\]'
     """
     text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
-    text = html.escape(text, quote=False)
+    return _escape_line_start(html.escape(text, quote=False))
+
+
+def _escape_line_start(text: str) -> str:
+    """A leading #, >, +, - or 1. would make a heading, quote or list: escape its marker."""
     return re.sub(r"^(\s*)([#>+\-]|\d+[.)])", lambda m: m.group(1) + re.sub(r"([#>+\-.)])", r"\\\1", m.group(2)), text)
 
 
@@ -179,8 +183,7 @@ def paragraph_markdown(p: Paragraph, doc: Document, insertions: dict[int, list[t
         if i < len(p.text):
             out.append(md_escape(p.text[i]) if p.text[i] in "\\`*_[]|~<>&" else p.text[i])
         i += 1
-    text = "".join(out)
-    return re.sub(r"^(\s*)([#>+\-]|\d+[.)])", lambda m: m.group(1) + "\\" + m.group(2) if m.group(2) in "#>+-" else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+    return _escape_line_start("".join(out))
 
 
 def _glossary_block(doc: Document, context: PageContext) -> str:

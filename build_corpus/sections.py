@@ -140,7 +140,7 @@ def _appendices(lines: list[str]) -> list[Section]:
 
 @dataclass
 class _Series:
-    style: str
+    """One numbering sequence (一、二、… or a nested 一、二、…) and where it stands."""
     level: int
     last: int
 
@@ -181,7 +181,7 @@ def _level_for(h: Heading, stack: list[Section], series: dict[str, list[_Series]
     series[h.style] = open_series
     if h.style == "unnumbered":
         if not open_series:
-            open_series.append(_Series(h.style, current_level + 1, 0))
+            open_series.append(_Series(current_level + 1, 0))
         return open_series[0].level
     for s in reversed(open_series):
         if h.number == s.last + 1:
@@ -193,7 +193,7 @@ def _level_for(h: Heading, stack: list[Section], series: dict[str, list[_Series]
         is_list = h.style in LIST_STYLES
         if not open_series or nested or is_list or current_level < open_series[-1].level:
             level = current_level + 1 if (nested or not open_series or is_list) else open_series[-1].level
-            open_series.append(_Series(h.style, level, 1))
+            open_series.append(_Series(level, 1))
             return level
     return None
 

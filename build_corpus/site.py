@@ -46,7 +46,6 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
     site.terms = merge_terms(reports)
     for key, term in site.terms.items():
         term.curated = (curated or {}).get(key)
-        term.uses = []
     record_uses(reports, site.terms)
     for doc in reports:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
