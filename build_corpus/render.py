@@ -24,19 +24,33 @@ FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), 
 MAX_HEADING_LEVEL = 6
 
 
+# Markdown's inline specials get a backslash; &, < and > become entities (html.escape, quote=False).
+MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]|~"}, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
+MD_SPECIAL_CHARS = re.compile(r"[\\`*_\[\]|~&<>]")
+LINE_START_MARKER = re.compile(r"^(\s*)([#>+\-]|\d+[.)])")
+MARKER_CHARS = re.compile(r"([#>+\-.)])")
+
+
 def md_escape(text: str) -> str:
     """Make text literal in Markdown: no emphasis, links, HTML or list/heading starts.
 
     >>> md_escape("1.通过*加强*<b>[x]")
     '1\\\\.通过\\\\*加强\\\\*&lt;b&gt;\\\\[x\\\\]'
     """
-    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
-    return _escape_line_start(html.escape(text, quote=False))
+    return _escape_line_start(_escape_specials(text))
+
+
+def _escape_specials(text: str) -> str:
+    """MD_SPECIAL applied; translate() is slow on Han text and most of it has nothing to escape."""
+    return text.translate(MD_SPECIAL) if MD_SPECIAL_CHARS.search(text) else text
 
 
 def _escape_line_start(text: str) -> str:
     """A leading #, >, +, - or 1. would make a heading, quote or list: escape its marker."""
-    return re.sub(r"^(\s*)([#>+\-]|\d+[.)])", lambda m: m.group(1) + re.sub(r"([#>+\-.)])", r"\\\1", m.group(2)), text)
+    m = LINE_START_MARKER.match(text)
+    if not m:
+        return text
+    return m.group(1) + MARKER_CHARS.sub(r"\\\1", m.group(2)) + text[m.end():]
 
 
 def front_matter(doc: Document) -> str:
@@ -159,31 +173,42 @@ def paragraph_markdown(p: Paragraph, doc: Document, insertions: dict[int, list[t
     """Escape the text and put back emphasis and footnote links at their offsets.
 
     `insertions` maps an offset to (end, markdown) replacements made by the linker.
+    The text between two offsets is escaped in one piece, not character by character.
     """
+    events = _inline_events(p, doc)
+    replacements = insertions or {}
+    stops = sorted(events.keys() | replacements.keys())
+    text, out, pos = p.text, [], 0
+    for stop in stops:
+        if stop < pos or stop > len(text):   # inside a replaced span, or past the text
+            continue
+        out.append(_escape_specials(text[pos:stop]))
+        out.extend(events.get(stop, ()))
+        pos = stop
+        if stop in replacements:
+            end, markdown = replacements[stop][0]
+            out.append(markdown)
+            # emphasis/footnotes inside a replaced span are kept after it
+            for inside in stops:
+                if stop < inside < end:
+                    out.extend(events.get(inside, ()))
+            pos = end
+    out.append(_escape_specials(text[pos:]))
+    return _escape_line_start("".join(out))
+
+
+def _inline_events(p: Paragraph, doc: Document) -> dict[int, list[str]]:
+    """Markup to put in at each offset of the plain text: ** around emphasis, footnote references."""
     events: dict[int, list[str]] = defaultdict(list)
     for start, end in p.emphasis:
         events[start].append("**")
         events[end].insert(0, "**")
-    definitions = {e.number: e.definition for e in doc.glossary}
-    for offset, number in p.notes:
-        title = html.escape(definitions.get(number, ""), quote=True)
-        events[offset].insert(0, f'<sup class="footnote-ref"><a href="#gloss-{number}" title="{title}">[{number}]</a></sup>')
-    out, i = [], 0
-    replacements = insertions or {}
-    while i <= len(p.text):
-        out.extend(events.get(i, []))
-        if i in replacements:
-            end, markdown = replacements[i][0]
-            out.append(markdown)
-            # emphasis/footnotes inside a replaced span are kept after it
-            for k in range(i + 1, end):
-                out.extend(events.get(k, []))
-            i = end
-            continue
-        if i < len(p.text):
-            out.append(md_escape(p.text[i]) if p.text[i] in "\\`*_[]|~<>&" else p.text[i])
-        i += 1
-    return _escape_line_start("".join(out))
+    if p.notes:
+        definitions = {e.number: e.definition for e in doc.glossary}
+        for offset, number in p.notes:
+            title = html.escape(definitions.get(number, ""), quote=True)
+            events[offset].insert(0, f'<sup class="footnote-ref"><a href="#gloss-{number}" title="{title}">[{number}]</a></sup>')
+    return events
 
 
 def _glossary_block(doc: Document, context: PageContext) -> str:

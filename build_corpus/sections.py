@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
 import yaml
 
 from .clean import chinese_numeral_value
-from .glossary_parse import glossary_heading
+from .glossary_parse import HEADING_WORDS, glossary_heading
 from .model import Paragraph, Section
+from .segmentation import word_boundaries
 
 DATA = Path(__file__).parent / "data" / "sections.yml"
 NUMERALS = "一二三四五六七八九十"
@@ -37,13 +37,25 @@ STYLES = [
     ("paren_digit", re.compile(r"^[（(](?P<n>\d{1,2})[）)]\s*(?P<rest>\S.*)$")),
 ]
 LIST_STYLES = ("digit", "paren_digit")   # headings only when short; otherwise numbered paragraphs
+# What every numbered heading starts with: most lines are body text and fail this one test.
+NUMBERED_START = re.compile(rf"[第（({NUMERALS}]|\d")
 SENTENCE_END = re.compile(r"[。！？；]")
 MAX_HEADING = 45            # characters of a heading's own text
 MAX_LIST_HEADING = 25       # a numbered 1. line is a heading only when its first sentence is this short
 SALUTATION = re.compile(r"^(各位代表[：:！!，,])\s*(?=\S)")
 GLUED_GLOSSARY = re.compile(r"^(名词解释|名词注释)[：:]?\s*(?=\S)")
+FIRST_LINE_OPENERS = (SALUTATION, GLUED_GLOSSARY)   # 各位代表： opens only a report's first lines
+LINE_OPENERS = (GLUED_GLOSSARY,)
 APPENDIX = re.compile(r"^(附件|附表)\s*\d*\s*[：:]?\s*(?P<title>\S.{0,30})?$")
 EMPHASIS = re.compile(r"\*\*(.+?)\*\*")
+# glossary_heading wants one of HEADING_WORDS once whitespace is taken out; most lines have none,
+# and this finds that without rebuilding each line (nor crossing into the next one).
+HEADING_WORD = re.compile("|".join(r"[^\S\n]*".join(map(re.escape, word)) for word in HEADING_WORDS))
+CLAUSE_PUNCTUATION = re.compile(r"[，。；：！？,;:!?、]")
+CLAUSE_COMMA = re.compile(r"[，,]")
+OPENING_PUNCTUATION = re.compile(r"[，。；、“”]")
+# A list number (1.) or a year (2017年) opens a glued body before any word of sections.yml does.
+STRONG_EVIDENCE = re.compile(r"\d{1,2}[.．](?!\d)|(19|20)\d{2}年?(?!\d)")
 
 
 @lru_cache(maxsize=1)
@@ -75,12 +87,12 @@ class Heading:
 def outline(body: str, run_on: bool = False, place_short: str = "") -> Outline:
     lines = _separate_glued_openers(body.split("\n"))
     result = Outline()
-    glossary_at = next((i for i, line in enumerate(lines) if i > 0 and glossary_heading(line)), None)
+    glossary_at = _first_glossary_heading(lines)
     main = lines if glossary_at is None else lines[:glossary_at]
     if glossary_at is not None:
         result.glossary_title = glossary_heading(lines[glossary_at]) or lines[glossary_at]
         block = lines[glossary_at + 1:]
-        appendix_in_block = next((i for i, line in enumerate(block) if APPENDIX.match(line) and not glossary_heading(line)), None)
+        appendix_in_block = next((i for i, line in enumerate(block) if APPENDIX.match(line) and not _opens_glossary(line)), None)
         if appendix_in_block is not None:
             main = main + block[appendix_in_block:]
             block = block[:appendix_in_block]
@@ -93,11 +105,27 @@ def outline(body: str, run_on: bool = False, place_short: str = "") -> Outline:
     return result
 
 
+def _first_glossary_heading(lines: list[str]) -> int | None:
+    """Index of the first line but the first that opens the 名词解释 block: one regex scan of the text."""
+    text = "\n".join(lines)
+    i, counted = 0, 0
+    for m in HEADING_WORD.finditer(text):
+        i += text.count("\n", counted, m.start())
+        counted = m.start()
+        if i > 0 and glossary_heading(lines[i]):
+            return i
+    return None
+
+
+def _opens_glossary(line: str) -> bool:
+    return bool(HEADING_WORD.search(line)) and bool(glossary_heading(line))
+
+
 def _separate_glued_openers(lines: list[str]) -> list[str]:
     """各位代表：现在，… and 名词解释1.… arrive on one line in scraped sources."""
     out = []
     for i, line in enumerate(lines):
-        for pattern in ((SALUTATION, GLUED_GLOSSARY) if i < 3 else (GLUED_GLOSSARY,)):
+        for pattern in FIRST_LINE_OPENERS if i < 3 else LINE_OPENERS:
             m = pattern.match(line)
             if m and len(line) > m.end():
                 out.append(line[: m.end()].strip())
@@ -201,6 +229,8 @@ def _level_for(h: Heading, stack: list[Section], series: dict[str, list[_Series]
 def _parse_heading(line: str, unnumbered: bool) -> Heading | None:
     if unnumbered:
         return Heading("unnumbered", 0, "", line, "")
+    if not NUMBERED_START.match(line):
+        return None
     for style, pattern in STYLES:
         m = pattern.match(line)
         if not m:
@@ -231,9 +261,9 @@ def _split_inline(rest: str) -> tuple[str, str]:
 def _unnumbered_headings(lines: list[str]) -> set[int]:
     """Short lines without punctuation standing above the numbered headings (内蒙古 2026)."""
     def candidate(line: str) -> bool:
-        return (4 <= len(line) <= 40 and not re.search(r"[，。；：！？,;:!?、]", line)
+        return (4 <= len(line) <= 40 and not CLAUSE_PUNCTUATION.search(line)
                 and not any(p.match(line) for _, p in STYLES) and not APPENDIX.match(line)
-                and not glossary_heading(line))
+                and not _opens_glossary(line))
     found = [i for i, line in enumerate(lines) if candidate(line)]
     first_numbered = next((i for i, line in enumerate(lines) if any(p.match(line) for _, p in STYLES[:3])), len(lines))
     if len(found) >= 2 and found[0] < first_numbered:
@@ -253,7 +283,7 @@ def _split_glued(lines: list[str], headings: dict[int, Heading], place_short: st
         if cut is None:
             title, body = _split_inline(rest)
             if title == rest:   # no sentence end near: fall back to the first clause
-                clause = re.search(r"[，,]", rest)
+                clause = CLAUSE_COMMA.search(rest)
                 cut_at = clause.start() if clause and clause.start() <= MAX_HEADING else min(len(rest), MAX_HEADING)
                 title, body = rest[:cut_at], rest[cut_at:].lstrip("，,")
                 notes.append(f"标题“{h.marker}{title}”与正文的分界不确定（源文本把标题和正文连在一起）")
@@ -279,9 +309,8 @@ def _shared_body_openings(lines: list[str], glued: dict[int, Heading]) -> dict[s
         counts: Counter = Counter()
         first_at: Counter = Counter()
         for rest in rests:
-            seen = {}
-            for p in range(4, min(len(rest) - 4, MAX_HEADING)):
-                seen.setdefault(rest[p:p + 4], p)
+            # each 4-gram and where it first occurs (the smallest p is assigned last)
+            seen = {rest[p:p + 4]: p for p in reversed(range(4, min(len(rest) - 4, MAX_HEADING)))}
             counts.update(seen.keys())
             first_at.update(seen)
         if not counts:
@@ -289,7 +318,7 @@ def _shared_body_openings(lines: list[str], glued: dict[int, Heading]) -> dict[s
         best = max(counts.values())
         # Of the equally shared 4-grams (高质量发, 质量发展, …) the one starting first opens the body.
         opening = min((g for g, n in counts.items() if n == best), key=lambda g: (first_at[g] / best, g))
-        if best >= max(3, 0.6 * len(rests)) and not re.search(r"[，。；、“”]", opening):
+        if best >= max(3, 0.6 * len(rests)) and not OPENING_PUNCTUATION.search(opening):
             shared[style] = opening
     return shared
 
@@ -300,24 +329,20 @@ def _seam(rest: str, shared_opening: str | None, place_short: str) -> int | None
     end = SENTENCE_END.search(rest)
     if end:
         window_end = min(window_end, end.start())
-    boundaries = _word_boundaries(rest[: window_end + 4])
-    data = sections_data()
-    openers = [re.compile(p) for p in data["body_openings"]]
-    if place_short:
-        openers.append(re.compile(re.escape(place_short)))
-    evidence = [re.compile(r"\d{1,2}[.．](?!\d)"), re.compile(r"(19|20)\d{2}年?(?!\d)")]
-    if shared_opening:
-        evidence.append(re.compile(re.escape(shared_opening)))
-    for group in (evidence, openers):
-        for p in sorted(boundaries):
-            if 4 <= p < window_end and not _open_quote(rest[:p]) and any(r.match(rest, p) for r in group):
-                if len(rest) - p >= 4:
-                    return p
+    boundaries = word_boundaries(rest[: window_end + 4])
+    # Where a body may start: a word boundary in the window, outside quotes and brackets, 4+ characters left.
+    starts = [p for p in boundaries if 4 <= p < window_end and len(rest) - p >= 4]
+    for evidence, literal in ((STRONG_EVIDENCE, shared_opening), (_body_openings(), place_short)):
+        for p in starts:
+            if (evidence.match(rest, p) or (literal and rest.startswith(literal, p))) and not _open_quote(rest[:p]):
+                return p
     return None
 
 
-def _word_boundaries(text: str) -> set[int]:
-    return {end for _, _, end in jieba.tokenize(text, HMM=False)} | {0}
+@lru_cache(maxsize=1)
+def _body_openings() -> re.Pattern:
+    """The words of sections.yml that open a body, as one regex (they use no backreferences)."""
+    return re.compile("|".join(f"(?:{p})" for p in sections_data()["body_openings"]))
 
 
 def _open_quote(text: str) -> bool:
@@ -332,6 +357,8 @@ def _plain(text: str) -> str:
 
 def _paragraph(line: str) -> Paragraph:
     """Plain text; `**…**` spans become emphasis offsets so the text stays clean."""
+    if "**" not in line:
+        return Paragraph(text=line, emphasis=[])
     text, emphasis, last = "", [], 0
     for m in EMPHASIS.finditer(line):
         text += line[last:m.start()]

@@ -10,15 +10,16 @@ import csv
 import io
 import json
 import shutil
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
+from . import linking
 from .curation import render_curated
 from .export import document_json
-from .linking import paragraph_linker, record_uses, terms_used_block
+from .linking import paragraph_linker, terms_used_block
 from .metadata import gazetteer
 from .model import Document, GlossaryEntry
 from .pipeline import Corpus
@@ -35,6 +36,9 @@ class Site:
     terms: dict[str, Term] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)        # path under docs/ -> content
     files: dict[str, bytes] = field(default_factory=dict)      # downloads
+    tooltips: dict[str, str] = field(default_factory=dict)     # term key -> definition on links to its page
+    by_place: dict[str, list[Document]] = field(default_factory=dict)   # place -> its reports, by year
+    defined_by: dict[str, dict[str, Document]] = field(default_factory=dict)   # term key -> report id -> report
 
 
 def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
@@ -44,9 +48,11 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
         for i, entry in enumerate(doc.glossary, 1):
             entry.anchor = f"gloss-{entry.number or i}"
     site.terms = merge_terms(reports)
+    site.defined_by = {key: {d.id: d for d in term.defining_reports} for key, term in site.terms.items()}
     for key, term in site.terms.items():
         term.curated = (curated or {}).get(key)
-    record_uses(reports, site.terms)
+    linking.record_uses(reports, site.terms)   # looked up on the module, where the benchmark times it
+    site.by_place = _reports_by_place(corpus.reports)
     for doc in reports:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
     for term in site.terms.values():
@@ -99,37 +105,53 @@ def _report_context(doc: Document, site: Site) -> PageContext:
         return f"../terms/{term.slug}.md" if term else None
 
     return PageContext(place_link=place_link, term_link=term_link,
-                       link_paragraph=paragraph_linker(doc, site.terms),
-                       timeline=_timeline(doc, site.corpus.reports),
+                       link_paragraph=paragraph_linker(doc, site.terms, site.tooltips),
+                       timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", [])),
                        terms_used=terms_used_block(doc, site.terms) + _shared_definitions(doc, site))
 
 
 def _shared_definitions(doc: Document, site: Site) -> str:
     """Other reports whose 名词解释 explain some of the same terms: the slogans travel between places."""
-    mine = {k for e in doc.glossary for k in e.terms}
-    shared: dict[str, tuple[Document, list[str]]] = {}
-    for key in sorted(mine, key=pinyin_sort_key):
-        for other in site.terms[key].defining_reports if key in site.terms else []:
-            if other.id != doc.id:
-                shared.setdefault(other.id, (other, []))[1].append(key)
+    mine = sorted({k for e in doc.glossary for k in e.terms if k in site.defined_by}, key=pinyin_sort_key)
+    shared: Counter = Counter()     # report id -> how many of my terms it explains
+    for key in mine:
+        shared.update(site.defined_by[key].keys())
+    shared.pop(doc.id, None)
     if not shared:
         return ""
-    rows = sorted(shared.values(), key=lambda item: (-len(item[1]), item[0].id))
     out = ["\n## 解释了相同名词的报告 {#shared-terms data-search-exclude}\n"]
-    for other, keys in rows[:MAX_SHARED_REPORTS]:
+    for other_id in _most_shared(shared, MAX_SHARED_REPORTS):
+        keys = [k for k in mine if other_id in site.defined_by[k]]
+        other = site.defined_by[keys[0]][other_id]
         names = "、".join(f"[{md_escape(k)}](../terms/{site.terms[k].slug}.md)" for k in keys)
         out.append(f"- [{md_escape(other.title)}]({other.id}.md)：{len(keys)} 个（{names}）")
-    if len(rows) > MAX_SHARED_REPORTS:
+    if len(shared) > MAX_SHARED_REPORTS:
         # Listing them all grows every page with the corpus (N² in all); the term pages list everyone.
-        out.append(f"- 另有 {len(rows) - MAX_SHARED_REPORTS} 份报告，见各名词页")
+        out.append(f"- 另有 {len(shared) - MAX_SHARED_REPORTS} 份报告，见各名词页")
     return "\n".join(out) + "\n"
+
+
+def _most_shared(shared: Counter, n: int) -> list[str]:
+    """The `n` report ids sharing the most terms, ties by id; only those that can make the cut are sorted."""
+    floor = sorted(shared.values(), reverse=True)[min(n, len(shared)) - 1]
+    contenders = [(-count, report_id) for report_id, count in shared.items() if count >= floor]
+    return [report_id for _, report_id in sorted(contenders)[:n]]
 
 
 MAX_SHARED_REPORTS = 10
 
 
-def _timeline(doc: Document, reports: list[Document]) -> str:
-    same = sorted((d for d in reports if d.meta.place and d.meta.place == doc.meta.place), key=lambda d: d.meta.year or 0)
+def _reports_by_place(reports: list[Document]) -> dict[str, list[Document]]:
+    """Each place's reports in year order: the timeline of every report page, grouped once."""
+    by_place: dict[str, list[Document]] = defaultdict(list)
+    for d in reports:
+        if d.meta.place:
+            by_place[d.meta.place].append(d)
+    return {place: sorted(same, key=lambda d: d.meta.year or 0) for place, same in by_place.items()}
+
+
+def _timeline(doc: Document, same: list[Document]) -> str:
+    """Links to the other years of the same place; `same` is that place's reports in year order."""
     if len(same) < 2:
         return ""
     items = []
@@ -347,9 +369,10 @@ def download_files(site: Site) -> dict[str, bytes]:
     writer = csv.writer(table)
     writer.writerow(["term", "written", "definition", "report", "place", "year", "number", "reports_using"])
     for t in glossary:
+        using = len({u["report"] for u in t["used_in"]})
         for d in t["definitions"]:
             writer.writerow([t["term"], d["written"], d["definition"], d["report"], d["place"], d["year"],
-                             d["number"] or "", len({u["report"] for u in t["used_in"]})])
+                             d["number"] or "", using])
     return {"downloads/corpus.jsonl": jsonl.encode("utf-8"),
             "downloads/glossary.json": json.dumps(glossary, ensure_ascii=False, indent=1).encode("utf-8"),
             "downloads/glossary.csv": ("\ufeff" + table.getvalue()).encode("utf-8")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -83,9 +84,13 @@ def _unique(docs: list[Document]) -> list[Document]:
     return out
 
 
+SPACES = re.compile(r"\s+")
+FINAL_PUNCTUATION = re.compile(r"[\s。；;.]+$")
+
+
 def _normalise_wording(text: str) -> str:
     """Wordings that differ only in final punctuation or spacing are the same wording."""
-    return re.sub(r"[\s。；;.]+$", "", re.sub(r"\s+", "", text))
+    return FINAL_PUNCTUATION.sub("", SPACES.sub("", text))
 
 
 def merge_terms(reports: list[Document]) -> dict[str, Term]:
@@ -122,8 +127,12 @@ def _add(terms: dict[str, Term], key: str, definition: Definition) -> None:
         term.forms.append(definition.written)
 
 
+@cache
 def pinyin_sort_key(text: str) -> tuple[str, str]:
-    """Chinese indexes sort by pinyin; ties (同音) fall back to the characters."""
+    """Chinese indexes sort by pinyin; ties (同音) fall back to the characters.
+
+    Remembered: the same terms and places are sorted on every page that lists them.
+    """
     return ("".join(lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: s.lower())).lower(), text)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -173,3 +174,15 @@ def test_sources_are_byte_identical_to_their_recorded_hashes():
     assert len(rows) == len(list(SOURCES.glob("*.txt")))
     for name, digest in rows:
         assert hashlib.sha256((SOURCES / name).read_bytes()).hexdigest()[:16] == digest, name
+
+
+def test_most_shared_reports_are_the_top_of_the_full_ranking():
+    """Only the reports that can make the cut are sorted; the result is the head of the full sort."""
+    from collections import Counter
+
+    from build_corpus.site import _most_shared
+    rng = random.Random(3)
+    for _ in range(300):
+        shared = Counter({f"r{rng.randrange(60):02d}": rng.randint(1, 5) for _ in range(rng.randint(1, 40))})
+        ranking = [report_id for report_id, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))]
+        assert _most_shared(shared, 10) == ranking[:10]

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import html
+import random
 import re
 
+import jieba
 import pytest
 
 from build_corpus.linking import TermMatcher, _paragraphs_with_sections, _without_quotes
+from build_corpus.segmentation import CONTEXT_CHARS, WordBoundaries, word_boundaries
 from build_corpus.site import build_site
 
 LINK = re.compile(r'\[([^\]]+)\]\(([^ )]+) "([^"]*)"\)')
@@ -108,3 +111,44 @@ def test_glossary_block_and_headings_are_not_linked(site):
     for line in page.splitlines():
         if line.startswith("#"):
             assert not LINK.search(line), line
+
+
+# Letters, digits and symbols jieba keeps in its dictionary runs, spaces and \r\n it does not.
+UNUSUAL = ["5G网络和C++、R&D经费增长2.5%", "abc 12 34x\r\ny", "3D打印\r\n\r\n北大", "ab\r\ncd\r\r\nef", "", "　两化融合 "]
+
+
+def jieba_boundaries(text: str) -> set[int]:
+    """What the linker and the sections stage ask jieba for: every token's start and end."""
+    bounds = {0}
+    for _, start, end in jieba.tokenize(text, HMM=False):
+        bounds.update((start, end))
+    return bounds
+
+
+def jieba_is_word(view: str, start: int, end: int) -> bool:
+    """The linker's check, made with jieba itself: boundaries at both ends in the window around it."""
+    lo, hi = max(0, start - CONTEXT_CHARS), min(len(view), end + CONTEXT_CHARS)
+    bounds = jieba_boundaries(view[lo:hi]) | {hi - lo}
+    return start - lo in bounds and end - lo in bounds
+
+
+def test_word_boundaries_are_jiebas(site):
+    """With the glossary as user words (build_site added them), on every paragraph and odd text."""
+    texts = [_without_quotes(p.text)[0] for doc in site.corpus.reports for p, _, _ in _paragraphs_with_sections(doc)]
+    for text in texts + UNUSUAL:
+        assert word_boundaries(text) == sorted(jieba_boundaries(text)), text
+
+
+def test_is_word_is_jiebas_in_the_window(site):
+    rng = random.Random(1)
+    boundaries = WordBoundaries()
+    boundaries.follow_dictionary()
+    views = [_without_quotes(p.text)[0] for doc in site.corpus.reports for p, _, _ in _paragraphs_with_sections(doc)]
+    checked = 0
+    for view in [v for v in views if len(v) > 2] + [u for u in UNUSUAL if len(u) > 2]:
+        for _ in range(3):
+            start = rng.randrange(len(view) - 1)
+            end = rng.randint(start + 1, min(len(view), start + 8))
+            assert boundaries.is_word(view, start, end) == jieba_is_word(view, start, end), (view, start, end)
+            checked += 1
+    assert checked > 300

@@ -87,3 +87,13 @@ def test_bold_markers_become_emphasis_spans():
     result = outline("一、工作\n**重点领域改革多点突破**。开展试点。")
     p = result.sections[0].paragraphs[0]
     assert p.text == "重点领域改革多点突破。开展试点。" and p.emphasis == [(0, 10)]
+
+
+def test_glossary_heading_with_spaces_between_its_characters():
+    result = outline("一、工作\n正文解释了一些名词。\n名 词 解 释：\n五水共治：治污水、防洪水。")
+    assert (result.glossary_title, result.glossary_lines) == ("名 词 解 释：", ["五水共治：治污水、防洪水。"])
+
+
+def test_a_heading_word_split_over_two_lines_opens_nothing():
+    result = outline("一、工作\n正文提到名词\n解释：五水共治。")
+    assert result.glossary_lines == [] and [p.text for p in result.sections[0].paragraphs] == ["正文提到名词", "解释：五水共治。"]
