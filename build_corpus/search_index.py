@@ -258,7 +258,8 @@ class BackgroundIndexer:
                 break
             except queue.Empty:
                 if not self.process.is_alive():
-                    raise SearchIndexError(f"the search indexing process died (exit code {self.process.exitcode})")
+                    raise SearchIndexError(
+                        f"the search indexing process died (exit code {self.process.exitcode})") from None
         self.process.join()
         if isinstance(result, str):
             raise SearchIndexError(f"search indexing failed:\n{result}")
