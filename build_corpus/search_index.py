@@ -32,6 +32,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 # Han ranges the worker's regular expression also uses (search_worker.js: HAN).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
@@ -200,8 +202,8 @@ def _shard_count(pairs: int) -> int:
 
 # --- indexing MkDocs' pages, in a second process ---------------------------------
 
-class SearchIndexError(Exception):
-    pass
+class SearchIndexError(PluginError):
+    """MkDocs prints a PluginError as one error line, not a traceback."""
 
 
 def page_documents(content: str, page_url: str, page_title: str, boost: float = 1.0) -> list[SearchDoc]:
