@@ -32,11 +32,13 @@ import contextlib
 import cProfile
 import functools
 import gzip
+import html
 import inspect
 import io
 import json
 import os
 import pstats
+import re
 import resource
 import shutil
 import subprocess
@@ -208,6 +210,24 @@ def timed_subprocess(cmd: list[str], cwd: Path, log: Path, timeout: float | None
             "peak_mb": peak_kb / 1024}
 
 
+def stock_on_our_pages(project: Path, work: Path, timeout: float) -> dict:
+    """The other reading of "the same pages": our generated docs/ built by stock MkDocs + Material,
+    whose search plugin segments every page with jieba and writes one index, without our hooks."""
+    stock = work / "stock-our-pages"
+    if stock.exists():
+        shutil.rmtree(stock)
+    stock.mkdir()
+    (stock / "docs").symlink_to(project / "docs")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"\nhooks:\n(?:[ \t]+.*\n|\n)*", "\n", config)   # drop the hooks: block
+    (stock / "mkdocs.yml").write_text(config, encoding="utf-8")
+    run = timed_subprocess([sys.executable, "-m", "mkdocs", "build", "-q"], stock, work / "mkdocs-stock-our-pages.log",
+                           timeout)
+    download = material_search_figures(stock / "site")["search_download_bytes"] if run["status"] == 0 else 0
+    return {"t": argparse.Namespace(wall=run["wall"], cpu=run["cpu"]), "status": run["status"],
+            "peak_mb": run["peak_mb"], "download": download}
+
+
 def tree_size(folder: Path) -> tuple[int, int]:
     files = [p for p in folder.rglob("*") if p.is_file()]
     return sum(p.stat().st_size for p in files), len(files)
@@ -301,35 +321,78 @@ def prepare_mkdocs_project(work: Path) -> Path:
     return project
 
 
-def search_figures(site_dir: Path) -> dict:
-    """What the browser fetches for a first search with Material's search: the whole index,
-    the worker, and lunr's language files for zh."""
+def material_search_figures(site_dir: Path) -> dict:
+    """What the browser fetches for a first search with stock Material: the whole index, the
+    worker, and lunr's language files for zh."""
     index = site_dir / "search" / "search_index.json"
     js = site_dir / "assets" / "javascripts"
     worker = sorted(js.glob("workers/search.*.min.js"))
     lunr = [p for p in (js / "lunr" / "min" / "lunr.stemmer.support.min.js", js / "lunr" / "min" / "lunr.zh.min.js") if p.is_file()]
     fetched = [p for p in [index, *worker, *lunr] if p.is_file()]
-    inline = site_dir / "search" / "search_index.js"
     return {
         "search_index_bytes": index.stat().st_size if index.is_file() else 0,
-        "search_index_gzip_bytes": gz_size(index),
-        "search_index_js_bytes": inline.stat().st_size if inline.is_file() else 0,
-        "search_worker_bytes": sum(p.stat().st_size for p in worker + lunr),
         "search_download_bytes": sum(p.stat().st_size for p in fetched),
         "search_download_gzip_bytes": sum(gz_size(p) for p in fetched),
     }
 
 
-def search_index_by_section(site_dir: Path) -> dict[str, int]:
-    """Bytes of search_index.json text per top folder (reports, terms, …): what the index is made of."""
-    index = site_dir / "search" / "search_index.json"
-    if not index.is_file():
-        return {}
-    sizes: Counter = Counter()
-    for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
-        top = doc.get("location", "").split("/")[0].split(".")[0] or "index"
-        sizes[top] += len(doc.get("text", "").encode()) + len(doc.get("title", "").encode())
-    return dict(sizes.most_common())
+COMMON_QUERIES = ("发展", "经济", "改革开放", "乡村振兴", "营商环境", "GDP")
+
+
+def search_queries(terms: dict, count: int = 30) -> list[str]:
+    """Glossary terms spread over the whole list (deterministic), and a few common words."""
+    keys = sorted(terms)
+    step = max(1, len(keys) // count)
+    return [terms[k].display for k in keys[::step][:count]] + list(COMMON_QUERIES)
+
+
+def sharded_search_figures(site_dir: Path, queries: list[str], glossary_terms: int) -> dict:
+    """Each query through the site's own built search worker (tools/search_query.mjs, under Node):
+    the bytes of index files it downloads (its worker, its first request for the tiny
+    search_index.json and those files), and for the glossary terms the share of the top-5 result
+    pages whose text holds the term — the precision check of tests/test_browser.py, from the
+    built pages."""
+    from build_corpus.search_index import normalise
+    node = shutil.which("node")
+    if not node:
+        return {"search_error": "node is not on PATH"}
+    done = subprocess.run([node, str(ROOT / "tools" / "search_query.mjs"), str(site_dir), *queries],
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        return {"search_error": done.stderr.strip()[:300]}
+    runs = [json.loads(line) for line in done.stdout.splitlines()]
+    fixed = [site_dir / "search" / "search_index.json", *sorted(site_dir.glob("assets/javascripts/workers/search.*.min.js"))]
+    fixed_bytes, fixed_gzip = sum(p.stat().st_size for p in fixed), sum(gz_size(p) for p in fixed)
+    per_query = sorted(r["bytes"] + fixed_bytes for r in runs)
+    per_query_gzip = sorted(r["gzip"] + fixed_gzip for r in runs)
+    page_text: dict[str, str] = {}
+
+    def text_of(page: str) -> str:
+        if page not in page_text:
+            markup = (site_dir / page).read_text(encoding="utf-8")
+            body = markup[markup.find("<article"):markup.rfind("</article>")]
+            page_text[page] = re.sub(r"[\s“”\"]", "", normalise(html.unescape(re.sub(r"<[^>]+>", "", body))))
+        return page_text[page]
+
+    relevant = returned = empty = 0
+    for run in runs[:glossary_terms]:
+        term = re.sub(r"[\s“”\"]", "", normalise(run["query"]))
+        pages = [group[0]["location"].split("#")[0] for group in run["items"]][:5]
+        relevant += sum(term in text_of(page) for page in pages)
+        returned += len(pages)
+        empty += not pages
+    index_files = [p for p in (site_dir / "search").glob("idx-*/*.js")]
+    return {
+        "search_queries": len(runs),
+        "search_download_bytes": per_query[-1],
+        "search_download_gzip_bytes": per_query_gzip[-1],
+        "search_download_median_bytes": per_query[len(per_query) // 2],
+        "search_files_max": max(len(r["files"]) for r in runs),
+        "search_precision_at_5": round(relevant / returned, 3) if returned else 0.0,
+        "search_empty_results": empty,
+        "search_index_bytes": sum(p.stat().st_size for p in index_files),
+        "search_index_files": len(index_files),
+    }
 
 
 def shared_terms_share(docs: Path) -> tuple[int, int]:
@@ -516,8 +579,10 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
         result.update(mkdocs_s=round(mk["wall"], 3), mkdocs_cpu_s=round(mk["cpu"], 3), mkdocs_status=mk["status"],
                       mkdocs_peak_rss_mb=round(mk["peak_mb"], 1), site_bytes=site_bytes, site_files=site_files)
         if mk["status"] == 0:
-            result.update(search_figures(site_dir))
-            result["search_index_text_bytes_by_folder"] = search_index_by_section(site_dir)
+            with Timer() as search_t:
+                result.update(sharded_search_figures(site_dir, search_queries(built.terms), min(30, len(built.terms))))
+            table.add("search: queries through the built worker (node)", search_t.wall, search_t.cpu, None,
+                      f"{result.get('search_queries', 0)} queries; not part of the build")
 
         try:
             from build_corpus.bundle import make_bundle
@@ -550,7 +615,7 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
                               args.mkdocs_timeout)
         stock_t = argparse.Namespace(wall=stock_write.wall + st["wall"], cpu=stock_write.cpu + st["cpu"])
         st_bytes, st_files = tree_size(stock / "site") if (stock / "site").is_dir() else (0, 0)
-        st_search = search_figures(stock / "site") if st["status"] == 0 else {}
+        st_search = material_search_figures(stock / "site") if st["status"] == 0 else {}
         record("STOCK: raw pages + mkdocs build (Material, jieba search)", stock_t, st["peak_mb"],
                ("ok" if st["status"] == 0 else f"exit {st['status']}") + f"; site {st_bytes / MB:.1f} MB, {st_files} files")
         ratio, ratio_cpu = ours.wall / stock_t.wall, ours.cpu / stock_t.cpu if stock_t.cpu else None
@@ -562,7 +627,20 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
                       stock_site_bytes=st_bytes, stock_site_files=st_files,
                       stock_search_index_bytes=st_search.get("search_index_bytes", 0),
                       stock_search_download_bytes=st_search.get("search_download_bytes", 0),
+                      stock_search_download_gzip_bytes=st_search.get("search_download_gzip_bytes", 0),
                       ratio_to_stock=round(ratio, 2), ratio_to_stock_cpu=round(ratio_cpu, 2) if ratio_cpu else None)
+
+        if mk["status"] == 0 and not args.no_stock_on_our_pages:
+            same = stock_on_our_pages(project, work, args.mkdocs_timeout)
+            record("STOCK ON OUR PAGES: the same docs/, Material's jieba search, no hooks", same["t"],
+                   same["peak_mb"], ("ok" if same["status"] == 0 else f"exit {same['status']}")
+                   + f"; its first search downloads {same['download'] / MB:.1f} MB")
+            ratio_same = ours.wall / same["t"].wall
+            table.add("ratio ours / stock on our pages", None, None, None,
+                      f"{ratio_same:.1f}× wall, {ours.cpu / same['t'].cpu:.1f}× cpu (pipeline and site included)")
+            result.update(stock_our_pages_s=round(same["t"].wall, 3), stock_our_pages_cpu_s=round(same["t"].cpu, 3),
+                          stock_our_pages_status=same["status"], stock_our_pages_search_download_bytes=same["download"],
+                          ratio_to_stock_our_pages=round(ratio_same, 2))
 
     # rebuild after one source changed
     touch_one_source(paths[0])
@@ -597,13 +675,16 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
     print(f"\n== N = {n} reports: {len(paths)} files, {source_mb:.1f} MB of raw source "
           f"({source_bytes / len(paths) / 1000:.0f} KB a file) ==")
     print(table.render())
-    if "search_index_bytes" in result:
-        print(f"search: search_index.json {result['search_index_bytes'] / MB:.2f} MB "
-              f"({result['search_index_gzip_bytes'] / MB:.2f} MB gzip); a reader's first search downloads "
-              f"{result['search_download_bytes'] / MB:.2f} MB ({result['search_download_gzip_bytes'] / MB:.2f} MB gzip: "
-              f"index + worker + lunr zh); stock route: {result.get('stock_search_download_bytes', 0) / MB:.2f} MB")
-        print("search index text by folder (MB): " + ", ".join(
-            f"{k} {v / MB:.2f}" for k, v in result["search_index_text_bytes_by_folder"].items()))
+    if "search_download_bytes" in result:
+        print(f"search: index {result['search_index_bytes'] / MB:.1f} MB in {result['search_index_files']} files; "
+              f"over {result['search_queries']} queries a reader's first search downloads at most "
+              f"{result['search_download_bytes'] / MB:.2f} MB ({result['search_download_gzip_bytes'] / MB:.2f} MB gzip, "
+              f"median {result['search_download_median_bytes'] / MB:.2f} MB, ≤ {result['search_files_max']} index files); "
+              f"precision@5 {result['search_precision_at_5']:.3f}, {result['search_empty_results']} empty; "
+              f"stock route: {result.get('stock_search_download_bytes', 0) / MB:.2f} MB "
+              f"({result.get('stock_search_download_gzip_bytes', 0) / MB:.2f} MB gzip)")
+    elif "search_error" in result:
+        print(f"search: not measured: {result['search_error']}")
     if "traced_peak_mb" in result:
         print("tracemalloc peak per call (MB): " + ", ".join(f"{k} {v}" for k, v in result["traced_peak_mb"].items()))
     return result
@@ -651,6 +732,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="also time the pipeline in this many worker processes")
     parser.add_argument("--budget", type=float, default=600, help="seconds an N may take, estimated from the previous N")
     parser.add_argument("--mkdocs-timeout", type=float, default=3600, help="stop a mkdocs build after this many seconds")
+    parser.add_argument("--no-stock-on-our-pages", action="store_true",
+                        help="skip building our generated pages with stock Material search (the second baseline)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--report-chars", type=int, default=8_000, help="body characters a report aims at (~3 bytes each)")
     parser.add_argument("--tracemalloc", action="store_true", help="extra pipeline pass with per-stage tracemalloc peaks")

@@ -234,7 +234,7 @@ def join_wrapped(pieces: list[str]) -> str:
 
 def make_entry(number: str | None, pieces: list[str], problems: list[str]) -> GlossaryEntry | None:
     """An entry from its text; a problem (with all its text) when no term can be found."""
-    text = join_wrapped(pieces)
+    text = join_wrapped(pieces).replace("**", "")   # PDF bold on a term or a whole entry is typography
     found = term_at(text)
     label = f"第 {number} 条" if number else "条目"
     if not found:

@@ -1,81 +1,85 @@
-"""MkDocs hooks (mkdocs.yml `hooks:`) that make Material's Chinese search find glossary terms.
+"""MkDocs hooks (mkdocs.yml `hooks:`): Material's search box, over a sharded index of our own.
 
-Measured on the bundled corpus with the site's real search in Chromium (tests/test_browser.py):
-stock Material 9.8.1 gives precision@5 0.30 over the 100 glossary terms, and 6 terms find nothing.
-Two causes, two fixes:
+Material's search plugin puts every page's text, segmented with jieba, into one index that a
+reader's browser downloads whole before the first query (12.5 MB at 100 reports, ~100 MB at
+1,000), and segmenting every page with jieba was most of the site build's time. Instead:
 
-1. Indexing: Material segments Chinese with jieba, which splits unknown slogans (三改一拆 →
-   三/改/一/拆). `on_config` adds every glossary term (docs/downloads/glossary.json, written by
-   `build-corpus build`) to jieba's dictionary, so each is one word in the index.
-2. Querying: the search worker segments a Chinese query greedily against the index, but its loop
-   never tries a piece ending at the query's last character, so 三改一拆 can only match as 三改*,
-   一… (OR-ed: any page with 一 matches); and a word mixing Han and digits (411工程) is looked up
-   as one index word, which the index never holds. `on_post_build` patches both in the built copy
-   of the worker (WORKER_PATCHES), each checked against the pinned Material version so an upgrade
-   that moves the code fails the build instead of silently losing the fix.
+- `on_page_context` (before Material's plugin) hands each page's HTML to a second process
+  (search_index.BackgroundIndexer), which splits it into sections with Material's own HTML
+  parser (same sections, same locations, `data-search-exclude` honoured) and indexes them while
+  MkDocs renders the next pages; the page is then marked excluded, so Material's plugin neither
+  segments it nor puts it in search_index.json.
+- `on_post_build`, after Material wrote its (now empty) search_index.json and before the
+  offline plugin inlines it, writes the postings shards, records the index's folder in the
+  index's `config.shards`, and replaces the built search worker with search_worker.js, which
+  speaks Material's worker protocol. Lunr is no longer loaded, so its files are removed.
 
-With both: precision@5 0.91, own term page in the top 5 for 95 of 100 terms (with search.boost).
+Material 9.8.1 is pinned: its parser is an internal class and its worker protocol is not
+documented; an upgrade that moves either fails the build (or tests/test_search_index.py).
 """
 from __future__ import annotations
 
 import json
 import logging
+import shutil
+from importlib import resources
 from pathlib import Path
 
-import jieba
+from mkdocs.plugins import event_priority
+
+from build_corpus.search_index import BackgroundIndexer, SearchIndexError
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
 
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
-TERM_FREQUENCY = 50000
 
-# (what Material 9.8.1's minified worker says, what it should say), applied in order.
-WORKER_PATCHES = [
-    # The query segmentation loop, reaching the query's last character.
-    ("for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)",
-     "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"),
-    # A query word mixing Han and Latin/digits (411工程, R&D占比, 1+3+1+X产业): the index holds its
-    # runs as separate words (the search plugin segments Han runs only), so require every run
-    # (+run*) instead of looking for one word that cannot exist. Other queries are unchanged.
-    (r'e=e.replace(new RegExp("\\p{sc=Han}+","gu"),s=>[...fe(s,this.index.invertedIndex)].join("* "))',
-     r'e=e.split(/\s+/).map(p=>{let h=new RegExp("\\p{sc=Han}","u");'
-     r'if(!h.test(p)||!/[0-9A-Za-z]/.test(p))'
-     r'return p.replace(new RegExp("\\p{sc=Han}+","gu"),s=>[...fe(s,this.index.invertedIndex)].join("* "));'
-     r'return(p.match(new RegExp("\\p{sc=Han}+|[0-9A-Za-z+]+","gu"))||[])'
-     r'.flatMap(r=>h.test(r)?[...fe(r,this.index.invertedIndex)]:[r]).filter(r=>r).map(r=>"+"+r+"*").join(" ")})'
-     r'.join(" ")'),
-]
+_indexer: BackgroundIndexer | None = None
 
 
-class SearchHookError(Exception):
-    pass
+def on_pre_build(config, **_):
+    global _indexer
+    _indexer = BackgroundIndexer(Path(config["site_dir"]) / "search")
 
 
-def on_config(config, **_):
-    glossary = Path(config["docs_dir"]) / "downloads" / "glossary.json"
-    if not glossary.exists():
-        log.warning("no %s: run `build-corpus build` first; glossary terms will not be whole search words", glossary)
-        return config
-    terms = json.loads(glossary.read_text(encoding="utf-8"))
-    for term in terms:
-        for word in {term["term"], *(f.strip("“”\"") for f in term["forms"])}:
-            jieba.add_word(word, freq=TERM_FREQUENCY)
-    log.info("search: %d glossary terms added to jieba's dictionary", len(terms))
-    return config
+@event_priority(50)   # before Material's search plugin, which would otherwise index the page
+def on_page_context(context, page, config, **_):
+    search = page.meta.get("search") or {}
+    if _indexer is not None and not search.get("exclude"):
+        _indexer.add(page.url, str(page.meta.get("title", page.title)), page.content, float(search.get("boost", 1.0)))
+    page.meta["search"] = {**search, "exclude": True}
+    return context
 
 
+def on_build_error(error, **_):
+    global _indexer
+    if _indexer is not None:
+        _indexer.stop()
+        _indexer = None
+
+
+@event_priority(-50)   # after Material wrote search_index.json (0), before offline inlines it (-100)
 def on_post_build(config, **_):
-    workers = sorted(Path(config["site_dir"]).glob(WORKER_GLOB))
-    if not workers:
-        raise SearchHookError(f"no search worker matching {WORKER_GLOB} in {config['site_dir']}")
-    for worker in workers:
-        code = worker.read_text(encoding="utf-8")
-        for before, after in WORKER_PATCHES:
-            if after in code:
-                continue
-            if code.count(before) != 1:
-                raise SearchHookError(
-                    f"{worker}: Material's search worker changed (mkdocs-material upgraded?); "
-                    "update WORKER_PATCHES in build_corpus/mkdocs_hooks.py")
-            code = code.replace(before, after)
-        worker.write_text(code, encoding="utf-8")
+    global _indexer
+    if _indexer is None:
+        return
+    summary, _indexer = _indexer.finish(), None
+    site = Path(config["site_dir"])
+    index_file = site / "search" / "search_index.json"
+    if not index_file.exists():
+        raise SearchIndexError(f"{index_file} is missing: is Material's search plugin enabled in mkdocs.yml?")
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index["config"]["shards"] = {"folder": summary.folder, "count": summary.shards, "docs": summary.docs}
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    _replace_worker(site)
+    log.info("search: %d sections in %d chunks, %d keys in %d shards, %.1f MB (%s)", summary.docs,
+             summary.chunks, summary.keys, summary.shards, summary.bytes / 1e6, summary.folder)
+
+
+def _replace_worker(site: Path) -> None:
+    workers = sorted(site.glob(WORKER_GLOB))
+    if len(workers) != 1:
+        raise SearchIndexError(f"expected one search worker matching {WORKER_GLOB} in {site}, found {len(workers)}")
+    worker = workers[0]
+    worker.write_bytes(resources.files("build_corpus").joinpath("search_worker.js").read_bytes())
+    worker.with_name(worker.name + ".map").unlink(missing_ok=True)
+    shutil.rmtree(site / "assets" / "javascripts" / "lunr", ignore_errors=True)

@@ -393,7 +393,9 @@ def test_bundle_opens_and_works_without_network(browser, built, page_texts):
         results = SiteSearch(tab).query(SEARCH_TERM)
         assert any(normalise(SEARCH_TERM) in page_texts.get(p, "") for p in results), results[:10]
         file_requests = [u for u in tab.requests if u.startswith("file:")]
-        assert any(u.endswith("search/search_index.js") for u in file_requests), "the search index was not loaded"
+        assert any(u.endswith("search/search_index.js") for u in file_requests), "the search settings were not loaded"
+        shards = [u for u in file_requests if re.search(r"/search/idx-[0-9a-f]+/[bd]\d+\.js$", u)]
+        assert shards, "no index shard was loaded: the sharded search did not run from file://"
         tab.assert_clean()
     finally:
         context.close()

@@ -326,3 +326,15 @@ def test_hainan_2026_body_markers():
     clean, notes = strip_footnote_markers(line, {str(n) for n in range(1, 29)})
     assert "［2］" not in clean and ("四大主导产业占GDP比重") in clean
     assert (clean.index("占GDP比重"), "2") in notes
+
+
+def test_bold_entries_keep_their_term():
+    """A PDF glossary may bold the term or the whole entry; the term is the same term."""
+    entries, problems = parse_entries([
+        "**“4+1”重大项目建设：“4”指交通投资、民间投资；“1”指省市县长项目工程。**",
+        "**三改一拆**：旧住宅区、旧厂区、城中村改造和拆除违法建筑。",
+    ])
+    assert problems == []
+    assert [(e.term, e.terms) for e in entries] == [
+        ("“4+1”重大项目建设", ["4+1重大项目建设"]), ("三改一拆", ["三改一拆"])]
+    assert entries[0].definition == "“4”指交通投资、民间投资；“1”指省市县长项目工程。"

@@ -1,0 +1,204 @@
+"""The sharded search index (build_corpus/search_index.py) and its worker (search_worker.js).
+
+The worker runs under Node through tools/search_query.mjs, exactly as built into the site, so
+these tests check what a reader's query returns and downloads, and that Python and JavaScript
+agree on keys and shards. tests/test_browser.py runs the same worker in Chromium.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from build_corpus.search_index import (
+    CHUNK_DOCS,
+    BackgroundIndexer,
+    SearchDoc,
+    ShardedIndexWriter,
+    keys_of,
+    page_documents,
+    plain_text,
+    shard_of,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY_TOOL = ROOT / "tools" / "search_query.mjs"
+
+
+def build_site(site: Path, docs: list[SearchDoc]) -> dict:
+    """A site folder holding just what search needs: the index, its config, the worker."""
+    writer = ShardedIndexWriter(site / "search")
+    for doc in docs:
+        writer.add(doc)
+    summary = writer.finish()
+    config = {"lang": ["zh"], "shards": {"folder": summary.folder, "count": summary.shards, "docs": summary.docs}}
+    (site / "search" / "search_index.json").write_text(json.dumps({"config": config, "docs": []}), encoding="utf-8")
+    workers = site / "assets" / "javascripts" / "workers"
+    workers.mkdir(parents=True)
+    (workers / "search.test.min.js").write_bytes(
+        resources.files("build_corpus").joinpath("search_worker.js").read_bytes())
+    return {"summary": summary}
+
+
+def search(site: Path, *queries: str) -> list[dict]:
+    node = shutil.which("node")
+    if not node:
+        pytest.fail("node is not on PATH: the search worker's tests run it under Node.js", pytrace=False)
+    done = subprocess.run([node, str(QUERY_TOOL), str(site), *queries], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def pages(result: dict) -> list[str]:
+    return [group[0]["location"].split("#")[0] for group in result["items"]]
+
+
+def locations(result: dict) -> list[str]:
+    return [doc["location"] for group in result["items"] for doc in group]
+
+
+# --- keys, shards and text, in Python -------------------------------------------------
+
+def test_keys_are_han_characters_bigrams_and_latin_words():
+    keys = keys_of("推进“五水共治”，ＧＤＰ增长5.5%")
+    assert {"五水", "水共", "共治", "五", "治", "gdp", "5"} <= keys.keys()
+    assert "治g" not in keys and "进“" not in keys and "”，" not in keys
+    assert keys_of("水水水")["水水"] == 2
+
+
+def test_shard_of_is_a_stable_hash_in_range():
+    assert shard_of("五水", 1 << 32) == ord("五") * 31 + ord("水")
+    assert all(0 <= shard_of(k, 64) < 64 for k in ("a", "五水", "𠀀𠀁", "2024"))
+
+
+def test_plain_text_drops_tags_and_decodes_entities():
+    assert plain_text("<p>一是&amp;二是</p><li>三&lt;四</li>") == "一是&二是 三<四"
+
+
+def test_page_documents_follow_headings_and_skip_excluded_blocks():
+    html = ('<h1 id="t">报告</h1><p>前言五水共治</p>'
+            '<h2 id="sec-1">一、工作回顾</h2><p>三改一拆</p>'
+            '<div data-search-exclude><p>名词页：不该被搜到</p></div>'
+            '<h2 id="sec-2">二、任务</h2><p>乡村振兴</p>')
+    docs = page_documents(html, "reports/x.html", "某市2024年政府工作报告")
+    assert [(d.location, d.title, d.text) for d in docs] == [
+        ("reports/x.html", "报告", "前言五水共治"),
+        ("reports/x.html#sec-1", "一、工作回顾", "三改一拆"),
+        ("reports/x.html#sec-2", "二、任务", "乡村振兴"),
+    ]
+    assert docs[1].page_title == "某市2024年政府工作报告" and docs[0].page_title == ""
+
+
+def test_index_folder_is_versioned_by_content(tmp_path):
+    one = build_site(tmp_path / "a", [SearchDoc("a.html", "甲", "五水共治")])["summary"]
+    same = build_site(tmp_path / "b", [SearchDoc("a.html", "甲", "五水共治")])["summary"]
+    other = build_site(tmp_path / "c", [SearchDoc("a.html", "甲", "三改一拆")])["summary"]
+    assert one.version == same.version != other.version
+    assert (tmp_path / "a" / one.folder).is_dir() and not (tmp_path / "a" / "search" / ".building").exists()
+
+
+def test_background_indexer_gives_the_same_index_as_inline(tmp_path):
+    html = '<h1 id="t">页</h1><p>五水共治</p><h2 id="s">节</h2><p>三改一拆</p>'
+    indexer = BackgroundIndexer(tmp_path / "bg" / "search")
+    indexer.add("p.html", "页", html, 1.0)
+    background = indexer.finish()
+    writer = ShardedIndexWriter(tmp_path / "inline" / "search")
+    for doc in page_documents(html, "p.html", "页"):
+        writer.add(doc)
+    assert writer.finish().version == background.version
+
+
+def test_background_indexer_reports_a_failure_instead_of_hanging(tmp_path):
+    indexer = BackgroundIndexer(tmp_path / "search")
+    indexer.add("p.html", "页", None, 1.0)   # not HTML: the parser fails in the other process
+    with pytest.raises(Exception, match="search indexing failed"):
+        indexer.finish()
+
+
+# --- queries, through the worker ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("site")
+    docs = [
+        SearchDoc("terms/wu-shui-gong-zhi.html", "五水共治", "治污水、防洪水、排涝水、保供水、抓节水。", boost=2.0),
+        SearchDoc("reports/a.html", "甲市2024年政府工作报告", "各位代表："),
+        SearchDoc("reports/a.html#sec-1", "一、过去一年", "深入推进“五水共治”，完成“411”工程。GDP增长6%。",
+                  page_title="甲市2024年政府工作报告"),
+        # 五水 and 共治 both present, but never 五水共治: bigrams alone would match it.
+        SearchDoc("reports/b.html", "乙县2023年政府工作报告", "五水之城，共治共享，三改成效，一拆到底。"),
+        SearchDoc("reports/c.html", "丙镇报告", "<script>alert(1)</script> 乡村振兴是重点。"),
+    ]
+    build_site(site, docs)
+    return site
+
+
+def test_a_term_finds_its_own_page_first_and_the_report_using_it(site):
+    (result,) = search(site, "五水共治")
+    assert pages(result)[:2] == ["terms/wu-shui-gong-zhi.html", "reports/a.html"]
+    assert "reports/b.html" not in pages(result), "scattered bigrams are not the phrase"
+    report = result["items"][1]
+    assert report[0]["location"] == "reports/a.html#sec-1"
+    assert "<mark>五水共治</mark>" in report[0]["text"]
+    # Material shows the page as the group's heading: the page document comes along.
+    assert any(doc["location"] == "reports/a.html" for doc in report)
+
+
+def test_quotes_full_width_and_mixed_han_digits_are_found(site):
+    mixed, fullwidth, quoted = search(site, "411工程", "ＧＤＰ", "“五水共治”")
+    assert pages(mixed) == ["reports/a.html"]
+    assert pages(fullwidth) == ["reports/a.html"]
+    assert pages(quoted)[:2] == ["terms/wu-shui-gong-zhi.html", "reports/a.html"]
+
+
+def test_several_words_and_a_missing_word(site):
+    both, missing = search(site, "五水共治 411", "五水共治 不存在")
+    assert pages(both)[0] == "reports/a.html", "the document holding both words comes first"
+    first = missing["items"][0][0]
+    assert first["terms"] == {"五水共治": True, "不存在": False}
+
+
+def test_nothing_found_is_an_empty_list(site):
+    (result,) = search(site, "量子引力")
+    assert result["items"] == []
+
+
+def test_snippets_are_escaped_html(site):
+    (result,) = search(site, "乡村振兴")
+    text = result["items"][0][0]["text"]
+    assert "<script>" not in text and "&#60;script&#62;" in text and "<mark>乡村振兴</mark>" in text
+
+
+def test_a_query_downloads_only_its_shards_and_candidate_chunks(site):
+    (result,) = search(site, "五水共治")
+    names = [Path(f["file"]).name for f in result["files"]]
+    summary_dir = next((site / "search").glob("idx-*"))
+    shards = {f"b{shard_of(k, len(list(summary_dir.glob('b*.js'))))}.js" for k in ("五水", "水共", "共治")}
+    assert set(n for n in names if n.startswith("b")) == shards
+    assert all(n.startswith(("b", "d")) for n in names) and len(names) == len(set(names))
+
+
+def test_download_stays_bounded_on_a_large_corpus(tmp_path):
+    """3,000 sections, all holding the query: the worker loads a bounded number of chunks."""
+    filler = "推进高质量发展，建设共同富裕示范区，" * 30
+    docs = [SearchDoc(f"reports/r{i // 10}.html#sec-{i % 10}", f"第{i}节", f"{filler}五水共治第{i}次。",
+                      page_title=f"报告{i // 10}") for i in range(3000)]
+    build_site(tmp_path, docs)
+    (result,) = search(tmp_path, "五水共治")
+    chunks = [f for f in result["files"] if Path(f["file"]).name.startswith("d")]
+    assert 0 < len(chunks) <= 10
+    assert result["bytes"] < 1_000_000, result["bytes"]
+    assert result["items"], "found nothing"
+    assert len({doc for doc in locations(result)}) == len(locations(result))
+
+
+def test_document_ids_stay_within_a_chunk(tmp_path):
+    docs = [SearchDoc(f"p{i}.html", f"标题{i}", "短") for i in range(CHUNK_DOCS + 5)]
+    summary = build_site(tmp_path, docs)["summary"]
+    assert summary.chunks == 2 and summary.docs == CHUNK_DOCS + 5
+    (result,) = search(tmp_path, f"标题{CHUNK_DOCS + 3}")
+    assert pages(result)[0] == f"p{CHUNK_DOCS + 3}.html"

@@ -1,0 +1,73 @@
+// Runs the site's built search worker under Node, as the browser would, and reports what each
+// query returned and which index files it downloaded (bytes raw and gzipped).
+//
+//   node tools/search_query.mjs SITE_DIR QUERY [QUERY…]      → one JSON line per query
+//
+// Each query runs in a fresh worker, so its downloads are those of a reader's first search.
+// Used by tests/test_search_index.py and benchmarks/run.py; no dependencies beyond Node.
+import fs from "node:fs";
+import path from "node:path";
+import vm from "node:vm";
+import zlib from "node:zlib";
+import {fileURLToPath, pathToFileURL} from "node:url";
+
+const [siteDir, ...queries] = process.argv.slice(2);
+if (!siteDir || !queries.length) {
+  console.error("usage: node tools/search_query.mjs SITE_DIR QUERY [QUERY…]");
+  process.exit(2);
+}
+const site = path.resolve(siteDir);
+const workers = path.join(site, "assets", "javascripts", "workers");
+const workerFile = fs.readdirSync(workers).find(name => /^search\..*\.min\.js$/.test(name));
+if (!workerFile) {
+  console.error(`no search worker in ${workers}`);
+  process.exit(2);
+}
+const workerPath = path.join(workers, workerFile);
+const workerCode = fs.readFileSync(workerPath, "utf-8");
+const index = JSON.parse(fs.readFileSync(path.join(site, "search", "search_index.json"), "utf-8"));
+
+function runQuery(query) {
+  const files = [];
+  let onMessage = null;
+  const replies = [];
+  const context = {
+    console, URL, Math, Map, Set, Promise, JSON, RegExp, Array, Object, String, TypeError,
+    location: {href: pathToFileURL(workerPath).href},
+    addEventListener: (type, handler) => { if (type === "message") onMessage = handler; },
+    postMessage: reply => replies.push(reply),
+    importScripts: (...urls) => {
+      for (const url of urls) {
+        const file = fileURLToPath(url);
+        const code = fs.readFileSync(file);   // throws like a failed importScripts
+        files.push({file: path.relative(site, file), bytes: code.length, gzip: zlib.gzipSync(code).length});
+        vm.runInContext(code.toString("utf-8"), context, {filename: file});
+      }
+    },
+  };
+  context.self = context;
+  vm.createContext(context);
+  vm.runInContext(workerCode, context, {filename: workerPath});
+  const send = data => onMessage({data});
+  send({type: 0, data: {config: index.config, docs: index.docs, options: {}}});
+  send({type: 2, data: query});
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const wait = () => {
+      if (replies.length >= 2) return resolve({query, replies, files});
+      if (Date.now() - started > 10_000) return reject(new Error(`no answer to ${query}`));
+      setTimeout(wait, 1);
+    };
+    wait();
+  });
+}
+
+for (const query of queries) {
+  const {replies, files} = await runQuery(query);
+  const [ready, result] = replies;
+  if (ready.type !== 1 || result.type !== 3) throw new Error(`unexpected replies ${JSON.stringify(replies)}`);
+  const items = result.data.items.map(group => group.map(doc => ({
+    location: doc.location, title: doc.title, text: doc.text, score: doc.score, terms: doc.terms})));
+  const sum = key => files.reduce((total, f) => total + f[key], 0);
+  console.log(JSON.stringify({query, items, files, bytes: sum("bytes"), gzip: sum("gzip")}));
+}
