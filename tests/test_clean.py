@@ -3,7 +3,9 @@ must leave alone — then whole scraped pages: what must be gone, what must surv
 and what the removal log says.
 
 Inputs to a single fix are what that fix sees in the pipeline: `upstream()` runs
-the fixes before it in FIXES order.
+the fixes before it in FIXES order. A fix returns its text and the edits it made;
+the log is built from those edits, and `explain()` (a diff of the fix's input and
+output) cross-checks it.
 """
 from __future__ import annotations
 
@@ -13,11 +15,25 @@ from pathlib import Path
 
 import pytest
 
-from build_corpus.clean import FIXES, HEADING_START, TERMINAL, clean, cleaning_data, explain, junk_reference
+import build_corpus.clean
+from build_corpus.clean import (
+    FIXES,
+    HEADING_START,
+    MAX_PASSES,
+    TERMINAL,
+    Rewrite,
+    _fitted_pieces,
+    apply_edits,
+    clean,
+    cleaning_data,
+    explain,
+    junk_reference,
+    log_edits,
+)
 from build_corpus.split import split_documents
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
-FIX = dict(FIXES)
+FIX = {name: (lambda text, fix=fix: fix(text)[0]) for name, fix in FIXES}   # name -> the text the fix returns
 
 
 def source(name: str) -> str:
@@ -40,7 +56,7 @@ def upstream(fix_name: str, text: str) -> str:
     for name, fix in FIXES:
         if name == fix_name:
             return text
-        text = fix(text)
+        text = fix(text)[0]
     raise KeyError(fix_name)
 
 
@@ -106,6 +122,8 @@ CHANGES = {
     ],
     "strip_line_indentation": [
         ("\u3000\u3000各位代表：\n\n  现在，\t\n\u00a0一、2022年工作回顾 ", "各位代表：\n现在，\n一、2022年工作回顾"),
+        # A PDF line's trailing spaces, then a blank line of spaces: logged as one piece, ␣␣\n␣␣.
+        ("现在，我代表市人民政府向大会报告工作。  \n  \n请予审议。", "现在，我代表市人民政府向大会报告工作。\n请予审议。"),
     ],
     "join_wrapped_lines": [
         # Real: sources/2023_tongxiang_report_pdf.txt, lines 17 and 19 (a page break).
@@ -202,6 +220,44 @@ def test_fix_changes(name, given, expected):
     pytest.param(n, g, id=f"{n}-{i}") for n, cases in UNCHANGED.items() for i, g in enumerate(cases, 1)])
 def test_fix_leaves_alone(name, given):
     assert FIX[name](given) == given
+
+
+# --- each fix reports what it changed ------------------------------------------------
+
+@pytest.mark.parametrize("name, given", [
+    pytest.param(n, g, id=f"{n}-{i}") for n, cases in CHANGES.items() for i, (g, _) in enumerate(cases, 1)] + [
+    pytest.param(n, g, id=f"{n}-unchanged-{i}") for n, cases in UNCHANGED.items() for i, g in enumerate(cases, 1)])
+def test_fix_reports_the_edits_that_make_its_output(name, given, logged_from_edits):
+    """Sorted, apart, in the input's positions, none when nothing changed; and logged as a diff of
+    the fix's input and output would log them."""
+    fixed, edits = dict(FIXES)[name](given)
+    assert apply_edits(given, edits) == fixed
+    assert all(0 <= start <= end <= len(given) for start, end, _ in edits)
+    assert all(end <= next_start for (_, end, _), (next_start, _, _) in zip(edits, edits[1:]))
+    assert (edits == []) == (fixed == given)
+    if fixed != given:
+        assert logged_from_edits(name, given, fixed, edits) == explain(name, given, fixed)
+
+
+@pytest.fixture
+def logged_from_edits(monkeypatch):
+    """log_edits, failing should it diff a run of lines instead of using the edits (which would
+    make any comparison with explain() pass)."""
+    def log(fix, before, after, edits):
+        with monkeypatch.context() as patch:
+            patch.setattr(build_corpus.clean, "_char_changes", lambda old, new: pytest.fail(f"{fix} diffed {old!r}"))
+            return log_edits(fix, before, after, edits)
+    return log
+
+
+def test_edits_of_later_steps_refer_to_the_input():
+    """A fix working in steps reports positions in its input; a later edit touching an earlier one joins it."""
+    text = "a b,c d"
+    rewrite = Rewrite(text).apply([(1, 2, ""), (5, 6, "")])          # "ab,cd"
+    assert rewrite.apply([(2, 3, "，"), (5, 5, "X")]).result() == ("ab，cdX", [(1, 2, ""), (3, 4, "，"), (5, 6, ""), (7, 7, "X")])
+    rewrite = Rewrite(text).apply([(1, 2, ""), (5, 6, "")])
+    assert rewrite.apply([(1, 3, "B")]).result() == ("aBcd", [(1, 4, "B"), (5, 6, "")])
+    assert apply_edits(text, rewrite.edits) == rewrite.text
 
 
 # Whole lines, already clean: the pipeline must hand them back untouched, with an empty log.
@@ -481,7 +537,7 @@ def test_scraped_pages_keep_every_paragraph_of_the_body():
 def fixes_that_changed(text: str) -> list[str]:
     changed = []
     for name, fix in FIXES:
-        fixed = fix(text)
+        fixed = fix(text)[0]
         if fixed != text:
             changed.append(name)
         text = fixed
@@ -533,6 +589,45 @@ def test_log_names_whitespace_removals_readably():
 
 def test_log_of_a_join_when_a_line_repeats():
     before = "坚持稳中求进工作总基调，\n推动经济实现质的有效提升。\n坚持稳中求进工作总基调，"
-    after = FIX["join_wrapped_lines"](before)
+    after, edits = dict(FIXES)["join_wrapped_lines"](before)
     assert after == "坚持稳中求进工作总基调，推动经济实现质的有效提升。\n坚持稳中求进工作总基调，"
+    assert [(r.text, r.replacement, r.count) for r in log_edits("join_wrapped_lines", before, after, edits)] == [("\\n", "", 1)]
     assert [(r.text, r.replacement, r.count) for r in explain("join_wrapped_lines", before, after)] == [("\\n", "", 1)]
+
+
+def test_log_pairs_a_replacement_that_a_diff_splits():
+    """Known failure of the diff, which pairs the new ， with the old one beside it: it logs a removal
+    and an insertion. The fix's own edit says what happened."""
+    before = "营商环境 ,，通过"
+    after, edits = dict(FIXES)["halfwidth_punctuation_to_fullwidth"](before)
+    assert after == "营商环境，，通过"
+    log = log_edits("halfwidth_punctuation_to_fullwidth", before, after, edits)
+    assert [(r.text, r.replacement, r.count) for r in log] == [(" ,", "，", 1)]
+    assert [(r.text, r.replacement) for r in explain("halfwidth_punctuation_to_fullwidth", before, after)] == [(" ,", ""), ("", "，")]
+
+
+def test_run_of_lines_whose_edits_do_not_add_up_is_diffed():
+    """Should a fix misreport its edits, the run of lines is diffed rather than logged wrong."""
+    assert _fitted_pieces("推动\n发展", "推动\n改革", 0, 5, 0, 5, [(3, 4, "改")]) == [("发展", "改革")]
+
+
+def changes_made(text: str):
+    """(fix, input, output, edits) of each fix that changed something as clean() runs them."""
+    for _ in range(MAX_PASSES):
+        changed = False
+        for name, fix in FIXES:
+            fixed, edits = fix(text)
+            if fixed != text:
+                yield name, text, fixed, edits
+                text, changed = fixed, True
+        if not changed:
+            return
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SOURCES.glob("*.txt")))
+def test_log_from_edits_is_the_diff_of_every_fix_on_real_documents(name, logged_from_edits):
+    """The cross-check: on real text, each fix's log, built from its own edits, is the diff-based account."""
+    for doc in documents(name):
+        for fix, before, after, edits in changes_made(doc.raw_text):
+            assert apply_edits(before, edits) == after
+            assert logged_from_edits(fix, before, after, edits) == explain(fix, before, after), (doc.position, fix)

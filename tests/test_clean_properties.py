@@ -2,6 +2,7 @@
 
 1. Idempotence: clean(clean(x)[0])[0] == clean(x)[0].
 2. No Han character vanishes unrecorded (see `han_balance`).
+3. Each fix's edits make exactly its output.
 
 Hypothesis runs derandomized, without an example database and with few
 examples, so the file is deterministic and fast.
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from build_corpus.clean import clean, cleaning_data, junk_reference
+from build_corpus.clean import FIXES, apply_edits, clean, cleaning_data, junk_reference
 from build_corpus.split import split_documents
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -39,20 +40,17 @@ def logged_text(text: str) -> str:
 def han_balance(text: str, output: str, log) -> int:
     """Han characters of `text` that are neither in its clean `output` nor in the `log` (0 when all are).
 
-    The accounting follows explain(), which diffs each fix's input and output:
-    line by line first; a deleted line is logged as its stripped text; a replaced
-    run of lines is diffed character by character and each changed piece is logged
-    as (removed, replacement), a pure insertion as ("", inserted); whitespace-only
-    pieces are logged by name (␣, \\n) and hold no Han; identical pairs are counted
+    The log is built from the edits each fix reports: a deleted line is logged as
+    its stripped text, a changed run of lines as the (removed, replacement) pieces
+    its edits make, a pure insertion as ("", inserted); whitespace-only pieces are
+    logged by name (␣, \\n) and hold no Han; identical pairs are counted
     (Removal.count). So, summing over the whole log:
 
         han(input) == han(output) + Σ r.count · (han(r.text) − han(r.replacement))
 
-    with a junk reference counted as the junk string it stands for. Lines that the
-    line diff reports as inserted are not logged at all; no fix adds text, so the
-    equation holds as long as difflib pairs every output line with the input line
-    it came from. It does not when a changed line has an identical twin nearby
-    (a repeated or blank line): see test_clean.py::test_log_of_a_join_when_a_line_repeats.
+    with a junk reference counted as the junk string it stands for. (When the log
+    was a diff of each fix's input and output, this failed wherever the diff paired
+    a changed line with an identical twin nearby; the repeated-line example below.)
     """
     logged = sum(r.count * (han(logged_text(r.text)) - han(logged_text(r.replacement))) for r in log)
     return han(text) - han(output) - logged
@@ -103,7 +101,7 @@ def test_clean_output_is_one_paragraph_per_line(doc_id):
 
 PROPERTY_SETTINGS = settings(max_examples=200, derandomize=True, database=None, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow])
-# Shrinking a failure of these properties takes minutes (difflib on run-on lines): report the first example.
+# Shrinking a failure of these properties on run-on lines takes long: report the first example.
 NO_SHRINKING = settings(PROPERTY_SETTINGS, phases=[Phase.explicit, Phase.generate])
 
 WORDS = ["各位代表", "现在", "我代表市人民政府", "向大会报告工作", "经济", "发展", "推动", "高质量",
@@ -144,6 +142,8 @@ SPACE_BEFORE_COMMA = "持续优化营商环境 ,通过一系列举措高效推�
 BOLD_ACROSS_BREAK = run_on(["**"])
 # and a fixed one kept as a regression example (五一、 once crashed _break_line).
 WUYI_IN_RUN_ON = run_on(["抓住春节、五一、国庆等节假日消费旺季"])
+# A join next to a line's twin, which the diff-based log once got wrong.
+JOIN_BESIDE_A_TWIN = "坚持稳中求进工作总基调，\n推动经济实现质的有效提升。\n坚持稳中求进工作总基调，"
 
 
 @NO_SHRINKING
@@ -157,20 +157,31 @@ def test_clean_is_idempotent_on_generated_text(text):
 
 
 @PROPERTY_SETTINGS
+@example(JOIN_BESIDE_A_TWIN)
 @given(mixed_text)
 def test_every_han_character_of_generated_text_is_kept_or_logged(text):
-    """Known exception, not generated here: repeated or blank lines next to a changed line
-    (test_clean.py::test_log_of_a_join_when_a_line_repeats)."""
     output, log = clean(text)
     assert set(HAN.findall(output)) <= set(HAN.findall(text))   # no fix invents characters
     assert han_balance(text, output, log) == 0
 
 
-# Run-on lines are long and repetitive, so difflib in explain() is slow on them: few examples.
-@settings(PROPERTY_SETTINGS, max_examples=12)
+@settings(PROPERTY_SETTINGS, max_examples=50)
 @example(WUYI_IN_RUN_ON)
 @given(run_on_text)
 def test_every_han_character_of_generated_run_on_text_is_kept_or_logged(text):
     output, log = clean(text)
     assert set(HAN.findall(output)) <= set(HAN.findall(text))
     assert han_balance(text, output, log) == 0
+
+
+@NO_SHRINKING
+@example(JOIN_BESIDE_A_TWIN)
+@example(BOLD_ACROSS_BREAK)
+@given(st.one_of(mixed_text, run_on_text))
+def test_each_fix_reports_the_edits_that_make_its_output(text):
+    """Run in FIXES order, each fix's edits, made on its input, give its output."""
+    for _, fix in FIXES:
+        fixed, edits = fix(text)
+        assert apply_edits(text, edits) == fixed
+        assert all(end <= next_start for (_, end, _), (next_start, _, _) in zip(edits, edits[1:]))
+        text = fixed
