@@ -22,12 +22,11 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from importlib import resources
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-from build_corpus.search_index import BackgroundIndexer, SearchIndexError
+from build_corpus.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
 
@@ -80,6 +79,6 @@ def _replace_worker(site: Path) -> None:
     if len(workers) != 1:
         raise SearchIndexError(f"expected one search worker matching {WORKER_GLOB} in {site}, found {len(workers)}")
     worker = workers[0]
-    worker.write_bytes(resources.files("build_corpus").joinpath("search_worker.js").read_bytes())
+    worker.write_bytes(WORKER_JS.read_bytes())
     worker.with_name(worker.name + ".map").unlink(missing_ok=True)
     shutil.rmtree(site / "assets" / "javascripts" / "lunr", ignore_errors=True)

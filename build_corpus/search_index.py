@@ -34,6 +34,9 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+# The query side, copied over Material's search worker by mkdocs_hooks.py.
+WORKER_JS = Path(__file__).with_name("search_worker.js")
+
 # Han ranges the worker's regular expression also uses (search_worker.js: HAN).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from build_corpus.search_index import (
     CHUNK_DOCS,
+    WORKER_JS,
     BackgroundIndexer,
     SearchDoc,
     ShardedIndexWriter,
@@ -39,8 +39,7 @@ def build_site(site: Path, docs: list[SearchDoc]) -> dict:
     (site / "search" / "search_index.json").write_text(json.dumps({"config": config, "docs": []}), encoding="utf-8")
     workers = site / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True)
-    (workers / "search.test.min.js").write_bytes(
-        resources.files("build_corpus").joinpath("search_worker.js").read_bytes())
+    shutil.copy(WORKER_JS, workers / "search.test.min.js")
     return {"summary": summary}
 
 
