@@ -240,7 +240,7 @@ def make_entry(number: str | None, pieces: list[str], problems: list[str]) -> Gl
     if not found:
         problems.append(f"名词解释{label}分不出“词条：解释”（缺少冒号或词条过长）：{text}")
         return None
-    term, definition = found
+    term, definition = found[0].strip("*"), found[1].strip("*")   # a bold pair a page break split
     if not definition:
         problems.append(f"名词解释{label}「{term}」没有解释文字")
     return GlossaryEntry(term=term, definition=definition, number=number,

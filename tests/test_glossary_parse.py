@@ -333,8 +333,10 @@ def test_bold_entries_keep_their_term():
     entries, problems = parse_entries([
         "**“4+1”重大项目建设：“4”指交通投资、民间投资；“1”指省市县长项目工程。**",
         "**三改一拆**：旧住宅区、旧厂区、城中村改造和拆除违法建筑。",
+        "*三区三线：对应城镇、农业、生态三种国土空间。**",
     ])
     assert problems == []
     assert [(e.term, e.terms) for e in entries] == [
-        ("“4+1”重大项目建设", ["4+1重大项目建设"]), ("三改一拆", ["三改一拆"])]
+        ("“4+1”重大项目建设", ["4+1重大项目建设"]), ("三改一拆", ["三改一拆"]), ("三区三线", ["三区三线"])]
+    assert entries[2].definition == "对应城镇、农业、生态三种国土空间。"
     assert entries[0].definition == "“4”指交通投资、民间投资；“1”指省市县长项目工程。"
