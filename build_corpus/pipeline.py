@@ -16,8 +16,10 @@ corpus (MkDocs' build does the same, for the same reason).
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,11 +77,12 @@ def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache
     """
     corpus = Corpus()
     jobs = [(path, root, cache) for path in paths]
-    if workers > 1 and len(jobs) >= 2 * workers:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_guarded, jobs, chunksize=max(1, len(jobs) // (8 * workers))))
-    else:
-        results = [_guarded(job) for job in jobs]
+    with _cyclic_gc_paused():
+        if workers > 1 and len(jobs) >= 2 * workers:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(_guarded, jobs, chunksize=max(1, len(jobs) // (8 * workers))))
+        else:
+            results = [_guarded(job) for job in jobs]
     for source, problems in results:
         corpus.sources.append(source)
         corpus.problems.extend(problems)
@@ -87,6 +90,21 @@ def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache
         cache.hits = sum(1 for s in corpus.sources if getattr(s, "from_cache", False))
     assign_ids(corpus)
     return corpus
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """The stages allocate many small objects and make no garbage cycles worth collecting, but
+    CPython's cycle collector rescans the whole growing corpus every so often: at 1,000 reports
+    that made a rebuild from the cache (unpickling ~1 M objects) several times slower than
+    reading the pickles. Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _guarded(job: tuple[Path, Path | None, SourceCache | None]) -> tuple[Source, list[Problem]]:
