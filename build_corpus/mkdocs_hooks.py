@@ -2,7 +2,7 @@
 
 Material's search plugin puts every page's text, segmented with jieba, into one index that a
 reader's browser downloads whole before the first query (12.5 MB at 100 reports, ~100 MB at
-1,000), and segmenting every page with jieba was most of the site build's time. Instead:
+1,000), and segmenting every page with jieba was about a quarter of the site build. Instead:
 
 - `on_page_context` (before Material's plugin) hands each page's HTML to a second process
   (search_index.BackgroundIndexer), which splits it into sections with Material's own HTML
@@ -15,7 +15,7 @@ reader's browser downloads whole before the first query (12.5 MB at 100 reports,
   speaks Material's worker protocol. Lunr is no longer loaded, so its files are removed.
 
 Material 9.8.1 is pinned: its parser is an internal class and its worker protocol is not
-documented; an upgrade that moves either fails the build (or tests/test_search_index.py).
+documented; an upgrade that moves either fails the build or tests/test_browser.py's searches.
 """
 from __future__ import annotations
 
