@@ -253,10 +253,25 @@ class BackgroundIndexer:
         self.process.start()
 
     def add(self, url: str, title: str, content: str, boost: float) -> None:
-        self.pages.put((content, url, title, boost))
+        self._send((content, url, title, boost))
 
     def finish(self) -> IndexSummary:
-        self.pages.put(None)
+        self._send(None)
+        result = self._receive()
+        self.process.join()
+        return result
+
+    def _send(self, item) -> None:
+        """Queue an item; if the indexer has stopped, say why instead of waiting for it forever."""
+        while True:
+            try:
+                self.pages.put(item, timeout=1)
+                return
+            except queue.Full:
+                if not self.process.is_alive():
+                    self._receive()   # raises with the indexer's error
+
+    def _receive(self) -> IndexSummary:
         while True:
             try:
                 result = self.summaries.get(timeout=1)
@@ -265,7 +280,6 @@ class BackgroundIndexer:
                 if not self.process.is_alive():
                     raise SearchIndexError(
                         f"the search indexing process died (exit code {self.process.exitcode})") from None
-        self.process.join()
         if isinstance(result, str):
             raise SearchIndexError(f"search indexing failed:\n{result}")
         return result

@@ -198,7 +198,7 @@ async function search(query) {
       score += 1 + (inText ? 1 : 0) + (inTitle ? 2 : 0) + (canonTitle === phrase ? 4 : 0);
     });
     if (!matched) continue;
-    results.push({location, title: escapeHtml(title), pageTitle, matched,
+    results.push({location, title: escapeHtml(title), pageTitle: pageTitle || title, matched,
       text: snippet(text, marks),
       score: score * boost + entry.score / 100, terms});
   }
@@ -214,7 +214,7 @@ async function search(query) {
   }
   for (const [page, docs] of groups) {
     if (!docs.some(doc => doc.location === page))
-      docs.push({location: page, title: escapeHtml(docs[0].pageTitle || docs[0].title), text: "", score: 0,
+      docs.push({location: page, title: escapeHtml(docs[0].pageTitle), text: "", score: 0,
         terms: {}});
     for (const doc of docs) { delete doc.pageTitle; delete doc.matched; }
   }

@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 
 from build_corpus.search_index import (
     CHUNK_DOCS,
+    QUEUED_PAGES,
     WORKER_JS,
     BackgroundIndexer,
     SearchDoc,
+    SearchIndexError,
     ShardedIndexWriter,
     keys_of,
     page_documents,
@@ -114,8 +117,30 @@ def test_background_indexer_gives_the_same_index_as_inline(tmp_path):
 def test_background_indexer_reports_a_failure_instead_of_hanging(tmp_path):
     indexer = BackgroundIndexer(tmp_path / "search")
     indexer.add("p.html", "页", None, 1.0)   # not HTML: the parser fails in the other process
-    with pytest.raises(Exception, match="search indexing failed"):
+    with pytest.raises(SearchIndexError, match="search indexing failed"):
         indexer.finish()
+
+
+def test_pages_after_a_failure_raise_instead_of_filling_the_queue_forever(tmp_path):
+    """MkDocs keeps sending pages; once the indexer is gone, the first full queue raises."""
+    indexer = BackgroundIndexer(tmp_path / "search")
+    indexer.add("p.html", "页", None, 1.0)
+    outcome: list[BaseException] = []
+
+    def send_many():
+        try:
+            for i in range(QUEUED_PAGES * 3):
+                indexer.add(f"p{i}.html", "页", "<p>五水共治</p>", 1.0)
+        except BaseException as error:
+            outcome.append(error)
+
+    sender = threading.Thread(target=send_many, daemon=True)
+    sender.start()
+    sender.join(timeout=60)
+    indexer.stop()
+    assert not sender.is_alive(), "adding pages hung after the indexer failed"
+    assert outcome and isinstance(outcome[0], SearchIndexError), outcome
+    assert "search indexing failed" in str(outcome[0])
 
 
 # --- queries, through the worker ----------------------------------------------------
@@ -201,3 +226,10 @@ def test_document_ids_stay_within_a_chunk(tmp_path):
     assert summary.chunks == 2 and summary.docs == CHUNK_DOCS + 5
     (result,) = search(tmp_path, f"标题{CHUNK_DOCS + 3}")
     assert pages(result)[0] == f"p{CHUNK_DOCS + 3}.html"
+
+
+def test_titles_are_escaped_once(tmp_path):
+    build_site(tmp_path, [SearchDoc("r.html#s", "A&B 五水共治", "正文", page_title="")])
+    (result,) = search(tmp_path, "五水共治")
+    titles = [doc["title"] for doc in result["items"][0]]
+    assert titles == ["A&#38;B 五水共治", "A&#38;B 五水共治"], titles
