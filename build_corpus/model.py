@@ -107,7 +107,8 @@ class Document:
     source_path: str
     position: int                      # 1-based index of the document in its source file
     line: int                          # 1-based line in the source where the document starts
-    raw_text: str                      # as split from the source, before cleaning
+    raw_text: str                      # as split from the source; released once processed (the source
+                                       # file keeps it), so cached results are a third smaller
     kind: str = OTHER
     kind_reason: str = ""
     title: str = ""
@@ -123,6 +124,7 @@ class Document:
     removed: list[Removal] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)   # pipeline's doubts, shown on the page
     annotations: list[Annotation] = field(default_factory=list)
+    raw_digest: str = ""               # sha1 of raw_text: names a report with no place (assign_ids)
     id: str = ""
 
     def all_sections(self):

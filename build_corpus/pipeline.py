@@ -97,12 +97,14 @@ def _cyclic_gc_paused():
     """The stages allocate many small objects and make no garbage cycles worth collecting, but
     CPython's cycle collector rescans the whole growing corpus every so often: at 1,000 reports
     that made a rebuild from the cache (unpickling ~1 M objects) several times slower than
-    reading the pickles. Reference counting still frees everything as usual."""
+    reading the pickles. Reference counting still frees everything as usual; the corpus is then
+    frozen out of later collections (build_site's)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()   # the corpus lives as long as the build: later collections need not rescan it
         if enabled:
             gc.enable()
 
@@ -160,6 +162,8 @@ def process_source(path: Path, root: Path | None = None) -> tuple[Source, list[P
     for doc in documents:
         fields = {**pinned.get(0, {}), **pinned.get(doc.position, {})}
         process_document(doc, fields)
+        doc.raw_digest = hashlib.sha1(doc.raw_text.encode()).hexdigest()
+        doc.raw_text = ""   # nothing after processing reads it; the source file keeps it
         if doc.kind == WORK_REPORT:
             problems.extend(_missing_metadata(doc))
     source.documents = documents
@@ -245,7 +249,7 @@ def assign_ids(corpus: Corpus) -> None:
         if m.place:
             base = "".join(lazy_pinyin(m.place)) + (f"-{m.year}" if m.year else "")
         else:
-            base = f"report-{hashlib.sha1(doc.raw_text.encode()).hexdigest()[:8]}"
+            base = f"report-{doc.raw_digest[:8]}"
         seen[base] = seen.get(base, 0) + 1
         doc.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         if seen[base] > 1:
