@@ -367,16 +367,20 @@ def sharded_search_figures(site_dir: Path, queries: list[str], glossary_terms: i
     per_query_gzip = sorted(r["gzip"] + fixed_gzip for r in runs)
     page_text: dict[str, str] = {}
 
+    def comparable(text: str) -> str:
+        """As tests/test_browser.py compares a term with a page: quotes and spaces aside."""
+        return re.sub(r"[“”‘’\"'「」『』\u200b\s]", "", normalise(text))
+
     def text_of(page: str) -> str:
         if page not in page_text:
             markup = (site_dir / page).read_text(encoding="utf-8")
             body = markup[markup.find("<article"):markup.rfind("</article>")]
-            page_text[page] = re.sub(r"[\s“”\"]", "", normalise(html.unescape(re.sub(r"<[^>]+>", "", body))))
+            page_text[page] = comparable(html.unescape(re.sub(r"<[^>]+>", "", body)))
         return page_text[page]
 
     relevant = returned = empty = 0
     for run in runs[:glossary_terms]:
-        term = re.sub(r"[\s“”\"]", "", normalise(run["query"]))
+        term = comparable(run["query"])
         pages = [group[0]["location"].split("#")[0] for group in run["items"]][:5]
         relevant += sum(term in text_of(page) for page in pages)
         returned += len(pages)

@@ -149,8 +149,9 @@ class ShardedIndexWriter:
         self.docs += 1
         in_title = keys_of(doc.title)
         in_text = keys_of(doc.text)
+        keys = in_title.keys() | in_text.keys()
         postings, last_doc = self.postings, self.last_doc
-        for key in in_title.keys() | in_text.keys():
+        for key in keys:
             value = ((doc_id - last_doc.get(key, 0)) << 3) | (TITLE_FLAG if key in in_title else 0) \
                 | min(in_text.get(key, 0), TF_CAP)
             if key in postings:
@@ -158,7 +159,7 @@ class ShardedIndexWriter:
             else:
                 postings[key] = array("I", [value])
             last_doc[key] = doc_id
-        self.pairs += len(in_title.keys() | in_text.keys())
+        self.pairs += len(keys)
 
     def finish(self) -> IndexSummary:
         """Write the postings shards, then move the folder to its versioned name."""
