@@ -17,17 +17,21 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 from . import linking
+from .compare import compare_link, compare_pages
 from .curation import render_curated
 from .export import document_json
+from .indicators import indicator_pages, record_json, target_downloads
 from .linking import paragraph_linker, terms_used_block
 from .metadata import gazetteer
 from .model import Document, GlossaryEntry
 from .pipeline import Corpus
 from .render import LevelLabel, PageContext, md_escape, render_report
+from .targets import Target, corpus_targets
+from .term_trends import render_term_trends, reports_by_year, term_timeline
 from .terms import Term, merge_terms, pinyin_sort_key
 
 # Generated folders and files: cleared before every build so no stale page survives.
-GENERATED = ("reports", "terms", "downloads", "index.md", "places.md", "years.md", "skipped.md")
+GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "index.md", "places.md", "years.md", "skipped.md")
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Site:
     tooltips: dict[str, str] = field(default_factory=dict)     # term key -> definition on links to its page
     by_place: dict[str, list[Document]] = field(default_factory=dict)   # place -> its reports, by year
     defined_by: dict[str, dict[str, Document]] = field(default_factory=dict)   # term key -> report id -> report
+    targets: dict[str, list[Target]] = field(default_factory=dict)   # report id -> its 主要预期目标 records
 
 
 def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
@@ -53,17 +58,23 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
         term.curated = (curated or {}).get(key)
     linking.record_uses(reports, site.terms)   # looked up on the module, where the benchmark times it
     site.by_place = _reports_by_place(corpus.reports)
+    site.targets = corpus_targets(reports)
     for doc in reports:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
+    by_year = reports_by_year(reports)
     for term in site.terms.values():
-        site.pages[f"terms/{term.slug}.md"] = render_term(term)
+        site.pages[f"terms/{term.slug}.md"] = render_term(term, term_timeline(term, by_year))
     site.pages["terms/index.md"] = render_term_index(site.terms)
+    site.pages["terms/trends.md"] = render_term_trends(site.terms, reports)
+    site.pages.update(indicator_pages(site.targets))
+    site.pages.update(compare_pages(site.by_place, site.targets, site.terms))
     site.pages["index.md"] = render_home(site)
     site.pages["places.md"] = render_places(reports)
     site.pages["years.md"] = render_years(reports)
     site.pages["skipped.md"] = render_skipped(corpus)
     site.pages["downloads/index.md"] = render_downloads(site)
     site.files.update(download_files(site))
+    site.files.update(target_downloads(site.targets))
     return site
 
 
@@ -106,7 +117,8 @@ def _report_context(doc: Document, site: Site) -> PageContext:
 
     return PageContext(place_link=place_link, term_link=term_link,
                        link_paragraph=paragraph_linker(doc, site.terms, site.tooltips),
-                       timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", [])),
+                       timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", []))
+                       + compare_link(doc, site.by_place.get(doc.meta.place or "", [])),
                        terms_used=terms_used_block(doc, site.terms) + _shared_definitions(doc, site))
 
 
@@ -167,7 +179,7 @@ def _timeline(doc: Document, same: list[Document]) -> str:
 
 # --- term pages ------------------------------------------------------------
 
-def render_term(term: Term) -> str:
+def render_term(term: Term, timeline: str = "") -> str:
     # search.boost: a search for the term should show its own page first.
     out = ["---", f"title: {json.dumps(term.display, ensure_ascii=False)}", "search:", "  boost: 2", "---",
            f"# {md_escape(term.display)}\n"]
@@ -199,6 +211,7 @@ def render_term(term: Term) -> str:
         out.append("</tbody></table>\n")
     if term.curated:
         out.append(render_curated(term.curated))
+    out.append(timeline)   # term_trends.term_timeline: reports using the term per year
     out.append(_uses_block(term))
     return "\n".join(out)
 
@@ -358,7 +371,8 @@ def render_skipped(corpus: Corpus) -> str:
 
 def download_files(site: Site) -> dict[str, bytes]:
     reports = site.corpus.reports
-    jsonl = "".join(json.dumps(document_json(d), ensure_ascii=False) + "\n" for d in reports)
+    jsonl = "".join(json.dumps({**document_json(d), "targets": [record_json(t) for t in site.targets.get(d.id, [])]},
+                               ensure_ascii=False) + "\n" for d in reports)
     glossary = [{"term": t.key, "slug": t.slug, "forms": t.forms,
                  "definitions": [{"report": d.report.id, "place": d.report.meta.place, "year": d.report.meta.year,
                                   "number": d.entry.number, "written": d.written, "definition": d.entry.definition}
@@ -386,5 +400,8 @@ def render_downloads(site: Site) -> str:
         f"- [corpus.jsonl](corpus.jsonl)：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "
         "的文档对象相同（元数据、章节树、段落纯文本、名词解释、清理记录），说明见仓库 README。",
         f"- [glossary.json](glossary.json)：{len(site.terms)} 个名词，每个名词的全部释义（来源报告、编号、原文写法）和正文使用位置。",
-        "- [glossary.csv](glossary.csv)：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。\n",
+        "- [glossary.csv](glossary.csv)：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。",
+        f"- [targets.json](targets.json) / [targets.csv](targets.csv)：{sum(map(len, site.targets.values()))} 条"
+        "主要预期目标与上年实际完成数（地区、年份、指标原文与统一键、比较词、数值或区间、单位、限定词、原句、段落链接），"
+        "字段说明见仓库 README；[按指标浏览](../indicators/index.md)。\n",
         "原始文本在仓库 `sources/` 目录，逐字节保存。"]) + "\n"
