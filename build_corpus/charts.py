@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+# Fallback colours; docs/assets/charts.css sets them from the theme (light and dark) by class.
 TEXT = "#1f1f1f"           # on white: contrast 16:1
 MUTED = "#595959"          # 7:1, for axis labels
 TARGET_FILL = "#b71c1c"    # the site's red (primary: red)
@@ -31,14 +32,15 @@ def _e(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _figure(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str], caption: str) -> str:
+def _figure(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str], caption: str,
+            zoom: float = 1.0) -> str:
     """One block of raw HTML for Markdown: no blank line inside, so Python-Markdown keeps it whole."""
     svg = (f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
            f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
            f'xmlns="http://www.w3.org/2000/svg">'
            f'<title id="{chart_id}-title">{_e(title)}</title><desc id="{chart_id}-desc">{_e(desc)}</desc>'
            + "".join(body) + "</svg>")
-    return (f'<figure class="chart-figure" id="{chart_id}" style="max-width:{width}px">{svg}'
+    return (f'<figure class="chart-figure" id="{chart_id}" style="max-width:{width * zoom:.0f}px">{svg}'
             f"<figcaption>{_e(caption)}</figcaption></figure>\n")
 
 
@@ -66,25 +68,29 @@ class Bar:
 
 
 def bar_chart(chart_id: str, title: str, desc: str, bars: list[Bar], caption: str) -> str:
-    """Horizontal bars, one per row: a range's upper part lighter. Negative values are drawn at 0."""
-    label_width, value_width, plot, row = 150, 120, 360, 26
+    """Horizontal bars, one per row: a range's upper part lighter. Negative values are drawn at 0.
+
+    Narrow enough for a phone's column at full size (letters stay ~13 px); wider screens show it larger.
+    """
+    longest = max((len(b.label) for b in bars), default=2)
+    label_width, value_width, plot, row = 14 * longest + 12, 84, 200, 26
     width = label_width + plot + value_width
     height = 30 + row * len(bars) + 10
     top = _scale(max((b.high for b in bars), default=1))
     x = lambda v: label_width + plot * max(v, 0) / top   # noqa: E731 - a local scale
     body = []
     for t in _ticks(top):
-        body.append(f'<line x1="{x(t):.1f}" y1="22" x2="{x(t):.1f}" y2="{height - 10}" stroke="{GRID}"/>'
-                    f'<text x="{x(t):.1f}" y="16" font-size="11" fill="{MUTED}" text-anchor="middle">{number(t)}</text>')
+        body.append(f'<line x1="{x(t):.1f}" y1="22" x2="{x(t):.1f}" y2="{height - 10}" class="chart-grid" stroke="{GRID}"/>'
+                    f'<text x="{x(t):.1f}" y="16" font-size="11" class="chart-muted" fill="{MUTED}" text-anchor="middle">{number(t)}</text>')
     for i, b in enumerate(bars):
         y = 28 + i * row
-        body.append(f'<text x="{label_width - 8}" y="{y + 14}" font-size="13" fill="{TEXT}" text-anchor="end">{_e(b.label)}</text>')
-        body.append(f'<rect x="{label_width}" y="{y + 3}" width="{x(b.low) - label_width:.1f}" height="{row - 8}" fill="{TARGET_FILL}"/>')
+        body.append(f'<text x="{label_width - 8}" y="{y + 14}" font-size="13" class="chart-text" fill="{TEXT}" text-anchor="end">{_e(b.label)}</text>')
+        body.append(f'<rect x="{label_width}" y="{y + 3}" width="{x(b.low) - label_width:.1f}" height="{row - 8}" class="chart-target" fill="{TARGET_FILL}"/>')
         if b.high > b.low:
             body.append(f'<rect x="{x(b.low):.1f}" y="{y + 3}" width="{x(b.high) - x(b.low):.1f}" height="{row - 8}" '
-                        f'fill="{RANGE_FILL}"/>')
-        body.append(f'<text x="{x(b.high) + 6:.1f}" y="{y + 14}" font-size="12" fill="{TEXT}">{_e(b.text)}</text>')
-    return _figure(chart_id, title, desc, width, height, body, caption)
+                        f'class="chart-range" fill="{RANGE_FILL}"/>')
+        body.append(f'<text x="{x(b.high) + 6:.1f}" y="{y + 14}" font-size="12" class="chart-text" fill="{TEXT}">{_e(b.text)}</text>')
+    return _figure(chart_id, title, desc, width, height, body, caption, zoom=1.4)
 
 
 @dataclass
@@ -105,24 +111,24 @@ def target_vs_achieved(chart_id: str, title: str, desc: str, points: list[YearPo
     y = lambda v: 20 + plot_height * (1 - max(v, 0) / top)   # noqa: E731 - a local scale
     body = []
     for t in _ticks(top):
-        body.append(f'<line x1="{left}" y1="{y(t):.1f}" x2="{width - 10}" y2="{y(t):.1f}" stroke="{GRID}"/>'
-                    f'<text x="{left - 6}" y="{y(t) + 4:.1f}" font-size="11" fill="{MUTED}" text-anchor="end">{number(t)}</text>')
+        body.append(f'<line x1="{left}" y1="{y(t):.1f}" x2="{width - 10}" y2="{y(t):.1f}" class="chart-grid" stroke="{GRID}"/>'
+                    f'<text x="{left - 6}" y="{y(t) + 4:.1f}" font-size="11" class="chart-muted" fill="{MUTED}" text-anchor="end">{number(t)}</text>')
     for i, p in enumerate(points):
         cx = left + column * i + column / 2
         if p.target_low is not None:
             body.append(f'<rect x="{cx - 12:.1f}" y="{y(p.target_low):.1f}" width="24" '
-                        f'height="{y(0) - y(p.target_low):.1f}" fill="{TARGET_FILL}"/>')
+                        f'height="{y(0) - y(p.target_low):.1f}" class="chart-target" fill="{TARGET_FILL}"/>')
             if p.target_high is not None and p.target_high > p.target_low:
                 body.append(f'<rect x="{cx - 12:.1f}" y="{y(p.target_high):.1f}" width="24" '
-                            f'height="{y(p.target_low) - y(p.target_high):.1f}" fill="{RANGE_FILL}"/>')
+                            f'height="{y(p.target_low) - y(p.target_high):.1f}" class="chart-range" fill="{RANGE_FILL}"/>')
         if p.achieved is not None:
-            body.append(f'<circle cx="{cx:.1f}" cy="{y(p.achieved):.1f}" r="6" fill="{ACHIEVED_FILL}" stroke="#fff" stroke-width="2"/>')
-        body.append(f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" fill="{TEXT}" text-anchor="middle">{p.year}</text>')
+            body.append(f'<circle cx="{cx:.1f}" cy="{y(p.achieved):.1f}" r="6" class="chart-achieved" fill="{ACHIEVED_FILL}" stroke="#fff" stroke-width="2"/>')
+        body.append(f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" class="chart-text" fill="{TEXT}" text-anchor="middle">{p.year}</text>')
     legend_y = 20 + plot_height + 44
-    body.append(f'<rect x="{left}" y="{legend_y - 10}" width="12" height="12" fill="{TARGET_FILL}"/>'
-                f'<text x="{left + 18}" y="{legend_y}" font-size="12" fill="{TEXT}">预期目标</text>'
-                f'<circle cx="{left + 100}" cy="{legend_y - 4}" r="6" fill="{ACHIEVED_FILL}"/>'
-                f'<text x="{left + 112}" y="{legend_y}" font-size="12" fill="{TEXT}">实际完成</text>')
+    body.append(f'<rect x="{left}" y="{legend_y - 10}" width="12" height="12" class="chart-target" fill="{TARGET_FILL}"/>'
+                f'<text x="{left + 18}" y="{legend_y}" font-size="12" class="chart-text" fill="{TEXT}">预期目标</text>'
+                f'<circle cx="{left + 100}" cy="{legend_y - 4}" r="6" class="chart-achieved" fill="{ACHIEVED_FILL}"/>'
+                f'<text x="{left + 112}" y="{legend_y}" font-size="12" class="chart-text" fill="{TEXT}">实际完成</text>')
     return _figure(chart_id, title, desc, max(width, 260), height, body, caption)
 
 
@@ -136,9 +142,9 @@ def year_counts(chart_id: str, title: str, desc: str, counts: list[tuple[int, in
         cx = left + column * i + column / 2
         share = using / total if total else 0
         bar = plot_height * share
-        body.append(f'<rect x="{cx - 14:.1f}" y="20" width="28" height="{plot_height}" fill="#f3f3f3"/>')
+        body.append(f'<rect x="{cx - 14:.1f}" y="20" width="28" height="{plot_height}" class="chart-track" fill="#f3f3f3"/>')
         if bar:
-            body.append(f'<rect x="{cx - 14:.1f}" y="{20 + plot_height - bar:.1f}" width="28" height="{bar:.1f}" fill="{TARGET_FILL}"/>')
-        body.append(f'<text x="{cx:.1f}" y="14" font-size="12" fill="{TEXT}" text-anchor="middle">{using}/{total}</text>'
-                    f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" fill="{TEXT}" text-anchor="middle">{year}</text>')
+            body.append(f'<rect x="{cx - 14:.1f}" y="{20 + plot_height - bar:.1f}" width="28" height="{bar:.1f}" class="chart-target" fill="{TARGET_FILL}"/>')
+        body.append(f'<text x="{cx:.1f}" y="14" font-size="12" class="chart-text" fill="{TEXT}" text-anchor="middle">{using}/{total}</text>'
+                    f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" class="chart-text" fill="{TEXT}" text-anchor="middle">{year}</text>')
     return _figure(chart_id, title, desc, max(width, 120), height, body, caption)

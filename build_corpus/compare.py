@@ -230,7 +230,7 @@ def _by_indicator(records: list[Target]) -> dict[str, Target]:
 def _target_cell(doc: Document, t: Target | None) -> str:
     if t is None:
         return "—"
-    text = " ".join(x for x in (t.comparator, t.value + t.qualifier if t.value else t.qualifier) if x)
+    text = t.statement
     return f"[{md_escape(text)}](../reports/{doc.id}.md#{t.anchor})"
 
 

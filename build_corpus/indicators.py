@@ -69,8 +69,9 @@ def _index_page(records: dict[str, list[Target]], by_key: dict[str, list[Target]
            "各报告“主要预期目标”一段中的每一项目标（地区生产总值增长、城镇调查失业率、居民消费价格涨幅……），"
            "以及报告回顾上一年时写明的实际完成数（常见指标的增长率），逐条整理成表。每条都链接到它所在的段落；"
            "数值、比较词和“左右”“以上”等限定词都照原文记录。\n",
-           f"共 {len(with_targets)} 份报告写有主要预期目标，{sum(len(v) for v in records.values())} 条记录。"
-           "下载：[targets.csv](../downloads/targets.csv) · [targets.json](../downloads/targets.json)（字段说明见[下载页](../downloads/index.md)）。\n",
+           f"共 {len(with_targets)} 份报告写有主要预期目标，{sum(len(v) for v in records.values())} 条记录。\n",
+           "- 下载：[targets.csv](../downloads/targets.csv) · [targets.json](../downloads/targets.json)",
+           "- 字段说明：[下载语料](../downloads/index.md)\n",
            "| 指标 | 预期目标 | 实际完成 | 地区数 |", "| --- | ---: | ---: | ---: |"]
     for key, label in labels.items():
         same = by_key.get(key, [])
@@ -98,11 +99,13 @@ def _indicator_page(key: str, label: str, records: list[Target]) -> str:
     out = ["---", f"title: {json.dumps('主要预期目标：' + label, ensure_ascii=False)}", "---",
            f"# {md_escape(label)}\n",
            f"报告中的写法：{'、'.join(md_escape(n) for n in names)}。"
-           f"{len({t.report_id for t in records})} 份报告，{len(records)} 条记录。[全部指标](index.md)\n"]
+           f"{len({t.report_id for t in records})} 份报告，{len(records)} 条记录。\n",
+           "[← 全部指标](index.md)\n"]
     out.extend(_year_charts(key, label, records))
     out.extend(_place_charts(key, label, records))
     out.append("## 全部记录 {#records}\n")
-    out.append("点击表头可排序。“目标年份”是数字所指的年份：报告回顾上一年的实际完成数属于上一年。\n")
+    out.append("点击表头可排序。“年份”是数字所指的年份：报告回顾上一年的实际完成数属于上一年。"
+               "“原文”照录指标名、比较词、数值和限定词；层级等全部字段见下载的 targets.csv。\n")
     out.append(records_table(records))
     return "\n".join(out) + "\n"
 
@@ -125,15 +128,16 @@ def _year_charts(key: str, label: str, records: list[Target]) -> list[str]:
                 continue
         unit = targets[0].unit
         targets.sort(key=lambda t: (-(t.high or 0), pinyin_sort_key(t.place)))
-        bars = [Bar(t.place, t.low, t.high, _value_text(t)) for t in targets]
+        bars = [Bar(t.place, t.low, t.high, t.written) for t in targets]
         title = f"{year} 年{label}预期目标（各地区）"
         desc = (f"横条图，{len(bars)} 个地区，单位{unit}。最高 {bars[0].label} {bars[0].text}，"
                 f"最低 {bars[-1].label} {bars[-1].text}。区间目标的上半段颜色较浅。数据见图下的表格。")
         out.append(f"## {year} 年各地区的预期目标 {{#year-{year}}}\n")
         out.append(bar_chart(f"chart-{key}-{year}", title, desc, bars, f"{title}（单位：{unit}）"))
-        out.append(f"| 地区 | 预期目标（{md_escape(unit)}） | 原文 | 出处 |\n| --- | ---: | --- | --- |")
+        out.append("| 地区 | 预期目标 | 出处 |\n| --- | --- | --- |")
         for t in targets:
-            out.append(f"| {md_escape(t.place)} | {_range_number(t)} | {md_escape(_value_text(t))} | {_source_link(t)} |")
+            out.append(f"| {md_escape(t.place)} | {md_escape(t.statement)} "
+                       f"| {_source_link(t)} |")
         out.append("")
     return out
 
@@ -184,21 +188,22 @@ def _place_charts(key: str, label: str, records: list[Target]) -> list[str]:
 
 def _other_page(records: list[Target]) -> str:
     out = ["---", "title: 主要预期目标：其他指标", "---", "# 其他指标\n",
-           "主要预期目标中不属于常见指标的各项（能耗、研发经费、城镇化率、细颗粒物浓度……），照原文记录。"
-           "[全部指标](index.md)\n"]
-    out.append(records_table(records) if records else "没有记录。")
+           "主要预期目标中不属于常见指标的各项（能耗、研发经费、城镇化率、细颗粒物浓度……），照原文记录。\n",
+           "[← 全部指标](index.md)\n"]
+    out.append(records_table(records, with_indicator=True) if records else "没有记录。")
     return "\n".join(out) + "\n"
 
 
-def records_table(records: list[Target]) -> str:
+def records_table(records: list[Target], with_indicator: bool = False) -> str:
     """All records as one table, in a block the page's script makes sortable."""
-    rows = ['<div class="sortable-table" markdown>\n',
-            "| 地区 | 层级 | 目标年份 | 类型 | 指标（原文） | 比较 | 数值 | 原文数值 | 限定 | 出处 |",
-            "| --- | --- | ---: | --- | --- | --- | ---: | --- | --- | --- |"]
+    head = ["地区", "年份", "类型", *(["指标"] if with_indicator else []), "数值", "原文", "出处"]
+    rows = ['<div class="sortable-table" markdown>\n', "| " + " | ".join(head) + " |",
+            "| --- | ---: | --- | " + ("--- | " if with_indicator else "") + "---: | --- | --- |"]
     for t in records:
-        rows.append(f"| {md_escape(t.place)} | {md_escape(t.level)} | {t.figure_year or ''} | {KIND_LABELS[t.kind]} "
-                    f"| {md_escape(t.indicator)} | {md_escape(t.comparator)} | {_range_number(t)} "
-                    f"| {md_escape(t.value)} | {md_escape(t.qualifier)} | {_source_link(t)} |")
+        written = f"{t.indicator} {t.statement}"
+        indicator = f"{md_escape(t.indicator)} | " if with_indicator else ""
+        rows.append(f"| {md_escape(t.place)} | {t.figure_year or ''} | {KIND_LABELS[t.kind]} | {indicator}"
+                    f"{_range_number(t)} | {md_escape(written)} | {_source_link(t)} |")
     rows.append("\n</div>\n")
     return "\n".join(rows)
 
@@ -209,8 +214,6 @@ def _range_number(t: Target) -> str:
     return number(t.low) + (f"—{number(t.high)}" if t.high is not None and t.high > t.low else "")
 
 
-def _value_text(t: Target) -> str:
-    return (t.value + t.qualifier) if t.value else t.qualifier
 
 
 def _source_link(t: Target, depth: int = 1) -> str:

@@ -42,8 +42,8 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)      # downloads
     tooltips: dict[str, str] = field(default_factory=dict)     # term key -> definition on links to its page
     by_place: dict[str, list[Document]] = field(default_factory=dict)   # place -> its reports, by year
-    defined_by: dict[str, dict[str, Document]] = field(default_factory=dict)   # term key -> report id -> report
     targets: dict[str, list[Target]] = field(default_factory=dict)   # report id -> its 主要预期目标 records
+    defined_by: dict[str, dict[str, Document]] = field(default_factory=dict)   # term key -> report id -> report
 
 
 def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
@@ -117,8 +117,7 @@ def _report_context(doc: Document, site: Site) -> PageContext:
 
     return PageContext(place_link=place_link, term_link=term_link,
                        link_paragraph=paragraph_linker(doc, site.terms, site.tooltips),
-                       timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", []))
-                       + compare_link(doc, site.by_place.get(doc.meta.place or "", [])),
+                       timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", [])),
                        terms_used=terms_used_block(doc, site.terms) + _shared_definitions(doc, site))
 
 
@@ -174,7 +173,7 @@ def _timeline(doc: Document, same: list[Document]) -> str:
     prev = f"[{same[i - 1].meta.year}]({same[i - 1].id}.md)" if i > 0 else "无"
     nxt = f"[{same[i + 1].meta.year}]({same[i + 1].id}.md)" if i < len(same) - 1 else "无"
     return (f'<div class="timeline" markdown>\n{md_escape(doc.meta.place)}历年报告：{" · ".join(items)}'
-            f"　｜　上一份：{prev}　下一份：{nxt}\n</div>\n")
+            f"　｜　上一份：{prev}　下一份：{nxt}\n</div>\n") + compare_link(doc, same)
 
 
 # --- term pages ------------------------------------------------------------
@@ -399,9 +398,9 @@ def render_downloads(site: Site) -> str:
         "研究者可以直接下载清理后的语料，无需抓取网站。\n",
         f"- [corpus.jsonl](corpus.jsonl)：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "
         "的文档对象相同（元数据、章节树、段落纯文本、名词解释、清理记录），说明见仓库 README。",
-        f"- [glossary.json](glossary.json)：{len(site.terms)} 个名词，每个名词的全部释义（来源报告、编号、原文写法）和正文使用位置。",
-        "- [glossary.csv](glossary.csv)：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。",
         f"- [targets.json](targets.json) / [targets.csv](targets.csv)：{sum(map(len, site.targets.values()))} 条"
         "主要预期目标与上年实际完成数（地区、年份、指标原文与统一键、比较词、数值或区间、单位、限定词、原句、段落链接），"
-        "字段说明见仓库 README；[按指标浏览](../indicators/index.md)。\n",
+        "字段说明见仓库 README；[按指标浏览](../indicators/index.md)。",
+        f"- [glossary.json](glossary.json)：{len(site.terms)} 个名词，每个名词的全部释义（来源报告、编号、原文写法）和正文使用位置。",
+        "- [glossary.csv](glossary.csv)：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。\n",
         "原始文本在仓库 `sources/` 目录，逐字节保存。"]) + "\n"

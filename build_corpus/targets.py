@@ -50,6 +50,16 @@ class Target:
     year: int | None = None          # the report's year
     figure_year: int | None = None   # the year the figure is about
 
+    @property
+    def written(self) -> str:
+        """The value with its qualifier: 5.5%左右, 与经济增长同步."""
+        return self.value + self.qualifier if self.value else f"与经济增长{self.qualifier}"
+
+    @property
+    def statement(self) -> str:
+        """Comparator, value and qualifier as a table shows them: 增长 5.5%左右, 增长与经济增长同步."""
+        return f"{self.comparator} {self.written}".strip() if self.value else self.comparator + self.written
+
     def as_json(self) -> dict:
         return asdict(self)
 

@@ -53,9 +53,9 @@ def term_timeline(term: Term, by_year: dict[int, list[Document]]) -> str:
             f"最高为 {busiest[0]} 年，{busiest[2]} 份中 {busiest[1]} 份。数据见图下的表格。")
     out.append(year_counts(f"chart-term-{term.slug}", f"“{term.key}”历年使用情况", desc, counts,
                            "每年使用这个名词的报告数 / 当年报告总数"))
-    out.append("| 年份 | 使用的报告 | 当年报告数 | 地区 |\n| ---: | ---: | ---: | --- |")
+    out.append("| 年份 | 使用的报告 / 当年报告 | 地区 |\n| ---: | :---: | --- |")
     for year, n, total in counts:
-        out.append(f"| {year} | {n} | {total} | {_places(using.get(year, [])) if n else '—'} |")
+        out.append(f"| {year} | {n} / {total} | {_places(using.get(year, [])) if n else '—'} |")
     out.append("\n[全语料的名词趋势](trends.md)\n")
     return "\n".join(out)
 

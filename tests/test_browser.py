@@ -451,6 +451,156 @@ def test_vendored_shim_is_the_pinned_package(tmp_path):
     assert fresh.read_bytes() == vendored.read_bytes(), f"{vendored} differs from the pinned package: run `make offline-shim`"
 
 
+# --- targets, term timelines, compare pages ------------------------------------------
+
+AXE_CORE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+INDICATOR_PAGE = "indicators/gdp.html"
+TIMELINE_PAGE = "terms/wu-shui-gong-zhi.html"
+COMPARE_PAGE = "compare/tongxiangshi-2018--tongxiangshi-2023.html"
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+
+
+def _sized_tab(browser, target: Target, size: str) -> tuple[object, Tab]:
+    """Like _open_tab, at one of SIZES (the phone one touch-enabled, as a phone is)."""
+    phone = size == "phone"
+    context = browser.new_context(viewport=SIZES[size], locale="zh-CN", is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    tab = Tab(page, target)
+    context.on("request", lambda r: tab.requests.append(r.url))
+    context.route(lambda url: not target.allows(url), lambda route: route.abort())
+    page.on("console", lambda m: m.type == "error" and tab.console_errors.append(f"{m.text} (page {page.url})"))
+    page.on("pageerror", lambda err: tab.console_errors.append(f"uncaught {err} (page {page.url})"))
+    page.set_default_timeout(10_000)
+    return context, tab
+
+
+def _axe_violations(page, scope: str = "article") -> list[str]:
+    """axe-core's violations in `scope` (its default rules: WCAG 2.x A/AA and best practices), one line each.
+
+    The scope is the page's content, which build_corpus writes; the theme's header, navigation and
+    search are the same on every page and are checked with the site's other pages.
+    """
+    if not AXE_CORE.is_file():
+        pytest.fail("axe-core is not installed: run `make test`, or `npm ci --prefix tools/axe`", pytrace=False)
+    page.add_script_tag(path=str(AXE_CORE))
+    # preload off: axe would fetch the stylesheets again by XHR, which file:// refuses.
+    result = page.evaluate("scope => axe.run({include: [[scope]]}, {resultTypes: ['violations'], preload: false})", scope)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"]]
+
+
+def _screenshot(tab: Tab, name: str, size: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}-{tab.target.kind}.png"), full_page=True)
+
+
+def _no_page_overflow(tab: Tab) -> None:
+    """Wide tables scroll inside their own box; the page itself never scrolls sideways."""
+    wider = tab.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wider <= 1, f"{tab.page.url} is {wider}px wider than the window"
+
+
+def _charts(tab: Tab) -> list[dict]:
+    return tab.page.eval_on_selector_all("article figure.chart-figure svg[role=img]", """svgs => svgs.map(s => ({
+        title: s.querySelector('title').textContent, desc: s.querySelector('desc').textContent,
+        labelled: s.getAttribute('aria-labelledby').split(' ').every(id => document.getElementById(id)),
+        width: s.getBoundingClientRect().width, table: !!s.closest('figure').nextElementSibling}))""")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_indicator_page(browser, target, size):
+    """The GDP page: a chart per year with its numbers beside it, the right values, a table that sorts."""
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        page = tab.page
+        tab.goto(INDICATOR_PAGE)
+        charts = _charts(tab)
+        assert any(c["title"].startswith("2026 年地区生产总值预期目标") for c in charts), [c["title"] for c in charts]
+        for chart in charts:
+            assert chart["title"] and chart["desc"] and chart["labelled"], chart
+            assert 0 < chart["width"] <= SIZES[size]["width"], chart
+        year_table = page.locator("#year-2026 ~ div.md-typeset__scrollwrap table, #year-2026 ~ table").first
+        rows = {r[0]: r[1] for r in year_table.evaluate(
+            "t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")}
+        assert rows["四川省"] == "增长 5.5%左右", rows
+        # The table of every record sorts by a column, both ways, and says so.
+        table = page.locator(".sortable-table table").first
+        header = table.locator("thead th").nth(1)        # 年份
+        header.locator("button").click()
+        assert header.get_attribute("aria-sort") == "ascending"
+        years = [int(y) for y in table.evaluate("t => [...t.tBodies[0].rows].map(r => r.cells[1].textContent.trim())")]
+        assert years == sorted(years) and years[0] < years[-1]
+        header.locator("button").click()
+        assert header.get_attribute("aria-sort") == "descending"
+        _no_page_overflow(tab)
+        _screenshot(tab, "indicator-gdp", size)
+        violations = _axe_violations(page)
+        assert not violations, "\n".join(violations)
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_term_timeline(browser, target, size):
+    """五水共治's page: reports using it per year against the year's reports, first and last appearance."""
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        page = tab.page
+        tab.goto(TIMELINE_PAGE)
+        block = page.locator("#timeline")
+        assert block.count() == 1
+        assert "首次出现" in page.locator("#timeline + p").inner_text()
+        [chart] = [c for c in _charts(tab) if "历年使用情况" in c["title"]]
+        assert chart["labelled"] and chart["table"] and "比例" in chart["desc"]
+        table = page.locator("#timeline ~ div.md-typeset__scrollwrap table, #timeline ~ table").first
+        cells = table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+        years = [int(r[0]) for r in cells]
+        shares = [[int(n) for n in r[1].split("/")] for r in cells]
+        assert years == sorted(years) and all(0 <= n <= total for n, total in shares), cells
+        using = sum(n for n, _ in shares)
+        listed = page.locator("h2:has-text('在报告正文中的使用') ~ ul > li").count()
+        assert using == listed, f"the timeline counts {using} reports, the list of uses {listed}"
+        _no_page_overflow(tab)
+        _screenshot(tab, "term-timeline", size)
+        violations = _axe_violations(page)
+        assert not violations, "\n".join(violations)
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_page(browser, target, size):
+    """桐乡市 2018 ↔ 2023, reached from the 2023 report: both outlines, terms added and dropped, targets changed."""
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        page = tab.page
+        tab.goto("reports/tongxiangshi-2023.html")
+        page.locator(".compare-link a", has_text="2018 ↔ 2023").click()
+        page.wait_for_url(re.compile(r"/compare/tongxiangshi-2018--tongxiangshi-2023\.html$"))
+        outline = page.locator("#outline ~ div.md-typeset__scrollwrap table, #outline ~ table").first
+        rows = outline.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+        assert any(left.endswith("2017年工作回顾") and how == "相同" and right.endswith("2022年工作回顾")
+                   for left, how, right in rows), rows[:5]
+        left_links = outline.locator("tbody td:first-child a[href*='reports/tongxiangshi-2018.html#sec-']").count()
+        right_links = outline.locator("tbody td:last-child a[href*='reports/tongxiangshi-2023.html#sec-']").count()
+        assert left_links >= 5 and right_links >= 5
+        assert page.locator("#terms-added + p a[href*='terms/']").count() > 0
+        assert page.locator("#terms-dropped + p a[href*='terms/']").count() > 0
+        targets = page.locator("#targets ~ div.md-typeset__scrollwrap table, #targets ~ table").first
+        gdp = targets.locator("tbody tr", has_text="地区生产总值").first.inner_text()
+        assert "7%左右" in gdp and "6%左右" in gdp and "下调" in gdp, gdp
+        _no_page_overflow(tab)
+        _screenshot(tab, "compare-tongxiang", size)
+        violations = _axe_violations(page)
+        assert not violations, "\n".join(violations)
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
 # --- search quality ----------------------------------------------------------
 
 def test_search_precision(browser, http_base, built, glossary, page_texts):

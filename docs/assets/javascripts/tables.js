@@ -1,6 +1,8 @@
-// Sortable tables for the indicator pages (build_corpus/indicators.py wraps them in
-// <div class="sortable-table">). Each column header becomes a button; aria-sort tells a screen
-// reader the order. Plain script, no library: works from file:// in the offline bundle.
+// Tables: the indicator pages' tables sort (build_corpus/indicators.py wraps them in
+// <div class="sortable-table">): each column header becomes a button, and aria-sort tells a screen
+// reader the order. A table too wide for a phone scrolls in Material's wrapper, which then takes
+// keyboard focus so it can be scrolled without a mouse. Plain script, no library: works from
+// file:// in the offline bundle.
 (function () {
   "use strict";
   function cellValue(row, index) {
@@ -40,8 +42,15 @@
       th.appendChild(button);
     });
   }
+  function focusableWhenScrolling(wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) wrap.tabIndex = 0;
+    else wrap.removeAttribute("tabindex");
+  }
   function run() {
     Array.prototype.forEach.call(document.querySelectorAll(".sortable-table table"), enhance);
+    var wraps = document.querySelectorAll(".md-typeset__scrollwrap");
+    Array.prototype.forEach.call(wraps, focusableWhenScrolling);
+    window.addEventListener("resize", function () { Array.prototype.forEach.call(wraps, focusableWhenScrolling); });
   }
   if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(run);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
