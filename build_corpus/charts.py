@@ -90,7 +90,7 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: list[Bar], caption: st
             body.append(f'<rect x="{x(b.low):.1f}" y="{y + 3}" width="{x(b.high) - x(b.low):.1f}" height="{row - 8}" '
                         f'class="chart-range" fill="{RANGE_FILL}"/>')
         body.append(f'<text x="{x(b.high) + 6:.1f}" y="{y + 14}" font-size="12" class="chart-text" fill="{TEXT}">{_e(b.text)}</text>')
-    return _figure(chart_id, title, desc, width, height, body, caption, zoom=1.4)
+    return _figure(chart_id, title, desc, width, height, body, caption, zoom=1.25)
 
 
 @dataclass

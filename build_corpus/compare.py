@@ -14,6 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from pypinyin import lazy_pinyin
+
 from .model import Document, Section
 from .render import md_escape
 from .targets import TARGET, Target
@@ -65,6 +67,17 @@ def compare_link(doc: Document, same: list[Document]) -> str:
             f"(../{compare_path(before, doc)})　·　[{md_escape(doc.meta.place or '')}的全部比较](../compare/index.md)\n</div>\n")
 
 
+def compare_links(place: str, same: list[Document]) -> str:
+    """On the places page: the way to compare any two of a place's reports ('' for fewer than two)."""
+    if len(same) < 2:
+        return ""
+    return f"　（[比较任意两份](compare/index.md#{place_anchor(place)})）"
+
+
+def place_anchor(place: str) -> str:
+    return "compare-" + "".join(lazy_pinyin(place))
+
+
 def compare_pages(by_place: dict[str, list[Document]], records: dict[str, list[Target]],
                   terms: dict[str, Term]) -> dict[str, str]:
     pages = {compare_path(a, b): render_compare(a, b, records, terms) for a, b in pairs(by_place)}
@@ -82,7 +95,7 @@ def _index(by_place: dict[str, list[Document]]) -> str:
     for place in places:
         same = by_place[place]
         links = " · ".join(f"[{a.meta.year} ↔ {b.meta.year}]({a.id}--{b.id}.md)" for a, b in pairs({place: same}))
-        out.append(f"- **{md_escape(place)}**（{len(same)} 份）：{links}")
+        out.append(f'- <a id="{place_anchor(place)}"></a>**{md_escape(place)}**（{len(same)} 份）：{links}')
     return "\n".join(out) + "\n"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 from . import linking
-from .compare import compare_link, compare_pages
+from .compare import compare_link, compare_links, compare_pages
 from .curation import render_curated
 from .export import document_json
 from .indicators import indicator_pages, record_json, target_downloads
@@ -325,7 +325,7 @@ def render_places(reports: list[Document]) -> str:
                 (d.meta.level for d in by_place.get(place, []) if d.meta.level), "")
             indent = "    " * depth
             docs = sorted(by_place.get(place, []), key=lambda d: d.meta.year or 0)
-            links = " · ".join(f"[{d.meta.year or '年份未知'}](reports/{d.id}.md)" for d in docs)
+            links = " · ".join(f"[{d.meta.year or '年份未知'}](reports/{d.id}.md)" for d in docs) + compare_links(place, docs)
             label = f"{md_escape(place)}（{level}）" if level else md_escape(place)
             out.append(f'{indent}- <a id="{place_slug(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
             walk(node[place], depth + 1)
