@@ -103,7 +103,8 @@ class YearPoint:
 
 def target_vs_achieved(chart_id: str, title: str, desc: str, points: list[YearPoint], caption: str) -> str:
     """Per year: the target as a bar (a range's upper part lighter), what was achieved as a dot."""
-    left, column, plot_height = 44, 64, 160
+    left, plot_height = 44, 160
+    column = max(28, min(64, 300 // max(len(points), 1)))
     width = left + column * len(points) + 20
     height = plot_height + 80
     values = [v for p in points for v in (p.target_high, p.achieved) if v is not None]
@@ -116,14 +117,16 @@ def target_vs_achieved(chart_id: str, title: str, desc: str, points: list[YearPo
     for i, p in enumerate(points):
         cx = left + column * i + column / 2
         if p.target_low is not None:
-            body.append(f'<rect x="{cx - 12:.1f}" y="{y(p.target_low):.1f}" width="24" '
+            body.append(f'<rect x="{cx - column * .19:.1f}" y="{y(p.target_low):.1f}" width="{column * .38:.1f}" '
                         f'height="{y(0) - y(p.target_low):.1f}" class="chart-target" fill="{TARGET_FILL}"/>')
             if p.target_high is not None and p.target_high > p.target_low:
-                body.append(f'<rect x="{cx - 12:.1f}" y="{y(p.target_high):.1f}" width="24" '
+                body.append(f'<rect x="{cx - column * .19:.1f}" y="{y(p.target_high):.1f}" width="{column * .38:.1f}" '
                             f'height="{y(p.target_low) - y(p.target_high):.1f}" class="chart-range" fill="{RANGE_FILL}"/>')
         if p.achieved is not None:
             body.append(f'<circle cx="{cx:.1f}" cy="{y(p.achieved):.1f}" r="6" class="chart-achieved" fill="{ACHIEVED_FILL}" stroke="#fff" stroke-width="2"/>')
-        body.append(f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" class="chart-text" fill="{TEXT}" text-anchor="middle">{p.year}</text>')
+        if i % -(-40 // column) == 0 or i == len(points) - 1:   # every few years when the columns are narrow
+            body.append(f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" class="chart-text" fill="{TEXT}" '
+                        f'text-anchor="middle">{p.year}</text>')
     legend_y = 20 + plot_height + 44
     body.append(f'<rect x="{left}" y="{legend_y - 10}" width="12" height="12" class="chart-target" fill="{TARGET_FILL}"/>'
                 f'<text x="{left + 18}" y="{legend_y}" font-size="12" class="chart-text" fill="{TEXT}">预期目标</text>'
@@ -133,8 +136,15 @@ def target_vs_achieved(chart_id: str, title: str, desc: str, points: list[YearPo
 
 
 def year_counts(chart_id: str, title: str, desc: str, counts: list[tuple[int, int, int]], caption: str) -> str:
-    """Small vertical bars: (year, reports using, reports of that year), the share as the bar's height."""
-    left, column, plot_height = 10, 56, 70
+    """Small vertical bars: (year, reports using, reports of that year), the share as the bar's height.
+
+    Many years make the columns narrower (the chart stays within a phone's width); then the counts
+    are left to the table and only every few years is labelled.
+    """
+    left, plot_height = 10, 70
+    column = max(12, min(56, 340 // max(len(counts), 1)))
+    bar_width = column / 2
+    every = -(-40 // column)   # label every n-th year so that labels do not overlap
     width = left + column * len(counts) + 10
     height = plot_height + 56
     body = []
@@ -142,9 +152,15 @@ def year_counts(chart_id: str, title: str, desc: str, counts: list[tuple[int, in
         cx = left + column * i + column / 2
         share = using / total if total else 0
         bar = plot_height * share
-        body.append(f'<rect x="{cx - 14:.1f}" y="20" width="28" height="{plot_height}" class="chart-track" fill="#f3f3f3"/>')
+        body.append(f'<rect x="{cx - bar_width / 2:.1f}" y="20" width="{bar_width:.1f}" height="{plot_height}" '
+                    f'class="chart-track" fill="#f3f3f3"/>')
         if bar:
-            body.append(f'<rect x="{cx - 14:.1f}" y="{20 + plot_height - bar:.1f}" width="28" height="{bar:.1f}" class="chart-target" fill="{TARGET_FILL}"/>')
-        body.append(f'<text x="{cx:.1f}" y="14" font-size="12" class="chart-text" fill="{TEXT}" text-anchor="middle">{using}/{total}</text>'
-                    f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" class="chart-text" fill="{TEXT}" text-anchor="middle">{year}</text>')
+            body.append(f'<rect x="{cx - bar_width / 2:.1f}" y="{20 + plot_height - bar:.1f}" width="{bar_width:.1f}" '
+                        f'height="{bar:.1f}" class="chart-target" fill="{TARGET_FILL}"/>')
+        if column >= 40:
+            body.append(f'<text x="{cx:.1f}" y="14" font-size="12" class="chart-text" fill="{TEXT}" '
+                        f'text-anchor="middle">{using}/{total}</text>')
+        if i % every == 0 or i == len(counts) - 1:
+            body.append(f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" class="chart-text" fill="{TEXT}" '
+                        f'text-anchor="middle">{year}</text>')
     return _figure(chart_id, title, desc, max(width, 120), height, body, caption)

@@ -100,9 +100,11 @@ def render_term_trends(terms: dict[str, Term], reports: list[Document]) -> str:
         year, previous = years[i], years[i - 1]
         total, previous_total = len(by_year[year]), len(by_year[previous])
         new = [t for k, t in terms.items() if using[k].get(year) and not any(y < year for y in using[k])]
+        new_keys = {t.key for t in new}
         changes = [Change(t, using[k].get(previous, 0), previous_total, using[k].get(year, 0), total)
                    for k, t in terms.items() if using[k].get(year) or using[k].get(previous)]
-        rising = sorted((c for c in changes if c.before and c.shift > 0), key=lambda c: (-c.shift, pinyin_sort_key(c.term.key)))
+        rising = sorted((c for c in changes if c.shift > 0 and c.term.key not in new_keys),   # back after a gap counts too
+                        key=lambda c: (-c.shift, pinyin_sort_key(c.term.key)))
         fading = sorted((c for c in changes if c.shift < 0), key=lambda c: (c.shift, pinyin_sort_key(c.term.key)))
         out.append(f"## {year} 年（与 {previous} 年相比） {{#year-{year}}}\n")
         out.append(f"{year} 年 {total} 份报告，{previous} 年 {previous_total} 份。\n")
@@ -119,7 +121,7 @@ def render_term_trends(terms: dict[str, Term], reports: list[Document]) -> str:
 def _term_list(items: list[tuple[Term, str]]) -> str:
     if not items:
         return "无。\n"
-    shown = "、".join(f"[{md_escape(t.key)}]({t.slug}.md)（{why}）" for t, why in items[:MAX_LISTED])
+    shown = "、".join(f"[{md_escape(t.display)}]({t.slug}.md)（{why}）" for t, why in items[:MAX_LISTED])
     more = f"，另有 {len(items) - MAX_LISTED} 个" if len(items) > MAX_LISTED else ""
     return shown + more + "\n"
 
@@ -129,7 +131,7 @@ def _change_table(changes: list[Change], previous: int, year: int) -> str:
         return "无。\n"
     rows = [f"| 名词 | {previous} 年 | {year} 年 |", "| --- | ---: | ---: |"]
     for c in changes[:MAX_LISTED]:
-        rows.append(f"| [{md_escape(c.term.key)}]({c.term.slug}.md) | {c.before}/{c.before_total} | {c.after}/{c.after_total} |")
+        rows.append(f"| [{md_escape(c.term.display)}]({c.term.slug}.md) | {c.before}/{c.before_total} | {c.after}/{c.after_total} |")
     if len(changes) > MAX_LISTED:
         rows.append(f"| 另有 {len(changes) - MAX_LISTED} 个 | | |")
     return "\n".join(rows) + "\n"

@@ -123,3 +123,12 @@ def test_report_text_is_escaped_on_the_new_pages():
     assert "\\[某地\\](javascript:" in table, "a place name is text, not a link"
     svg = bar_chart("c", "<t>", "d&", [Bar('"><script>', 1, 2, "<v>")], "<cap>")
     assert "<script>" not in svg and "&lt;t&gt;" in svg and "&quot;&gt;&lt;script&gt;" in svg and "d&amp;" in svg
+
+
+def test_charts_stay_phone_sized_however_many_years():
+    from build_corpus.charts import YearPoint, target_vs_achieved, year_counts
+    many = year_counts("c", "t", "d", [(2000 + i, i % 3, 3) for i in range(30)], "cap")
+    width = int(re.search(r'viewBox="0 0 (\d+)', many)[1])
+    assert width <= 400 and many.count(">2029</text>") == 1
+    points = [YearPoint(2000 + i, 5, 5.5, 4.8) for i in range(15)]
+    assert int(re.search(r'viewBox="0 0 (\d+)', target_vs_achieved("x", "t", "d", points, "c"))[1]) <= 500
