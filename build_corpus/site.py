@@ -3,6 +3,8 @@
 Pages: the home page, a page per report, a page per term, indexes by place
 (with the gazetteer's hierarchy), by year and by term (pinyin order), the
 list of documents that were not published as reports, and the downloads.
+Targets, terms over time and comparisons have their own modules (indicators.py,
+term_trends.py, compare.py); this stage only calls them.
 """
 from __future__ import annotations
 
