@@ -87,6 +87,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "one_value": re.compile(rf"(?P<number>{NUMBER})(?P<unit>{units})?(?P<qualifier>{qualifiers})?"),
         "in_step": re.compile(r"^(?P<indicator>[^\d]+?)(?P<comparator>增长|增速)?(?:和|与|同)经济增长"
                               r"(?:保持)?(?P<qualifier>基本同步|同步)$"),
+        "growth_list": re.compile(rf"(?:同比|可比价)*(?:分别)?(?P<comparator>增长)(?P<values>{NUMBER}[%％](?:[和、及与]{NUMBER}[%％])+)"),
+        "name_amount": re.compile(rf"^(?:其中|全年实现|实现|完成)?(?P<name>[^\d，、；。,;]{{2,16}}?)(?:实现|达到|达|为)?{NUMBER}(?:万亿|亿|万)?元$"),
         "review_excluded": re.compile(d["review_excluded"]),
         "five_years": re.compile(d["review_five_years"]),
         "plan_period": re.compile(d["review_plan_period"]),
@@ -246,12 +248,45 @@ def parse_review(text: str) -> list[Target]:
         if not flat:
             continue
         for m in p["achieved"].finditer(flat):
-            statement = flat[:m.end()].rsplit("；", 1)[-1].rsplit(";", 1)[-1]
-            if p["review_excluded"].search(statement):
+            if p["review_excluded"].search(_statement(flat, m.end())):
                 continue
             t = _record(ACHIEVED, m["indicator"], m["comparator"], m["value"] + m["unit"], m["unit"], "")
             t.sentence = sentence.strip()
             found.append(t)
+        for t in _paired_growth(flat):
+            t.sentence = sentence.strip()
+            found.append(t)
+    return found
+
+
+def _statement(flat: str, end: int) -> str:
+    """The words from the last semicolon up to `end`: what a figure is said with."""
+    return flat[:end].rsplit("；", 1)[-1].rsplit(";", 1)[-1]
+
+
+def _paired_growth(flat: str) -> list[Target]:
+    """Several names, then their growth in order: A、B分别增长6.5%和7%; A 2398亿元，B 468.5亿元，增长6.1%和3.5%.
+
+    >>> [(t.indicator, t.value) for t in _paired_growth("规上工业总产值2398亿元，规上工业增加值468.5亿元，增长6.1%和3.5%")]
+    [('规上工业增加值', '3.5%')]
+    """
+    p = _patterns()
+    found = []
+    for m in p["growth_list"].finditer(flat):
+        statement = _statement(flat, m.start())
+        if p["review_excluded"].search(statement + m[0]):
+            continue
+        values = re.findall(rf"{NUMBER}[%％]", m["values"])
+        last = re.split(r"[，,]", statement)
+        names = re.split(r"[、和]", last[-1]) if last[-1] else []
+        if len(names) != len(values) or not all(2 <= len(n) <= 16 for n in names):
+            amounts = [p["name_amount"].match(part) for part in last[-len(values) - 1:-1]] if not last[-1] else []
+            if len(amounts) != len(values) or not all(amounts):
+                continue
+            names = [a["name"] for a in amounts]
+        for name, value in zip(names, values):
+            if indicator_key(name):   # figures of the common indicators only, as for single statements
+                found.append(_record(ACHIEVED, name, m["comparator"], value, value[-1], ""))
     return found
 
 
