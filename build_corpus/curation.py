@@ -9,9 +9,7 @@ correction is shown as a correction beside the original wording.
 """
 from __future__ import annotations
 
-import html
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from jsonschema import Draft202012Validator
 from .checked_yaml import key_lines, load_checked
 from .glossary_parse import term_key
 from .model import Problem
+from .safe_text import contributed_block, html_text, link_html, md_escape, prose_html
 
 SCHEMA_FILE = "schema.json"
 
@@ -85,41 +84,32 @@ def check_against_corpus(curated: dict[str, CuratedTerm], term_keys: set[str], r
 
 # --- rendering -----------------------------------------------------------------
 
-SAFE_LINK = re.compile(r"\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
+def render_curated(term: CuratedTerm, term_page=lambda key: None) -> str:
+    """The curator's block on a term page, every field through the sanitized-HTML path.
 
-
-def safe_markdown(text: str) -> str:
-    """Contributor Markdown with raw HTML escaped and only http(s) or relative links kept."""
-    text = html.escape(text, quote=False)
-
-    def keep(m: re.Match) -> str:
-        label, target = m.group(1), m.group(2)
-        if re.match(r"^(https?://|\.{0,2}/|#)", target) and not re.match(r"^//", target):
-            return f"[{label}]({target})"
-        return label   # javascript:, data:, vbscript: … become plain text
-    text = SAFE_LINK.sub(keep, text)
-    return re.sub(r"<(?=[a-zA-Z]+:)", "&lt;", text)   # no autolinks to arbitrary schemes
-
-
-def render_curated(term: CuratedTerm) -> str:
+    `term_page(key)` is the .md path of another term's page, or None: see_also names become
+    Markdown links after the block, so MkDocs checks them like every other link.
+    """
     d = term.data
-    body = []
+    parts = []
     if d.get("english"):
-        body.append(f"**English**: {html.escape(d['english'])}")
+        parts.append(f"<p><strong>English</strong>: {html_text(d['english'])}</p>")
     if d.get("aliases"):
-        body.append("**其他写法**：" + "、".join(html.escape(a) for a in d["aliases"]))
+        parts.append("<p><strong>其他写法</strong>：" + "、".join(html_text(a) for a in d["aliases"]) + "</p>")
     for note in d.get("notes", []):
-        who = html.escape(note["author"]) + (f"，{note['date']}" if note.get("date") else "")
-        body.append(f"{safe_markdown(note['text']).strip()}\n\n<small>—— {who}</small>")
-    if d.get("see_also"):
-        body.append("**参见**：" + "、".join(html.escape(s) for s in d["see_also"]))
+        who = html_text(note["author"]) + (f"，{html_text(note['date'])}" if note.get("date") else "")
+        parts.append(prose_html(note["text"]) + f"<p><small>—— {who}</small></p>")
     for source in d.get("sources", []):
-        title = html.escape(source["title"])
-        line = f"[{title}]({source['url']})" if source.get("url") else title
-        body.append(f"**资料**：{line}" + (f"（{html.escape(source['author'])}）" if source.get("author") else ""))
+        line = link_html(source["title"], source["url"]) if source.get("url") else html_text(source["title"])
+        by = f"（{html_text(source['author'])}）" if source.get("author") else ""
+        parts.append(f"<p><strong>资料</strong>：{line}{by}</p>")
     for fix in d.get("corrections", []):
-        body.append(f"**更正**（针对 `{fix['report']}` 第 {html.escape(str(fix['entry']))} 条，报告原文保留在上方）："
-                    f"{html.escape(fix['definition'])}<br><small>理由：{html.escape(fix['reason'])} —— "
-                    f"{html.escape(fix['author'])}</small>")
-    indented = "\n\n".join(body).replace("\n", "\n    ")
-    return f'## 整理者补充\n\n!!! note "整理者补充（非报告原文，来自 `{term.path}`）"\n\n    {indented}\n'
+        parts.append(f"<p><strong>更正</strong>（针对 <code>{html_text(fix['report'])}</code> 第 {html_text(str(fix['entry']))} 条，"
+                     f"报告原文保留在上方）：{html_text(fix['definition'])}<br><small>理由：{html_text(fix['reason'])} —— "
+                     f"{html_text(fix['author'])}</small></p>")
+    block = "## 整理者补充\n\n" + contributed_block(parts, "note", f"整理者补充（非报告原文，来自 {term.path}）")
+    if d.get("see_also"):
+        refs = [f"[{md_escape(ref)}]({page})" if (page := term_page(term_key(ref))) else md_escape(ref)
+                for ref in d["see_also"]]
+        block += "\n**参见**：" + "、".join(refs) + "\n"
+    return block

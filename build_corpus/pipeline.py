@@ -23,8 +23,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
-
 from .cache import SourceCache
 from .classify import classify
 from .clean import clean
@@ -43,6 +41,7 @@ from .metadata import (
 from .model import OTHER, WORK_REPORT, Document, Paragraph, Problem, Removal, Source
 from .sections import _paragraph, outline
 from .split import split_documents
+from .urls import report_id
 
 SOURCE_SUFFIXES = (".txt", ".text", ".md")
 
@@ -245,11 +244,7 @@ def assign_ids(corpus: Corpus) -> None:
     """`tongxiangshi-2023`: the place in pinyin and the year, unique across the corpus."""
     seen: dict[str, int] = {}
     for doc in corpus.reports:
-        m = doc.meta
-        if m.place:
-            base = "".join(lazy_pinyin(m.place)) + (f"-{m.year}" if m.year else "")
-        else:
-            base = f"report-{doc.raw_digest[:8]}"
+        base = report_id(doc.meta.place, doc.meta.year, doc.raw_digest)
         seen[base] = seen.get(base, 0) + 1
         doc.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         if seen[base] > 1:

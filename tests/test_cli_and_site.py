@@ -70,7 +70,7 @@ def test_place_index_knows_the_hierarchy(built):
 def test_skipped_page_lists_every_news_item(built):
     work, _ = built
     skipped = (work / "docs" / "skipped.md").read_text(encoding="utf-8")
-    assert skipped.count("| `sources/2025-07_tongxiang_investment_portal_listing.txt` |") == 7
+    assert skipped.count("| <code>sources/2025-07\\_tongxiang\\_investment\\_portal\\_listing.txt</code> |") == 7
     assert "有想补充的信息" in skipped          # page chrome outside any document is shown too
 
 
