@@ -56,19 +56,22 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
                         help="per-source cache: unchanged sources are not processed again")
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages")
+    parser.add_argument("--max-source-mb", type=float, default=None, metavar="MB",
+                        help="refuse sources larger than this (default 5 MB)")
 
 
-def _corpus(paths: list[Path], cache_dir: Path | None = None, workers: int = 1):
+def _corpus(paths: list[Path], cache_dir: Path | None = None, workers: int = 1, max_mb: float | None = None):
     from .cache import SourceCache
-    from .pipeline import build_corpus
-    return build_corpus(paths, ROOT, SourceCache(cache_dir) if cache_dir else None, workers)
+    from .pipeline import MAX_SOURCE_BYTES, build_corpus
+    limit = int(max_mb * 2**20) if max_mb else MAX_SOURCE_BYTES
+    return build_corpus(paths, ROOT, SourceCache(cache_dir) if cache_dir else None, workers, limit)
 
 
 def _source_paths(folder: Path) -> tuple[list[Path], list[Problem]]:
     from .pipeline import find_sources
     if not folder.is_dir():
         return [], [Problem(str(folder), "源文件目录不存在 / the sources folder does not exist")]
-    return find_sources(folder), []
+    return find_sources(folder, ROOT)
 
 
 def _report(problems: list[Problem], strict: bool) -> int:
@@ -91,7 +94,7 @@ def _build(args) -> tuple:
     from .curation import load_curated
     from .site import build_site
     paths, problems = _source_paths(args.sources)
-    corpus = _corpus(paths, None if args.no_cache else args.cache, args.jobs)
+    corpus = _corpus(paths, None if args.no_cache else args.cache, args.jobs, args.max_source_mb)
     problems += corpus.problems
     curated, curation_problems = load_curated(args.glossary, ROOT)
     annotations, annotation_problems = load_annotations(args.annotations, ROOT)
@@ -103,8 +106,10 @@ def _build(args) -> tuple:
 
 def cmd_build(args) -> int:
     from .site import write_site
-    paths, corpus, curated, site, problems = _build(args)
-    write_site(site, args.docs)
+    from .write_docs import build_lock
+    with build_lock(args.docs):
+        paths, corpus, curated, site, problems = _build(args)
+        write_site(site, args.docs)
     cached = sum(1 for s in corpus.sources if s.from_cache)
     print(f"读取 {len(paths)} 个源文件（{cached} 个未变，取自缓存）：{len(corpus.reports)} 份报告，{len(corpus.others)} 篇其他文档，"
           f"{len(site.terms)} 个名词，写入 {len(site.pages)} 个页面到 {args.docs}/")

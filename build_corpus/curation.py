@@ -9,13 +9,11 @@ correction is shown as a correction beside the original wording.
 """
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
-from .checked_yaml import key_lines, load_checked
+from .checked_yaml import load_folder
 from .glossary_parse import term_key
 from .model import Problem
 from .safe_text import contributed_block, html_text, link_html, md_escape, prose_html
@@ -40,18 +38,19 @@ def load_curated(folder: Path, shown_root: Path | None = None) -> tuple[dict[str
     problems: list[Problem] = []
     if not folder.is_dir():
         return curated, problems
-    validator = Draft202012Validator(json.loads((folder / SCHEMA_FILE).read_text(encoding="utf-8")))
-    for path in sorted(folder.glob("*.y*ml")):
-        shown = str(path.relative_to(shown_root)) if shown_root and path.is_relative_to(shown_root) else str(path)
-        value, file_problems = load_checked(path, shown, validator)
-        problems.extend(file_problems)
+    problems, loaded = load_folder(folder, shown_root, folder / SCHEMA_FILE,
+                                   wanted=lambda name: name.endswith((".yml", ".yaml")) and not name.startswith("."),
+                                   prose=lambda key: re.fullmatch(r"notes\.\d+\.text", key) is not None)
+    for item, value, lines in loaded:
         if value is None:
             continue
-        term = CuratedTerm(shown, value["term"], term_key(value["term"]), value, key_lines(path))
+        term = CuratedTerm(item.shown, value["term"], term_key(value["term"]), value, lines)
         if term.key in curated:
-            problems.append(Problem(shown, f"名词“{term.term}”已在 {curated[term.key].path} 中注释；请合并为一个文件 / "
-                                    f"term already curated in {curated[term.key].path}; merge the two files", key="term",
-                                    line=term.lines.get("term")))
+            # Both files are named: either may be the one to change (YAML keys can't hide the term now).
+            first = curated[term.key]
+            problems.append(Problem(item.shown, f"名词“{term.term}”已在 {first.path} 第 {first.lines.get('term')} 行注释；"
+                                    f"请合并为一个文件 / the same term is curated in {first.path}; merge the two files",
+                                    key="term", line=term.lines.get("term")))
             continue
         curated[term.key] = term
     return curated, problems

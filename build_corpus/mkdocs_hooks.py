@@ -4,6 +4,8 @@ Material's search plugin puts every page's text, segmented with jieba, into one 
 reader's browser downloads whole before the first query (12.5 MB at 100 reports, ~100 MB at
 1,000), and segmenting every page with jieba was about a quarter of the site build. Instead:
 
+- `on_pre_build` finishes an interrupted `build-corpus build` (write_docs), so MkDocs never
+  renders a half-swapped docs/.
 - `on_page_context` (before Material's plugin) hands each page's HTML to a second process
   (search_index.BackgroundIndexer), which splits it into sections with Material's own HTML
   parser (same sections, same locations, `data-search-exclude` honoured) and indexes them while
@@ -27,6 +29,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 from build_corpus.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
+from build_corpus.write_docs import JOURNAL, STAGING, build_lock, finish_interrupted_swap
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
 
@@ -36,7 +39,12 @@ _indexer: BackgroundIndexer | None = None
 
 
 def on_pre_build(config, **_):
+    """First finish a `build-corpus build` that was interrupted mid-swap, so MkDocs reads whole pages."""
     global _indexer
+    docs = Path(config["docs_dir"])
+    if (docs / JOURNAL).exists() or (docs / STAGING).exists():
+        with build_lock(docs):
+            finish_interrupted_swap(docs)
     _indexer = BackgroundIndexer(Path(config["site_dir"]) / "search")
 
 

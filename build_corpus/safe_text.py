@@ -160,7 +160,12 @@ def prose_html(text: str) -> str:
     """
     md = _prose_renderer()
     md.reset()
-    return sanitize_html(md.convert(_CONTROL.sub(lambda m: m.group() if m.group() in "\n\t" else "\ufffd", text)))
+    text = _CONTROL.sub(lambda m: m.group() if m.group() in "\n\t" else "\ufffd", text)
+    try:
+        rendered = md.convert(text)
+    except RecursionError:   # Python-Markdown recurses once per nesting level: show such a note as text
+        rendered = "".join(f"<p>{html_text(block)}</p>" for block in text.split("\n\n"))
+    return sanitize_html(rendered)
 
 
 def sanitize_html(fragment: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +23,8 @@ from .pipeline import Corpus
 from .render import LevelLabel, PageContext, md_escape, render_report
 from .safe_text import code_text, html_text, page_title
 from .terms import Term, merge_terms, pinyin_sort_key
-from .urls import gloss_anchor, page_path, place_anchor
-
-# Generated folders and files: cleared before every build so no stale page survives.
-GENERATED = ("reports", "terms", "downloads", "index.md", "places.md", "years.md", "skipped.md")
+from .urls import gloss_anchor, place_anchor
+from .write_docs import write_pages
 
 
 @dataclass
@@ -68,21 +65,8 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
 
 
 def write_site(site: Site, docs: Path) -> None:
-    docs.mkdir(parents=True, exist_ok=True)
-    for name in GENERATED:
-        target = docs / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-    for path, content in {**site.pages}.items():
-        out = page_path(docs, path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(content, encoding="utf-8")
-    for path, data in site.files.items():
-        out = page_path(docs, path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
+    """Every page and download into docs/, all or nothing (see write_docs)."""
+    write_pages(site.pages, site.files, docs)
 
 
 # --- links -----------------------------------------------------------------

@@ -15,23 +15,23 @@ def test_second_build_reuses_every_unchanged_source(tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(SOURCES, sources)
     cache = SourceCache(tmp_path / "cache")
-    cold = build_corpus(find_sources(sources), tmp_path, cache)
+    cold = build_corpus(find_sources(sources)[0], tmp_path, cache)
     assert not any(s.from_cache for s in cold.sources)
-    warm = build_corpus(find_sources(sources), tmp_path, SourceCache(tmp_path / "cache"))
+    warm = build_corpus(find_sources(sources)[0], tmp_path, SourceCache(tmp_path / "cache"))
     assert all(s.from_cache for s in warm.sources)
     assert [source_json(s) for s in warm.sources] == [source_json(s) for s in cold.sources]
 
     huzhou = sources / "2024_huzhou_report.txt"
     huzhou.write_bytes(huzhou.read_bytes() + "\n各位代表！新增一句。\n".encode())
     (sources / "2024_jiaxing_report.txt.meta.yml").write_text("speaker: 测试\n", encoding="utf-8")
-    changed = build_corpus(find_sources(sources), tmp_path, SourceCache(tmp_path / "cache"))
+    changed = build_corpus(find_sources(sources)[0], tmp_path, SourceCache(tmp_path / "cache"))
     fresh = {s.path for s in changed.sources if not s.from_cache}
     assert fresh == {"sources/2024_huzhou_report.txt", "sources/2024_jiaxing_report.txt"}
     assert next(d for d in changed.reports if d.id == "jiaxingshi-2024").meta.speaker == "测试"
 
 
 def test_parallel_processing_gives_the_same_corpus(tmp_path):
-    paths = find_sources(SOURCES)
+    paths, _ = find_sources(SOURCES)
     serial = build_corpus(paths, SOURCES.parent)
     parallel = build_corpus(paths, SOURCES.parent, workers=2)
     assert [source_json(s) for s in parallel.sources] == [source_json(s) for s in serial.sources]

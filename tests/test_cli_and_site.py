@@ -164,8 +164,8 @@ def test_bad_sidecar_is_reported_with_its_key(tmp_path):
     shutil.copy(SOURCES / "2024_huzhou_report.txt", sources)
     (sources / "2024_huzhou_report.txt.meta.yml").write_text("date: 28.1.2024\nmayor: x\n", encoding="utf-8")
     result = run_cli("inspect", str(sources / "2024_huzhou_report.txt"))
-    assert "date: error: date 必须是 YYYY-MM-DD" in result.stderr
-    assert "mayor: error: 未知字段 / unknown key" in result.stderr
+    assert "2024_huzhou_report.txt.meta.yml:1: date: error: 日期格式应为 YYYY-MM-DD" in result.stderr
+    assert "2024_huzhou_report.txt.meta.yml:2: mayor: error: 未知字段 / unknown key" in result.stderr
 
 
 def test_sources_are_byte_identical_to_their_recorded_hashes():

@@ -98,4 +98,4 @@ def test_curated_content_is_set_apart_from_the_reports_words():
 
 def test_yaml_aliases_are_refused(folder):
     _, problems = problems_for(folder, "term: 五水共治\naliases: &a [甲乙丙]\nsee_also: *a\n")
-    assert len(problems) == 1 and ":3:" in problems[0] and "aliases are not allowed" in problems[0]
+    assert len(problems) == 1 and ":2:" in problems[0] and "aliases are not allowed" in problems[0]

@@ -1,0 +1,100 @@
+"""Writing the generated pages into docs/: all or nothing, one build at a time.
+
+A build writes every page into `docs/.build-staging/` first; only when that is
+complete does it swap the generated folders and files into place, recording
+the swap in a journal. An interrupted build (Ctrl-C, SIGKILL, a full disk)
+therefore leaves either the previous pages, or a finished staging area that
+the next build — or the next `mkdocs build`, through the hook — moves into
+place before reading docs/. A lock file makes a second build in the same
+checkout wait for the first instead of interleaving with it.
+
+MkDocs ignores these dot-names in docs/ (its default `exclude_docs`).
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .urls import page_path
+
+# Generated folders and files; everything else in docs/ (assets/, overrides/) is hand-written.
+GENERATED = ("reports", "terms", "downloads", "index.md", "places.md", "years.md", "skipped.md")
+STAGING = ".build-staging"
+PREVIOUS = ".build-previous"
+JOURNAL = ".build-swap"
+LOCK = ".build.lock"
+
+
+@contextmanager
+def build_lock(docs: Path) -> Iterator[None]:
+    """Held for a whole build; a second build waits, saying so, until the first has finished."""
+    docs.mkdir(parents=True, exist_ok=True)
+    fd = os.open(docs / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"另一个构建正在写入 {docs}/，等待其完成… / another build holds {docs / LOCK}; waiting for it",
+                  file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)   # releases the lock
+
+
+def write_pages(pages: dict[str, str], files: dict[str, bytes], docs: Path) -> None:
+    """Every page and download under docs/, swapped in only once all are written (hold build_lock)."""
+    finish_interrupted_swap(docs)
+    staging = docs / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for relative, content in pages.items():
+        _write(page_path(staging, relative), content.encode("utf-8"))
+    for relative, data in files.items():
+        _write(page_path(staging, relative), data)
+    for name in GENERATED:   # every generated folder is replaced, even by an empty one: no stale page survives
+        if "." not in name:
+            (staging / name).mkdir(exist_ok=True)
+    journal = docs / JOURNAL
+    _write(journal.with_suffix(".tmp"), "\n".join(GENERATED).encode())
+    journal.with_suffix(".tmp").replace(journal)   # from here on the new pages win
+    finish_interrupted_swap(docs)
+
+
+def finish_interrupted_swap(docs: Path) -> None:
+    """Move a complete staging area into place (its journal says it is complete); drop an incomplete one.
+
+    Each generated name is moved aside, then replaced; a name no longer in the staging area has
+    been swapped already, so running this again after an interruption finishes the same swap.
+    """
+    staging, previous, journal = docs / STAGING, docs / PREVIOUS, docs / JOURNAL
+    if journal.exists():
+        previous.mkdir(exist_ok=True)
+        for name in GENERATED:
+            new, current, old = staging / name, docs / name, previous / name
+            if not new.exists():
+                continue
+            if current.exists() or current.is_symlink():
+                _remove(old)
+                current.replace(old)
+            new.replace(current)
+        journal.unlink()
+    _remove(staging)
+    _remove(previous)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
