@@ -107,12 +107,25 @@ def load_checked(path: Path, shown: str, validator: Draft202012Validator,
     if prepare is not None:
         value = prepare(value)
     problems = []
-    for error in sorted(validator.iter_errors(value), key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in _relevant(validator.iter_errors(value), validator.schema):
         key, line = _locate(node, list(error.absolute_path), error)
         problems.append(Problem(shown, _message(error, validator.schema), line=line, key=key))
     if problems:
         return None, problems
     return value, []
+
+
+def _relevant(errors, root: dict) -> list:
+    """The schema's errors, by position, without the spurious "unknown key" that unevaluatedProperties
+    reports for known keys when a sibling failed (a failing subschema evaluates nothing)."""
+    kept = []
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+        if error.validator == "unevaluatedProperties":
+            allowed = _property_names(error.schema, root)
+            if all(k in allowed for k in re.findall(r"'([^']+)'", error.message)):
+                continue
+        kept.append(error)
+    return kept
 
 
 def _refused_syntax(text: str, shown: str) -> Problem | None:

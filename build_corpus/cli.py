@@ -93,8 +93,11 @@ def _build(args) -> tuple:
     from .annotations import attach_annotations, load_annotations
     from .curation import load_curated
     from .site import build_site
+    from .model import Source
     paths, problems = _source_paths(args.sources)
     corpus = _corpus(paths, None if args.no_cache else args.cache, args.jobs, args.max_source_mb)
+    # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.
+    corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(args.sources))
     problems += corpus.problems
     curated, curation_problems = load_curated(args.glossary, ROOT)
     annotations, annotation_problems = load_annotations(args.annotations, ROOT)

@@ -13,7 +13,7 @@ import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from .checked_yaml import load_checked, load_schema, markup_problems
+from .checked_yaml import key_lines, load_checked, load_schema, markup_problems
 from .inputs import refusal
 from .model import Problem
 
@@ -46,7 +46,7 @@ def read_sidecar(source: Path, shown_source: str | None = None) -> tuple[dict[in
     if value is None:
         return {}, problems
     problems += _impossible_dates(value, shown)
-    problems += markup_problems(value, shown, {}, prose=lambda key: False)
+    problems += markup_problems(value, shown, key_lines(path), prose=lambda key: False)
     if any(p.severity == "error" for p in problems):
         return {}, problems
     documents = value.pop("documents", {})
