@@ -92,8 +92,8 @@ def _build(args) -> tuple:
     """Pipeline, contributions and site pages: everything `build` and `check` share."""
     from .annotations import attach_annotations, load_annotations
     from .curation import load_curated
-    from .site import build_site
     from .model import Source
+    from .site import build_site
     paths, problems = _source_paths(args.sources)
     corpus = _corpus(paths, None if args.no_cache else args.cache, args.jobs, args.max_source_mb)
     # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.

@@ -150,7 +150,7 @@ def _pages(site: Path) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("where", ["http", "file"])
-def test_no_attack_runs_in_the_browser(browser, attack_site, where):
+def test_no_attack_runs_in_the_browser(browser, attack_site, where):  # noqa: F811 - the imported fixture
     site, bundle = attack_site
     if where == "http":
         import threading

@@ -41,3 +41,20 @@ def test_a_corrupt_cache_entry_is_a_miss(tmp_path):
     cache = SourceCache(tmp_path)
     (tmp_path / "abc.pickle").write_bytes(b"not a pickle")
     assert cache.get("abc") is None and cache.misses == 1
+
+
+def test_an_unusable_cache_entry_is_discarded_and_recomputed(tmp_path):
+    """An entry that unpickles to something else (an old format, a stray file) used to drop its
+    report on every later build; now it is deleted and the source processed again."""
+    import pickle
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(SOURCES / "2024_huzhou_report.txt", sources)
+    cache = SourceCache(tmp_path / "cache")
+    build_corpus(find_sources(sources)[0], tmp_path, cache)
+    [entry] = (tmp_path / "cache").glob("*.pickle")
+    for wrong in ("a string", ({"not": "a source"}, []), (None, None)):
+        entry.write_bytes(pickle.dumps(wrong))
+        again = build_corpus(find_sources(sources)[0], tmp_path, SourceCache(tmp_path / "cache"))
+        assert [d.id for d in again.reports] == ["huzhoushi-2024"] and not again.sources[0].from_cache
+        assert type(pickle.loads(entry.read_bytes())[0]).__name__ == "Source"   # rewritten with a good entry
