@@ -94,7 +94,7 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
         if field == "speaker" and m.speaker_title:
             shown = f"{md_escape(m.speaker_title)} {shown}"
         if field == "level":
-            shown = f"{shown}（{LevelLabel.get(value, value)}）"
+            shown = f"{shown}（{md_escape(LevelLabel.get(value, value))}）"
         mark = ""
         if field in m.inferred:
             why = html_attr(m.evidence.get(field, ""))

@@ -295,7 +295,7 @@ def render_places(reports: list[Document]) -> str:
             indent = "    " * depth
             docs = sorted(by_place.get(place, []), key=lambda d: d.meta.year or 0)
             links = " · ".join(f"[{d.meta.year or '年份未知'}](reports/{d.id}.md)" for d in docs)
-            label = f"{md_escape(place)}（{level}）" if level else md_escape(place)
+            label = f"{md_escape(place)}（{md_escape(level)}）" if level else md_escape(place)
             out.append(f'{indent}- <a id="{place_anchor(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
             walk(node[place], depth + 1)
     walk(tree, 0)
@@ -311,7 +311,7 @@ def render_years(reports: list[Document]) -> str:
         out.append(f"## {year or '年份未知'} {{#year-{year or 'unknown'}}}\n")
         for doc in sorted(by_year[year], key=lambda d: pinyin_sort_key(d.meta.place or "")):
             level = LevelLabel.get(doc.meta.level or "", doc.meta.level or "")
-            out.append(f"- [{md_escape(doc.title)}](reports/{doc.id}.md)　<small>{level}</small>")
+            out.append(f"- [{md_escape(doc.title)}](reports/{doc.id}.md)　<small>{md_escape(level)}</small>")
         out.append("")
     return "\n".join(out)
 
