@@ -54,9 +54,9 @@ def write_pages(pages: dict[str, str], files: dict[str, bytes], docs: Path) -> N
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     for relative, content in pages.items():
-        _write(page_path(staging, relative), content.encode("utf-8"))
+        _stage(docs, staging, relative, content.encode("utf-8"))
     for relative, data in files.items():
-        _write(page_path(staging, relative), data)
+        _stage(docs, staging, relative, data)
     for name in GENERATED:   # every generated folder is replaced, even by an empty one: no stale page survives
         if "." not in name:
             (staging / name).mkdir(exist_ok=True)
@@ -86,6 +86,22 @@ def finish_interrupted_swap(docs: Path) -> None:
         journal.unlink()
     _remove(staging)
     _remove(previous)
+
+
+def _stage(docs: Path, staging: Path, relative: str, data: bytes) -> None:
+    """A page into the staging area; an unchanged page is the same file (a hard link), so it keeps its
+    modification time and `mkdocs serve` re-renders only the pages that changed."""
+    target = page_path(staging, relative)
+    current = page_path(docs, relative)
+    try:
+        if current.is_file() and not current.is_symlink() and current.stat().st_size == len(data) \
+                and current.read_bytes() == data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(current, target)
+            return
+    except OSError:   # no hard links on this file system: write it
+        pass
+    _write(target, data)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -141,3 +141,15 @@ def test_two_builds_at_once_both_finish_whole(tmp_path):
     reports = sorted(p.name for p in (project / "docs" / "reports").iterdir())
     assert len(reports) == 10 and not (project / "docs" / STAGING).exists()
     assert os.path.exists(project / "docs" / "index.md")
+
+
+def test_unchanged_pages_keep_their_file_and_time(tmp_path):
+    """mkdocs serve re-renders what changed: an unchanged page must not look new."""
+    docs = tmp_path / "docs"
+    write_pages(_pages("v1"), {}, docs)
+    page = docs / "reports" / "r0.md"
+    os.utime(page, (1_000_000_000, 1_000_000_000))
+    changed = {**_pages("v1"), "reports/r1.md": "# v2 1\n"}
+    write_pages(changed, {}, docs)
+    assert page.stat().st_mtime == 1_000_000_000
+    assert (docs / "reports" / "r1.md").read_text() == "# v2 1\n" and (docs / "reports" / "r1.md").stat().st_mtime > 1e9
