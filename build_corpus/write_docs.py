@@ -50,6 +50,8 @@ def build_lock(docs: Path) -> Iterator[None]:
 def write_pages(pages: dict[str, str], files: dict[str, bytes], docs: Path) -> None:
     """Every page and download under docs/, swapped in only once all are written (hold build_lock)."""
     finish_interrupted_swap(docs)
+    if _unchanged({**{k: v.encode("utf-8") for k, v in pages.items()}, **files}, docs):
+        return   # nothing to do: docs/ is not touched, so a preview does not rebuild for nothing
     staging = docs / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -86,6 +88,15 @@ def finish_interrupted_swap(docs: Path) -> None:
         journal.unlink()
     _remove(staging)
     _remove(previous)
+
+
+def _unchanged(contents: dict[str, bytes], docs: Path) -> bool:
+    """docs/ already holds exactly these generated files with exactly these bytes."""
+    existing = {str(p.relative_to(docs)) for name in GENERATED
+                for p in ([docs / name] if (docs / name).is_file() else (docs / name).rglob("*")) if p.is_file()}
+    if existing != set(contents):
+        return False
+    return all((docs / relative).read_bytes() == data for relative, data in contents.items())
 
 
 def _stage(docs: Path, staging: Path, relative: str, data: bytes) -> None:
