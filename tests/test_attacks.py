@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from attack_corpus import EXPECTED_ERRORS, AttackCorpus, lay_out
-from test_browser import Target, _QuietHandler
+from test_browser import SiteSearch, Tab, Target, _QuietHandler
 
 NO_TRACEBACK = "Traceback (most recent call last)"
 
@@ -193,7 +193,17 @@ def test_no_attack_runs_in_the_browser(browser, attack_site, where):
             bad = [h for h in hrefs if h is not None and not re.match(r"^(https?://[^/\\]|#)", h)]
             if bad:
                 findings.setdefault(path, []).extend(f"note link {h}" for h in bad)
-        page.wait_for_timeout(300)
+        # Search results show titles and snippets of the hostile text: typed queries must stay text too.
+        page.goto(target.url("index.html"), wait_until="load")
+        search = SiteSearch(Tab(page, target))
+        for query in ("onerror", "alert", "script", "桐乡市 img", "<img src=x onerror=alert(1)>"):
+            results = search.query(query)
+            page.wait_for_timeout(200)
+            if query == "onerror":
+                assert results, "the hostile text is in the index: a search for it should find it"
+            found = page.evaluate(SCAN)
+            if found:
+                findings[f"search {query}"] = found
     finally:
         context.close()
         if server:
