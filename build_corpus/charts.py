@@ -2,13 +2,14 @@
 
 Each chart is a <figure> holding an <svg role="img"> named by its <title> and <desc>, so a screen
 reader announces what it shows; the page puts the same numbers in a table beside it. Every text
-that comes from a report goes through html.escape here. Sizes are in viewBox units and the SVG
+that comes from a report goes through safe_text.html_attr here. Sizes are in viewBox units and the SVG
 scales to the column's width, so one drawing serves desktop and phone.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+
+from .safe_text import html_attr
 
 # Fallback colours; docs/assets/charts.css sets them from the theme (light and dark) by class.
 TEXT = "#1f1f1f"           # on white: contrast 16:1
@@ -29,7 +30,7 @@ def number(value: float) -> str:
 
 
 def _e(text: str) -> str:
-    return html.escape(str(text), quote=True)
+    return html_attr(str(text))
 
 
 def _figure(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str], caption: str,

@@ -14,12 +14,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
-
 from .model import Document, Section
 from .render import md_escape
+from .safe_text import page_title
 from .targets import TARGET, Target
 from .terms import Term, pinyin_sort_key
+from .urls import slugify
 
 OUTLINE_DEPTH = 2          # 一、 and （一） headings; deeper ones make the table too long to read
 SIMILAR = 0.5              # difflib ratio from which two titles in the same place count as similar
@@ -75,7 +75,8 @@ def compare_links(place: str, same: list[Document]) -> str:
 
 
 def place_anchor(place: str) -> str:
-    return "compare-" + "".join(lazy_pinyin(place))
+    """`compare-tongxiangshi`: a place's entry on compare/index.md (urls.slugify: safe in an id)."""
+    return "compare-" + slugify(place, "unknown", joiner="")
 
 
 def compare_pages(by_place: dict[str, list[Document]], records: dict[str, list[Target]],
@@ -102,7 +103,7 @@ def _index(by_place: dict[str, list[Document]]) -> str:
 def render_compare(a: Document, b: Document, records: dict[str, list[Target]], terms: dict[str, Term]) -> str:
     place = a.meta.place or ""
     ya, yb = a.meta.year or "?", b.meta.year or "?"
-    out = ["---", f"title: {json.dumps(f'{place} {ya} ↔ {yb} 报告比较', ensure_ascii=False)}", "---",
+    out = ["---", f"title: {json.dumps(page_title(f'{place} {ya} ↔ {yb} 报告比较'), ensure_ascii=False)}", "---",
            f"# {md_escape(place)}：{ya} 年与 {yb} 年报告比较\n",
            f"- 较早：[{md_escape(a.title)}](../reports/{a.id}.md)",
            f"- 较晚：[{md_escape(b.title)}](../reports/{b.id}.md)",

@@ -12,12 +12,12 @@ import io
 import json
 from collections import defaultdict
 
-from pypinyin import lazy_pinyin
-
 from .charts import Bar, YearPoint, bar_chart, number, target_vs_achieved
 from .render import md_escape
+from .safe_text import page_title
 from .targets import ACHIEVED, TARGET, Target, indicator_labels
 from .terms import pinyin_sort_key
+from .urls import slugify
 
 KIND_LABELS = {TARGET: "预期目标", ACHIEVED: "实际完成"}
 OTHER = "other"
@@ -96,7 +96,7 @@ def _kind_counts(records: list[Target]) -> dict[str, int]:
 
 def _indicator_page(key: str, label: str, records: list[Target]) -> str:
     names = sorted({t.indicator for t in records}, key=pinyin_sort_key)
-    out = ["---", f"title: {json.dumps('主要预期目标：' + label, ensure_ascii=False)}", "---",
+    out = ["---", f"title: {json.dumps(page_title('主要预期目标：' + label), ensure_ascii=False)}", "---",
            f"# {md_escape(label)}\n",
            f"报告中的写法：{'、'.join(md_escape(n) for n in names)}。"
            f"{len({t.report_id for t in records})} 份报告，{len(records)} 条记录。\n",
@@ -173,7 +173,7 @@ def _place_charts(key: str, label: str, records: list[Target]) -> list[str]:
         title = f"{place}{label}：预期目标与实际完成"
         desc = (f"按年份的柱状与圆点图，{ordered[0].year}–{ordered[-1].year} 年，单位%。柱为预期目标，圆点为"
                 "下一年报告写明的实际完成数。数据见图下的表格。")
-        slug = "".join(lazy_pinyin(place))
+        slug = slugify(place, "unknown", joiner="")
         out.append(f"## {md_escape(place)}：目标与完成 {{#place-{slug}}}\n")
         out.append(target_vs_achieved(f"chart-{key}-place-{slug}", title, desc, ordered, f"{title}（%）"))
         out.append("| 年份 | 预期目标（%） | 实际完成（%） |\n| ---: | ---: | ---: |")

@@ -11,12 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pypinyin import lazy_pinyin
 
 from . import linking
 from .compare import compare_link, compare_links, compare_pages
@@ -28,12 +25,12 @@ from .metadata import gazetteer
 from .model import Document, GlossaryEntry
 from .pipeline import Corpus
 from .render import LevelLabel, PageContext, md_escape, render_report
+from .safe_text import code_text, html_text, page_title
 from .targets import Target, corpus_targets
 from .term_trends import render_term_trends, reports_by_year, term_timeline
 from .terms import Term, merge_terms, pinyin_sort_key
-
-# Generated folders and files: cleared before every build so no stale page survives.
-GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "index.md", "places.md", "years.md", "skipped.md")
+from .urls import gloss_anchor, place_anchor
+from .write_docs import write_pages
 
 
 @dataclass
@@ -53,7 +50,7 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
     reports = sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0))
     for doc in reports:
         for i, entry in enumerate(doc.glossary, 1):
-            entry.anchor = f"gloss-{entry.number or i}"
+            entry.anchor = gloss_anchor(entry.number or i)
     site.terms = merge_terms(reports)
     site.defined_by = {key: {d.id: d for d in term.defining_reports} for key, term in site.terms.items()}
     for key, term in site.terms.items():
@@ -65,7 +62,7 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
     by_year = reports_by_year(reports)
     for term in site.terms.values():
-        site.pages[f"terms/{term.slug}.md"] = render_term(term, term_timeline(term, by_year))
+        site.pages[f"terms/{term.slug}.md"] = render_term(term, site.terms, term_timeline(term, by_year))
     site.pages["terms/index.md"] = render_term_index(site.terms)
     site.pages["terms/trends.md"] = render_term_trends(site.terms, reports)
     site.pages.update(indicator_pages(site.targets))
@@ -81,28 +78,11 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
 
 
 def write_site(site: Site, docs: Path) -> None:
-    docs.mkdir(parents=True, exist_ok=True)
-    for name in GENERATED:
-        target = docs / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-    for path, content in {**site.pages}.items():
-        out = docs / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(content, encoding="utf-8")
-    for path, data in site.files.items():
-        out = docs / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
+    """Every page and download into docs/, all or nothing (see write_docs)."""
+    write_pages(site.pages, site.files, docs)
 
 
 # --- links -----------------------------------------------------------------
-
-def place_slug(place: str) -> str:
-    return "place-" + "".join(lazy_pinyin(place))
-
 
 def report_link(doc: Document, from_depth: int, anchor: str = "") -> str:
     prefix = "../" * from_depth
@@ -111,7 +91,7 @@ def report_link(doc: Document, from_depth: int, anchor: str = "") -> str:
 
 def _report_context(doc: Document, site: Site) -> PageContext:
     def place_link(place: str) -> str:
-        return f"../places.md#{place_slug(place)}"
+        return f"../places.md#{place_anchor(place)}"
 
     def term_link(entry: GlossaryEntry, key: str):
         term = site.terms.get(key)
@@ -180,9 +160,9 @@ def _timeline(doc: Document, same: list[Document]) -> str:
 
 # --- term pages ------------------------------------------------------------
 
-def render_term(term: Term, timeline: str = "") -> str:
+def render_term(term: Term, terms: dict[str, Term] | None = None, timeline: str = "") -> str:
     # search.boost: a search for the term should show its own page first.
-    out = ["---", f"title: {json.dumps(term.display, ensure_ascii=False)}", "search:", "  boost: 2", "---",
+    out = ["---", f"title: {json.dumps(page_title(term.display), ensure_ascii=False)}", "search:", "  boost: 2", "---",
            f"# {md_escape(term.display)}\n"]
     if term.forms != [term.key]:
         # The quote-free form is what people type; written out, it is one word in the search index too.
@@ -211,7 +191,8 @@ def render_term(term: Term, timeline: str = "") -> str:
             out.append(f"<tr><td>{left}</td><td><b>释义{_cn_ordinal(n)}</b>：{right}</td></tr>")
         out.append("</tbody></table>\n")
     if term.curated:
-        out.append(render_curated(term.curated))
+        others = terms or {}
+        out.append(render_curated(term.curated, lambda key: f"{others[key].slug}.md" if key in others else None))
     out.append(timeline)   # term_trends.term_timeline: reports using the term per year
     out.append(_uses_block(term))
     return "\n".join(out)
@@ -224,17 +205,17 @@ def _cn_ordinal(n: int) -> str:
 def diff_html(a: str, b: str) -> tuple[str, str]:
     """Character diff of two wordings: what only `a` has in <del>, what only `b` has in <ins>."""
     import difflib
-    import html
+
     left, right = [], []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            left.append(html.escape(a[a1:a2]))
-            right.append(html.escape(b[b1:b2]))
+            left.append(html_text(a[a1:a2]))
+            right.append(html_text(b[b1:b2]))
             continue
         if a2 > a1:
-            left.append(f"<del>{html.escape(a[a1:a2])}</del>")
+            left.append(f"<del>{html_text(a[a1:a2])}</del>")
         if b2 > b1:
-            right.append(f"<ins>{html.escape(b[b1:b2])}</ins>")
+            right.append(f"<ins>{html_text(b[b1:b2])}</ins>")
     return "".join(left), "".join(right)
 
 
@@ -328,8 +309,8 @@ def render_places(reports: list[Document]) -> str:
             indent = "    " * depth
             docs = sorted(by_place.get(place, []), key=lambda d: d.meta.year or 0)
             links = " · ".join(f"[{d.meta.year or '年份未知'}](reports/{d.id}.md)" for d in docs) + compare_links(place, docs)
-            label = f"{md_escape(place)}（{level}）" if level else md_escape(place)
-            out.append(f'{indent}- <a id="{place_slug(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
+            label = f"{md_escape(place)}（{md_escape(level)}）" if level else md_escape(place)
+            out.append(f'{indent}- <a id="{place_anchor(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
             walk(node[place], depth + 1)
     walk(tree, 0)
     return "\n".join(out) + "\n"
@@ -344,7 +325,7 @@ def render_years(reports: list[Document]) -> str:
         out.append(f"## {year or '年份未知'} {{#year-{year or 'unknown'}}}\n")
         for doc in sorted(by_year[year], key=lambda d: pinyin_sort_key(d.meta.place or "")):
             level = LevelLabel.get(doc.meta.level or "", doc.meta.level or "")
-            out.append(f"- [{md_escape(doc.title)}](reports/{doc.id}.md)　<small>{level}</small>")
+            out.append(f"- [{md_escape(doc.title)}](reports/{doc.id}.md)　<small>{md_escape(level)}</small>")
         out.append("")
     return "\n".join(out)
 
@@ -355,16 +336,16 @@ def render_skipped(corpus: Corpus) -> str:
     errors = [s for s in corpus.sources if s.error]
     if errors:
         out.append("## 无法读取的源文件\n")
-        out.extend(f"- `{s.path}`：{md_escape(s.error)}" for s in errors)
+        out.extend(f"- {code_text(s.path)}：{md_escape(s.error)}" for s in errors)
         out.append("")
     out.append("## 其他文章\n")
     out.append("| 源文件 | 序号 | 标题 | 判断理由 |\n| --- | ---: | --- | --- |")
     for doc in corpus.others:
-        out.append(f"| `{doc.source_path}` | {doc.position} | {md_escape(doc.title)} | {md_escape(doc.kind_reason)} |")
+        out.append(f"| {code_text(doc.source_path)} | {doc.position} | {md_escape(doc.title)} | {md_escape(doc.kind_reason)} |")
     chrome = [(s.path, r) for s in corpus.sources for r in s.removed]
     if chrome:
         out.append("\n## 页面框架文字（不属于任何文档）\n")
-        out.extend(f"- `{path}`：{md_escape(r.text.replace(chr(10), ' ⏎ '))}" for path, r in chrome)
+        out.extend(f"- {code_text(path)}：{md_escape(r.text.replace(chr(10), ' ⏎ '))}" for path, r in chrome)
     return "\n".join(out) + "\n"
 
 
