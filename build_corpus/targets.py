@@ -24,6 +24,7 @@ NUMBER = r"\d+(?:\.\d+)?"
 DASH = r"[—–\-－~～至到]+"
 # A short remark between a figure's name or amount and its growth: 再上新台阶，/ 稳居全国前十强、
 ASIDE = r"[^\d，、；。,;%％]{2,8}[，、,]"
+LEAD_CHARS = 24   # longer than any achieved_lead (初步统计，2025年全省全年实现 is 17)
 SENTENCE_END = re.compile(r"(?<=[。！？])")
 CLAUSE_SEPARATORS = re.compile(r"[，；,;：:]")
 LEADING_WORDS = re.compile(r"^(?:其中|同时|全年|力争|确保)")
@@ -93,9 +94,12 @@ def _patterns() -> dict[str, re.Pattern]:
         "five_years": re.compile(d["review_five_years"]),
         "plan_period": re.compile(d["review_plan_period"]),
         "one_year": re.compile(d["review_one_year"]),
+        # What may stand between a clause's start and an achieved figure's name; checked on the few
+        # characters before each name found, since a pattern starting with it is slow to search for.
+        "achieved_lead": re.compile(r"(?:^|[，、；：,;:])(?:初步统计[，,]?|其中)?(?:\d{4}年)?"
+                                    r"(?:全[省市区县镇乡州盟](?=全年|实现|完成))?(?:全年)?(?:实现|完成)?$"),
         "achieved": re.compile(
-            rf"(?:^|[，、；：,;:])(?:初步统计[，,]?|其中)?(?:\d{{4}}年)?(?:全[省市区县镇乡州盟](?=全年|实现|完成))?(?:全年)?"
-            rf"(?:实现|完成)?(?P<indicator>(?:全[省市区县镇乡州盟])?(?:{'|'.join(map(re.escape, names))}))"
+            rf"(?P<indicator>(?:全[省市区县镇乡州盟])?(?:{'|'.join(map(re.escape, names))}))"
             rf"(?:{ASIDE})?(?:实现|达到|达|为)?(?:{NUMBER}(?:万亿|亿|万)?元)?[、，,]?(?:{ASIDE})?"
             rf"(?:按可比价计算[，,]?|可比价|同比|比上年)*"
             rf"(?P<comparator>(?:实际)?(?:增长|下降|上涨))(?P<value>{NUMBER})(?P<unit>%|％)(?![\d.]|{DASH}|[和、及与]{NUMBER})"),
@@ -244,11 +248,12 @@ def parse_review(text: str) -> list[Target]:
     p = _patterns()
     found = []
     for sentence in SENTENCE_END.split(text):
-        flat = re.sub(r"\s+", "", sentence)
-        if not flat:
+        if "%" not in sentence and "％" not in sentence:   # every figure read here is a percentage
             continue
+        flat = re.sub(r"\s+", "", sentence)
         for m in p["achieved"].finditer(flat):
-            if p["review_excluded"].search(_statement(flat, m.end())):
+            lead = flat[max(0, m.start() - LEAD_CHARS):m.start()]
+            if not p["achieved_lead"].search(lead) or p["review_excluded"].search(_statement(flat, m.end())):
                 continue
             t = _record(ACHIEVED, m["indicator"], m["comparator"], m["value"] + m["unit"], m["unit"], "")
             t.sentence = sentence.strip()
