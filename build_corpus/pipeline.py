@@ -23,10 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
-
 from .cache import SourceCache
-from .classify import classify
+from .classify import classify, simplified
 from .clean import clean
 from .decode import DecodeError, decode_bytes
 from .glossary_parse import parse_entries, split_terms, strip_footnote_markers, term_key
@@ -34,6 +32,7 @@ from .metadata import (
     apply_pinned,
     infer_from_body,
     page_metadata,
+    place_pinyin,
     read_header,
     read_sidecar,
     sidecar_path,
@@ -180,12 +179,16 @@ def process_document(doc: Document, pinned: dict) -> Document:
     if doc.kind != WORK_REPORT:
         doc.title = doc.title or doc.text.split("\n", 1)[0][:60]
         return doc
+    if "篇幅短" in doc.kind_reason:
+        doc.notes.append(doc.kind_reason.split("；")[-1])
     header, body = split_header(doc.text)
     if header:
         doc.removed.append(Removal("header_to_metadata", header))
-    read_header(header, doc.title, doc.meta)
+    # Metadata is read in simplified characters (a traditional text's place and office words
+    # are then the ones the patterns and the gazetteer know); the text itself stays as written.
+    read_header(simplified(header), simplified(doc.title), doc.meta, simplified(split_header(doc.raw_text)[0]))
     parts = outline(body, doc.run_on, strip_level(doc.meta.place or ""))
-    infer_from_body(body, [s.number + s.title for s in parts.sections], doc.meta)
+    infer_from_body(simplified(body), [simplified(s.number + s.title) for s in parts.sections], doc.meta, doc.notes)
     apply_pinned(doc.meta, {k: v for k, v in pinned.items() if k != "kind"})
     doc.preamble, doc.sections, doc.appendices = parts.preamble, parts.sections, parts.appendices
     doc.glossary_title, doc.glossary_lines = parts.glossary_title, parts.glossary_lines
@@ -242,12 +245,15 @@ def _missing_metadata(doc: Document) -> list[Problem]:
 
 
 def assign_ids(corpus: Corpus) -> None:
-    """`tongxiangshi-2023`: the place in pinyin and the year, unique across the corpus."""
+    """`tongxiangshi-2023`: the place in pinyin and the year, unique across the corpus.
+
+    Ids use only lowercase ASCII letters, digits and `-`, so they are safe as file names and URLs.
+    """
     seen: dict[str, int] = {}
     for doc in corpus.reports:
         m = doc.meta
-        if m.place:
-            base = "".join(lazy_pinyin(m.place)) + (f"-{m.year}" if m.year else "")
+        if m.place:   # official romanisation (陕西 shaanxi); only a-z, 0-9 and -
+            base = place_pinyin(m.place) + (f"-{m.year}" if m.year else "")
         else:
             base = f"report-{doc.raw_digest[:8]}"
         seen[base] = seen.get(base, 0) + 1
