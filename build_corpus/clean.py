@@ -475,13 +475,35 @@ def join_wrapped_lines(text: str) -> Fixed:
 _CLAUSE_PUNCTUATION = re.compile("[，。；、,]")
 
 
+_HEADING_MARKER_ONLY = re.compile(r"(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])")
+_SENTENCE_INSIDE = re.compile("[。！？；]")
+_HAN_ONLY = re.compile(f"[{HAN}]+")
+
+
+@lru_cache(maxsize=1)
+def _link_break() -> tuple[tuple[str, ...], int]:
+    """(line endings a paragraph never ends on, longest fragment a link cuts out), from cleaning.yml."""
+    data = cleaning_data()
+    return tuple(data["continues_after"]), data["fragment_max_chars"]
+
+
 def _continues(previous: str, line: str) -> bool:
     if not previous or not line or previous[-1] in TERMINAL or HEADING_START.match(line):
         return False
     if line[0] in "，、。；：！？）”’》":
         return True
-    if HEADING_START.match(previous) and len(previous) <= 40 and not _open_quote(previous):
+    if _HEADING_MARKER_ONLY.fullmatch(previous):   # 一、 alone: its title is on the next line
+        return True
+    # A heading line, unless its body began on it (（三）民生保障更加有力。新增…县人 / 民医院…):
+    # then the line was wrapped mid-sentence and goes on.
+    if HEADING_START.match(previous) and len(previous) <= 40 and not _open_quote(previous) \
+            and not _SENTENCE_INSIDE.search(previous):
         return False
+    endings, fragment = _link_break()
+    if previous.endswith(endings) or (len(previous) <= fragment and _HAN_ONLY.fullmatch(previous) and _HAN_ONLY.match(line)
+                                      and not previous.startswith("各位代表") and not _BLOCK_HEADING.match(previous)
+                                      and not previous.startswith(("注释", "注解", "附"))):
+        return True   # a line cut where the page had a link
     if previous[-1] in CLOSERS and previous.rstrip(CLOSERS)[-1:] in TERMINAL:
         return False
     if previous.endswith("**") and previous[:-2][-1:] in TERMINAL:
