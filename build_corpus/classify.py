@@ -26,7 +26,7 @@ OPENING = re.compile(r"代表[^。！？\n]{0,24}(?:人民政府|国务院|政�
 TITLE_SAYS_REPORT = re.compile(r"政府工作报告")
 HEADER_MEETING = re.compile(r"在[^。\n]{2,40}人民代表大会[^。\n]{0,20}会议上")
 CLOSING_APPEAL = re.compile(r"各位代表[！!]|让我们[^。]{0,80}(?:奋斗|努力|前进|奋进)")
-GLOSSARY_BLOCK = re.compile(r"^[【\[（(]?(?:附[件\d一二三四五六七八九十]*\s*[:：、.．]?\s*)?名词(?:解释|注释|解读)", re.MULTILINE)
+GLOSSARY_BLOCK = re.compile(r"^[【\[（(]?(?:附件?[\d一二三四五六七八九十]*\s*[:：、.．]?\s*)?名词(?:解释|注释|解读)", re.MULTILINE)
 # Other papers put to the same congress: their title or opening names them.
 OTHER_PAPERS = re.compile(r"(?:计划执行情况|预算执行情况|预算草案|决算|决议|审查结果|工作报告的决议|常务委员会工作报告"
                           r"|人民法院工作报告|人民检察院工作报告)")
