@@ -345,9 +345,10 @@ def _infer_place(body: str, meta: Metadata, notes: list[str]) -> None:
         for m in rx.finditer(body):
             written = m.group("place")
             candidates = [written]
-            if level and written not in gazetteer():   # a short name: 嘉兴 (or 湖州) in a 市 report is 嘉兴市
+            if level and written not in gazetteer() and not (level_of(written) and _consistent(written, level)):
+                # a short name: 嘉兴 (or 湖州, whose 州 is no level here) in a 市 report is 嘉兴市
                 candidates = [written + level] + [p.name for p in gazetteer().values()
-                                                   if p.short == written and _consistent(p.name, level)] + [written]
+                                                   if p.short == written and _consistent(p.name, level)]
             for name in candidates:
                 if _consistent(name, level) and level_of(name) and _set_place(meta, name, m.group(0)):
                     if level_evidence:
@@ -383,6 +384,7 @@ def _infer_year(level1_headings: list[str], body: str, meta: Metadata, notes: li
         if n and k and n <= len(first):
             votes.append((first[n - 1] + k - 1, m.group(0)))
     if not votes:
+        notes.append("报告没有写明年份，正文也没有可以推断年份的依据（回顾某年的工作、某年的任务、全国人大的届次），年份留空")
         return
     counts = Counter(year for year, _ in votes)
     (year, n), *others = counts.most_common()

@@ -231,7 +231,7 @@ def _with_bold_markers(p: Paragraph) -> str:
 
 def _default_title(doc: Document) -> str:
     m = doc.meta
-    return f"{m.year or ''}年{m.place or ''}政府工作报告" if (m.year or m.place) else "政府工作报告"
+    return f"{f'{m.year}年' if m.year else ''}{m.place or ''}政府工作报告"
 
 
 def _missing_metadata(doc: Document) -> list[Problem]:
