@@ -133,6 +133,23 @@ def test_inspect_markdown_prints_the_page():
     assert result.stdout.startswith("---\n") and "# 2023年桐乡市政府工作报告" in result.stdout
 
 
+def test_inspect_markdown_is_the_sites_page_links_included(tmp_path):
+    """The page `inspect` prints is the one a site built from the same files holds, term links and all."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in ("2023_tongxiang_report_pdf.txt", "2026_sichuan_report_web.txt"):
+        shutil.copy(SOURCES / name, sources)
+    docs = tmp_path / "docs"
+    assert main(["build", "--sources", str(sources), "--docs", str(docs), "--no-cache", "--jobs", "1",
+                 "--annotations", str(tmp_path / "none")]) == 0
+    result = run_cli("inspect", *(str(p) for p in sorted(sources.iterdir())), "--format", "markdown")
+    assert result.returncode == 0
+    for page in ("tongxiangshi-2023", "sichuansheng-2026"):
+        expected = (docs / "reports" / f"{page}.md").read_text(encoding="utf-8")
+        assert expected in result.stdout
+    assert "../terms/" in result.stdout
+
+
 def test_build_exits_non_zero_on_a_bad_source_but_reports_the_rest(tmp_path, capsys):
     sources = tmp_path / "sources"
     sources.mkdir()
