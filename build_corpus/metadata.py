@@ -43,7 +43,7 @@ ORDINAL = rf"[{NUMERAL}\d]{{1,4}}"
 MEETING = re.compile(rf"(?P<y>\d{{4}})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日\s*在\s*(?P<meeting>[{HAN}\w\s]+?会议)\s*上")
 MEETING_PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,16}}?)第?{ORDINAL}届人民代表大会")
 # 二〇二六年一月二十七日: converted to Arabic digits (cn2an) before the header is read.
-CHINESE_DATE = re.compile(rf"[〇零一二三四五六七八九]{{4}}\s*年\s*[{NUMERAL}]{{1,3}}\s*月(?:\s*[{NUMERAL}]{{1,3}}\s*日)?")
+CHINESE_DATE = re.compile(rf"[〇零一二三四五六七八九]{{4}}\s*年(?:\s*[{NUMERAL}]{{1,3}}\s*月(?:\s*[{NUMERAL}]{{1,3}}\s*日)?)?")
 NAME = rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?"
 BARE_NAME = re.compile(rf"^(?:{NAME})$")
 TITLE = re.compile(rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<place>[{HAN}]{{2,16}}?)?(?:(?P<y2>\d{{4}})\s*年\s*)?(?:人民)?政府工作报告")
@@ -157,10 +157,12 @@ def page_metadata(raw_text: str, meta: Metadata) -> None:
 
 
 def arabic_dates(text: str) -> str:
-    """Dates in Chinese numerals become Arabic (cn2an), so one pattern reads every header.
+    """Dates and years in Chinese numerals become Arabic (cn2an), so one pattern reads them all.
 
     >>> arabic_dates("——二〇二六年一月二十七日在甘肃省")
     '——2026年1月27日在甘肃省'
+    >>> arabic_dates("一、一九九一年的工作回顾")
+    '一、1991年的工作回顾'
     """
     if not CHINESE_DATE.search(text):
         return text
@@ -277,6 +279,7 @@ def _set_place(meta: Metadata, written: str, evidence: str, override: bool = Fal
 def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes: list[str] | None = None) -> None:
     """Fill place, level, year (and the national report's fixed fields) from the body."""
     notes = notes if notes is not None else []
+    body, level1_headings = arabic_dates(body), [arabic_dates(h) for h in level1_headings]
     if _is_national(body, meta):
         _national(body, meta)
     elif not meta.place:
@@ -287,7 +290,7 @@ def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes
 
 def _is_national(body: str, meta: Metadata) -> bool:
     national = metadata_data()["national"]
-    return meta.place == national["place"] or (not meta.place and national["opening"] in body[:3000])
+    return meta.place == national["place"] or (not meta.place and re.search(national["opening"], body[:3000]) is not None)
 
 
 def _national(body: str, meta: Metadata) -> None:
@@ -296,7 +299,7 @@ def _national(body: str, meta: Metadata) -> None:
     national = metadata_data()["national"]
     if meta.place != national["place"]:
         meta.place, meta.level, meta.parent = national["place"], national["level"], None
-        meta.evidence["place"] = national["opening"]
+        meta.evidence["place"] = re.search(national["opening"], body[:3000]).group(0)
         meta.inferred += ["place", "level"]
     meta.speaker_title = meta.speaker_title or national["speaker_title"]
 

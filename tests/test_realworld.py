@@ -187,3 +187,23 @@ def test_plans_and_resolutions_stay_other(tmp_path):
                     "受市人民政府委托，现将计划执行情况报告如下，请予审议。\n" + "正文。\n" * 20, encoding="utf-8")
     doc = build_corpus([path]).sources[0].documents[0]
     assert doc.kind == "other" and "计划执行情况" in doc.kind_reason
+
+
+def test_national_report_with_a_header_names_its_premier(tmp_path):
+    from build_corpus.pipeline import build_corpus
+    path = tmp_path / "r.txt"
+    path.write_text("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理 李强\n各位代表：\n"
+                    "现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协委员提出意见。\n一、2023年工作回顾\n正文。\n",
+                    encoding="utf-8")
+    m = build_corpus([path]).reports[0].meta
+    assert (m.place, m.level, m.year, m.date, m.speaker, m.speaker_title) == ("中华人民共和国", "国家", 2024, "2024-03-05", "李强", "总理")
+
+
+def test_year_from_the_national_congress_session(tmp_path):
+    """No dated heading: 第七届全国人民代表大会第五次会议 was held in 1988 + 5 − 1 = 1992."""
+    from build_corpus.pipeline import build_corpus
+    path = tmp_path / "r.txt"
+    path.write_text("各位代表：\n现在，我代表国务院，向第七届全国人民代表大会第五次会议报告政府工作。\n一、过去一年的工作\n正文。\n",
+                    encoding="utf-8")
+    m = build_corpus([path]).reports[0].meta
+    assert (m.place, m.year) == ("中华人民共和国", 1992) and "year" in m.inferred
