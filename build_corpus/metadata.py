@@ -197,6 +197,10 @@ def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str
             meta.evidence["year"] = meta.evidence["date"]
         if pm := MEETING_PLACE.match(meta.meeting):
             _set_place(meta, pm.group("place"), meta.evidence["date"], override=True)
+        elif "全国人民代表大会" in meta.meeting:   # 在第十三届全国人民代表大会第二次会议上: the national report
+            national = metadata_data()["national"]
+            meta.place, meta.level, meta.parent = national["place"], national["level"], None
+            meta.evidence["place"] = meta.evidence["date"]
         rest = (rest[: m.start()] + "\n" + rest[m.end():]).strip()
     _read_speaker(rest, meta, arabic_dates(raw_header))
 
@@ -382,10 +386,15 @@ def _infer_year(level1_headings: list[str], body: str, meta: Metadata, notes: li
         votes += [(int(m.group("y") or m.group("y2")) + 1, m.group(0)) for m in REVIEW_YEAR.finditer(head)]
         votes += [(int(m.group("y") or m.group("y2")), m.group(0)) for m in PLAN_YEAR.finditer(head)]
     if m := NATIONAL_SESSION.search(body[:5000]):
+        # The session the report names is a fact about its own meeting, not a reading of its
+        # contents: it outweighs the rest (“1958年是…的一年” in a 1959 report looks like a plan year).
         first = metadata_data()["national"]["congress_first_year"]
         n, k = _small_number(m.group("n")), _small_number(m.group("m"))
         if n and k and n <= len(first):
-            votes.append((first[n - 1] + k - 1, m.group(0)))
+            meta.year = first[n - 1] + k - 1
+            meta.evidence["year"] = m.group(0)
+            meta.inferred.append("year")
+            return
     if not votes:
         notes.append("报告没有写明年份，正文也没有可以推断年份的依据（回顾某年的工作、某年的任务、全国人大的届次），年份留空")
         return
