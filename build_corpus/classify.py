@@ -37,8 +37,9 @@ SHORT_REPORT = 2000
 
 def classify(title: str, text: str) -> tuple[str, str]:
     """Return (kind, reason); the reason lists the evidence found, or what was missing."""
-    text = simplified(text)
-    title = simplified(title or "")
+    traditional = is_traditional(text)
+    text = simplified(text, traditional)
+    title = simplified(title or "", traditional)
     head = text[:SALUTATION_WINDOW]
     salutation = SALUTATION.search(head)
     evidence = []
@@ -69,20 +70,24 @@ def classify(title: str, text: str) -> tuple[str, str]:
     return OTHER, "；".join(missing) + (f"（找到：{'，'.join(evidence)}）" if evidence else "")
 
 
-def simplified(text: str) -> str:
-    """The text in simplified characters when it is written in traditional ones, else as it is.
+def is_traditional(text: str) -> bool:
+    """Written in traditional characters: many of its characters change under OpenCC's t2s.
 
-    A simplified text is left alone (OpenCC's t2s also maps a few characters simplified
-    Chinese uses too), so only a text where many characters change is converted.
+    (A simplified text is left alone: t2s also maps a few characters simplified Chinese uses too.)
     """
-    if not text:
-        return text
     sample = text[:4000]
+    if not sample:
+        return False
     converted = _converter().convert(sample)
-    changed = sum(a != b for a, b in zip(sample, converted))
-    if len(converted) != len(sample) or changed >= max(5, len(sample) // 100):
-        return _converter().convert(text)
-    return text
+    return len(converted) != len(sample) or sum(a != b for a, b in zip(sample, converted)) >= max(5, len(sample) // 100)
+
+
+def simplified(text: str, traditional: bool | None = None) -> str:
+    """The text in simplified characters when it is written in traditional ones, else as it is.
+    `traditional` is the document's verdict, for its short pieces (titles) that cannot tell."""
+    if not text or not (is_traditional(text) if traditional is None else traditional):
+        return text
+    return _converter().convert(text)
 
 
 @lru_cache(maxsize=1)

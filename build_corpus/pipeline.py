@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import SourceCache
-from .classify import classify, simplified
+from .classify import classify, is_traditional, simplified
 from .clean import clean
 from .decode import DecodeError, decode_bytes
 from .glossary_parse import parse_entries, split_terms, strip_footnote_markers, term_key
@@ -186,9 +186,12 @@ def process_document(doc: Document, pinned: dict) -> Document:
         doc.removed.append(Removal("header_to_metadata", header))
     # Metadata is read in simplified characters (a traditional text's place and office words
     # are then the ones the patterns and the gazetteer know); the text itself stays as written.
-    read_header(simplified(header), simplified(doc.title), doc.meta, simplified(split_header(doc.raw_text)[0]))
+    traditional = is_traditional(doc.text)
+    read_header(simplified(header, traditional), simplified(doc.title, traditional), doc.meta,
+                simplified(split_header(doc.raw_text)[0], traditional))
     parts = outline(body, doc.run_on, strip_level(doc.meta.place or ""))
-    infer_from_body(simplified(body), [simplified(s.number + s.title) for s in parts.sections], doc.meta, doc.notes)
+    infer_from_body(simplified(body, traditional), [simplified(s.number + s.title, traditional) for s in parts.sections],
+                    doc.meta, doc.notes)
     apply_pinned(doc.meta, {k: v for k, v in pinned.items() if k != "kind"})
     doc.preamble, doc.sections, doc.appendices = parts.preamble, parts.sections, parts.appendices
     doc.glossary_title, doc.glossary_lines = parts.glossary_title, parts.glossary_lines

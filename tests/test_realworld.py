@@ -207,3 +207,14 @@ def test_year_from_the_national_congress_session(tmp_path):
                     encoding="utf-8")
     m = build_corpus([path]).reports[0].meta
     assert (m.place, m.year) == ("中华人民共和国", 1992) and "year" in m.inferred
+
+
+def test_traditional_headings_give_the_year(tmp_path):
+    """Short pieces (a heading) are read in simplified characters when the document is traditional."""
+    from build_corpus.pipeline import build_corpus
+    path = tmp_path / "r.txt"
+    path.write_text("各位代表：\n現在，我代表市人民政府，向大會報告工作，請予審議。\n一、二〇二三年工作回顧\n"
+                    + "過去一年，全市經濟運行穩中向好，發展質量穩步提升，人民生活持續改善。\n" * 3
+                    + "二、二〇二四年工作任務\n全市要堅持穩中求進工作總基調。\n", encoding="utf-8")
+    doc = build_corpus([path]).reports[0]
+    assert doc.meta.year == 2024 and doc.sections[0].title == "二〇二三年工作回顧"
