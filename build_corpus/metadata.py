@@ -352,10 +352,14 @@ def _infer_place(body: str, meta: Metadata, notes: list[str]) -> None:
         for m in rx.finditer(body):
             written = m.group("place")
             candidates = [written]
-            if level and written not in gazetteer() and not (level_of(written) and _consistent(written, level)):
-                # a short name: 嘉兴 (or 湖州, whose 州 is no level here) in a 市 report is 嘉兴市
-                candidates = [written + level] + [p.name for p in gazetteer().values()
-                                                   if p.short == written and _consistent(p.name, level)]
+            if written not in gazetteer() and not (level_of(written) and _consistent(written, level)):
+                # a short name: 嘉兴 (or 湖州, whose 州 is no level here) in a 市 report is 嘉兴市 — when the
+                # gazetteer knows it so (谱写中国式现代化精彩湖州篇章 does not make a 精彩湖州市)
+                candidates = [p.name for p in gazetteer().values() if p.short == written and _consistent(p.name, level)]
+                if level and written + level in gazetteer():
+                    candidates.insert(0, written + level)
+                if len(set(candidates)) > 1 and not level:   # 朝阳 with no level: 朝阳市 or 朝阳区?
+                    candidates = []
             for name in candidates:
                 if _consistent(name, level) and level_of(name) and _set_place(meta, name, m.group(0)):
                     if level_evidence:
@@ -363,13 +367,11 @@ def _infer_place(body: str, meta: Metadata, notes: list[str]) -> None:
                     meta.inferred += [f for f in ("place", "level", "parent") if getattr(meta, f)]
                     return
                 rejected.append(m.group(0))
-    if level:
-        meta.level = level
-        meta.evidence["level"] = level_evidence
-        meta.inferred.append("level")
-    notes.append("报告没有说明自己是哪个地方（标题、会议、“我代表XX人民政府”都没有写出地名），地区留空"
-                 + (f"；层级据“{level_evidence}”为{level}" if level else "")
-                 + (f"；不采用与层级不符的“{rejected[0]}”" if rejected else ""))
+    # The level alone stays empty too: 我代表市人民政府 is said in a 直辖市 and in a county-level city,
+    # 全区 in a 区 and in a 自治区.
+    notes.append("报告没有说明自己是哪个地方（标题、会议、“我代表XX人民政府”都没有写出地名），地区和层级留空"
+                 + (f"（它自称“{level_evidence}”，层级为{level}一类）" if level else "")
+                 + (f"；不采用与此不符的“{rejected[0]}”" if rejected else ""))
 
 
 def _infer_year(level1_headings: list[str], body: str, meta: Metadata, notes: list[str]) -> None:

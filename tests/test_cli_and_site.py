@@ -43,7 +43,7 @@ def built(tmp_path_factory):
 
 def test_build_reports_what_it_did(built):
     _, out = built
-    assert "10 份报告" in out and "7 篇其他文档" in out
+    assert "38 份报告" in out and "7 篇其他文档" in out   # 7 seed reports and all 31 provinces
     assert out.count("跳过 / skipped:") == 7
 
 
@@ -55,7 +55,7 @@ def test_site_pages_exist(built):
                  "downloads/corpus.jsonl", "downloads/glossary.csv", "downloads/glossary.json"):
         assert (site / page).is_file(), page
     lines = (site / "downloads" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 10 and json.loads(lines[0])["kind"] == "work_report"
+    assert len(lines) == 38 and json.loads(lines[0])["kind"] == "work_report"
 
 
 def test_place_index_knows_the_hierarchy(built):

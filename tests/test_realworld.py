@@ -153,6 +153,17 @@ def test_attached_glossary_and_footer_chrome(shapes):
         assert chrome not in text
 
 
+def test_a_slogan_is_not_a_place(tmp_path):
+    """谱写中国式现代化精彩湖州篇章: 精彩湖州 is no place the gazetteer knows; 湖州 with the report's level is."""
+    from build_corpus.pipeline import build_corpus
+    path = tmp_path / "r.txt"
+    path.write_text("各位代表：\n现在，我代表市人民政府，向大会报告工作。\n一、2024年工作回顾\n全市经济稳中向好。\n"
+                    "二、2025年工作任务\n全市要继续努力，为谱写中国式现代化精彩湖州篇章而奋斗！\n", encoding="utf-8")
+    assert build_corpus([path]).reports[0].meta.place is None
+    path.write_text(path.read_text(encoding="utf-8") + "向所有关心支持湖州发展的朋友们表示感谢！\n", encoding="utf-8")
+    assert build_corpus([path]).reports[0].meta.place == "湖州市"
+
+
 def test_city_outside_the_gazetteer_from_its_own_words(shapes):
     """我代表云岭市人民政府 names the place; 杭州, named four times, is someone else."""
     m = shapes["city_yunlingshi_2025"].meta
@@ -176,8 +187,8 @@ def test_a_report_that_never_names_itself_gets_no_place(tmp_path):
     path.write_text("各位代表：\n现在，我代表市人民政府，向大会报告工作。\n一、2024年工作回顾\n"
                     + "全市与杭州、杭州、宁波的合作不断深化。\n" * 5 + "二、2025年工作任务\n全市要继续努力。\n", encoding="utf-8")
     doc = build_corpus([path]).reports[0]
-    assert doc.meta.place is None and doc.meta.level == "市" and doc.meta.year == 2025
-    assert any("地区留空" in n for n in doc.notes)
+    assert doc.meta.place is None and doc.meta.level is None and doc.meta.year == 2025
+    assert any("地区和层级留空" in n for n in doc.notes)
 
 
 def test_plans_and_resolutions_stay_other(tmp_path):
