@@ -55,8 +55,10 @@ LISTING_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")
 REVIEW_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:的)?(?:政府)?(?:工作|主要工作|经济社会发展)?(?:回顾|总结)"
                          r"|(?P<y2>(?:19|20)\d{2})\s*年.{0,6}(?:成绩|成就)")
 PLAN_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:的)?(?:政府)?(?:工作|经济社会发展|国民经济和社会发展)?的?"
-                       r"(?:主要任务|工作任务|重点工作|工作安排|总体要求|主要目标|预期目标|工作部署|主要预期目标)"
-                       r"|(?P<y2>(?:19|20)\d{2})\s*年是[^。]{2,60}(?:之年|一年)")
+                       r"(?:主要任务|工作任务|重点工作|工作安排|总体要求|主要目标|预期目标|工作部署|主要预期目标)")
+# "2025年是“十四五”规划收官之年" opens the plan of a 2025 report and the review of a 2026 one:
+# weak evidence, used only when a report names two consecutive years so (review, then plan).
+YEAR_IS = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年是[^。]{2,60}(?:之年|一年)")
 NATIONAL_SESSION = re.compile(rf"第(?P<n>[{NUMERAL}]{{1,3}})届全国人民代表大会第(?P<m>[{NUMERAL}]{{1,2}})次会议")
 
 
@@ -386,7 +388,13 @@ def _infer_year(level1_headings: list[str], body: str, meta: Metadata, notes: li
     if not votes:
         head = body[:30000]
         votes += [(int(m.group("y") or m.group("y2")) + 1, m.group(0)) for m in REVIEW_YEAR.finditer(head)]
-        votes += [(int(m.group("y") or m.group("y2")), m.group(0)) for m in PLAN_YEAR.finditer(head)]
+        votes += [(int(m.group("y")), m.group(0)) for m in PLAN_YEAR.finditer(head)]
+    if not votes:
+        said = {int(m.group("y")): m.group(0) for m in YEAR_IS.finditer(body[:30000])}
+        if len(said) == 2 and max(said) - min(said) == 1:   # the year reviewed, then the year planned
+            votes.append((max(said), said[max(said)]))
+        elif said:
+            notes.append(f"“{next(iter(said.values()))}”既可能是所回顾的一年，也可能是所规划的一年，不据此推断年份")
     if m := NATIONAL_SESSION.search(body[:5000]):
         # The session the report names is a fact about its own meeting, not a reading of its
         # contents: it outweighs the rest (“1958年是…的一年” in a 1959 report looks like a plan year).

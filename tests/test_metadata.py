@@ -55,7 +55,9 @@ def test_page_metadata_from_web_chrome():
     ("我代表市人民政府……谱写嘉兴新篇章……嘉兴……嘉兴……浙江", ["一、2023年工作回顾", "二、2024年工作任务"], (None, 2024)),
     ("在中共绍兴市委的坚强领导下", ["一、2023年主要工作", "二、2024年主要目标和重点工作"], ("绍兴市", 2024)),
     ("我代表海南省人民政府", ["一、过去一年的工作"], ("海南省", None)),
-    ("我代表县人民政府。2025年是“十四五”规划收官之年。", [], (None, 2025)),
+    # "2025年是…收官之年" alone opens a 2025 plan or a 2026 review: no year; with the year before it, the plan's
+    ("我代表县人民政府。2025年是“十四五”规划收官之年。", [], (None, None)),
+    ("我代表县人民政府。2024年是极不平凡的一年。2025年是“十四五”规划收官之年。", [], (None, 2025)),
 ])
 def test_inference_from_the_body(body, headings, expected):
     meta = Metadata()
