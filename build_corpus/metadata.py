@@ -225,7 +225,7 @@ def _read_speaker(rest: str, meta: Metadata, captions: str = "") -> None:
     own caption confirms (毛伟明 … 省长毛伟明作政府工作报告), else a bare name right after the
     meeting line. Page chrome (首页, 分享) is never a name."""
     line_rx, caption_rx = _speaker_patterns()
-    lines = [re.sub(r"\s+", "", line.strip("—-– ")) for line in rest.split("\n") if line.strip("—-– ")]
+    lines = [re.sub(r"[\s:：]+", "", line.strip("—-–― ")) for line in rest.split("\n") if line.strip("—-–― ")]
     not_names = set(metadata_data()["not_names"])
     for line in lines:
         m = line_rx.match(line)

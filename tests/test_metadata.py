@@ -23,6 +23,12 @@ def header_meta(header: str, listing_title: str = "") -> Metadata:
     ("2018年1月29日在濮院镇第十七届人民代表大会第三次会议上徐华君", ("濮院镇", "镇", 2018, "2018-01-29", "徐华君", None)),
     ("政府工作报告\n——2025年1月8日在某某县第十八届人民代表大会第五次会议上\n代县长 欧阳·明",
      ("某某县", "县", 2025, "2025-01-08", "欧阳·明", "代县长")),
+    # date in Chinese numerals, 第 left out, the speaker after a colon, a name like a word (正文)
+    ("2026年甘肃省政府工作报告\n——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n省长：张正文",
+     ("甘肃省", "省", 2026, "2026-01-27", "张正文", "省长")),
+    # the header line holds date, meeting and speaker, breadcrumb chrome follows
+    ("陕西省2026年政府工作报告\n2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚\n时间：\n首页",
+     ("陕西省", "省", 2026, "2026-01-27", "赵刚", "省长")),
 ])
 def test_headers(header, expected):
     m = header_meta(header)
