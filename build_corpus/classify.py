@@ -32,7 +32,7 @@ OTHER_PAPERS = re.compile(r"(?:计划执行情况|预算执行情况|预算草�
                           r"|人民法院工作报告|人民检察院工作报告)")
 # How far into a document the salutation may stand (header, chrome and title come first).
 SALUTATION_WINDOW = 3000
-SHORT_REPORT = 2000
+SHORT_REPORT = 2000   # characters; a report this short is still a report, with a note to check it is whole
 
 
 def classify(title: str, text: str) -> tuple[str, str]:
@@ -60,7 +60,7 @@ def classify(title: str, text: str) -> tuple[str, str]:
     if salutation and strong:
         why = "称呼“各位代表”，" + "，".join(evidence)
         if len(text) < SHORT_REPORT:
-            why += f"；篇幅短（{len(text)} 字），按报告处理"
+            why += f"；篇幅短（{len(text)} 字），证据足以认定"
         return WORK_REPORT, why
     missing = []
     if not salutation:

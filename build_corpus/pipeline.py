@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import SourceCache
-from .classify import classify, is_traditional, simplified
+from .classify import SHORT_REPORT, classify, is_traditional, simplified
 from .clean import clean
 from .decode import DecodeError, decode_bytes
 from .glossary_parse import parse_entries, split_terms, strip_footnote_markers, term_key
@@ -179,8 +179,8 @@ def process_document(doc: Document, pinned: dict) -> Document:
     if doc.kind != WORK_REPORT:
         doc.title = doc.title or doc.text.split("\n", 1)[0][:60]
         return doc
-    if "篇幅短" in doc.kind_reason:
-        doc.notes.append(doc.kind_reason.split("；")[-1])
+    if len(doc.text) < SHORT_REPORT:   # a report by its evidence, whatever its length; but say so
+        doc.notes.append(f"篇幅短（{len(doc.text)} 字），按报告处理：请核对是否完整")
     header, body = split_header(doc.text)
     if header:
         doc.removed.append(Removal("header_to_metadata", header))
@@ -189,10 +189,11 @@ def process_document(doc: Document, pinned: dict) -> Document:
     traditional = is_traditional(doc.text)
     read_header(simplified(header, traditional), simplified(doc.title, traditional), doc.meta,
                 simplified(split_header(doc.raw_text)[0], traditional))
+    # Pinned fields win, and what they fix is not inferred (nor noted as missing) from the body.
+    apply_pinned(doc.meta, {k: v for k, v in pinned.items() if k != "kind"})
     parts = outline(body, doc.run_on, strip_level(doc.meta.place or ""))
     infer_from_body(simplified(body, traditional), [simplified(s.number + s.title, traditional) for s in parts.sections],
                     doc.meta, doc.notes)
-    apply_pinned(doc.meta, {k: v for k, v in pinned.items() if k != "kind"})
     doc.preamble, doc.sections, doc.appendices = parts.preamble, parts.sections, parts.appendices
     doc.glossary_title, doc.glossary_lines = parts.glossary_title, parts.glossary_lines
     doc.notes.extend(parts.notes)

@@ -229,3 +229,13 @@ def test_traditional_headings_give_the_year(tmp_path):
                     + "二、二〇二四年工作任務\n全市要堅持穩中求進工作總基調。\n", encoding="utf-8")
     doc = build_corpus([path]).reports[0]
     assert doc.meta.year == 2024 and doc.sections[0].title == "二〇二三年工作回顧"
+
+
+def test_a_pinned_place_is_not_inferred_nor_noted_missing(tmp_path):
+    from build_corpus.pipeline import build_corpus
+    path = tmp_path / "r.txt"
+    path.write_text("各位代表：\n现在，我代表市人民政府，向大会报告工作。\n一、2024年工作回顾\n全市经济稳中向好。\n", encoding="utf-8")
+    (tmp_path / "r.txt.meta.yml").write_text("place: 云岭市\n", encoding="utf-8")
+    doc = build_corpus([path]).reports[0]
+    assert (doc.meta.place, doc.meta.level, doc.meta.pinned) == ("云岭市", "市", ["place"])
+    assert not any("地区" in n for n in doc.notes) and doc.id == "yunlingshi-2025"
