@@ -282,12 +282,13 @@ def _set_place(meta: Metadata, written: str, evidence: str, override: bool = Fal
     return True
 
 
-def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes: list[str] | None = None) -> None:
+def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes: list[str] | None = None,
+                    header: str = "") -> None:
     """Fill place, level, year (and the national report's fixed fields) from the body."""
     notes = notes if notes is not None else []
     body, level1_headings = arabic_dates(body), [arabic_dates(h) for h in level1_headings]
     if _is_national(body, meta):
-        _national(body, meta)
+        _national(body, meta, header)
     elif not meta.place:
         _infer_place(body, meta, notes)
     if not meta.year:
@@ -299,10 +300,15 @@ def _is_national(body: str, meta: Metadata) -> bool:
     return meta.place == national["place"] or (not meta.place and re.search(national["opening"], body[:3000]) is not None)
 
 
-def _national(body: str, meta: Metadata) -> None:
+def _national(body: str, meta: Metadata, header: str = "") -> None:
     """The State Council's report: the country, level 国家, delivered by the premier.
-    The premier's name is only what the text states (the header reader found it or not)."""
+    The premier's name is only what the text states: its header's speaker line, or the author
+    a text archive names (作者：李鹏); never a guess from the year."""
     national = metadata_data()["national"]
+    if not meta.speaker and (m := re.search(national["author"] + rf"(?P<name>{NAME})\s*$", header, re.MULTILINE)) \
+            and _plausible_name(m.group("name"), set(metadata_data()["not_names"])):
+        meta.speaker = m.group("name")
+        meta.evidence["speaker"] = m.group(0).strip()
     if meta.place != national["place"]:
         meta.place, meta.level, meta.parent = national["place"], national["level"], None
         meta.evidence["place"] = re.search(national["opening"], body[:3000]).group(0)

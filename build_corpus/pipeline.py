@@ -193,7 +193,7 @@ def process_document(doc: Document, pinned: dict) -> Document:
     apply_pinned(doc.meta, {k: v for k, v in pinned.items() if k != "kind"})
     parts = outline(body, doc.run_on, strip_level(doc.meta.place or ""))
     infer_from_body(simplified(body, traditional), [simplified(s.number + s.title, traditional) for s in parts.sections],
-                    doc.meta, doc.notes)
+                    doc.meta, doc.notes, simplified(header, traditional))
     doc.preamble, doc.sections, doc.appendices = parts.preamble, parts.sections, parts.appendices
     doc.glossary_title, doc.glossary_lines = parts.glossary_title, parts.glossary_lines
     doc.notes.extend(parts.notes)

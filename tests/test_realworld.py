@@ -239,3 +239,12 @@ def test_a_pinned_place_is_not_inferred_nor_noted_missing(tmp_path):
     doc = build_corpus([path]).reports[0]
     assert (doc.meta.place, doc.meta.level, doc.meta.pinned) == ("云岭市", "市", ["place"])
     assert not any("地区" in n for n in doc.notes) and doc.id == "yunlingshi-2025"
+
+
+def test_a_text_archives_author_line_names_the_premier(tmp_path):
+    from build_corpus.pipeline import build_corpus
+    path = tmp_path / "r.txt"
+    path.write_text("政府工作报告\n作者：李鹏\n1992年3月20日\n各位代表：\n现在，我代表国务院，向大会报告政府工作。\n"
+                    "一、1991年的工作回顾\n正文。\n", encoding="utf-8")
+    m = build_corpus([path]).reports[0].meta
+    assert (m.place, m.year, m.speaker, m.speaker_title) == ("中华人民共和国", 1992, "李鹏", "总理")
