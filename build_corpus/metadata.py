@@ -311,7 +311,7 @@ def _national(body: str, meta: Metadata, header: str = "") -> None:
         meta.evidence["speaker"] = m.group(0).strip()
     if meta.place != national["place"]:
         meta.place, meta.level, meta.parent = national["place"], national["level"], None
-        meta.evidence["place"] = re.search(national["opening"], body[:3000]).group(0)
+        meta.evidence["place"] = meta.evidence["level"] = re.search(national["opening"], body[:3000]).group(0)
         meta.inferred += ["place", "level"]
     meta.speaker_title = meta.speaker_title or national["speaker_title"]
 
@@ -372,6 +372,8 @@ def _infer_place(body: str, meta: Metadata, notes: list[str]) -> None:
                 if _consistent(name, level) and level_of(name) and _set_place(meta, name, m.group(0)):
                     if level_evidence:
                         meta.evidence["place"] += f"；{level_evidence}"
+                    for inferred in ("level", "parent"):   # they follow from the place
+                        meta.evidence[inferred] = meta.evidence["place"]
                     meta.inferred += [f for f in ("place", "level", "parent") if getattr(meta, f)]
                     return
                 rejected.append(m.group(0))
