@@ -453,11 +453,15 @@ def join_wrapped_lines(text: str) -> Fixed:
     """Join a paragraph that a page break or hyperlink split over several lines.
 
     A line continues on the next one when it does not end a clause and either
-    holds clause punctuation, is long, or leaves a quote or bracket open;
-    headings and the lines they are followed by are never joined.
+    holds clause punctuation, is long, leaves a quote or bracket open, ends in a
+    word no sentence ends on (是, 的, 以 …), or is a short fragment a hyperlink cut
+    out (习近平); headings and the lines they are followed by are never joined,
+    unless the heading's body began on its line (（三）…有力。新增…县人 / 民医院…).
 
     >>> join_wrapped_lines("推动发展，建立了经济运行监测服务机\\n制，推动经济稳步增长。\\n一、2022年工作回顾\\n2022年，")
     ('推动发展，建立了经济运行监测服务机制，推动经济稳步增长。\\n一、2022年工作回顾\\n2022年，', [(17, 18, '')])
+    >>> join_wrapped_lines("一是\\n加强农业。\\n坚持以\\n习近平\\n新时代中国特色社会主义思想为指导。")[0]
+    '一是加强农业。\\n坚持以习近平新时代中国特色社会主义思想为指导。'
     """
     edits: list[Edit] = []
     previous = None

@@ -9,6 +9,10 @@ A numbering that starts again at 一、 right after a line ending in ：
 
 In sources scraped onto one line the heading is glued to its body
 (一、2017年工作回顾2017年，我们…); `split_glued_heading` finds the seam.
+
+Not every numbered line is a heading: an item ending in ； (一、继续坚持……；) or one
+running on far longer than its siblings is an item of a list. A heading on its own
+line may skip a number (（二） then （四）) without losing the headings after it.
 """
 from __future__ import annotations
 
