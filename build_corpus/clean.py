@@ -464,14 +464,15 @@ def join_wrapped_lines(text: str) -> Fixed:
     '一是加强农业。\\n坚持以习近平新时代中国特色社会主义思想为指导。'
     """
     edits: list[Edit] = []
-    previous = None
+    previous = last = None   # the paragraph so far, and its last line as the source had it
     start = 0
     for line in _lines(text):
-        if previous is not None and _continues(previous, line):
+        if previous is not None and _continues(previous, line, last):
             edits.append((start - 1, start, ""))
             previous += line
         else:
             previous = line
+        last = line
         start += len(line) + 1
     return Rewrite(text).apply(edits).result()
 
@@ -491,7 +492,9 @@ def _link_break() -> tuple[tuple[str, ...], int]:
     return tuple(data["continues_after"]), data["fragment_max_chars"]
 
 
-def _continues(previous: str, line: str) -> bool:
+def _continues(previous: str, line: str, last: str | None = None) -> bool:
+    """Does `line` go on the paragraph `previous`, whose last source line was `last`?"""
+    last = previous if last is None else last
     if not previous or not line or previous[-1] in TERMINAL or HEADING_START.match(line):
         return False
     if line[0] in "，、。；：！？）”’》":
@@ -504,9 +507,9 @@ def _continues(previous: str, line: str) -> bool:
             and not _SENTENCE_INSIDE.search(previous):
         return False
     endings, fragment = _link_break()
-    if previous.endswith(endings) or (len(previous) <= fragment and _HAN_ONLY.fullmatch(previous) and _HAN_ONLY.match(line)
-                                      and not previous.startswith("各位代表") and not _BLOCK_HEADING.match(previous)
-                                      and not previous.startswith(("注释", "注解", "附"))):
+    if previous.endswith(endings) or (len(last) <= fragment and _HAN_ONLY.fullmatch(last) and _HAN_ONLY.match(line)
+                                      and not last.startswith("各位代表") and not _BLOCK_HEADING.match(last)
+                                      and not last.startswith(("注释", "注解", "附"))):
         return True   # a line cut where the page had a link
     if previous[-1] in CLOSERS and previous.rstrip(CLOSERS)[-1:] in TERMINAL:
         return False
