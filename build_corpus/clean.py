@@ -462,6 +462,8 @@ def join_wrapped_lines(text: str) -> Fixed:
     ('推动发展，建立了经济运行监测服务机制，推动经济稳步增长。\\n一、2022年工作回顾\\n2022年，', [(17, 18, '')])
     >>> join_wrapped_lines("一是\\n加强农业。\\n坚持以\\n习近平\\n新时代中国特色社会主义思想为指导。")[0]
     '一是加强农业。\\n坚持以习近平新时代中国特色社会主义思想为指导。'
+    >>> join_wrapped_lines("全面贯彻\\n党的十九大\\n精神。")[0]
+    '全面贯彻党的十九大精神。'
     """
     edits: list[Edit] = []
     previous = last = None   # the paragraph so far, and its last line as the source had it
@@ -511,6 +513,8 @@ def _continues(previous: str, line: str, last: str | None = None) -> bool:
                                       and not last.startswith("各位代表") and not _BLOCK_HEADING.match(last)
                                       and not last.startswith(("注释", "注解", "附"))):
         return True   # a line cut where the page had a link
+    if last is not previous and _HAN_ONLY.match(line):
+        return True   # a paragraph already joined goes on until its sentence ends (…贯彻 / 党的十九大 / 精神…)
     if previous[-1] in CLOSERS and previous.rstrip(CLOSERS)[-1:] in TERMINAL:
         return False
     if previous.endswith("**") and previous[:-2][-1:] in TERMINAL:
