@@ -43,7 +43,9 @@ ORDINAL = rf"[{NUMERAL}\d]{{1,4}}"
 MEETING = re.compile(rf"(?P<y>\d{{4}})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日\s*在\s*(?P<meeting>[{HAN}\w\s]+?会议)\s*上")
 MEETING_PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,16}}?)第?{ORDINAL}届人民代表大会")
 # 二〇二六年一月二十七日: converted to Arabic digits (cn2an) before the header is read.
-CHINESE_DATE = re.compile(rf"[〇零一二三四五六七八九]{{4}}\s*年(?:\s*[{NUMERAL}]{{1,3}}\s*月(?:\s*[{NUMERAL}]{{1,3}}\s*日)?)?")
+# (○ and Ｏ stand for 〇 in many typed documents: 二○二四年.)
+CHINESE_DATE = re.compile(rf"[〇○Ｏ零一二三四五六七八九]{{4}}\s*年(?:\s*[{NUMERAL}]{{1,3}}\s*月(?:\s*[{NUMERAL}]{{1,3}}\s*日)?)?")
+ZERO_LOOKALIKES = str.maketrans("○Ｏ", "〇〇")
 NAME = rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?"
 BARE_NAME = re.compile(rf"^(?:{NAME})$")
 TITLE = re.compile(rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<place>[{HAN}]{{2,16}}?)?(?:(?P<y2>\d{{4}})\s*年\s*)?(?:人民)?政府工作报告")
@@ -165,11 +167,13 @@ def arabic_dates(text: str) -> str:
     '——2026年1月27日在甘肃省'
     >>> arabic_dates("一、一九九一年的工作回顾")
     '一、1991年的工作回顾'
+    >>> arabic_dates("二○二四年一月十日")
+    '2024年1月10日'
     """
     if not CHINESE_DATE.search(text):
         return text
     import cn2an
-    return CHINESE_DATE.sub(lambda m: cn2an.transform(re.sub(r"\s+", "", m.group(0)), "cn2an"), text)
+    return CHINESE_DATE.sub(lambda m: cn2an.transform(re.sub(r"\s+", "", m.group(0)).translate(ZERO_LOOKALIKES), "cn2an"), text)
 
 
 def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str = "") -> None:
@@ -214,7 +218,7 @@ def _offices() -> str:
 @lru_cache(maxsize=1)
 def _speaker_patterns() -> tuple[re.Pattern, re.Pattern]:
     """(title then name on one line, an office then a name anywhere: 省长毛伟明作政府工作报告)."""
-    office = rf"代?(?:{_offices()})"
+    office = rf"(?:代理|代)?(?:{_offices()})"
     line = re.compile(rf"^(?P<title>[{HAN}]*?{office})(?P<name>{NAME})$")
     caption = re.compile(rf"(?P<title>{office})(?P<name>{NAME})(?=作|代表|向)")
     return line, caption
@@ -254,7 +258,7 @@ def _plausible_name(name: str, not_names: set[str]) -> bool:
 def office_title(written: str) -> str:
     """The office alone, as a title reads without the place: 陕西省省长 → 省长,
     自治区人民政府主席 → 自治区主席, 重庆市人民政府代市长 → 代市长."""
-    office = re.search(rf"代?(?:{_offices()})$", written)
+    office = re.search(rf"(?:代理|代)?(?:{_offices()})$", written)
     title = office.group(0) if office else written
     if title.lstrip("代") == "主席" and "自治区" in written:
         title = title.replace("主席", "自治区主席")

@@ -26,6 +26,9 @@ def header_meta(header: str, listing_title: str = "") -> Metadata:
     # date in Chinese numerals, 第 left out, the speaker after a colon, a name like a word (正文)
     ("2026年甘肃省政府工作报告\n——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n省长：张正文",
      ("甘肃省", "省", 2026, "2026-01-27", "张正文", "省长")),
+    # ○ for 〇, an acting mayor
+    ("政府工作报告\n——二○二四年一月十日在某某市第九届人民代表大会第三次会议上\n某某市人民政府代理市长 李四",
+     ("某某市", "市", 2024, "2024-01-10", "李四", "代理市长")),
     # the header line holds date, meeting and speaker, breadcrumb chrome follows
     ("陕西省2026年政府工作报告\n2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚\n时间：\n首页",
      ("陕西省", "省", 2026, "2026-01-27", "赵刚", "省长")),
