@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     inspect = sub.add_parser("inspect", help="print what the pipeline makes of FILEs, writing nothing")
     inspect.add_argument("files", nargs="+", type=Path)
     inspect.add_argument("--format", choices=("json", "markdown"), default="json")
+    inspect.add_argument("--glossary", type=Path, default=Path("glossary"),
+                         help="curated term notes the markdown pages link to, as the site does")
 
     check = sub.add_parser("check", help="validate glossary/ and sidecar files, and report what the pipeline makes of sources/")
     _pipeline_options(check)
@@ -184,7 +186,6 @@ def _corpus_checks(corpus, site, curated) -> list[Problem]:
 
 def cmd_inspect(args) -> int:
     from .export import source_json
-    from .render import PageContext, render_report
     problems = [Problem(str(p), "文件不存在 / no such file") for p in args.files if not p.is_file()]
     corpus = _corpus([p for p in args.files if p.is_file()])
     problems += corpus.problems
@@ -192,10 +193,15 @@ def cmd_inspect(args) -> int:
         json.dump({"sources": [source_json(s) for s in corpus.sources]}, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
+        # The site's own page for each report: the same build_site call, so terms, links and
+        # tooltips are those of a site built from these files (with the curated glossary/).
+        from .curation import load_curated
+        from .site import build_site
+        curated, curation_problems = load_curated(args.glossary, ROOT)
+        problems += curation_problems
+        site = build_site(corpus, curated)
         for doc in corpus.reports:
-            for i, entry in enumerate(doc.glossary, 1):
-                entry.anchor = f"gloss-{entry.number or i}"
-            print(render_report(doc, PageContext()))
+            print(site.pages[f"reports/{doc.id}.md"])
         for doc in corpus.others:
             print(f"<!-- 跳过 / skipped: {doc.source_path} #{doc.position} “{doc.title}” — {doc.kind_reason} -->")
     return _report(problems, False)
