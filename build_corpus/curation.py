@@ -101,7 +101,8 @@ def safe_markdown(text: str) -> str:
     return re.sub(r"<(?=[a-zA-Z]+:)", "&lt;", text)   # no autolinks to arbitrary schemes
 
 
-def render_curated(term: CuratedTerm) -> str:
+def render_curated(term: CuratedTerm, see_also_link=lambda ref: None) -> str:
+    """`see_also_link(ref)` is the relative link to a referenced term's page, or None when it has none."""
     d = term.data
     body = []
     if d.get("english"):
@@ -112,7 +113,8 @@ def render_curated(term: CuratedTerm) -> str:
         who = html.escape(note["author"]) + (f"，{note['date']}" if note.get("date") else "")
         body.append(f"{safe_markdown(note['text']).strip()}\n\n<small>—— {who}</small>")
     if d.get("see_also"):
-        body.append("**参见**：" + "、".join(html.escape(s) for s in d["see_also"]))
+        body.append("**参见**：" + "、".join(f"[{html.escape(s)}]({see_also_link(s)})" if see_also_link(s)
+                                             else html.escape(s) for s in d["see_also"]))
     for source in d.get("sources", []):
         title = html.escape(source["title"])
         line = f"[{title}]({source['url']})" if source.get("url") else title

@@ -213,9 +213,14 @@ async function search(query) {
     groups.get(page).push(result);
   }
   for (const [page, docs] of groups) {
+    // The page's own entry (the group's heading) carries the words its sections matched:
+    // Material builds the opened page's ?h= highlight from them.
+    const pageTerms = {};
+    for (const doc of docs)
+      for (const [word, hit] of Object.entries(doc.terms)) pageTerms[word] = pageTerms[word] || hit;
     if (!docs.some(doc => doc.location === page))
       docs.push({location: page, title: escapeHtml(docs[0].pageTitle), text: "", score: 0,
-        terms: {}});
+        terms: pageTerms});
     for (const doc of docs) { delete doc.pageTitle; delete doc.matched; }
   }
   return {items: [...groups.values()]};

@@ -51,7 +51,7 @@ INSTALL_CHROMIUM = ("Debian's Chromium is not installed at /usr/bin/chromium. In
                     "Playwright only drives it and downloads no browser.")
 
 # Hand-written parts of the project that a build needs (docs/ is otherwise generated).
-PROJECT_INPUTS = ("mkdocs.yml", "build_corpus/mkdocs_hooks.py", "sources", "glossary", "annotations", "docs/assets",
+PROJECT_INPUTS = ("mkdocs.yml", "build_corpus/mkdocs_hooks.py", "build_corpus/reader_hooks.py", "sources", "glossary", "annotations", "docs/assets",
                   "docs/overrides")
 BUNDLE_NAME = "gov-work-reports"
 
