@@ -205,8 +205,9 @@ def _timeline(doc: Document, same: list[Document]) -> str:
 def render_term(term: Term, site: Site | None = None) -> str:
     # search.boost: a search for the term should show its own page first.
     definition = most_shared_wording(term)
-    description = _clip(f"“{term.display}”的含义：{definition}", DESCRIPTION_CHARS) if definition else \
-        f"“{term.display}”在政府工作报告中的使用"
+    # No quotes of our own around the term: a display form often has its own (“两重”).
+    description = _clip(f"{term.display}（名词解释）：{definition}", DESCRIPTION_CHARS) if definition else \
+        f"{term.display}：在政府工作报告中的使用"
     schema = citation.term_schema(term.display, definition, term.defining_reports)
     out = ["---", f"title: {json.dumps(term.display, ensure_ascii=False)}",
            f"description: {json.dumps(description, ensure_ascii=False)}",
