@@ -131,7 +131,7 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
     missing = [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)]
     if missing:
         lines.append(f"    - **未知**：{'、'.join(missing)}（原文未载明）")
-    lines.append(f"    - **原始文件**：`{doc.source_path}`，第 {doc.position} 篇（[来源与清理记录](#provenance)）")
+    lines.append("    - **原始文本**：逐字保存，清理的每一步见页末[来源与清理记录](#provenance)")
     return "\n".join(lines) + "\n"
 
 

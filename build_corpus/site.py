@@ -7,6 +7,7 @@ list of documents that were not published as reports, and the downloads.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import shutil
@@ -14,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin
 
 from . import citation, linking
 from .curation import render_curated
@@ -214,6 +215,10 @@ def render_term(term: Term, site: Site | None = None) -> str:
            f"schema: {json.dumps(schema, ensure_ascii=False)}",
            "search:", "  boost: 2", "---",
            f"# {md_escape(term.display)}\n"]
+    # Toneless and spaced, as people type it: search_worker.js finds `wushui` through this line.
+    syllables = lazy_pinyin(term.key, style=Style.NORMAL, errors="ignore")
+    if syllables:
+        out.append(f'<p class="pinyin">拼音：<span lang="zh-Latn-pinyin">{html.escape(" ".join(syllables))}</span></p>\n')
     if term.forms != [term.key]:
         # The quote-free form is what people type; written out, it is one word in the search index too.
         out.append(f"报告中的写法：{'、'.join(md_escape(f) for f in term.forms)}（检索写作：{md_escape(term.key)}）\n")
@@ -273,7 +278,6 @@ def _cn_ordinal(n: int) -> str:
 def diff_html(a: str, b: str) -> tuple[str, str]:
     """Character diff of two wordings: what only `a` has in <del>, what only `b` has in <ins>."""
     import difflib
-    import html
     left, right = [], []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":

@@ -783,3 +783,13 @@ def test_report_level_search_result_highlights_the_query(tab):
     tab.page.goto(heads[-1])
     tab.page.locator("article mark").first.wait_for()
     tab.assert_clean()
+
+
+def test_pinyin_typed_without_spaces_finds_the_term(tab):
+    """wushui → 五水共治: term pages carry their pinyin, and the worker cuts a word into syllables."""
+    tab.goto("index.html")
+    search = SiteSearch(tab)
+    for typed, slug in (("wushui", "wu-shui-gong-zhi"), ("sangaiyichai", "san-gai-yi-chai")):
+        results = search.query(typed)
+        assert f"terms/{slug}.html" in results[:3], f"{typed}: {results[:5]}"
+    tab.assert_clean()
