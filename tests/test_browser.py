@@ -503,6 +503,8 @@ def test_search_precision(browser, http_base, built, glossary, page_texts):
 
 # --- contributed content is inert ----------------------------------------------
 
+HOSTILE_TITLE = ("2018年濮院镇政府工作报告</title></script><script>alert('title')</script>\"><img src=x onerror=alert('attr')>"
+                 "&amp;")
 HOSTILE_NOTE = ("<script>alert('annotation')</script><img src=x onerror=\"alert('img')\"> "
                 "[点我](javascript:alert('link')) [数据](data:text/html,<script>alert('data')</script>)")
 
@@ -523,8 +525,11 @@ def test_contributed_html_and_javascript_render_inert(browser, tmp_path_factory)
         "term": "五水共治", "english": "<script>alert('english')</script>",
         "notes": [{"text": HOSTILE_NOTE, "author": "mallory"}]}, allow_unicode=True), encoding="utf-8")
     (project / "glossary" / "wu-shui-gong-zhi.yml").unlink()   # one curated file per term
-    _run([sys.executable, "-m", "build_corpus", "build"], project)
-    _run([sys.executable, "-m", "mkdocs", "build", "--strict"], project)
+    # A pinned title reaches the page's <title>, meta description, og: tags, citation data and JSON-LD.
+    (project / "sources" / "2025-07_tongxiang_investment_portal_listing.txt.meta.yml").write_text(
+        yaml.safe_dump({"documents": {8: {"title": HOSTILE_TITLE}}}, allow_unicode=True), encoding="utf-8")
+    _run([sys.executable, "-m", "build_corpus", "build"], project, PUBLISHED_AS)
+    _run([sys.executable, "-m", "mkdocs", "build", "--strict"], project, PUBLISHED_AS)
 
     dialogs: list[str] = []
     context = browser.new_context()
@@ -546,6 +551,20 @@ def test_contributed_html_and_javascript_render_inert(browser, tmp_path_factory)
                 link.click(no_wait_after=True)
                 page.wait_for_timeout(100)
                 page.goto((project / "site" / path).as_uri())
+        # The hostile title is text everywhere: in the head's attributes and in JSON inside <script>.
+        import json
+        page.goto((project / "site" / "reports" / f"{REPORT}.html").as_uri())
+        page.wait_for_timeout(300)
+        assert page.title().startswith(HOSTILE_TITLE)
+        assert page.locator(".md-header__topic").nth(1).inner_text().strip() == HOSTILE_TITLE
+        assert page.locator(".md-nav--primary .md-nav__link--active").last.inner_text().strip() == HOSTILE_TITLE
+        schema = json.loads(page.locator('script[type="application/ld+json"]').text_content())
+        assert schema["name"] == HOSTILE_TITLE
+        assert json.loads(page.locator("#__readers").text_content())["cite"]["title"] == HOSTILE_TITLE
+        assert page.locator('meta[property="og:title"]').get_attribute("content") == HOSTILE_TITLE
+        assert HOSTILE_TITLE in page.locator('meta[name="description"]').get_attribute("content")
+        assert page.locator("script:not([type*=json])", has_text="alert").count() == 0, "the title made a script"
+        assert page.locator("img[src='x']").count() == 0, "the title made an element"
     finally:
         context.close()
     assert dialogs == [], f"contributed content ran JavaScript: {dialogs}"
