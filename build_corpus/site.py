@@ -131,7 +131,7 @@ def report_description(doc: Document) -> str:
     when = "，".join(x for x in (m.meeting, m.date) if x)
     opening = next((p.text for p in [*doc.preamble, *(p for s in doc.all_sections() for p in s.paragraphs)]
                     if len(p.text) > 20), "")
-    head = f"{doc.title}全文" + (f"（{when}）" if when else "") + "，含章节目录和名词解释。"
+    head = f"{doc.title}全文" + (f"（{when}）" if when else "") + ("，含章节目录和名词解释。" if doc.glossary else "。")
     return _clip(head + opening, DESCRIPTION_CHARS)
 
 
@@ -345,11 +345,21 @@ def render_home(site: Site) -> str:
            f"{years[0] if years else '—'}–{years[-1] if years else '—'}",
            f"- **{len(site.terms)}** 个名词（[名词索引](terms/index.md)）",
            "- 浏览：[按地区](places.md) · [按年份](years.md) · [名词](terms/index.md) · [下载语料](downloads/index.md)",
-           f"- 未作为报告发布的文档：{len(corpus.others)} 篇（[列表与原因](skipped.md)）\n",
+           f"- 未作为报告发布的文档：{len(corpus.others)} 篇（[列表与原因](skipped.md)）",
+           *_contribute_lines(site.address), "",
            "原始文本逐字节保存在仓库的 `sources/` 目录；所有清理都在构建时进行，每份报告页末尾都列出了"
            "清理步骤和删除的文字。\n", "## 最新报告\n"]
     out.extend(f"- [{md_escape(d.title)}](reports/{d.id}.md)" for d in latest[:20])
     return "\n".join(out) + "\n"
+
+
+def _contribute_lines(address: Address) -> list[str]:
+    """Where a reader who knows better can say so: the contributor guide and the issue forms."""
+    if not address.repo_url:
+        return []
+    return [f"- 参与改进：[如何贡献]({address.repo_file('CONTRIBUTING.md', edit=False)})"
+            f" · [报告错误或建议收录]({address.repo_url}/issues/new/choose)"
+            " · 每段正文末尾的“注释”可以为这一段提出注释"]
 
 
 def place_chain(place: str, parent: str | None) -> list[str]:

@@ -193,3 +193,17 @@ def test_version_and_help_texts():
         for option, _ in options:
             block = out.split(option, 1)[1].split("\n  -", 1)[0]
             assert len(block.strip().split()) > 1 or option == "--help", f"{command} {option} has no help text"
+
+
+def test_descriptions_claim_only_what_the_report_has(site, reports):
+    for doc in reports.values():
+        description = _front_matter(site.pages[f"reports/{doc.id}.md"])["description"]
+        assert description.startswith(doc.title)
+        assert ("名词解释" in description) == bool(doc.glossary), description
+
+
+def test_the_home_page_leads_to_contributing(site, corpus):
+    home = site.pages["index.md"]
+    assert "(https://github.com/octo/gov-reports/blob/main/CONTRIBUTING.md)" in home
+    assert "(https://github.com/octo/gov-reports/issues/new/choose)" in home
+    assert "CONTRIBUTING" not in build_site(corpus, address=Address()).pages["index.md"]
