@@ -20,7 +20,7 @@
   var config = {};
   try { config = JSON.parse(configNode ? configNode.textContent : "{}") || {}; } catch (e) { config = {}; }
   var cite = config.cite || null;
-  var PARAGRAPH = /^(?:preamble|sec-[0-9-]+)-p(\d+)$|^gloss-(.+)$/;
+  var PARAGRAPH = /^(?:preamble|(?:sec|appendix)-[0-9-]+)-p(\d+)$|^gloss-(.+)$/;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -146,7 +146,7 @@
 
   if (cite) {
     article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]").forEach(function (h) {
-      if (!/^sec-|^glossary$/.test(h.id)) return;
+      if (!/^(?:sec|appendix)-|^glossary$/.test(h.id)) return;
       var tools = el("span", { "class": "para-tools para-tools--heading" });
       tools.appendChild(citeButton(h.id, "复制本节引文（" + headingText(h) + "）"));
       h.appendChild(tools);
@@ -182,9 +182,12 @@
   function openPopover(a) {
     closePopover();
     opener = a;
-    var term = a.textContent.trim();
     var href = a.getAttribute("href");
     var own = href.charAt(0) === "#";
+    // A footnote mark ([3]) names its entry's term; a term link names itself.
+    var entry = own ? document.getElementById(href.slice(1)) : null;
+    var named = entry && entry.parentElement && entry.parentElement.querySelector("strong");
+    var term = (a.closest(".footnote-ref") && named ? named.textContent : a.textContent).trim();
     popover = el("div", { "class": "def-popover", role: "dialog", "aria-modal": "false",
                           "aria-label": "名词释义：" + term, tabindex: "-1" });
     var head = el("div", { "class": "def-popover__head" });
