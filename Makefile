@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test install install-test browser-deps offline-shim clean
+.PHONY: site test install install-test browser-deps offline-shim clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -16,11 +16,6 @@ install: $(VENV)/bin/python
 site: install
 	$(VENV)/bin/build-corpus build
 	$(VENV)/bin/mkdocs build --strict
-
-# Live preview at http://127.0.0.1:8000 (the exported NO_MKDOCS_2_WARNING keeps Material's banner out).
-serve: install
-	$(VENV)/bin/build-corpus build
-	$(VENV)/bin/mkdocs serve
 
 install-test: $(VENV)/bin/python browser-deps
 	$(PY) -m pip install -q -e '.[test]'

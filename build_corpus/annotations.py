@@ -8,13 +8,11 @@ file, the entry and the closest paragraph, so the contributor can fix it.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
-from .checked_yaml import key_lines, load_checked
+from .checked_yaml import load_folder
+from .inputs import shown_path
 from .model import Annotation, Document, Problem
 
 SCHEMA_FILE = "schema.json"
@@ -27,25 +25,26 @@ def load_annotations(folder: Path, shown_root: Path | None = None) -> tuple[dict
     problems: list[Problem] = []
     if not folder.is_dir():
         return found, problems
-    validator = Draft202012Validator(json.loads((folder / SCHEMA_FILE).read_text(encoding="utf-8")))
     for path in sorted(folder.iterdir()):
         if path.name in (SCHEMA_FILE, "README.md") or path.name.startswith("."):
             continue
-        shown = str(path.relative_to(shown_root)) if shown_root and path.is_relative_to(shown_root) else str(path)
         if path.suffix not in (".yml", ".yaml") or not REPORT_ID.match(path.stem):
-            problems.append(Problem(shown, "文件名必须是“报告编号.yml”（小写字母、数字和连字符）/ the file must be "
-                                    "named <report-id>.yml (lowercase letters, digits, hyphens)"))
-            continue
-        value, file_problems = load_checked(path, shown, validator)
-        problems.extend(file_problems)
+            problems.append(Problem(shown_path(path, shown_root), "文件名必须是“报告编号.yml”（小写字母、数字和连字符）/ "
+                                    "the file must be named <report-id>.yml (lowercase letters, digits, hyphens)"))
+    folder_problems, loaded = load_folder(
+        folder, shown_root, folder / SCHEMA_FILE,
+        wanted=lambda name: name.endswith((".yml", ".yaml")) and REPORT_ID.match(name.rsplit(".", 1)[0]) is not None,
+        prose=lambda key: re.fullmatch(r"notes\.\d+\.note", key) is not None)
+    problems += folder_problems
+    for item, value, lines in loaded:
         if value is None:
             continue
-        if value.get("report", path.stem) != path.stem:
-            problems.append(Problem(shown, f"report 应与文件名一致（{path.stem}）/ report must equal the file name",
-                                    key="report"))
+        shown, stem = item.shown, item.path.name.rsplit(".", 1)[0]
+        if value.get("report", stem) != stem:
+            problems.append(Problem(shown, f"report 应与文件名一致（{stem}）/ report must equal the file name",
+                                    key="report", line=lines.get("report")))
             continue
-        lines = key_lines(path)
-        found[path.stem] = [Annotation(path=shown, index=i, quote=n["quote"], note=n["note"], author=n["author"],
+        found[stem] = [Annotation(path=shown, index=i, quote=n["quote"], note=n["note"], author=n["author"],
                                        anchor=n.get("anchor"), date=n.get("date"), sources=n.get("sources", []),
                                        line=lines.get(f"notes.{i}.quote"))
                             for i, n in enumerate(value["notes"])]

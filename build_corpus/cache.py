@@ -10,11 +10,12 @@ from contributors.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Problem, Source
+from .model import Document, Problem, Source
 
 PACKAGE = Path(__file__).parent
 
@@ -44,19 +45,40 @@ class SourceCache:
         return digest.hexdigest()
 
     def get(self, key: str) -> tuple[Source, list[Problem]] | None:
+        """The stored result, or None; an entry that cannot be used is deleted, so it is recomputed."""
         path = self.folder / f"{key}.pickle"
         try:
             with path.open("rb") as f:
                 entry = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except FileNotFoundError:
+            entry = None
+        except Exception:   # truncated, from another version, not ours: any failure means "not cached"
+            entry = _UNUSABLE
+        if not _is_entry(entry):
+            if entry is not None:
+                path.unlink(missing_ok=True)
             self.misses += 1
             return None
         self.hits += 1
         return entry
 
     def put(self, key: str, entry: tuple[Source, list[Problem]]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f"{key}.tmp"
-        with tmp.open("wb") as f:
-            pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.folder / f"{key}.pickle")
+        """Stored atomically (a process-unique temporary file, then a rename); a full disk only loses the entry."""
+        tmp = self.folder / f"{key}.{os.getpid()}.tmp"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as f:
+                pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(self.folder / f"{key}.pickle")
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+_UNUSABLE = object()
+
+
+def _is_entry(entry) -> bool:
+    """A (Source, [Problem, …]) pair, as put() stores it: anything else is discarded."""
+    return (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], Source)
+            and isinstance(entry[1], list) and all(isinstance(p, Problem) for p in entry[1])
+            and all(isinstance(d, Document) for d in entry[0].documents))

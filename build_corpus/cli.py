@@ -38,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--strict", action="store_true", help="warnings are errors")
     check.add_argument("--quiet", action="store_true", help="print problems only")
 
+    serve = sub.add_parser("serve", help="preview: build, serve the site, and rebuild when sources/, glossary/ or "
+                                         "annotations/ change (only changed pages are re-rendered)")
+    _pipeline_options(serve)
+    serve.add_argument("--docs", type=Path, default=Path("docs"), help="where the generated pages go (default: docs)")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address the preview listens on")
+
     bundle = sub.add_parser("bundle", help="zip the built site for offline use (file://)")
     bundle.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
     bundle.add_argument("--out", type=Path, default=Path("dist"), help="where the zip goes (default: dist)")
@@ -46,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from .publishing import AddressError
     try:
-        return {"build": cmd_build, "inspect": cmd_inspect, "check": cmd_check, "bundle": cmd_bundle}[args.command](args)
+        return {"build": cmd_build, "inspect": cmd_inspect, "check": cmd_check, "bundle": cmd_bundle,
+                "serve": cmd_serve}[args.command](args)
     except AddressError as err:
         print(f"环境变量 / environment: {err}", file=sys.stderr)
         return 2
@@ -73,19 +80,22 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
                         help="per-source cache: unchanged sources are not processed again")
     parser.add_argument("--no-cache", action="store_true", help="process every source again, without the cache")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages")
+    parser.add_argument("--max-source-mb", type=float, default=None, metavar="MB",
+                        help="refuse sources larger than this (default 5 MB)")
 
 
-def _corpus(paths: list[Path], cache_dir: Path | None = None, workers: int = 1):
+def _corpus(paths: list[Path], cache_dir: Path | None = None, workers: int = 1, max_mb: float | None = None):
     from .cache import SourceCache
-    from .pipeline import build_corpus
-    return build_corpus(paths, ROOT, SourceCache(cache_dir) if cache_dir else None, workers)
+    from .pipeline import MAX_SOURCE_BYTES, build_corpus
+    limit = int(max_mb * 2**20) if max_mb else MAX_SOURCE_BYTES
+    return build_corpus(paths, ROOT, SourceCache(cache_dir) if cache_dir else None, workers, limit)
 
 
 def _source_paths(folder: Path) -> tuple[list[Path], list[Problem]]:
     from .pipeline import find_sources
     if not folder.is_dir():
         return [], [Problem(str(folder), "源文件目录不存在 / the sources folder does not exist")]
-    return find_sources(folder), []
+    return find_sources(folder, ROOT)
 
 
 def _report(problems: list[Problem], strict: bool) -> int:
@@ -106,9 +116,12 @@ def _build(args) -> tuple:
     """Pipeline, contributions and site pages: everything `build` and `check` share."""
     from .annotations import attach_annotations, load_annotations
     from .curation import load_curated
+    from .model import Source
     from .site import build_site
     paths, problems = _source_paths(args.sources)
-    corpus = _corpus(paths, None if args.no_cache else args.cache, args.jobs)
+    corpus = _corpus(paths, None if args.no_cache else args.cache, args.jobs, args.max_source_mb)
+    # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.
+    corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(args.sources))
     problems += corpus.problems
     curated, curation_problems = load_curated(args.glossary, ROOT)
     annotations, annotation_problems = load_annotations(args.annotations, ROOT)
@@ -120,14 +133,63 @@ def _build(args) -> tuple:
 
 def cmd_build(args) -> int:
     from .site import write_site
-    paths, corpus, curated, site, problems = _build(args)
-    write_site(site, args.docs)
+    from .write_docs import build_lock
+    with build_lock(args.docs):
+        paths, corpus, curated, site, problems = _build(args)
+        write_site(site, args.docs)
     cached = sum(1 for s in corpus.sources if s.from_cache)
     print(f"读取 {len(paths)} 个源文件（{cached} 个未变，取自缓存）：{len(corpus.reports)} 份报告，{len(corpus.others)} 篇其他文档，"
           f"{len(site.terms)} 个名词，写入 {len(site.pages)} 个页面到 {args.docs}/")
     for doc in corpus.others:
         print(f"  跳过 / skipped: {doc.source_path} #{doc.position} “{doc.title[:40]}” — {doc.kind_reason}")
     return _report(problems, args.strict)
+
+
+PREVIEW_ENV = "BUILD_CORPUS_PREVIEW"
+
+
+def cmd_serve(args) -> int:
+    """`mkdocs serve` whose every rebuild first re-runs the pipeline when an input changed (mkdocs_hooks)."""
+    from mkdocs.commands.serve import serve
+    settings = {"sources": str(args.sources), "glossary": str(args.glossary), "annotations": str(args.annotations),
+                "cache": None if args.no_cache else str(args.cache), "jobs": args.jobs, "docs": str(args.docs),
+                "max_source_mb": args.max_source_mb}
+    os.environ[PREVIEW_ENV] = json.dumps(settings)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    watched = [str(p) for p in (args.sources, args.glossary, args.annotations) if p.is_dir()]
+    serve(config_file="mkdocs.yml", livereload=True, build_type="dirty", watch=watched, dev_addr=args.dev_addr)
+    return 0
+
+
+def preview_rebuild(last: dict) -> dict:
+    """Called by the MkDocs hook before each preview build: re-run the pipeline and write docs/ when
+    an input file changed since `last` (a fingerprint), and print its problems. Returns the new one."""
+    settings = json.loads(os.environ[PREVIEW_ENV])
+    args = argparse.Namespace(**{k: Path(v) if k in ("sources", "glossary", "annotations", "docs", "cache") and v
+                                  else v for k, v in settings.items()}, no_cache=settings["cache"] is None)
+    fingerprint = _fingerprint([args.sources, args.glossary, args.annotations])
+    if fingerprint == last:
+        return last
+    from .site import write_site
+    from .write_docs import build_lock
+    with build_lock(args.docs):
+        _, _, _, site, problems = _build(args)
+        write_site(site, args.docs)
+    _report(problems, strict=False)
+    return fingerprint
+
+
+def _fingerprint(folders: list[Path]) -> dict:
+    """Name, size and time of every file in the input folders: what a rebuild depends on."""
+    found = {}
+    for folder in folders:
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return found
 
 
 def _corpus_checks(corpus, site, curated) -> list[Problem]:

@@ -9,17 +9,14 @@ correction is shown as a correction beside the original wording.
 """
 from __future__ import annotations
 
-import html
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
-from .checked_yaml import key_lines, load_checked
+from .checked_yaml import load_folder
 from .glossary_parse import term_key
 from .model import Problem
+from .safe_text import contributed_block, html_text, link_html, md_escape, prose_html
 
 SCHEMA_FILE = "schema.json"
 
@@ -41,18 +38,19 @@ def load_curated(folder: Path, shown_root: Path | None = None) -> tuple[dict[str
     problems: list[Problem] = []
     if not folder.is_dir():
         return curated, problems
-    validator = Draft202012Validator(json.loads((folder / SCHEMA_FILE).read_text(encoding="utf-8")))
-    for path in sorted(folder.glob("*.y*ml")):
-        shown = str(path.relative_to(shown_root)) if shown_root and path.is_relative_to(shown_root) else str(path)
-        value, file_problems = load_checked(path, shown, validator)
-        problems.extend(file_problems)
+    problems, loaded = load_folder(folder, shown_root, folder / SCHEMA_FILE,
+                                   wanted=lambda name: name.endswith((".yml", ".yaml")) and not name.startswith("."),
+                                   prose=lambda key: re.fullmatch(r"notes\.\d+\.text", key) is not None)
+    for item, value, lines in loaded:
         if value is None:
             continue
-        term = CuratedTerm(shown, value["term"], term_key(value["term"]), value, key_lines(path))
+        term = CuratedTerm(item.shown, value["term"], term_key(value["term"]), value, lines)
         if term.key in curated:
-            problems.append(Problem(shown, f"名词“{term.term}”已在 {curated[term.key].path} 中注释；请合并为一个文件 / "
-                                    f"term already curated in {curated[term.key].path}; merge the two files", key="term",
-                                    line=term.lines.get("term")))
+            # Both files are named: either may be the one to change (YAML keys can't hide the term now).
+            first = curated[term.key]
+            problems.append(Problem(item.shown, f"名词“{term.term}”已在 {first.path} 第 {first.lines.get('term')} 行注释；"
+                                    f"请合并为一个文件 / the same term is curated in {first.path}; merge the two files",
+                                    key="term", line=term.lines.get("term")))
             continue
         curated[term.key] = term
     return curated, problems
@@ -85,43 +83,32 @@ def check_against_corpus(curated: dict[str, CuratedTerm], term_keys: set[str], r
 
 # --- rendering -----------------------------------------------------------------
 
-SAFE_LINK = re.compile(r"\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)")
+def render_curated(term: CuratedTerm, term_page=lambda key: None) -> str:
+    """The curator's block on a term page, every field through the sanitized-HTML path.
 
-
-def safe_markdown(text: str) -> str:
-    """Contributor Markdown with raw HTML escaped and only http(s) or relative links kept."""
-    text = html.escape(text, quote=False)
-
-    def keep(m: re.Match) -> str:
-        label, target = m.group(1), m.group(2)
-        if re.match(r"^(https?://|\.{0,2}/|#)", target) and not re.match(r"^//", target):
-            return f"[{label}]({target})"
-        return label   # javascript:, data:, vbscript: … become plain text
-    text = SAFE_LINK.sub(keep, text)
-    return re.sub(r"<(?=[a-zA-Z]+:)", "&lt;", text)   # no autolinks to arbitrary schemes
-
-
-def render_curated(term: CuratedTerm, see_also_link=lambda ref: None) -> str:
-    """`see_also_link(ref)` is the relative link to a referenced term's page, or None when it has none."""
+    `term_page(key)` is the .md path of another term's page, or None: see_also names become
+    Markdown links after the block, so MkDocs checks them like every other link.
+    """
     d = term.data
-    body = []
+    parts = []
     if d.get("english"):
-        body.append(f"**English**: {html.escape(d['english'])}")
+        parts.append(f"<p><strong>English</strong>: {html_text(d['english'])}</p>")
     if d.get("aliases"):
-        body.append("**其他写法**：" + "、".join(html.escape(a) for a in d["aliases"]))
+        parts.append("<p><strong>其他写法</strong>：" + "、".join(html_text(a) for a in d["aliases"]) + "</p>")
     for note in d.get("notes", []):
-        who = html.escape(note["author"]) + (f"，{note['date']}" if note.get("date") else "")
-        body.append(f"{safe_markdown(note['text']).strip()}\n\n<small>—— {who}</small>")
-    if d.get("see_also"):
-        body.append("**参见**：" + "、".join(f"[{html.escape(s)}]({see_also_link(s)})" if see_also_link(s)
-                                             else html.escape(s) for s in d["see_also"]))
+        who = html_text(note["author"]) + (f"，{html_text(note['date'])}" if note.get("date") else "")
+        parts.append(prose_html(note["text"]) + f"<p><small>—— {who}</small></p>")
     for source in d.get("sources", []):
-        title = html.escape(source["title"])
-        line = f"[{title}]({source['url']})" if source.get("url") else title
-        body.append(f"**资料**：{line}" + (f"（{html.escape(source['author'])}）" if source.get("author") else ""))
+        line = link_html(source["title"], source["url"]) if source.get("url") else html_text(source["title"])
+        by = f"（{html_text(source['author'])}）" if source.get("author") else ""
+        parts.append(f"<p><strong>资料</strong>：{line}{by}</p>")
     for fix in d.get("corrections", []):
-        body.append(f"**更正**（针对 `{fix['report']}` 第 {html.escape(str(fix['entry']))} 条，报告原文保留在上方）："
-                    f"{html.escape(fix['definition'])}<br><small>理由：{html.escape(fix['reason'])} —— "
-                    f"{html.escape(fix['author'])}</small>")
-    indented = "\n\n".join(body).replace("\n", "\n    ")
-    return f'## 整理者补充\n\n!!! note "整理者补充（非报告原文，来自 `{term.path}`）"\n\n    {indented}\n'
+        parts.append(f"<p><strong>更正</strong>（针对 <code>{html_text(fix['report'])}</code> 第 {html_text(str(fix['entry']))} 条，"
+                     f"报告原文保留在上方）：{html_text(fix['definition'])}<br><small>理由：{html_text(fix['reason'])} —— "
+                     f"{html_text(fix['author'])}</small></p>")
+    block = "## 整理者补充\n\n" + contributed_block(parts, "note", f"整理者补充（非报告原文，来自 {term.path}）")
+    if d.get("see_also"):
+        refs = [f"[{md_escape(ref)}]({page})" if (page := term_page(term_key(ref))) else md_escape(ref)
+                for ref in d["see_also"]]
+        block += "\n**参见**：" + "、".join(refs) + "\n"
+    return block

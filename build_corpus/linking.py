@@ -11,7 +11,6 @@ occurrence is recorded (backlinks on the term page).
 """
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -23,6 +22,7 @@ import jieba
 
 from .model import Document, Paragraph
 from .render import md_escape, paragraph_markdown
+from .safe_text import html_attr
 from .segmentation import WordBoundaries
 from .terms import Term, Use
 
@@ -170,7 +170,7 @@ def paragraph_linker(doc: Document, terms: dict[str, Term], tooltips: dict[str, 
                 continue
             seen.add(o.key)
             href, definition = link_target(o.key, own, terms, tooltips)
-            title = html.escape(definition, quote=True)
+            title = html_attr(definition)
             insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{title}")')]
         return paragraph_markdown(p, doc, insertions)
     return link

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .clean import HAN
-from .model import META_FIELDS, Metadata, Problem
+from .model import Metadata
 
 PLACES = Path(__file__).parent / "data" / "places.yml"
 
@@ -208,53 +208,7 @@ def _infer_year(level1_headings: list[str], body: str, meta: Metadata) -> None:
         meta.inferred.append("year")
 
 
-# --- sidecar ---------------------------------------------------------------
-
-SIDECAR_SUFFIX = ".meta.yml"
-SIDECAR_KEYS = set(META_FIELDS) | {"kind"}
-
-
-def sidecar_path(source: Path) -> Path:
-    return source.with_name(source.name + SIDECAR_SUFFIX)
-
-
-def read_sidecar(source: Path) -> tuple[dict[int, dict], list[Problem]]:
-    """Pinned fields per document position (0 = every document of the source)."""
-    path = sidecar_path(source)
-    if not path.exists():
-        return {}, []
-    problems: list[Problem] = []
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        return {}, [Problem(str(path), f"无法读取 YAML / malformed YAML: {str(err).splitlines()[0]}")]
-    if not isinstance(raw, dict):
-        return {}, [Problem(str(path), "顶层必须是映射 / the top level must be a mapping")]
-    pinned: dict[int, dict] = {}
-    documents = raw.pop("documents", {}) or {}
-    for key, fields in [(0, raw)] + [(k, v) for k, v in documents.items()]:
-        if not isinstance(key, int) or not isinstance(fields, dict):
-            problems.append(Problem(str(path), "documents 的键必须是文档序号（1 起），值为映射 / "
-                                    "keys under documents are document positions (from 1) mapping to fields",
-                                    key=f"documents.{key}"))
-            continue
-        for name in list(fields):
-            if name not in SIDECAR_KEYS:
-                problems.append(Problem(str(path), f"未知字段 / unknown key; allowed: {', '.join(sorted(SIDECAR_KEYS))}",
-                                        key=str(name)))
-                fields.pop(name)
-        if "year" in fields and not isinstance(fields["year"], int):
-            problems.append(Problem(str(path), "year 必须是整数 / year must be an integer", key="year"))
-            fields.pop("year")
-        if "date" in fields:
-            fields["date"] = str(fields["date"])
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", fields["date"]):
-                problems.append(Problem(str(path), "date 必须是 YYYY-MM-DD / date must be YYYY-MM-DD", key="date"))
-                fields.pop("date")
-        if fields:
-            pinned[key] = fields
-    return pinned, problems
-
+# --- pinned by a sidecar (read by sidecar.py) -------------------------------
 
 def apply_pinned(meta: Metadata, fields: dict) -> None:
     for name, value in fields.items():

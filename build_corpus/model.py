@@ -34,9 +34,16 @@ class Problem:
     key: str | None = None
 
     def __str__(self) -> str:
-        where = self.path + (f":{self.line}" if self.line else "")
-        key = f" {self.key}:" if self.key else ""
-        return f"{where}:{key} {self.severity}: {self.message}"
+        """One line, whatever the file's name holds: control characters are shown escaped."""
+        where = _one_line(self.path) + (f":{self.line}" if self.line else "")
+        key = f" {_one_line(self.key)}:" if self.key else ""
+        return f"{where}:{key} {self.severity}: {_one_line(self.message)}"
+
+
+def _one_line(text: str) -> str:
+    r"""`b\n# x.txt` for a name holding a line break, so a problem is always one line of output."""
+    return "".join(ch.encode("unicode_escape").decode("ascii") if ord(ch) < 32 or 127 <= ord(ch) < 160 else ch
+                   for ch in text)
 
 
 @dataclass

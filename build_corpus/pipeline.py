@@ -23,26 +23,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
-
 from .cache import SourceCache
 from .classify import classify
 from .clean import clean
 from .decode import DecodeError, decode_bytes
 from .glossary_parse import parse_entries, split_terms, strip_footnote_markers, term_key
+from .inputs import list_inputs, shown_path
 from .metadata import (
     apply_pinned,
     infer_from_body,
     page_metadata,
     read_header,
-    read_sidecar,
-    sidecar_path,
     split_header,
     strip_level,
 )
 from .model import OTHER, WORK_REPORT, Document, Paragraph, Problem, Removal, Source
 from .sections import _paragraph, outline
+from .sidecar import read_sidecar, sidecar_path
 from .split import split_documents
+from .urls import report_id
 
 SOURCE_SUFFIXES = (".txt", ".text", ".md")
 
@@ -61,22 +60,28 @@ class Corpus:
         return [d for s in self.sources for d in s.documents if d.kind != WORK_REPORT]
 
 
-def find_sources(folder: Path) -> list[Path]:
-    """Every source file in a folder, sidecars and the README excepted."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix in SOURCE_SUFFIXES and p.name.lower() != "readme.md"
-                  and not p.name.endswith(".meta.yml"))
+def find_sources(folder: Path, root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """Every source file in a folder (sidecars and the README excepted), and a problem for each
+    entry with a source's name that is not a file we may read (symlink out, loop, directory)."""
+    files, problems = list_inputs(folder, root, lambda name: Path(name).suffix in SOURCE_SUFFIXES
+                                  and name.lower() != "readme.md" and not name.startswith("."))
+    return [f.path for f in files], problems
+
+
+# A source larger than this is refused: a 50 MB file became one page, a 96 s mkdocs run and a
+# 57 MB search index. The largest real report is ~0.3 MB; --max-source-mb raises the limit.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 
 def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache | None = None,
-                 workers: int = 1) -> Corpus:
+                 workers: int = 1, max_source_bytes: int = MAX_SOURCE_BYTES) -> Corpus:
     """Every source through the per-source stages (from the cache where unchanged), in source order.
 
     Sources are independent until ids and terms are assigned, so with `workers` > 1
     they are processed in parallel processes.
     """
     corpus = Corpus()
-    jobs = [(path, root, cache) for path in paths]
+    jobs = [(path, root, cache, max_source_bytes) for path in paths]
     with _cyclic_gc_paused():
         if workers > 1 and len(jobs) >= 2 * workers:
             with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -109,15 +114,27 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def _guarded(job: tuple[Path, Path | None, SourceCache | None]) -> tuple[Source, list[Problem]]:
+def _guarded(job: tuple[Path, Path | None, SourceCache | None, int]) -> tuple[Source, list[Problem]]:
     """One source, never raising: a bug must not hide the other sources' results."""
-    path, root, cache = job
+    path, root, cache, max_bytes = job
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        return _unreadable(path, root, f"无法读取 / cannot read: {err.strerror}")
+    if size > max_bytes:
+        return _unreadable(path, root, f"文件过大（{size / 2**20:.1f} MB，上限 {max_bytes / 2**20:.1f} MB），未处理 / "
+                                       f"file too large ({size:,} bytes, limit {max_bytes:,}); not processed — split it, "
+                                       "or raise the limit with --max-source-mb")
     try:
         return _cached(path, root, cache)
     except Exception as err:
-        shown = _shown(path, root)
-        source = Source(path=shown, error=f"内部错误 / internal error: {type(err).__name__}: {err}")
-        return source, [Problem(shown, source.error + " — please report it with this file")]
+        return _unreadable(path, root, f"内部错误 / internal error: {type(err).__name__}: {err} — please report it "
+                                       "with this file")
+
+
+def _unreadable(path: Path, root: Path | None, error: str) -> tuple[Source, list[Problem]]:
+    shown = shown_path(path, root)
+    return Source(path=shown, error=error), [Problem(shown, error)]
 
 
 def _cached(path: Path, root: Path | None, cache: SourceCache | None) -> tuple[Source, list[Problem]]:
@@ -125,7 +142,7 @@ def _cached(path: Path, root: Path | None, cache: SourceCache | None) -> tuple[S
         return process_source(path, root)
     try:
         sidecar = sidecar_path(path)
-        key = cache.key(_shown(path, root), path.read_bytes(), sidecar.read_bytes() if sidecar.exists() else None)
+        key = cache.key(shown_path(path, root), path.read_bytes(), sidecar.read_bytes() if sidecar.is_file() else None)
     except OSError:
         return process_source(path, root)
     hit = cache.get(key)
@@ -137,12 +154,8 @@ def _cached(path: Path, root: Path | None, cache: SourceCache | None) -> tuple[S
     return result
 
 
-def _shown(path: Path, root: Path | None) -> str:
-    return str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-
-
 def process_source(path: Path, root: Path | None = None) -> tuple[Source, list[Problem]]:
-    shown = _shown(path, root)
+    shown = shown_path(path, root)
     source = Source(path=shown)
     try:
         data = path.read_bytes()
@@ -156,9 +169,7 @@ def process_source(path: Path, root: Path | None = None) -> tuple[Source, list[P
         source.error = str(err)
         return source, [Problem(shown, source.error)]
     documents, source.removed = split_documents(text, shown)
-    pinned, problems = read_sidecar(path)
-    for problem in problems:
-        problem.path = str(sidecar_path(Path(shown)))
+    pinned, problems = read_sidecar(path, shown)
     for doc in documents:
         fields = {**pinned.get(0, {}), **pinned.get(doc.position, {})}
         process_document(doc, fields)
@@ -245,11 +256,7 @@ def assign_ids(corpus: Corpus) -> None:
     """`tongxiangshi-2023`: the place in pinyin and the year, unique across the corpus."""
     seen: dict[str, int] = {}
     for doc in corpus.reports:
-        m = doc.meta
-        if m.place:
-            base = "".join(lazy_pinyin(m.place)) + (f"-{m.year}" if m.year else "")
-        else:
-            base = f"report-{doc.raw_digest[:8]}"
+        base = report_id(doc.meta.place, doc.meta.year, doc.raw_digest)
         seen[base] = seen.get(base, 0) + 1
         doc.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         if seen[base] > 1:

@@ -7,8 +7,6 @@ Links to other pages are relative .md paths so MkDocs checks every one
 """
 from __future__ import annotations
 
-import html
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
@@ -16,8 +14,22 @@ from pathlib import Path
 
 import yaml
 
-from .curation import safe_markdown
 from .model import Annotation, Document, GlossaryEntry, Paragraph, Section
+from .safe_text import (
+    code_text,
+    contributed_block,
+    escape_inline,
+    escape_line_start,
+    html_attr,
+    html_text,
+    link_html,
+    md_escape,
+    page_title,
+    prose_html,
+)
+from .urls import gloss_anchor
+
+__all__ = ["md_escape", "render_report", "PageContext", "paragraph_markdown"]
 
 LevelLabel = {"省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
               "镇": "镇级", "乡": "乡级", "街道": "街道"}
@@ -26,39 +38,10 @@ FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), 
 MAX_HEADING_LEVEL = 6
 
 
-# Markdown's inline specials get a backslash; &, < and > become entities (html.escape, quote=False).
-MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]|~"}, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
-MD_SPECIAL_CHARS = re.compile(r"[\\`*_\[\]|~&<>]")
-LINE_START_MARKER = re.compile(r"^(\s*)([#>+\-]|\d+[.)])")
-MARKER_CHARS = re.compile(r"([#>+\-.)])")
-
-
-def md_escape(text: str) -> str:
-    """Make text literal in Markdown: no emphasis, links, HTML or list/heading starts.
-
-    >>> md_escape("1.通过*加强*<b>[x]")
-    '1\\\\.通过\\\\*加强\\\\*&lt;b&gt;\\\\[x\\\\]'
-    """
-    return _escape_line_start(_escape_specials(text))
-
-
-def _escape_specials(text: str) -> str:
-    """MD_SPECIAL applied; translate() is slow on Han text and most of it has nothing to escape."""
-    return text.translate(MD_SPECIAL) if MD_SPECIAL_CHARS.search(text) else text
-
-
-def _escape_line_start(text: str) -> str:
-    """A leading #, >, +, - or 1. would make a heading, quote or list: escape its marker."""
-    m = LINE_START_MARKER.match(text)
-    if not m:
-        return text
-    return m.group(1) + MARKER_CHARS.sub(r"\\\1", m.group(2)) + text[m.end():]
-
-
 def front_matter(doc: Document, extra: dict | None = None) -> str:
     """The page's YAML header; `extra` adds what the site stage knows (description, citation data)."""
     m = doc.meta
-    data = {"title": doc.title, "report_id": doc.id, "kind": doc.kind}
+    data = {"title": page_title(doc.title), "report_id": doc.id, "kind": doc.kind}
     data.update({k: getattr(m, k) for k in ("place", "level", "parent", "year", "date", "speaker", "speaker_title",
                                           "meeting", "publisher", "published") if getattr(m, k)})
     data["inferred"] = m.inferred
@@ -120,10 +103,10 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
         if field == "speaker" and m.speaker_title:
             shown = f"{md_escape(m.speaker_title)} {shown}"
         if field == "level":
-            shown = f"{shown}（{LevelLabel.get(value, value)}）"
+            shown = f"{shown}（{md_escape(LevelLabel.get(value, value))}）"
         mark = ""
         if field in m.inferred:
-            why = html.escape(m.evidence.get(field, ""), quote=True)
+            why = html_attr(m.evidence.get(field, ""))
             mark = f' <span class="inferred" title="由正文推断：{why}">（推断）</span>'
         elif field in m.pinned:
             mark = ' <span class="pinned" title="由整理者根据其他资料指定（见页末“来源与清理记录”）">（人工指定）</span>'
@@ -168,14 +151,13 @@ def _paragraph_md(p: Paragraph, doc: Document, context: PageContext) -> str:
 
 def _annotation_md(a: Annotation) -> str:
     """A contributor's note under its paragraph, set apart from the report's words."""
-    lines = [f"> {md_escape(a.quote)}", "", safe_markdown(a.note).strip()]
-    for source in a.sources:
-        title = md_escape(source["title"])
-        lines.append(f"- 资料：[{title}]({source['url']})" if source.get("url") else f"- 资料：{title}")
-    who = html.escape(a.author) + (f"，{a.date}" if a.date else "")
-    lines.append(f"\n<small>—— {who}（`{a.path}`）</small>")
-    body = "\n".join(lines).replace("\n", "\n    ")
-    return f'\n!!! note "整理者注（非报告原文）"\n\n    {body}\n'
+    parts = [f"<blockquote><p>{html_text(a.quote)}</p></blockquote>", prose_html(a.note)]
+    if a.sources:
+        items = (link_html(s["title"], s["url"]) if s.get("url") else html_text(s["title"]) for s in a.sources)
+        parts.append("<ul>" + "".join(f"<li>资料：{item}</li>" for item in items) + "</ul>")
+    who = html_text(a.author) + (f"，{html_text(a.date)}" if a.date else "")
+    parts.append(f"<p><small>—— {who}（<code>{html_text(a.path)}</code>）</small></p>")
+    return "\n" + contributed_block(parts, "note", "整理者注（非报告原文）")
 
 
 def paragraph_markdown(p: Paragraph, doc: Document, insertions: dict[int, list[tuple[int, str]]] | None = None) -> str:
@@ -191,7 +173,7 @@ def paragraph_markdown(p: Paragraph, doc: Document, insertions: dict[int, list[t
     for stop in stops:
         if stop < pos or stop > len(text):   # inside a replaced span, or past the text
             continue
-        out.append(_escape_specials(text[pos:stop]))
+        out.append(escape_inline(text[pos:stop]))
         out.extend(events.get(stop, ()))
         pos = stop
         if stop in replacements:
@@ -202,8 +184,8 @@ def paragraph_markdown(p: Paragraph, doc: Document, insertions: dict[int, list[t
                 if stop < inside < end:
                     out.extend(events.get(inside, ()))
             pos = end
-    out.append(_escape_specials(text[pos:]))
-    return _escape_line_start("".join(out))
+    out.append(escape_inline(text[pos:]))
+    return escape_line_start("".join(out))
 
 
 def _inline_events(p: Paragraph, doc: Document) -> dict[int, list[str]]:
@@ -215,8 +197,9 @@ def _inline_events(p: Paragraph, doc: Document) -> dict[int, list[str]]:
     if p.notes:
         definitions = {e.number: e.definition for e in doc.glossary}
         for offset, number in p.notes:
-            title = html.escape(definitions.get(number, ""), quote=True)
-            events[offset].insert(0, f'<sup class="footnote-ref"><a href="#gloss-{number}" title="{title}">[{number}]</a></sup>')
+            title = html_attr(definitions.get(number, ""))
+            events[offset].insert(0, f'<sup class="footnote-ref"><a href="#{gloss_anchor(number)}" title="{title}">'
+                                     f'[{html_attr(number)}]</a></sup>')
     return events
 
 
@@ -243,14 +226,14 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
 
 def _provenance_block(doc: Document) -> str:
     out = ["## 来源与清理记录 {#provenance data-search-exclude}\n",
-           f"- 原始文件：`{doc.source_path}`，第 {doc.position} 篇，第 {doc.line} 行起",
+           f"- 原始文件：{code_text(doc.source_path)}，第 {doc.position} 篇，第 {doc.line} 行起",
            f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
     for field, why in doc.meta.evidence.items():
         out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
     missing = [label for field, label in FIELD_LABELS[:5] if not getattr(doc.meta, field)]
     if missing:
         out.append(f"- 原文未载明{'、'.join(missing)}：知道的读者可以在源文件旁的 sidecar 文件"
-                   f"（`{doc.source_path}.meta.yml`）中补充，见仓库的 CONTRIBUTING.md")
+                   f"（{code_text(doc.source_path + '.meta.yml')}）中补充，见仓库的 CONTRIBUTING.md")
     if doc.notes:
         out.append("\n!!! warning \"处理中的疑点\"\n")
         out.extend(f"    - {md_escape(n)}" for n in doc.notes)
@@ -258,6 +241,7 @@ def _provenance_block(doc: Document) -> str:
     for r in doc.removed:
         counts[r.fix] += r.count
     out.append("\n| 清理步骤 | 改动次数 |\n| --- | ---: |")
+    # Fix names are ours ([a-z_]+), the only text written into a code span unescaped.
     out.extend(f"| {md_escape(fix_label(fix))} <small>`{fix}`</small> | {n} |" for fix, n in counts.items())
     removed = [r for r in doc.removed if not r.replacement and r.text not in ("\\n", "␣")]
     if removed:
@@ -270,7 +254,7 @@ def _provenance_block(doc: Document) -> str:
     if replaced:
         out.append(f'\n??? note "替换的字符（{sum(r.count for r in replaced)} 处）"\n')
         for r in replaced[:200]:
-            out.append(f"    - `{r.fix}`：`{r.text}` → `{r.replacement}` ×{r.count}")
+            out.append(f"    - `{r.fix}`：{code_text(r.text)} → {code_text(r.replacement)} ×{r.count}")
     return "\n".join(out) + "\n"
 
 

@@ -7,10 +7,8 @@ list of documents that were not published as reports, and the downloads.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
-import shutil
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +24,10 @@ from .model import Document, GlossaryEntry
 from .pipeline import Corpus
 from .publishing import Address, from_environment
 from .render import LevelLabel, PageContext, md_escape, render_report
+from .safe_text import code_text, html_text, page_title
 from .terms import Term, merge_terms, pinyin_sort_key
-
-# Generated folders and files: cleared before every build so no stale page survives.
-GENERATED = ("reports", "terms", "downloads", "index.md", "places.md", "years.md", "skipped.md")
+from .urls import gloss_anchor, place_anchor
+from .write_docs import write_pages
 
 
 @dataclass
@@ -49,7 +47,7 @@ def build_site(corpus: Corpus, curated: dict | None = None, address: Address | N
     reports = sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0))
     for doc in reports:
         for i, entry in enumerate(doc.glossary, 1):
-            entry.anchor = f"gloss-{entry.number or i}"
+            entry.anchor = gloss_anchor(entry.number or i)
     site.terms = merge_terms(reports)
     site.defined_by = {key: {d.id: d for d in term.defining_reports} for key, term in site.terms.items()}
     for key, term in site.terms.items():
@@ -59,7 +57,7 @@ def build_site(corpus: Corpus, curated: dict | None = None, address: Address | N
     for doc in reports:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
     for term in site.terms.values():
-        site.pages[f"terms/{term.slug}.md"] = render_term(term, site)
+        site.pages[f"terms/{term.slug}.md"] = render_term(term, site.terms, site.address)
     site.pages["terms/index.md"] = render_term_index(site.terms)
     site.pages["index.md"] = render_home(site)
     site.pages["places.md"] = render_places(reports, site.address)
@@ -71,28 +69,11 @@ def build_site(corpus: Corpus, curated: dict | None = None, address: Address | N
 
 
 def write_site(site: Site, docs: Path) -> None:
-    docs.mkdir(parents=True, exist_ok=True)
-    for name in GENERATED:
-        target = docs / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-    for path, content in {**site.pages}.items():
-        out = docs / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(content, encoding="utf-8")
-    for path, data in site.files.items():
-        out = docs / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
+    """Every page and download into docs/, all or nothing (see write_docs)."""
+    write_pages(site.pages, site.files, docs)
 
 
 # --- links -----------------------------------------------------------------
-
-def place_slug(place: str) -> str:
-    return "place-" + "".join(lazy_pinyin(place))
-
 
 def report_link(doc: Document, from_depth: int, anchor: str = "") -> str:
     prefix = "../" * from_depth
@@ -101,7 +82,7 @@ def report_link(doc: Document, from_depth: int, anchor: str = "") -> str:
 
 def _report_context(doc: Document, site: Site) -> PageContext:
     def place_link(place: str) -> str:
-        return f"../places.md#{place_slug(place)}"
+        return f"../places.md#{place_anchor(place)}"
 
     def term_link(entry: GlossaryEntry, key: str):
         term = site.terms.get(key)
@@ -203,14 +184,14 @@ def _timeline(doc: Document, same: list[Document]) -> str:
 
 # --- term pages ------------------------------------------------------------
 
-def render_term(term: Term, site: Site | None = None) -> str:
+def render_term(term: Term, terms: dict[str, Term] | None = None, address: Address | None = None) -> str:
     # search.boost: a search for the term should show its own page first.
     definition = most_shared_wording(term)
     # No quotes of our own around the term: a display form often has its own (“两重”).
     description = _clip(f"{term.display}（名词解释）：{definition}", DESCRIPTION_CHARS) if definition else \
         f"{term.display}：在政府工作报告中的使用"
     schema = citation.term_schema(term.display, definition, term.defining_reports)
-    out = ["---", f"title: {json.dumps(term.display, ensure_ascii=False)}",
+    out = ["---", f"title: {json.dumps(page_title(term.display), ensure_ascii=False)}",
            f"description: {json.dumps(description, ensure_ascii=False)}",
            f"schema: {json.dumps(schema, ensure_ascii=False)}",
            "search:", "  boost: 2", "---",
@@ -218,7 +199,7 @@ def render_term(term: Term, site: Site | None = None) -> str:
     # Toneless and spaced, as people type it: search_worker.js finds `wushui` through this line.
     syllables = lazy_pinyin(term.key, style=Style.NORMAL, errors="ignore")
     if syllables:
-        out.append(f'<p class="pinyin">拼音：<span lang="zh-Latn-pinyin">{html.escape(" ".join(syllables))}</span></p>\n')
+        out.append(f'<p class="pinyin">拼音：<span lang="zh-Latn-pinyin">{html_text(" ".join(syllables))}</span></p>\n')
     if term.forms != [term.key]:
         # The quote-free form is what people type; written out, it is one word in the search index too.
         out.append(f"报告中的写法：{'、'.join(md_escape(f) for f in term.forms)}（检索写作：{md_escape(term.key)}）\n")
@@ -246,18 +227,12 @@ def render_term(term: Term, site: Site | None = None) -> str:
             out.append(f"<tr><td>{left}</td><td><b>释义{_cn_ordinal(n)}</b>：{right}</td></tr>")
         out.append("</tbody></table>\n")
     if term.curated:
-        terms = site.terms if site else {}
-        out.append(render_curated(term.curated, see_also_link=lambda ref: _see_also_link(ref, terms)))
+        others = terms or {}
+        out.append(render_curated(term.curated, lambda key: f"{others[key].slug}.md" if key in others else None))
     out.append(_uses_block(term))
-    if site and site.address.repo_url:
-        out.append(_term_edit_link(term, site.address))
+    if address and address.repo_url:
+        out.append(_term_edit_link(term, address))
     return "\n".join(out)
-
-
-def _see_also_link(ref: str, terms: dict[str, Term]) -> str | None:
-    from .glossary_parse import term_key
-    term = terms.get(term_key(ref))
-    return f"{term.slug}.md" if term else None
 
 
 def _term_edit_link(term: Term, address: Address) -> str:
@@ -278,16 +253,17 @@ def _cn_ordinal(n: int) -> str:
 def diff_html(a: str, b: str) -> tuple[str, str]:
     """Character diff of two wordings: what only `a` has in <del>, what only `b` has in <ins>."""
     import difflib
+
     left, right = [], []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            left.append(html.escape(a[a1:a2]))
-            right.append(html.escape(b[b1:b2]))
+            left.append(html_text(a[a1:a2]))
+            right.append(html_text(b[b1:b2]))
             continue
         if a2 > a1:
-            left.append(f"<del>{html.escape(a[a1:a2])}</del>")
+            left.append(f"<del>{html_text(a[a1:a2])}</del>")
         if b2 > b1:
-            right.append(f"<ins>{html.escape(b[b1:b2])}</ins>")
+            right.append(f"<ins>{html_text(b[b1:b2])}</ins>")
     return "".join(left), "".join(right)
 
 
@@ -384,7 +360,7 @@ def render_places(reports: list[Document], address: Address | None = None) -> st
             node = node.setdefault(p, {})
     gazetteer_file = "build_corpus/data/places.yml"
     shown = (f"[{gazetteer_file}]({address.repo_file(gazetteer_file, edit=False)})"
-             if address and address.repo_url else f"`{gazetteer_file}`")
+             if address and address.repo_url else code_text(gazetteer_file))
     out = ["---", "title: 按地区", "description: 按省、市、县、镇的隶属关系浏览各地政府工作报告", "---", "# 按地区浏览\n",
            "地区按行政隶属排列（省 → 市 → 县级 → 镇街），括号内为层级。隶属关系来自报告本身和"
            f"仓库中的地名表 {shown}，欢迎补充。\n"]
@@ -396,8 +372,8 @@ def render_places(reports: list[Document], address: Address | None = None) -> st
             indent = "    " * depth
             docs = sorted(by_place.get(place, []), key=lambda d: d.meta.year or 0)
             links = " · ".join(f"[{d.meta.year or '年份未知'}](reports/{d.id}.md)" for d in docs)
-            label = f"{md_escape(place)}（{level}）" if level else md_escape(place)
-            out.append(f'{indent}- <a id="{place_slug(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
+            label = f"{md_escape(place)}（{md_escape(level)}）" if level else md_escape(place)
+            out.append(f'{indent}- <a id="{place_anchor(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
             walk(node[place], depth + 1)
     walk(tree, 0)
     return "\n".join(out) + "\n"
@@ -412,7 +388,7 @@ def render_years(reports: list[Document]) -> str:
         out.append(f"## {year or '年份未知'} {{#year-{year or 'unknown'}}}\n")
         for doc in sorted(by_year[year], key=lambda d: pinyin_sort_key(d.meta.place or "")):
             level = LevelLabel.get(doc.meta.level or "", doc.meta.level or "")
-            out.append(f"- [{md_escape(doc.title)}](reports/{doc.id}.md)　<small>{level}</small>")
+            out.append(f"- [{md_escape(doc.title)}](reports/{doc.id}.md)　<small>{md_escape(level)}</small>")
         out.append("")
     return "\n".join(out)
 
@@ -423,16 +399,16 @@ def render_skipped(corpus: Corpus) -> str:
     errors = [s for s in corpus.sources if s.error]
     if errors:
         out.append("## 无法读取的源文件\n")
-        out.extend(f"- `{s.path}`：{md_escape(s.error)}" for s in errors)
+        out.extend(f"- {code_text(s.path)}：{md_escape(s.error)}" for s in errors)
         out.append("")
     out.append("## 其他文章\n")
     out.append("| 源文件 | 序号 | 标题 | 判断理由 |\n| --- | ---: | --- | --- |")
     for doc in corpus.others:
-        out.append(f"| `{doc.source_path}` | {doc.position} | {md_escape(doc.title)} | {md_escape(doc.kind_reason)} |")
+        out.append(f"| {code_text(doc.source_path)} | {doc.position} | {md_escape(doc.title)} | {md_escape(doc.kind_reason)} |")
     chrome = [(s.path, r) for s in corpus.sources for r in s.removed]
     if chrome:
         out.append("\n## 页面框架文字（不属于任何文档）\n")
-        out.extend(f"- `{path}`：{md_escape(r.text.replace(chr(10), ' ⏎ '))}" for path, r in chrome)
+        out.extend(f"- {code_text(path)}：{md_escape(r.text.replace(chr(10), ' ⏎ '))}" for path, r in chrome)
     return "\n".join(out) + "\n"
 
 

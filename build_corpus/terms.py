@@ -15,6 +15,7 @@ from pypinyin import Style, lazy_pinyin
 
 from .glossary_parse import split_terms, term_core, term_key
 from .model import Document, GlossaryEntry
+from .urls import slugify
 
 
 @dataclass
@@ -145,10 +146,3 @@ def _assign_slugs(terms: dict[str, Term]) -> None:
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
         terms[key].slug = slug
-
-
-def slugify(text: str) -> str:
-    """`三改一拆` → `san-gai-yi-chai`, `1+3+1+X产业` → `1-3-1-x-chan-ye`: readable, URL-safe."""
-    parts = lazy_pinyin(text, errors=lambda s: [s])
-    slug = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts)
-    return re.sub(r"-{2,}", "-", slug).strip("-") or "term"

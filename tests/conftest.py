@@ -22,7 +22,7 @@ def pytest_configure(config):
 def corpus():
     """The bundled sources through the whole pipeline, once per test session."""
     from build_corpus.pipeline import build_corpus, find_sources
-    return build_corpus(find_sources(SOURCES), ROOT)
+    return build_corpus(find_sources(SOURCES)[0], ROOT)
 
 
 @pytest.fixture(scope="session")

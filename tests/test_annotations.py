@@ -38,7 +38,7 @@ def test_a_note_is_placed_under_its_paragraph(folder, reports):
     assert [a.paragraph_anchor for a in doc.annotations] == ["sec-1-p1"]
     page = render_report(doc, PageContext())
     paragraph, rest = page.split('<a id="sec-1-p1"></a>')[1].split("\n", 1)
-    assert QUOTE in paragraph and rest.lstrip().startswith('!!! note "整理者注（非报告原文）"')
+    assert QUOTE in paragraph and rest.lstrip().startswith('<div class="admonition note">\n<p class="admonition-title">整理者注（非报告原文）</p>')
 
 
 def test_a_quote_that_no_longer_matches_names_the_closest_paragraph(folder, reports):
@@ -87,7 +87,13 @@ def test_oversized_yaml_is_refused(folder, reports):
 def test_contributed_html_and_script_links_render_inert(folder, reports):
     text = ("notes:\n  - quote: " + QUOTE + "\n    note: '<script>alert(1)</script> [点我](javascript:alert(1))'\n"
             "    author: '<img src=x onerror=alert(1)>'\n")
-    assert check(folder, reports, text) == []
+    problems = check(folder, reports, text)
+    # Each is an error for `check`, with line and key; the note still renders, inert, in a preview.
+    assert [p.split(": error: ")[0].rsplit("/", 1)[1] for p in problems] == [
+        "puyuanzhen-2018.yml:3: notes.0.note", "puyuanzhen-2018.yml:3: notes.0.note", "puyuanzhen-2018.yml:3: notes.0.note",
+        "puyuanzhen-2018.yml:4: notes.0.author"]
+    assert "script and data URLs" in problems[0] and "HTML tags" in problems[1] and "only http(s) links" in problems[2]
+    assert "HTML tags" in problems[3]
     page = render_report(reports["puyuanzhen-2018"], PageContext())
     assert "<script>" not in page and "javascript:" not in page and "<img" not in page
     assert "&lt;script&gt;" in page and "点我" in page

@@ -71,7 +71,7 @@ def test_place_index_knows_the_hierarchy(built):
 def test_skipped_page_lists_every_news_item(built):
     work, _ = built
     skipped = (work / "docs" / "skipped.md").read_text(encoding="utf-8")
-    assert skipped.count("| `sources/2025-07_tongxiang_investment_portal_listing.txt` |") == 7
+    assert skipped.count("| <code>sources/2025-07\\_tongxiang\\_investment\\_portal\\_listing.txt</code> |") == 7
     assert "有想补充的信息" in skipped          # page chrome outside any document is shown too
 
 
@@ -165,8 +165,8 @@ def test_bad_sidecar_is_reported_with_its_key(tmp_path):
     shutil.copy(SOURCES / "2024_huzhou_report.txt", sources)
     (sources / "2024_huzhou_report.txt.meta.yml").write_text("date: 28.1.2024\nmayor: x\n", encoding="utf-8")
     result = run_cli("inspect", str(sources / "2024_huzhou_report.txt"))
-    assert "date: error: date 必须是 YYYY-MM-DD" in result.stderr
-    assert "mayor: error: 未知字段 / unknown key" in result.stderr
+    assert "2024_huzhou_report.txt.meta.yml:1: date: error: 日期格式应为 YYYY-MM-DD" in result.stderr
+    assert "2024_huzhou_report.txt.meta.yml:2: mayor: error: 未知字段 / unknown key" in result.stderr
 
 
 def test_sources_are_byte_identical_to_their_recorded_hashes():

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from build_corpus.metadata import apply_pinned, infer_from_body, level_of, page_metadata, read_header, read_sidecar, split_header
+from build_corpus.metadata import apply_pinned, infer_from_body, level_of, page_metadata, read_header, split_header
 from build_corpus.model import Metadata
+from build_corpus.sidecar import read_sidecar
 
 
 def header_meta(header: str, listing_title: str = "") -> Metadata:
@@ -79,8 +80,10 @@ def test_sidecar_pins_and_reports_bad_keys(tmp_path):
     (tmp_path / "r.txt.meta.yml").write_text("speaker: 张三\ndocuments:\n  2: {year: 2019, kind: other}\nmayor: x\n",
                                             encoding="utf-8")
     pinned, problems = read_sidecar(source)
-    assert pinned == {0: {"speaker": "张三"}, 2: {"year": 2019, "kind": "other"}}
-    assert [p.key for p in problems] == ["mayor"]
+    assert pinned == {} and [(p.key, p.line) for p in problems] == [("mayor", 4)]   # refused whole, like glossary/
+    (tmp_path / "r.txt.meta.yml").write_text("speaker: 张三\ndocuments:\n  2: {year: 2019, kind: other}\n", encoding="utf-8")
+    pinned, problems = read_sidecar(source)
+    assert pinned == {0: {"speaker": "张三"}, 2: {"year": 2019, "kind": "other"}} and problems == []
     meta = Metadata(speaker="李四", inferred=["place"])
     apply_pinned(meta, {"speaker": "张三", "place": "湖州市"})
     assert (meta.speaker, meta.place, meta.level) == ("张三", "湖州市", "市")

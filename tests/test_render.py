@@ -18,17 +18,27 @@ from build_corpus.render import md_escape, paragraph_markdown
 
 PROPERTY_SETTINGS = settings(max_examples=300, derandomize=True, database=None, deadline=None)
 # Markdown specials, line-start markers, quotes and Han text: what the escaping has to get right.
-CHARS = st.sampled_from(list("\\`*_[]|~<>&#+-.)1 两化融合“”，。"))
+CHARS = st.sampled_from(list("\\`*_[]|~<>&#+-.)!?{}:1 两化融合“”，。\n\x02"))
 
 
 def escape_one_by_one(text: str) -> str:
-    """md_escape as first written: backslashes, then entities, then the line start."""
-    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
-    return escape_line_start(html.escape(text, quote=False))
+    """md_escape as first written: controls, backslashes, then entities, then the line start."""
+    return escape_line_start(inline_one_by_one(text))
+
+
+def inline_one_by_one(text: str) -> str:
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: " " if m.group() in "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
+                  else "\ufffd", text)
+    text = re.sub(r"([\\`*_{}\[\]#|])", r"\\\1", text)
+    return html.escape(text, quote=False)
 
 
 def escape_line_start(text: str) -> str:
-    return re.sub(r"^(\s*)([#>+\-]|\d+[.)])", lambda m: m.group(1) + re.sub(r"([#>+\-.)])", r"\\\1", m.group(2)), text)
+    text = text.lstrip(" ")
+    if text.startswith("?"):
+        return "&#63;" + text[1:]
+    return re.sub(r"^(\s*)([>+\-!]|\d+[.)])", lambda m: m.group(1) + re.sub(r"([>+\-!.)])", r"\\\1", m.group(2), count=1),
+                  text)
 
 
 def markdown_one_by_one(p: Paragraph, doc: Document, insertions: dict) -> str:
@@ -52,7 +62,7 @@ def markdown_one_by_one(p: Paragraph, doc: Document, insertions: dict) -> str:
             i = end
             continue
         if i < len(p.text):
-            out.append(escape_one_by_one(p.text[i]) if p.text[i] in "\\`*_[]|~<>&" else p.text[i])
+            out.append(inline_one_by_one(p.text[i]) if p.text[i] in "\\`*_{}[]#|<>&\n\x02" else p.text[i])
         i += 1
     return escape_line_start("".join(out))
 

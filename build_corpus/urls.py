@@ -1,0 +1,91 @@
+"""Every page path, slug and anchor the site uses, made only from a restricted alphabet.
+
+Ids come from untrusted text (a place in a sidecar can be "../../tmp/x"), so
+they are built here and nowhere else: lowercase ASCII letters, digits and
+single hyphens. `page_path` is the last gate before a file is written: a path
+outside that alphabet, or one that would leave docs/, is an error.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from pypinyin import lazy_pinyin
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# A generated page path: folders and a file name of slug characters, one known suffix.
+PAGE_PATH = re.compile(r"^([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css)$")
+# Slugs that are file names of pages the site writes itself in the same folder.
+RESERVED_SLUGS = frozenset({"index"})
+
+
+class UnsafePath(ValueError):
+    """A page path built from input left the allowed alphabet or docs/ (a bug or an attack)."""
+
+
+def slugify(text: str, fallback: str = "term", joiner: str = "-") -> str:
+    """`三改一拆` → `san-gai-yi-chai`, `1+3+1+X产业` → `1-3-1-x-chan-ye`, `../x` → `x`: readable, URL-safe.
+
+    >>> slugify("../../../../tmp/x/PWNED")
+    'tmp-x-pwned'
+    >>> slugify("“”", fallback="report")
+    'report'
+    """
+    parts = lazy_pinyin(text, errors=lambda s: [s])
+    slug = joiner.join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts)
+    slug = re.sub(r"-{2,}", "-", slug).strip("-")[:80].strip("-")
+    if not slug:
+        return fallback
+    return f"{slug}-page" if slug in RESERVED_SLUGS else slug
+
+
+def report_id(place: str | None, year: int | None, digest: str) -> str:
+    """`tongxiangshi-2023`; without a place, `report-<digest>`.
+
+    >>> report_id("桐乡市", 2023, "ab12cd34ef")
+    'tongxiangshi-2023'
+    >>> report_id("../../etc", None, "ab12cd34ef")
+    'etc'
+    >>> report_id("内蒙古自治区", 2026, "ab12cd34ef")
+    'neimengguzizhiqu-2026'
+    """
+    if not place:
+        return f"report-{slugify(digest[:8], 'x')}"
+    base = slugify(place, fallback=f"report-{slugify(digest[:8], 'x')}", joiner="")
+    return f"{base}-{int(year)}" if year else base
+
+
+def gloss_anchor(number: str | int) -> str:
+    """The anchor of a glossary entry: `gloss-5`; a number in another script keeps only what is safe.
+
+    >>> gloss_anchor("12"), gloss_anchor('"><x'), gloss_anchor("①")
+    ('gloss-12', 'gloss-x', 'gloss-①')
+    """
+    text = str(number)
+    if re.fullmatch(r"[0-9]+|[\u2460-\u24ff\u2776-\u2793]", text):   # digits, or a circled number ①
+        return f"gloss-{text}"
+    return f"gloss-{slugify(text, 'n')}"
+
+
+def place_anchor(place: str) -> str:
+    """`place-tongxiangshi`: the anchor of a place on the places page."""
+    return "place-" + slugify(place, "unknown", joiner="")
+
+
+def report_page(report: str) -> str:
+    return f"reports/{report}.md"
+
+
+def term_page(slug: str) -> str:
+    return f"terms/{slug}.md"
+
+
+def page_path(docs: Path, relative: str) -> Path:
+    """The file under docs/ for a generated page, refusing anything outside the alphabet or docs/."""
+    if not PAGE_PATH.match(relative) or ".." in PurePosixPath(relative).parts:
+        raise UnsafePath(f"生成的页面路径不安全 / unsafe page path {relative!r}")
+    target = (docs / relative).resolve()
+    root = docs.resolve()
+    if not target.is_relative_to(root):
+        raise UnsafePath(f"页面路径越出 docs/ / page path {relative!r} leaves {docs}")
+    return docs / relative

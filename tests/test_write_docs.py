@@ -1,0 +1,155 @@
+"""docs/ is written all or nothing, one build at a time (build_corpus/write_docs.py).
+
+Unit tests interrupt the swap at every step; end-to-end tests SIGKILL a real `build-corpus build`
+at several moments and run two builds at once, then check that docs/ holds a whole set of pages.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from build_corpus import write_docs
+from build_corpus.write_docs import GENERATED, JOURNAL, STAGING, finish_interrupted_swap, write_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pages(version: str, n: int = 5) -> dict[str, str]:
+    pages = {f"reports/r{i}.md": f"# {version} {i}\n" for i in range(n)}
+    pages.update({"terms/t.md": f"{version}\n", "index.md": f"{version}\n", "places.md": f"{version}\n",
+                  "years.md": f"{version}\n", "skipped.md": f"{version}\n"})
+    return pages
+
+
+def _versions(docs: Path) -> set[str]:
+    found = set()
+    for name in GENERATED:
+        target = docs / name
+        for path in ([target] if target.is_file() else sorted(target.rglob("*.md")) if target.is_dir() else []):
+            found.add(path.read_text().replace("#", "").split()[0])
+    return found
+
+
+def test_a_build_replaces_every_generated_page_and_keeps_the_rest(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "assets").mkdir(parents=True)
+    (docs / "assets" / "extra.css").write_text("body{}")
+    write_pages(_pages("old", 8), {}, docs)
+    write_pages(_pages("new", 3), {"downloads/corpus.jsonl": b"{}\n"}, docs)
+    assert sorted(p.name for p in (docs / "reports").iterdir()) == ["r0.md", "r1.md", "r2.md"]   # no stale page
+    assert _versions(docs) == {"new"} and (docs / "assets" / "extra.css").exists()
+    assert not (docs / STAGING).exists() and not (docs / JOURNAL).exists()
+
+
+@pytest.mark.parametrize("fail_at", range(1, 12))
+def test_an_interrupted_swap_leaves_old_or_new_and_is_finished_later(tmp_path, monkeypatch, fail_at):
+    docs = tmp_path / "docs"
+    write_pages(_pages("old"), {}, docs)
+    calls = {"n": 0}
+    real_replace = Path.replace
+
+    def flaky_replace(self, target):
+        calls["n"] += 1
+        if calls["n"] == fail_at:
+            raise KeyboardInterrupt("interrupted")   # what SIGINT raises between two renames
+        return real_replace(self, target)
+    monkeypatch.setattr(Path, "replace", flaky_replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_pages(_pages("new"), {}, docs)
+    monkeypatch.setattr(Path, "replace", real_replace)
+    if not (docs / JOURNAL).exists():
+        assert _versions(docs) == {"old"}, "before the journal, the old pages must be untouched"
+    finish_interrupted_swap(docs)   # what the next build or mkdocs (hook) does first
+    expected = {"new"} if calls["n"] > 1 else {"old"}
+    assert _versions(docs) == expected and len(list((docs / "reports").iterdir())) == 5
+
+
+def test_an_interrupted_staging_leaves_the_old_pages(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    write_pages(_pages("old"), {}, docs)
+    written = {"n": 0}
+    real_write = write_docs._write
+
+    def flaky_write(path, data):
+        written["n"] += 1
+        if written["n"] == 4:
+            raise OSError(28, "No space left on device")
+        real_write(path, data)
+    monkeypatch.setattr(write_docs, "_write", flaky_write)
+    with pytest.raises(OSError):
+        write_pages(_pages("new"), {}, docs)
+    assert _versions(docs) == {"old"}
+    finish_interrupted_swap(docs)
+    assert _versions(docs) == {"old"} and not (docs / STAGING).exists()
+
+
+# --- the real command ------------------------------------------------------------
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    for name in ("mkdocs.yml", "sources", "glossary", "annotations", "docs/assets", "docs/overrides"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, project / name)
+    return project
+
+
+def _build(project: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "build_corpus", "build", "--no-cache", "--jobs", "1", *extra],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _snapshot(docs: Path) -> dict[str, int]:
+    return {str(p.relative_to(docs)): p.stat().st_size for name in GENERATED
+            for p in ([docs / name] if (docs / name).is_file() else (docs / name).rglob("*")) if p.is_file()}
+
+
+def test_sigkill_during_a_build_never_leaves_half_a_site(tmp_path):
+    project = _project(tmp_path)
+    first = _build(project)
+    first.communicate(timeout=300)
+    assert first.returncode == 0
+    docs = project / "docs"
+    whole = _snapshot(docs)
+    assert len(whole) > 50
+    started = time.monotonic()
+    whole_run = _build(project)
+    whole_run.communicate(timeout=300)
+    duration = time.monotonic() - started
+    for fraction in (0.3, 0.6, 0.8, 0.9, 0.95, 0.99):
+        run = _build(project)
+        time.sleep(duration * fraction)
+        run.send_signal(signal.SIGKILL)
+        run.communicate(timeout=60)
+        if (docs / JOURNAL).exists():   # killed mid-swap: the next reader of docs/ finishes it first
+            finish_interrupted_swap(docs)
+        assert _snapshot(docs) == whole, f"docs/ changed after a SIGKILL at {fraction:.0%} of a build"
+
+
+def test_two_builds_at_once_both_finish_whole(tmp_path):
+    project = _project(tmp_path)
+    runs = [_build(project), _build(project)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert any("another build holds" in err for _, err in outputs), "the second build did not wait"
+    reports = sorted(p.name for p in (project / "docs" / "reports").iterdir())
+    assert len(reports) == 10 and not (project / "docs" / STAGING).exists()
+    assert os.path.exists(project / "docs" / "index.md")
+
+
+def test_unchanged_pages_keep_their_file_and_time(tmp_path):
+    """mkdocs serve re-renders what changed: an unchanged page must not look new."""
+    docs = tmp_path / "docs"
+    write_pages(_pages("v1"), {}, docs)
+    page = docs / "reports" / "r0.md"
+    os.utime(page, (1_000_000_000, 1_000_000_000))
+    changed = {**_pages("v1"), "reports/r1.md": "# v2 1\n"}
+    write_pages(changed, {}, docs)
+    assert page.stat().st_mtime == 1_000_000_000
+    assert (docs / "reports" / "r1.md").read_text() == "# v2 1\n" and (docs / "reports" / "r1.md").stat().st_mtime > 1e9
