@@ -22,7 +22,7 @@ import jieba
 
 from .model import Document, Paragraph
 from .render import md_escape, paragraph_markdown
-from .safe_text import html_attr
+from .safe_text import tooltip_attr
 from .segmentation import WordBoundaries
 from .terms import Term, Use
 
@@ -170,7 +170,7 @@ def paragraph_linker(doc: Document, terms: dict[str, Term], tooltips: dict[str, 
                 continue
             seen.add(o.key)
             href, definition = link_target(o.key, own, terms, tooltips)
-            title = html_attr(definition)
+            title = tooltip_attr(definition)
             insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{title}")')]
         return paragraph_markdown(p, doc, insertions)
     return link

@@ -26,6 +26,7 @@ from .safe_text import (
     md_escape,
     page_title,
     prose_html,
+    tooltip_attr,
 )
 from .urls import gloss_anchor
 
@@ -106,7 +107,7 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
             shown = f"{shown}（{md_escape(LevelLabel.get(value, value))}）"
         mark = ""
         if field in m.inferred:
-            why = html_attr(m.evidence.get(field, ""))
+            why = tooltip_attr(m.evidence.get(field, ""))
             mark = f' <span class="inferred" title="由正文推断：{why}">（推断）</span>'
         elif field in m.pinned:
             mark = ' <span class="pinned" title="由整理者根据其他资料指定（见页末“来源与清理记录”）">（人工指定）</span>'
@@ -197,7 +198,7 @@ def _inline_events(p: Paragraph, doc: Document) -> dict[int, list[str]]:
     if p.notes:
         definitions = {e.number: e.definition for e in doc.glossary}
         for offset, number in p.notes:
-            title = html_attr(definitions.get(number, ""))
+            title = tooltip_attr(definitions.get(number, ""))
             events[offset].insert(0, f'<sup class="footnote-ref"><a href="#{gloss_anchor(number)}" title="{title}">'
                                      f'[{html_attr(number)}]</a></sup>')
     return events

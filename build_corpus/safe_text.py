@@ -11,7 +11,8 @@ goes through exactly one of these:
   characters (line breaks included) cannot start a new block.
 - `code_text(text)`: a file name or other literal shown as code; a backtick
   in it cannot end the code span.
-- `html_text(text)` / `html_attr(text)`: plain text inside HTML we write.
+- `html_text(text)` / `html_attr(text)`: plain text inside HTML we write; `tooltip_attr(text)` for a
+  title="…" that Material turns into a tooltip (it reads the value as HTML).
 - `page_title(text)`: a title in a page's front matter (MkDocs treats it as
   HTML, and Material's <title> unescapes it once more).
 - `prose_html(markdown)`: contributors' notes, which may use a little
@@ -110,6 +111,19 @@ def html_text(text: str) -> str:
 def html_attr(text: str) -> str:
     """Plain text as an HTML attribute value (title="…"), quotes included."""
     return html.escape(_controls_out(text), quote=True)
+
+
+def tooltip_attr(text: str) -> str:
+    """Plain text for a title="…" attribute that Material's `content.tooltips` shows on hover.
+
+    Material copies the attribute's value into the tooltip as HTML (innerHTML), so the text is
+    escaped twice: once for the attribute, once for that copy. (Found by the attack corpus: a
+    definition holding `<img onerror=…>` ran when its term link was hovered.)
+
+    >>> tooltip_attr('<img src=x onerror="y"> & “两化”')
+    '&amp;lt;img src=x onerror=&amp;quot;y&amp;quot;&amp;gt; &amp;amp; “两化”'
+    """
+    return html.escape(html.escape(_controls_out(text), quote=True), quote=True)
 
 
 def page_title(text: str) -> str:

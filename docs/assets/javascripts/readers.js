@@ -162,8 +162,14 @@
   /* --- definitions on touch screens ------------------------------------------------------ */
   var TERM_LINK = 'a[href*="terms/"][title], a[href^="#gloss-"][title]';
   var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
+  // The title is HTML for Material's tooltip (escaped twice by build_corpus.safe_text.tooltip_attr):
+  // read it as text once, in an inert document where nothing loads or runs.
+  var parser = new DOMParser();
+  function titleText(value) {
+    return parser.parseFromString(value || "", "text/html").body.textContent;
+  }
   article.querySelectorAll(TERM_LINK).forEach(function (a) {
-    a.setAttribute("data-definition", a.getAttribute("title"));
+    a.setAttribute("data-definition", titleText(a.getAttribute("title")));
     a.classList.add("term-link");
     // Material would show the title as a tooltip on tap too; the popover replaces it there.
     if (touch) a.removeAttribute("title");
