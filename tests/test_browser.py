@@ -555,6 +555,7 @@ def test_citation_downloads_and_structured_data(built):
     descriptions = {re.search(r'<meta name="description" content="([^"]*)"', (built.site / p).read_text(encoding="utf-8"))[1]
                     for p in PAGES_TO_VISIT}
     assert len(descriptions) == len(PAGES_TO_VISIT), "pages share a description"
+    assert not (built.site / "overrides").exists(), "the template overrides were published as files"
     sitemap = (built.site / "sitemap.xml").read_text(encoding="utf-8")
     assert sitemap.count("<loc>") > 100 and f"<loc>{SITE_URL}reports/{REPORT}.html</loc>" in sitemap
 
