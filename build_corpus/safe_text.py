@@ -178,6 +178,7 @@ def prose_html(text: str) -> str:
     try:
         rendered = md.convert(text)
     except RecursionError:   # Python-Markdown recurses once per nesting level: show such a note as text
+        _prose_renderer.cache_clear()   # the interrupted instance keeps half its state: later notes need a fresh one
         rendered = "".join(f"<p>{html_text(block)}</p>" for block in text.split("\n\n"))
     return sanitize_html(rendered)
 
