@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 import markdown
 import nh3
@@ -147,9 +146,10 @@ PROSE_URL_SCHEMES = {"http", "https"}
 _SAFE_HREF = re.compile(r"^(https?://[^/\\\s]|#)", re.I)
 
 
-@lru_cache(maxsize=1)
 def _prose_renderer() -> markdown.Markdown:
-    """Python-Markdown without raw HTML, reference definitions or images, and no extensions."""
+    """Python-Markdown without raw HTML, reference definitions or images, and no extensions.
+
+    A new one for every note: an instance that raised mid-parse (RecursionError) is left broken."""
     md = markdown.Markdown(extensions=[], output_format="html")
     md.preprocessors.deregister("html_block")
     md.parser.blockprocessors.deregister("reference")
@@ -173,12 +173,10 @@ def prose_html(text: str) -> str:
     '<p>见<a href="https://example.org/a" rel="noopener noreferrer nofollow">说明</a>与<a rel="noopener noreferrer nofollow">x</a>&lt;img src=x onerror=y&gt;</p>'
     """
     md = _prose_renderer()
-    md.reset()
     text = _CONTROL.sub(lambda m: m.group() if m.group() in "\n\t" else "\ufffd", text)
     try:
         rendered = md.convert(text)
     except RecursionError:   # Python-Markdown recurses once per nesting level: show such a note as text
-        _prose_renderer.cache_clear()   # the interrupted instance keeps half its state: later notes need a fresh one
         rendered = "".join(f"<p>{html_text(block)}</p>" for block in text.split("\n\n"))
     return sanitize_html(rendered)
 

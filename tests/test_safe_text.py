@@ -144,3 +144,9 @@ def test_a_contributed_block_is_sanitized_as_a_whole():
     assert "onclick" not in block and "<img" not in block and "javascript" not in block and "<script" not in block
     assert block.startswith('<div class="admonition note">\n<p class="admonition-title">标题&lt;b&gt;</p>')
     assert "\n\n" not in block   # one raw HTML block: Markdown leaves it alone
+
+
+def test_a_note_too_deep_to_parse_does_not_break_the_next_one():
+    prose_html("- " * 1000 + "x")
+    assert prose_html("[a](https://www.gov.cn/)") == \
+        '<p><a href="https://www.gov.cn/" rel="noopener noreferrer nofollow">a</a></p>'
