@@ -87,7 +87,8 @@ def compare_pages(by_place: dict[str, list[Document]], records: dict[str, list[T
 
 
 def _index(by_place: dict[str, list[Document]]) -> str:
-    out = ["---", "title: 报告比较", "---", "# 同一地区两份报告的比较\n",
+    out = ["---", "title: 报告比较", "description: 同一地区两份政府工作报告的并排比较：标题结构、名词和主要预期目标的变化",
+           "---", "# 同一地区两份报告的比较\n",
            "对语料中有两份以上报告的每个地区，任意两份报告都可以并排比较：标题结构、名词的变化和主要预期目标的变化。"
            "报告页上的“与上一年比较”链接到相邻的两份。\n"]
     places = [p for p in sorted(by_place, key=pinyin_sort_key) if len(by_place[p]) >= 2]
@@ -103,7 +104,9 @@ def _index(by_place: dict[str, list[Document]]) -> str:
 def render_compare(a: Document, b: Document, records: dict[str, list[Target]], terms: dict[str, Term]) -> str:
     place = a.meta.place or ""
     ya, yb = a.meta.year or "?", b.meta.year or "?"
-    out = ["---", f"title: {json.dumps(page_title(f'{place} {ya} ↔ {yb} 报告比较'), ensure_ascii=False)}", "---",
+    description = f"{place} {ya} 年与 {yb} 年政府工作报告比较：主要预期目标的变化、新出现和不再出现的名词、标题结构对照"
+    out = ["---", f"title: {json.dumps(page_title(f'{place} {ya} ↔ {yb} 报告比较'), ensure_ascii=False)}",
+           f"description: {json.dumps(page_title(description), ensure_ascii=False)}", "---",
            f"# {md_escape(place)}：{ya} 年与 {yb} 年报告比较\n",
            f"- 较早：[{md_escape(a.title)}](../reports/{a.id}.md)",
            f"- 较晚：[{md_escape(b.title)}](../reports/{b.id}.md)",
@@ -258,7 +261,7 @@ def change(before: Target | None, after: Target | None) -> str:
     if before is None:
         return "新增"
     if after is None:
-        return "不再列出"
+        return "删去"
     if before.low is None or after.low is None or before.unit != after.unit:
         return "相同" if (before.value, before.qualifier) == (after.value, after.qualifier) else "表述变化"
     if (after.low, after.high) != (before.low, before.high):

@@ -486,12 +486,12 @@ def test_indicator_page(browser, target, size):
         for chart in charts:
             assert chart["title"] and chart["desc"] and chart["labelled"], chart
             assert 0 < chart["width"] <= page.viewport_size["width"], chart
-        year_table = page.locator("#year-2026 ~ div.md-typeset__scrollwrap table, #year-2026 ~ table").first
+        year_table = page.locator("#year-2026 ~ div.sortable-table table").first
         rows = {r[0]: r[1] for r in year_table.evaluate(
             "t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")}
-        assert rows["四川省"] == "增长 5.5%左右", rows
+        assert rows["四川省"] == "5.5%左右", rows
         # The table of every record sorts by a column, both ways, and says so.
-        table = page.locator(".sortable-table table").first
+        table = page.locator("#records ~ div.sortable-table table").first
         header = table.locator("thead th").nth(1)        # 年份
         header.locator("button").click()
         assert header.get_attribute("aria-sort") == "ascending"
