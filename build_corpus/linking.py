@@ -21,7 +21,6 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
 
 import jieba
@@ -30,7 +29,7 @@ from .model import Document, Paragraph
 from .render import md_escape, paragraph_markdown
 from .safe_text import html_attr
 from .scope import Scope, Target, whose
-from .segmentation import WordBoundaries
+from .segmentation import WordBoundaries, words_removed
 from .terms import Term, Use
 from .urls import term_page, wording_anchor
 
@@ -219,10 +218,27 @@ class QuoteFreeOffsets:
         return i + bisect_right(self.removed_at, i)
 
 
-@lru_cache(maxsize=8)
+# Words this module put into jieba's (process-wide) dictionary, with the frequency each had before.
+_user_words: dict[str, int | None] = {}
+
+
 def _register_user_words(keys: tuple[str, ...]) -> None:
+    """Make exactly these forms user words: the words of an earlier, different glossary are taken out
+    again, so where a term may start never depends on which corpora were linked before."""
+    wanted = set(keys)
+    if wanted == _user_words.keys():
+        return
+    for word in list(_user_words.keys() - wanted):
+        before = _user_words.pop(word)
+        if before:
+            jieba.add_word(word, freq=before)
+        else:
+            jieba.del_word(word)
+        words_removed()
     for key in keys:
-        jieba.add_word(key, freq=max(jieba.get_FREQ(key) or 0, 20000))
+        if key not in _user_words:
+            _user_words[key] = jieba.get_FREQ(key)
+            jieba.add_word(key, freq=max(_user_words[key] or 0, 20000))
 
 
 # --- recording and rendering -------------------------------------------------
@@ -310,7 +326,7 @@ def terms_used_block(doc: Document, terms: dict[str, Term], scope: Scope | None 
 
     def listed(found: Counter) -> str:
         items = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-        return "、".join(f"[{md_escape(k)}](../{term_page(terms[k].slug)})（{n}）" for k, n in items)
+        return "、".join(f"[{md_escape(terms[k].display)}](../{term_page(terms[k].slug)})（{n}）" for k, n in items)
     out = ["## 本报告使用的名词 {#terms-used data-search-exclude}\n"]
     if counts:
         out.append(f"正文中出现的名词及次数：{listed(counts)}\n")

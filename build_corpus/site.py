@@ -165,7 +165,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, scope: Scope |
         heading = f"释义{_cn_ordinal(n)}" if len(wordings) > 1 else "释义"
         sources = "、".join(
             f"[{md_escape(d.report.title)}](../reports/{d.report.id}.md#{d.entry.anchor})"
-            + (f"（写作“{md_escape(d.written)}”）" if d.written != term.key else "")
+            + (f"（写作{_quoted(d.written)}）" if d.written != term.key else "")
             for d in wording.definitions)
         shared = f"（{len(wording.definitions)} 份报告措辞相同）" if len(wording.definitions) > 1 else ""
         out.append(f"### {heading}{shared} {{#{wording_anchor(n)}}}\n")
@@ -216,6 +216,11 @@ def _scope_block(term: Term, scope: Scope) -> str:
     if not region and not shared:
         out.append("**本名词**：各报告的释义只适用于解释它的地区本身（各年份）及其上下级地区。\n")
     return "\n".join(out)
+
+
+def _quoted(written: str) -> str:
+    """A written form in quotes, unless it starts with its own (““五大战略”” reads badly)."""
+    return md_escape(written) if written[:1] in "“‘「『\"" else f"“{md_escape(written)}”"
 
 
 def _cn_ordinal(n: int) -> str:

@@ -158,3 +158,11 @@ def test_term_page_and_tooltips_say_whose_definition():
     assert tooltip == "海南省 2026：大规模设备更新和消费品以旧换新。"
     href, tooltip = link_target(terms["两新"], scope.target(sichuan, "两新"))
     assert href == "#gloss-1" and tooltip == "是指大规模设备更新和消费品以旧换新。"
+
+
+def test_matching_does_not_depend_on_earlier_glossaries():
+    """jieba's dictionary is process-wide: a glossary linked before must not change word boundaries now."""
+    TermMatcher(["两重两新", "北大概"])
+    found = TermMatcher(["两重", "两新"]).find("用好“两重”“两新”政策")
+    assert [o.key for o in found] == ["两重", "两新"]
+    assert [o.key for o in TermMatcher(["北大"]).find("他北大概是不来了")] == []
