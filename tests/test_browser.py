@@ -300,7 +300,9 @@ def test_report_page_renders_its_heading_tree(tab):
 
 
 def _definitions(glossary: list[dict]) -> dict[str, set[str]]:
-    return {entry["slug"]: {d["definition"].strip() for d in entry["definitions"]} for entry in glossary}
+    """Per term page, the tooltips a link to it may show: `地区 年份：释义` (whose definition it is)."""
+    return {entry["slug"]: {f"{d['place']} {d['year']}：{d['definition']}".strip() for d in entry["definitions"]}
+            for entry in glossary}
 
 
 def test_hovering_a_term_shows_its_definition(tab, glossary):
@@ -316,7 +318,7 @@ def test_hovering_a_term_shows_its_definition(tab, glossary):
         href = link.get_attribute("href")
         assert title and title.strip(), f"{kind} link {href} has no title"
         if kind == "term page":
-            slug = href.rsplit("/", 1)[-1].removesuffix(".html")
+            slug = href.rsplit("/", 1)[-1].split("#")[0].removesuffix(".html")
             assert title.strip() in definitions[slug], f"title of {href} is not one of the term's definitions: {title}"
         link.scroll_into_view_if_needed()
         link.hover()
@@ -350,9 +352,9 @@ def test_term_links_lead_to_the_term(tab, glossary):
     # A link to a term page opens that term's page, which links back to the report.
     link = page.locator('article p a[href*="terms/"]').first
     href = link.get_attribute("href")
-    slug = href.rsplit("/", 1)[-1].removesuffix(".html")
+    slug = href.rsplit("/", 1)[-1].split("#")[0].removesuffix(".html")
     link.click()
-    page.wait_for_url(re.compile(rf"/terms/{re.escape(quote(slug))}\.html$"))
+    page.wait_for_url(re.compile(rf"/terms/{re.escape(quote(slug))}\.html(#[a-z0-9-]+)?$"))
     assert page.locator("article h1").inner_text().replace("¶", "").strip() == terms[slug]
     assert page.locator(f'article a[href*="reports/{REPORT}.html"]').count() > 0, "the term page does not cite the report"
     tab.assert_clean()
