@@ -188,7 +188,7 @@ def _start_filter(keys: list[str]) -> re.Pattern:
 
     Keys are grouped by length, up to FILTER_CHARS; a position matches when its characters are,
     place by place, ones that the keys of some group have there. It never misses a key and finds
-    a few times more positions than there are keys; `_longest_word_at` sorts them out.
+    a few times more positions than there are keys; `_words_at` sorts them out.
     """
     if not keys:
         return re.compile("(?!)")

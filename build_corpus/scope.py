@@ -166,7 +166,6 @@ class Target:
     """What an occurrence links to: a definition and the rule that makes it apply (None: not linked)."""
     definition: Definition | None
     rule: str = ""                 # a RULES name; "" when not linked
-    why: str = ""                  # a curated region's reason
 
     @property
     def linked(self) -> bool:
@@ -203,22 +202,24 @@ class Scope:
             if rule is None and id(d) in self.shared[term.key]:
                 rule = "shared"
             if rule is not None:
-                candidates.append((RULES.index(rule), self._distance(doc, d.report), _wording_rank(term, d), d, rule))
+                candidates.append((RULES.index(rule), self._distance(doc, d.report), _wording_rank(term, d),
+                                   d.report.id, d, rule))
         if not candidates:
             return Target(None)
-        *_, best, rule = min(candidates, key=lambda c: c[:3])
-        return Target(best, rule, region.why if rule == "region" and region else "")
+        *_, best, rule = min(candidates, key=lambda c: c[:4])
+        return Target(best, rule)
 
     @staticmethod
     def _in_region(doc: Document, region: RegionTerm) -> bool:
         return region.region == NATION or region.region in report_chain(doc)
 
     @staticmethod
-    def _distance(user: Document, definer: Document) -> tuple[int, int, str]:
-        """Nearer years and nearer levels first; the report id breaks ties, so the choice is stable."""
+    def _distance(user: Document, definer: Document) -> tuple[int, int]:
+        """Nearer years and nearer levels first (then the most shared wording, then the report id,
+        so the choice is stable)."""
         years = abs((user.meta.year or 0) - (definer.meta.year or 0))
         levels = abs(len(report_chain(user)) - len(report_chain(definer)))
-        return years, levels, definer.id
+        return years, levels
 
 
 def _wording_rank(term: Term, d: Definition) -> int:
