@@ -33,7 +33,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from build_corpus.metadata import Place, gazetteer, level_of
+from build_corpus.metadata import Place, level_of, places_overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -127,8 +127,8 @@ def short_of(name: str) -> str:
 def all_places() -> list[Place]:
     """places.yml (no 街道 or 特别行政区: they have no people's congress) plus EXTRA_PLACES."""
     places = {}
-    for p in gazetteer().values():
-        if p.level in ("街道", "特别行政区") or p.name == "台湾省":
+    for p in places_overlay().values():
+        if p.level in ("街道", "特别行政区", "国家") or p.name == "台湾省" or p.now:   # (a former name: no new report comes from it)
             continue
         places[p.name] = Place(p.name, p.level, p.parent, p.short)
     for line in EXTRA_PLACES.strip().splitlines():

@@ -453,21 +453,28 @@ def join_wrapped_lines(text: str) -> Fixed:
     """Join a paragraph that a page break or hyperlink split over several lines.
 
     A line continues on the next one when it does not end a clause and either
-    holds clause punctuation, is long, or leaves a quote or bracket open;
-    headings and the lines they are followed by are never joined.
+    holds clause punctuation, is long, leaves a quote or bracket open, ends in a
+    word no sentence ends on (是, 的, 以 …), or is a short fragment a hyperlink cut
+    out (习近平); headings and the lines they are followed by are never joined,
+    unless the heading's body began on its line (（三）…有力。新增…县人 / 民医院…).
 
     >>> join_wrapped_lines("推动发展，建立了经济运行监测服务机\\n制，推动经济稳步增长。\\n一、2022年工作回顾\\n2022年，")
     ('推动发展，建立了经济运行监测服务机制，推动经济稳步增长。\\n一、2022年工作回顾\\n2022年，', [(17, 18, '')])
+    >>> join_wrapped_lines("一是\\n加强农业。\\n坚持以\\n习近平\\n新时代中国特色社会主义思想为指导。")[0]
+    '一是加强农业。\\n坚持以习近平新时代中国特色社会主义思想为指导。'
+    >>> join_wrapped_lines("全面贯彻\\n党的十九大\\n精神。")[0]
+    '全面贯彻党的十九大精神。'
     """
     edits: list[Edit] = []
-    previous = None
+    previous = last = None   # the paragraph so far, and its last line as the source had it
     start = 0
     for line in _lines(text):
-        if previous is not None and _continues(previous, line):
+        if previous is not None and _continues(previous, line, last):
             edits.append((start - 1, start, ""))
             previous += line
         else:
             previous = line
+        last = line
         start += len(line) + 1
     return Rewrite(text).apply(edits).result()
 
@@ -475,13 +482,39 @@ def join_wrapped_lines(text: str) -> Fixed:
 _CLAUSE_PUNCTUATION = re.compile("[，。；、,]")
 
 
-def _continues(previous: str, line: str) -> bool:
+_HEADING_MARKER_ONLY = re.compile(r"(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])")
+_SENTENCE_INSIDE = re.compile("[。！？；]")
+_HAN_ONLY = re.compile(f"[{HAN}]+")
+
+
+@lru_cache(maxsize=1)
+def _link_break() -> tuple[tuple[str, ...], int]:
+    """(line endings a paragraph never ends on, longest fragment a link cuts out), from cleaning.yml."""
+    data = cleaning_data()
+    return tuple(data["continues_after"]), data["fragment_max_chars"]
+
+
+def _continues(previous: str, line: str, last: str | None = None) -> bool:
+    """Does `line` go on the paragraph `previous`, whose last source line was `last`?"""
+    last = previous if last is None else last
     if not previous or not line or previous[-1] in TERMINAL or HEADING_START.match(line):
         return False
     if line[0] in "，、。；：！？）”’》":
         return True
-    if HEADING_START.match(previous) and len(previous) <= 40 and not _open_quote(previous):
+    if _HEADING_MARKER_ONLY.fullmatch(previous):   # 一、 alone: its title is on the next line
+        return True
+    # A heading line, unless its body began on it (（三）民生保障更加有力。新增…县人 / 民医院…):
+    # then the line was wrapped mid-sentence and goes on.
+    if HEADING_START.match(previous) and len(previous) <= 40 and not _open_quote(previous) \
+            and not _SENTENCE_INSIDE.search(previous):
         return False
+    endings, fragment = _link_break()
+    if previous.endswith(endings) or (len(last) <= fragment and _HAN_ONLY.fullmatch(last) and _HAN_ONLY.match(line)
+                                      and not last.startswith("各位代表") and not _BLOCK_HEADING.match(last)
+                                      and not last.startswith(("注释", "注解", "附"))):
+        return True   # a line cut where the page had a link
+    if last is not previous and _HAN_ONLY.match(line):
+        return True   # a paragraph already joined goes on until its sentence ends (…贯彻 / 党的十九大 / 精神…)
     if previous[-1] in CLOSERS and previous.rstrip(CLOSERS)[-1:] in TERMINAL:
         return False
     if previous.endswith("**") and previous[:-2][-1:] in TERMINAL:

@@ -29,11 +29,19 @@ def main(argv: list[str] | None = None) -> int:
     inspect = sub.add_parser("inspect", help="print what the pipeline makes of FILEs, writing nothing")
     inspect.add_argument("files", nargs="+", type=Path)
     inspect.add_argument("--format", choices=("json", "markdown"), default="json")
+    inspect.add_argument("--glossary", type=Path, default=Path("glossary"),
+                         help="curated term notes the markdown pages link to, as the site does")
 
     check = sub.add_parser("check", help="validate glossary/ and sidecar files, and report what the pipeline makes of sources/")
     _pipeline_options(check)
     check.add_argument("--strict", action="store_true", help="warnings are errors")
     check.add_argument("--quiet", action="store_true", help="print problems only")
+
+    serve = sub.add_parser("serve", help="preview: build, serve the site, and rebuild when sources/, glossary/ or "
+                                         "annotations/ change (only changed pages are re-rendered)")
+    _pipeline_options(serve)
+    serve.add_argument("--docs", type=Path, default=Path("docs"))
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address the preview listens on")
 
     bundle = sub.add_parser("bundle", help="zip the built site for offline use (file://)")
     bundle.add_argument("--site", type=Path, default=Path("site"))
@@ -42,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        return {"build": cmd_build, "inspect": cmd_inspect, "check": cmd_check, "bundle": cmd_bundle}[args.command](args)
+        return {"build": cmd_build, "inspect": cmd_inspect, "check": cmd_check, "bundle": cmd_bundle,
+                "serve": cmd_serve}[args.command](args)
     except KeyboardInterrupt:
         return 130
 
@@ -121,6 +130,53 @@ def cmd_build(args) -> int:
     return _report(problems, args.strict)
 
 
+PREVIEW_ENV = "BUILD_CORPUS_PREVIEW"
+
+
+def cmd_serve(args) -> int:
+    """`mkdocs serve` whose every rebuild first re-runs the pipeline when an input changed (mkdocs_hooks)."""
+    from mkdocs.commands.serve import serve
+    settings = {"sources": str(args.sources), "glossary": str(args.glossary), "annotations": str(args.annotations),
+                "cache": None if args.no_cache else str(args.cache), "jobs": args.jobs, "docs": str(args.docs),
+                "max_source_mb": args.max_source_mb}
+    os.environ[PREVIEW_ENV] = json.dumps(settings)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    watched = [str(p) for p in (args.sources, args.glossary, args.annotations) if p.is_dir()]
+    serve(config_file="mkdocs.yml", livereload=True, build_type="dirty", watch=watched, dev_addr=args.dev_addr)
+    return 0
+
+
+def preview_rebuild(last: dict) -> dict:
+    """Called by the MkDocs hook before each preview build: re-run the pipeline and write docs/ when
+    an input file changed since `last` (a fingerprint), and print its problems. Returns the new one."""
+    settings = json.loads(os.environ[PREVIEW_ENV])
+    args = argparse.Namespace(**{k: Path(v) if k in ("sources", "glossary", "annotations", "docs", "cache") and v
+                                  else v for k, v in settings.items()}, no_cache=settings["cache"] is None)
+    fingerprint = _fingerprint([args.sources, args.glossary, args.annotations])
+    if fingerprint == last:
+        return last
+    from .site import write_site
+    from .write_docs import build_lock
+    with build_lock(args.docs):
+        _, _, _, site, problems = _build(args)
+        write_site(site, args.docs)
+    _report(problems, strict=False)
+    return fingerprint
+
+
+def _fingerprint(folders: list[Path]) -> dict:
+    """Name, size and time of every file in the input folders: what a rebuild depends on."""
+    found = {}
+    for folder in folders:
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
 def _corpus_checks(corpus, site, curated) -> list[Problem]:
     from .curation import check_against_corpus
     glossaries = {d.id: {str(e.number or e.term) for e in d.glossary} | {e.term for e in d.glossary} for d in corpus.reports}
@@ -130,7 +186,6 @@ def _corpus_checks(corpus, site, curated) -> list[Problem]:
 
 def cmd_inspect(args) -> int:
     from .export import source_json
-    from .render import PageContext, render_report
     problems = [Problem(str(p), "文件不存在 / no such file") for p in args.files if not p.is_file()]
     corpus = _corpus([p for p in args.files if p.is_file()])
     problems += corpus.problems
@@ -138,10 +193,15 @@ def cmd_inspect(args) -> int:
         json.dump({"sources": [source_json(s) for s in corpus.sources]}, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
+        # The site's own page for each report: the same build_site call, so terms, links and
+        # tooltips are those of a site built from these files (with the curated glossary/).
+        from .curation import load_curated
+        from .site import build_site
+        curated, curation_problems = load_curated(args.glossary, ROOT)
+        problems += curation_problems
+        site = build_site(corpus, curated)
         for doc in corpus.reports:
-            for i, entry in enumerate(doc.glossary, 1):
-                entry.anchor = f"gloss-{entry.number or i}"
-            print(render_report(doc, PageContext()))
+            print(site.pages[f"reports/{doc.id}.md"])
         for doc in corpus.others:
             print(f"<!-- 跳过 / skipped: {doc.source_path} #{doc.position} “{doc.title}” — {doc.kind_reason} -->")
     return _report(problems, False)

@@ -25,7 +25,7 @@ HEADING_WORDS = ("名词解释", "名词注释", "名词解读", "名词术语�
 # that mentions 名词解释, a `注：…` footer or a bare 附件 never matches.
 HEADING = re.compile(
     r"[【\[（(]?"
-    r"(?:附件[0-9０-９一二三四五六七八九十]*[:：、.．]?)?"
+    r"(?:附件?[0-9０-９一二三四五六七八九十]*[:：、.．]?)?"
     r"(?:《[^》]{1,40}》(?:有关|相关)?(?:内容)?的?)?"
     rf"(?:{'|'.join(HEADING_WORDS)})"
     r"[】\]）)]?[:：]?"
@@ -128,7 +128,10 @@ def split_terms(term: str) -> list[str]:
         current += ch
     parts = [p.strip() for p in parts + [current] if p.strip()]
     # 一核、两翼、两带 is one slogan in three parts, not three terms: a term has 3+ characters.
-    if len(parts) > 1 and any(len(term_key(p)) < MIN_SPLIT_TERM for p in parts):
+    # Quoted parts side by side (“两重”“两新”, “三大高地”“五大战略”) are always separate terms:
+    # the quotes mark each one, whatever its length.
+    quoted_pair = len(parts) > 1 and all(QUOTED.fullmatch(p) for p in parts)
+    if len(parts) > 1 and not quoted_pair and any(len(term_key(p)) < MIN_SPLIT_TERM for p in parts):
         return [term]
     return parts or [term]
 
@@ -165,12 +168,21 @@ class Cut(NamedTuple):
     number: str | None
 
 
+# The number due next at a line start, followed by digits (20.2026年10件民生实事：…, 21.5+2就业之家：…):
+# the marker patterns refuse digits after the dot (7.1%), so this one is tried for that number alone.
+NUMBER_BEFORE_DIGITS = re.compile(rf"{NUMBER}[.．、](?=[0-9０-９])")
+
+
 def numbered_cuts(lines: list[str], rx: re.Pattern, expected: int, problems: list[str]) -> list[list[Cut]]:
     """Per line, the entries' numbers: the number due next, at a line start or
     followed by a term; a later number (a gap, reported) only at a line start with a term."""
     cuts = []
     for line in lines:
         here = []
+        if (m := NUMBER_BEFORE_DIGITS.match(line)) and int(normalise_number(m.group(1))) == expected \
+                and term_at(line[m.end():]) and rx is MARKER_STYLES["dot"]:
+            here.append(Cut(0, m.end(), str(expected)))
+            expected += 1
         for m in rx.finditer(line):
             n = int(normalise_number(m.group(1)))
             opens_line, has_term = m.start() == 0, term_at(line[m.end():]) is not None

@@ -27,7 +27,7 @@ import jieba
 
 from .model import Document, Paragraph
 from .render import md_escape, paragraph_markdown
-from .safe_text import html_attr
+from .safe_text import tooltip_attr
 from .scope import Scope, Target, whose
 from .segmentation import WordBoundaries, words_removed
 from .terms import Term, Use
@@ -299,7 +299,7 @@ def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
                 continue
             seen.add(o.key)
             href, tooltip = link_target(terms[o.key], target_of(scope, doc, p, o))
-            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{html_attr(tooltip)}")')]
+            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{tooltip_attr(tooltip)}")')]
         return paragraph_markdown(p, doc, insertions)
     return link
 

@@ -5,7 +5,8 @@ reader's browser downloads whole before the first query (12.5 MB at 100 reports,
 1,000), and segmenting every page with jieba was about a quarter of the site build. Instead:
 
 - `on_pre_build` finishes an interrupted `build-corpus build` (write_docs), so MkDocs never
-  renders a half-swapped docs/.
+  renders a half-swapped docs/; under `build-corpus serve` it first re-runs the pipeline when
+  sources/, glossary/ or annotations/ changed, so a contributor's edit shows on the next reload.
 - `on_page_context` (before Material's plugin) hands each page's HTML to a second process
   (search_index.BackgroundIndexer), which splits it into sections with Material's own HTML
   parser (same sections, same locations, `data-search-exclude` honoured) and indexes them while
@@ -23,11 +24,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+from build_corpus.cli import PREVIEW_ENV, preview_rebuild
 from build_corpus.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
 from build_corpus.write_docs import JOURNAL, STAGING, build_lock, finish_interrupted_swap
 
@@ -36,16 +39,28 @@ log = logging.getLogger("mkdocs.hooks.build_corpus")
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
 
 _indexer: BackgroundIndexer | None = None
+_preview_inputs: dict = {}   # build-corpus serve: the inputs' fingerprint at the last pipeline run
+_dirty = False               # `mkdocs serve --dirty` (build-corpus serve): only changed pages are rendered
+_last_shards: dict | None = None   # the search index a dirty rebuild keeps (it sees only the changed pages)
+
+
+def on_startup(command, dirty, **_):
+    global _dirty
+    _dirty = dirty
 
 
 def on_pre_build(config, **_):
-    """First finish a `build-corpus build` that was interrupted mid-swap, so MkDocs reads whole pages."""
-    global _indexer
+    """First finish a `build-corpus build` that was interrupted mid-swap, so MkDocs reads whole pages;
+    under `build-corpus serve`, first re-run the pipeline if an input changed."""
+    global _indexer, _preview_inputs
+    if PREVIEW_ENV in os.environ:
+        _preview_inputs = preview_rebuild(_preview_inputs)
     docs = Path(config["docs_dir"])
     if (docs / JOURNAL).exists() or (docs / STAGING).exists():
         with build_lock(docs):
             finish_interrupted_swap(docs)
-    _indexer = BackgroundIndexer(Path(config["site_dir"]) / "search")
+    # A dirty rebuild renders only the changed pages: it keeps the search index of the first build.
+    _indexer = None if _dirty and _last_shards else BackgroundIndexer(Path(config["site_dir"]) / "search")
 
 
 @event_priority(50)   # before Material's search plugin, which would otherwise index the page
@@ -66,16 +81,21 @@ def on_build_error(error, **_):
 
 @event_priority(-50)   # after Material wrote search_index.json (0), before offline inlines it (-100)
 def on_post_build(config, **_):
-    global _indexer
-    if _indexer is None:
-        return
-    summary, _indexer = _indexer.finish(), None
+    global _indexer, _last_shards
     site = Path(config["site_dir"])
     index_file = site / "search" / "search_index.json"
     if not index_file.exists():
         raise SearchIndexError(f"{index_file} is missing: is Material's search plugin enabled in mkdocs.yml?")
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    index["config"]["shards"] = {"folder": summary.folder, "count": summary.shards, "docs": summary.docs}
+    if _indexer is None:
+        if _last_shards:   # a dirty preview rebuild: point Material's new index file at the kept shards
+            index["config"]["shards"] = _last_shards
+            index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            _replace_worker(site)
+        return
+    summary, _indexer = _indexer.finish(), None
+    _last_shards = {"folder": summary.folder, "count": summary.shards, "docs": summary.docs}
+    index["config"]["shards"] = _last_shards
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     _replace_worker(site)
     log.info("search: %d sections in %d chunks, %d keys in %d shards, %.1f MB (%s)", summary.docs,

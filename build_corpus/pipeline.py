@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import SourceCache
-from .classify import classify
+from .classify import SHORT_REPORT, classify, is_traditional, simplified
 from .clean import clean
 from .decode import DecodeError, decode_bytes
 from .glossary_parse import parse_entries, split_terms, strip_footnote_markers, term_key
@@ -33,6 +33,7 @@ from .metadata import (
     apply_pinned,
     infer_from_body,
     page_metadata,
+    place_pinyin,
     read_header,
     split_header,
     strip_level,
@@ -191,13 +192,21 @@ def process_document(doc: Document, pinned: dict) -> Document:
     if doc.kind != WORK_REPORT:
         doc.title = doc.title or doc.text.split("\n", 1)[0][:60]
         return doc
+    if len(doc.text) < SHORT_REPORT:   # a report by its evidence, whatever its length; but say so
+        doc.notes.append(f"篇幅短（{len(doc.text)} 字），按报告处理：请核对是否完整")
     header, body = split_header(doc.text)
     if header:
         doc.removed.append(Removal("header_to_metadata", header))
-    read_header(header, doc.title, doc.meta)
-    parts = outline(body, doc.run_on, strip_level(doc.meta.place or ""))
-    infer_from_body(body, [s.number + s.title for s in parts.sections], doc.meta)
+    # Metadata is read in simplified characters (a traditional text's place and office words
+    # are then the ones the patterns and the gazetteer know); the text itself stays as written.
+    traditional = is_traditional(doc.text)
+    read_header(simplified(header, traditional), simplified(doc.title, traditional), doc.meta,
+                simplified(split_header(doc.raw_text)[0], traditional))
+    # Pinned fields win, and what they fix is not inferred (nor noted as missing) from the body.
     apply_pinned(doc.meta, {k: v for k, v in pinned.items() if k != "kind"})
+    parts = outline(body, doc.run_on, strip_level(doc.meta.place or ""))
+    infer_from_body(simplified(body, traditional), [simplified(s.number + s.title, traditional) for s in parts.sections],
+                    doc.meta, doc.notes, simplified(header, traditional))
     doc.preamble, doc.sections, doc.appendices = parts.preamble, parts.sections, parts.appendices
     doc.glossary_title, doc.glossary_lines = parts.glossary_title, parts.glossary_lines
     doc.notes.extend(parts.notes)
@@ -239,7 +248,7 @@ def _with_bold_markers(p: Paragraph) -> str:
 
 def _default_title(doc: Document) -> str:
     m = doc.meta
-    return f"{m.year or ''}年{m.place or ''}政府工作报告" if (m.year or m.place) else "政府工作报告"
+    return f"{f'{m.year}年' if m.year else ''}{m.place or ''}政府工作报告"
 
 
 def _missing_metadata(doc: Document) -> list[Problem]:
@@ -253,10 +262,14 @@ def _missing_metadata(doc: Document) -> list[Problem]:
 
 
 def assign_ids(corpus: Corpus) -> None:
-    """`tongxiangshi-2023`: the place in pinyin and the year, unique across the corpus."""
+    """`tongxiangshi-2023`: the place in pinyin and the year, unique across the corpus.
+
+    Ids use only lowercase ASCII letters, digits and `-`, so they are safe as file names and URLs.
+    """
     seen: dict[str, int] = {}
     for doc in corpus.reports:
-        base = report_id(doc.meta.place, doc.meta.year, doc.raw_digest)
+        # The place in its official romanisation (陕西 shaanxi, from places.yml), then urls' alphabet.
+        base = report_id(place_pinyin(doc.meta.place) if doc.meta.place else None, doc.meta.year, doc.raw_digest)
         seen[base] = seen.get(base, 0) + 1
         doc.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         if seen[base] > 1:

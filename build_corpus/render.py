@@ -24,12 +24,13 @@ from .safe_text import (
     md_escape,
     page_title,
     prose_html,
+    tooltip_attr,
 )
 from .urls import gloss_anchor
 
 __all__ = ["md_escape", "render_report", "PageContext", "paragraph_markdown"]
 
-LevelLabel = {"省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
+LevelLabel = {"国家": "全国", "省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
               "镇": "镇级", "乡": "乡级", "街道": "街道"}
 FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), ("year", "年份"), ("date", "会议日期"),
                 ("meeting", "会议"), ("speaker", "报告人"), ("publisher", "来源"), ("published", "发布日期")]
@@ -97,12 +98,14 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
             shown = f"{shown}（{md_escape(LevelLabel.get(value, value))}）"
         mark = ""
         if field in m.inferred:
-            why = html_attr(m.evidence.get(field, ""))
+            why = tooltip_attr(m.evidence.get(field, ""))
             mark = f' <span class="inferred" title="由正文推断：{why}">（推断）</span>'
         elif field in m.pinned:
             mark = ' <span class="pinned" title="由整理者在 sidecar 文件中指定">（人工指定）</span>'
         lines.append(f"    - **{label}**：{shown}{mark}")
-    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)]
+    # A national report has no place above it: its parent is not missing.
+    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)
+               and not (field == "parent" and m.level == "国家")]
     if missing:
         lines.append(f"    - **未知**：{'、'.join(missing)}（原文未载明，可通过 sidecar 文件补充）")
     lines.append(f"    - **原始文件**：{code_text(doc.source_path)}，第 {doc.position} 篇（[来源与清理记录](#provenance)）")
@@ -188,7 +191,7 @@ def _inline_events(p: Paragraph, doc: Document) -> dict[int, list[str]]:
     if p.notes:
         definitions = {e.number: e.definition for e in doc.glossary}
         for offset, number in p.notes:
-            title = html_attr(definitions.get(number, ""))
+            title = tooltip_attr(definitions.get(number, ""))
             events[offset].insert(0, f'<sup class="footnote-ref"><a href="#{gloss_anchor(number)}" title="{title}">'
                                      f'[{html_attr(number)}]</a></sup>')
     return events

@@ -11,7 +11,8 @@ goes through exactly one of these:
   characters (line breaks included) cannot start a new block.
 - `code_text(text)`: a file name or other literal shown as code; a backtick
   in it cannot end the code span.
-- `html_text(text)` / `html_attr(text)`: plain text inside HTML we write.
+- `html_text(text)` / `html_attr(text)`: plain text inside HTML we write; `tooltip_attr(text)` for a
+  title="…" that Material turns into a tooltip (it reads the value as HTML).
 - `page_title(text)`: a title in a page's front matter (MkDocs treats it as
   HTML, and Material's <title> unescapes it once more).
 - `prose_html(markdown)`: contributors' notes, which may use a little
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 import markdown
 import nh3
@@ -112,6 +112,19 @@ def html_attr(text: str) -> str:
     return html.escape(_controls_out(text), quote=True)
 
 
+def tooltip_attr(text: str) -> str:
+    """Plain text for a title="…" attribute that Material's `content.tooltips` shows on hover.
+
+    Material copies the attribute's value into the tooltip as HTML (innerHTML), so the text is
+    escaped twice: once for the attribute, once for that copy. (Found by the attack corpus: a
+    definition holding `<img onerror=…>` ran when its term link was hovered.)
+
+    >>> tooltip_attr('<img src=x onerror="y"> & “两化”')
+    '&amp;lt;img src=x onerror=&amp;quot;y&amp;quot;&amp;gt; &amp;amp; “两化”'
+    """
+    return html.escape(html.escape(_controls_out(text), quote=True), quote=True)
+
+
 def page_title(text: str) -> str:
     """A page title for front matter. MkDocs takes it as HTML and Material's <title> strips tags and
     unescapes entities once, so < and > are written in their full-width forms, which no unescaping
@@ -133,9 +146,10 @@ PROSE_URL_SCHEMES = {"http", "https"}
 _SAFE_HREF = re.compile(r"^(https?://[^/\\\s]|#)", re.I)
 
 
-@lru_cache(maxsize=1)
 def _prose_renderer() -> markdown.Markdown:
-    """Python-Markdown without raw HTML, reference definitions or images, and no extensions."""
+    """Python-Markdown without raw HTML, reference definitions or images, and no extensions.
+
+    A new one for every note: an instance that raised mid-parse (RecursionError) is left broken."""
     md = markdown.Markdown(extensions=[], output_format="html")
     md.preprocessors.deregister("html_block")
     md.parser.blockprocessors.deregister("reference")
@@ -159,7 +173,6 @@ def prose_html(text: str) -> str:
     '<p>见<a href="https://example.org/a" rel="noopener noreferrer nofollow">说明</a>与<a rel="noopener noreferrer nofollow">x</a>&lt;img src=x onerror=y&gt;</p>'
     """
     md = _prose_renderer()
-    md.reset()
     text = _CONTROL.sub(lambda m: m.group() if m.group() in "\n\t" else "\ufffd", text)
     try:
         rendered = md.convert(text)

@@ -116,11 +116,11 @@ def relation(user: Document, definer: Document, rules: ScopeRules) -> str | None
     place, other = user.meta.place, definer.meta.place
     if not place or not other:
         return None
-    if other in rules.national_places:
-        return "national"
     years = abs((user.meta.year or 0) - (definer.meta.year or 0))
     if rules.max_years_apart is not None and years > rules.max_years_apart:
         return None
+    if other in rules.national_places:
+        return "national"
     if place == other:
         return "same_place" if rules.same_place else None
     if rules.hierarchy:

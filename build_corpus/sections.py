@@ -9,6 +9,10 @@ A numbering that starts again at 一、 right after a line ending in ：
 
 In sources scraped onto one line the heading is glued to its body
 (一、2017年工作回顾2017年，我们…); `split_glued_heading` finds the seam.
+
+Not every numbered line is a heading: an item ending in ； (一、继续坚持……；) or one
+running on far longer than its siblings is an item of a list. A heading on its own
+line may skip a number (（二） then （四）) without losing the headings after it.
 """
 from __future__ import annotations
 
@@ -175,7 +179,9 @@ class _Series:
 
 def _build_tree(lines: list[str], run_on: bool, place_short: str, result: Outline) -> None:
     unnumbered = _unnumbered_headings(lines)
-    headings = {i: h for i, line in enumerate(lines) if (h := _parse_heading(line, i in unnumbered))}
+    headings = {i: h for i, line in enumerate(lines) if (h := _parse_heading(line, i in unnumbered, run_on))}
+    if not run_on:
+        _drop_run_on_items(headings)
     if run_on:
         _split_glued(lines, headings, place_short, result.notes)
     stack: list[Section] = []                 # open sections, outermost first
@@ -183,7 +189,7 @@ def _build_tree(lines: list[str], run_on: bool, place_short: str, result: Outlin
     previous_text = ""
     for i, line in enumerate(lines):
         h = headings.get(i)
-        level = _level_for(h, stack, series, previous_text) if h else None
+        level = _level_for(h, stack, series, previous_text, result.notes) if h else None
         if level is None:
             if h:   # a numbered line out of sequence is text, not a heading
                 result.notes.append(f"“{line[:20]}…”编号不连续，按正文处理")
@@ -201,9 +207,17 @@ def _build_tree(lines: list[str], run_on: bool, place_short: str, result: Outlin
         previous_text = h.body or h.title
 
 
+# A standalone heading may skip this many numbers (a report that prints （二） then （四）).
+MAX_SKIPPED = 2
+
+
 def _level_for(h: Heading, stack: list[Section], series: dict[str, list[_Series]],
-               previous_text: str) -> int | None:
-    """The level of a heading, or None when its number does not continue any open series."""
+               previous_text: str, notes: list[str]) -> int | None:
+    """The level of a heading, or None when its number does not continue any open series.
+
+    A heading on a line of its own may skip a number or two of the innermost series of its
+    style: one lost number must not turn every later heading into text.
+    """
     current_level = stack[-1].level if stack else 0
     open_series = [s for s in series.get(h.style, []) if s.level <= current_level + 1]
     series[h.style] = open_series
@@ -216,6 +230,12 @@ def _level_for(h: Heading, stack: list[Section], series: dict[str, list[_Series]
             s.last = h.number
             del open_series[open_series.index(s) + 1:]
             return s.level
+    if open_series and not h.body and open_series[-1].last + 1 < h.number <= open_series[-1].last + 1 + MAX_SKIPPED \
+            and open_series[-1].level >= current_level:
+        s = open_series[-1]
+        notes.append(f"编号从第 {s.last} 项跳到第 {h.number} 项（“{h.marker}{h.title[:20]}”），按原文编号保留")
+        s.last = h.number
+        return s.level
     if h.number == 1:
         nested = bool(open_series) and previous_text.endswith(("：", ":"))
         is_list = h.style in LIST_STYLES
@@ -226,7 +246,7 @@ def _level_for(h: Heading, stack: list[Section], series: dict[str, list[_Series]
     return None
 
 
-def _parse_heading(line: str, unnumbered: bool) -> Heading | None:
+def _parse_heading(line: str, unnumbered: bool, run_on: bool = False) -> Heading | None:
     if unnumbered:
         return Heading("unnumbered", 0, "", line, "")
     if not NUMBERED_START.match(line):
@@ -244,8 +264,28 @@ def _parse_heading(line: str, unnumbered: bool) -> Heading | None:
         number = chinese_numeral_value(m.group("n"))
         if number is None:   # 一一、 is not a numbering
             return None
+        if not run_on:
+            rest = m.group("rest")
+            end = SENTENCE_END.search(rest)
+            if end and end.group(0) == "；":   # 一、继续坚持……改革不合理的价格体系； is a list item
+                return None
+            if title == rest and end:   # a long first sentence is the title; what follows is body
+                title, body = rest[: end.start()], rest[end.end():].strip()
         return Heading(style, number, marker, title, body)
     return None
+
+
+def _drop_run_on_items(headings: dict[int, Heading]) -> None:
+    """A numbered line whose first sentence runs on far longer than its siblings' is an item of
+    a list (a report's 一、二、 measures), not a heading: headings of one style are alike."""
+    by_style: dict[str, list[int]] = {}
+    for h in headings.values():
+        by_style.setdefault(h.style, []).append(len(h.title))
+    for i, h in list(headings.items()):
+        lengths = sorted(by_style[h.style])
+        median = lengths[len(lengths) // 2]
+        if len(h.title) > MAX_HEADING and len(h.title) > 1.5 * median:
+            del headings[i]
 
 
 def _split_inline(rest: str) -> tuple[str, str]:

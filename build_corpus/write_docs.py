@@ -50,13 +50,15 @@ def build_lock(docs: Path) -> Iterator[None]:
 def write_pages(pages: dict[str, str], files: dict[str, bytes], docs: Path) -> None:
     """Every page and download under docs/, swapped in only once all are written (hold build_lock)."""
     finish_interrupted_swap(docs)
+    if _unchanged({**{k: v.encode("utf-8") for k, v in pages.items()}, **files}, docs):
+        return   # nothing to do: docs/ is not touched, so a preview does not rebuild for nothing
     staging = docs / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     for relative, content in pages.items():
-        _write(page_path(staging, relative), content.encode("utf-8"))
+        _stage(docs, staging, relative, content.encode("utf-8"))
     for relative, data in files.items():
-        _write(page_path(staging, relative), data)
+        _stage(docs, staging, relative, data)
     for name in GENERATED:   # every generated folder is replaced, even by an empty one: no stale page survives
         if "." not in name:
             (staging / name).mkdir(exist_ok=True)
@@ -86,6 +88,31 @@ def finish_interrupted_swap(docs: Path) -> None:
         journal.unlink()
     _remove(staging)
     _remove(previous)
+
+
+def _unchanged(contents: dict[str, bytes], docs: Path) -> bool:
+    """docs/ already holds exactly these generated files with exactly these bytes."""
+    existing = {str(p.relative_to(docs)) for name in GENERATED
+                for p in ([docs / name] if (docs / name).is_file() else (docs / name).rglob("*")) if p.is_file()}
+    if existing != set(contents):
+        return False
+    return all((docs / relative).read_bytes() == data for relative, data in contents.items())
+
+
+def _stage(docs: Path, staging: Path, relative: str, data: bytes) -> None:
+    """A page into the staging area; an unchanged page is the same file (a hard link), so it keeps its
+    modification time and `mkdocs serve` re-renders only the pages that changed."""
+    target = page_path(staging, relative)
+    current = page_path(docs, relative)
+    try:
+        if current.is_file() and not current.is_symlink() and current.stat().st_size == len(data) \
+                and current.read_bytes() == data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(current, target)
+            return
+    except OSError:   # no hard links on this file system: write it
+        pass
+    _write(target, data)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -31,9 +31,13 @@ TEXT_PAYLOADS = [
 BLOCK_PAYLOADS = ["!!! danger \"alert('admonition')\"", "??? note \"x\"", "{: onclick=\"alert('para-attr')\" }",
                   "<div onmouseover=\"alert('div')\">块</div>", "[x]: javascript:alert('refdef')"]
 # The title line of a report (its first line) becomes the page title, the nav entry and <title>.
-HOSTILE_TITLE = "</title><script>alert('title')</script>2024年桐乡市<img src=x onerror=alert('title-img')>政府工作报告{: onclick=alert('h1') }"
-FILE_NAME = "a`<img src=x onerror=alert('filename')>`.txt"
-NEWLINE_NAME = "b\n# injected heading\n<img src=x onerror=alert('newline-name')>.txt"
+# Attribute values are double-quoted: Python-Markdown takes `<img onerror=alert('x')>` for text anyway.
+HOSTILE_TITLE = ("</title><script>alert('title')</script>2024年桐乡市<img src=x onerror=\"alert('title-img')\">"
+                 "政府工作报告{: onclick=\"alert('h1')\" }")
+FILE_NAME = "a`<img src=x onerror=\"alert('filename')\">`.txt"
+NEWLINE_NAME = "b\n# injected heading\n<img src=x onerror=\"alert('newline-name')\">.txt"
+
+DEFINITION_PAYLOAD = "<img src=x onerror=\"alert('definition')\">\"'><b>"
 
 NOTE_PAYLOADS = {   # contributor Markdown that got past the old regex, one per notes entry
     "reference link": "[x][1]\n\n[1]: javascript:alert('ref')",
@@ -80,9 +84,12 @@ def hostile_report(base: str) -> str:
     out = [HOSTILE_TITLE]
     body_lines = [i for i, line in enumerate(lines) if len(line) > 40]
     payloads = iter(TEXT_PAYLOADS)
+    glossary_at = next((i for i, line in enumerate(lines) if "名词解释" in line), len(lines))
     for i, line in enumerate(lines):
         if i in body_lines[5:5 + len(TEXT_PAYLOADS) * 7:7]:
             line += next(payloads, "")
+        if glossary_at < i and "：" in line:   # definitions become the tooltips of term links
+            line += DEFINITION_PAYLOAD
         out.append(line)
         if i == body_lines[30]:
             out.extend(BLOCK_PAYLOADS)
@@ -99,7 +106,7 @@ def _sources(sources: Path, secret_file: Path) -> None:
     (sources / "huge.txt").write_bytes(("各位代表：" + "发展" * 40 + "\n").encode() * 30000)   # ~6 MB
     huzhou = (ROOT / "sources" / "2024_huzhou_report.txt").read_bytes()
     sidecars = {
-        "sidecar-title": "title: \"湖州 {: onclick=alert('sidecar-title') }\"\n",
+        "sidecar-title": "title: '湖州 {: onclick=\"alert(1)\" }'\n",
         "sidecar-place": "place: ../../../../tmp/x/PWNED\n",
         "sidecar-newline": "place: \"北京市\\n# injected\"\n",
         "sidecar-bomb": "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
@@ -129,7 +136,7 @@ def _glossary(glossary: Path, secret_file: Path) -> None:
         "see_also": [FIELD_PAYLOAD.format("see-also")],
         "sources": [{"title": FIELD_PAYLOAD.format("source-title"), "url": "https://ok.example/a"}],
         "corrections": [{"report": "tongxiangshi-2023", "entry": 1, "definition": FIELD_PAYLOAD.format("correction"),
-                         "reason": "<b onclick=alert('reason')>x</b>", "author": "mallory"}],
+                         "reason": "<b onclick=\"alert('reason')\">x</b>", "author": "mallory"}],
     })
     (glossary / "san-gai-yi-chai.yml").unlink()
     _dump(glossary / "evil-notes.yml", {
@@ -150,7 +157,7 @@ def _annotations(annotations: Path, secret_file: Path) -> None:
     _dump(annotations / "puyuanzhen-2018.yml", {"notes": [{
         "quote": "牢牢把握“中国时尚第一镇”的发展总基调",
         "note": "\n\n".join(NOTE_PAYLOADS.values()),
-        "author": "<img src=x onerror=alert('annotation-author')>",
+        "author": "<img src=x onerror=\"alert('annotation-author')\">",
         "sources": [{"title": FIELD_PAYLOAD.format("annotation-source"), "url": "https://ok.example/b"}],
     }]})
     _dump(annotations / "jiaxingshi-2024.yml", {"notes": [{

@@ -1,6 +1,8 @@
 """Shared test set-up: paths, the whole-corpus fixture, and the golden-file update flag."""
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,33 @@ def corpus():
 def reports(corpus):
     """Work reports by id."""
     return {d.id: d for d in corpus.reports}
+
+
+# --- the browser, one per session for every browser test module -------------------
+
+# Debian's chromium here and in CI; CHROMIUM_PATH or another system Chromium elsewhere (e.g. a
+# GitHub runner's image). Never a browser downloaded by Playwright.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or next(
+    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+INSTALL_CHROMIUM = ("Debian's Chromium is not installed at /usr/bin/chromium. Install it with "
+                    "`apt-get install -y chromium fonts-noto-cjk` (or run `make test`, which does); "
+                    "Playwright only drives it and downloads no browser.")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.fail(INSTALL_CHROMIUM, pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright's Python package is missing: `pip install -e '.[test]'` (or `make test`)", pytrace=False)
+    with sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        except Exception as err:   # a broken install fails the same way as a missing one
+            pytest.fail(f"{INSTALL_CHROMIUM}\nLaunching it failed: {err}", pytrace=False)
+        yield browser
+        browser.close()

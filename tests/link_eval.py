@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import random
 import sys
 from dataclasses import dataclass, field
@@ -26,10 +25,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_FILE = Path(__file__).parent / "data" / "link_eval.yml"
-# Until every labelled source is in sources/, more folders of sources may be named here
-# (os.pathsep-separated); files already in sources/ (same bytes) are not read twice.
-EXTRA_ENV = "LINK_EVAL_SOURCES"
-DEFAULT_EXTRA = Path("/work/shared/realworld")
 
 
 @dataclass
@@ -89,16 +84,12 @@ def _alternatives(text: str) -> list[str]:
     return [t.strip() for t in text.split("|")]
 
 
-def source_files(extra: list[Path] | None = None) -> list[Path]:
-    """sources/ and the extra folders, each file's bytes once."""
+def source_files(folders: list[Path] | None = None) -> list[Path]:
+    """The sources (sources/ unless other folders are named), each file's bytes once."""
     from build_corpus.pipeline import find_sources
-    files = find_sources(ROOT / "sources")[0]
-    seen = {_sha(f) for f in files}
-    if extra is None:
-        named = os.environ.get(EXTRA_ENV)
-        extra = [Path(p) for p in named.split(os.pathsep) if p] if named else [DEFAULT_EXTRA]
-    for folder in extra:
-        for f in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+    files, seen = [], set()
+    for folder in folders or [ROOT / "sources"]:
+        for f in find_sources(folder)[0]:
             if _sha(f) not in seen:
                 seen.add(_sha(f))
                 files.append(f)
@@ -185,8 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=int, default=0, help="also score a random sample of this many links")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--sources", action="append", type=Path, help="more folders of sources (default: "
-                        f"${EXTRA_ENV} or {DEFAULT_EXTRA})")
+    parser.add_argument("--sources", action="append", type=Path, help="folders of sources (default: sources/)")
     args = parser.parse_args(argv)
     sources, sentences = load()
     result = evaluate(build(source_files(args.sources)), sources, sentences)

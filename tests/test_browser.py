@@ -21,7 +21,6 @@ precision@5, and requires it to be at least 0.9 with no empty result.
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import subprocess
@@ -40,16 +39,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-# Debian's chromium here and in CI; CHROMIUM_PATH or another system Chromium elsewhere (e.g. a
-# GitHub runner's image). Never a browser downloaded by Playwright.
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or next(
-    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-INSTALL_CHROMIUM = ("Debian's Chromium is not installed at /usr/bin/chromium. Install it with "
-                    "`apt-get install -y chromium fonts-noto-cjk` (or run `make test`, which does); "
-                    "Playwright only drives it and downloads no browser.")
-
 # Hand-written parts of the project that a build needs (docs/ is otherwise generated).
 PROJECT_INPUTS = ("mkdocs.yml", "build_corpus/mkdocs_hooks.py", "sources", "glossary", "annotations", "docs/assets",
                   "docs/overrides")
@@ -153,23 +142,6 @@ def http_base(built):
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail(INSTALL_CHROMIUM, pytrace=False)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright's Python package is missing: `pip install -e '.[test]'` (or `make test`)", pytrace=False)
-    with sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        except Exception as err:   # a broken install fails the same way as a missing one
-            pytest.fail(f"{INSTALL_CHROMIUM}\nLaunching it failed: {err}", pytrace=False)
-        yield browser
-        browser.close()
 
 
 @dataclass
@@ -314,7 +286,8 @@ def test_hovering_a_term_shows_its_definition(tab, glossary):
         "glossary anchor": tab.page.locator('article p a[title][href^="#gloss-"]').first.element_handle(),
     }
     for kind, link in links.items():
-        title = link.get_attribute("title")   # Material moves it into the tooltip on hover
+        # Material moves it into the tooltip on hover, as HTML: the attribute holds the text escaped once more.
+        title = html.unescape(link.get_attribute("title"))
         href = link.get_attribute("href")
         assert title and title.strip(), f"{kind} link {href} has no title"
         if kind == "term page":
@@ -392,7 +365,7 @@ def test_bundle_opens_and_works_without_network(browser, built, page_texts):
         page.locator(f'article a[href*="reports/{REPORT}.html"]').first.click()
         page.wait_for_url(re.compile(rf"/reports/{REPORT}\.html$"))
         link = page.locator('article p a[title][href*="terms/"]').first.element_handle()
-        title = link.get_attribute("title")
+        title = html.unescape(link.get_attribute("title"))   # read as HTML by Material's tooltip
         link.hover()
         page.wait_for_function("a => a.hasAttribute('aria-describedby')", arg=link)
         assert page.locator("#" + link.get_attribute("aria-describedby")).inner_text().strip() == title.strip()

@@ -43,7 +43,7 @@ def built(tmp_path_factory):
 
 def test_build_reports_what_it_did(built):
     _, out = built
-    assert "10 份报告" in out and "7 篇其他文档" in out
+    assert "38 份报告" in out and "7 篇其他文档" in out   # 7 seed reports and all 31 provinces
     assert out.count("跳过 / skipped:") == 7
 
 
@@ -55,7 +55,7 @@ def test_site_pages_exist(built):
                  "downloads/corpus.jsonl", "downloads/glossary.csv", "downloads/glossary.json"):
         assert (site / page).is_file(), page
     lines = (site / "downloads" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 10 and json.loads(lines[0])["kind"] == "work_report"
+    assert len(lines) == 38 and json.loads(lines[0])["kind"] == "work_report"
 
 
 def test_place_index_knows_the_hierarchy(built):
@@ -131,6 +131,23 @@ def test_inspect_markdown_prints_the_page():
     result = run_cli("inspect", str(SOURCES / "2023_tongxiang_report_pdf.txt"), "--format", "markdown")
     assert result.returncode == 0
     assert result.stdout.startswith("---\n") and "# 2023年桐乡市政府工作报告" in result.stdout
+
+
+def test_inspect_markdown_is_the_sites_page_links_included(tmp_path):
+    """The page `inspect` prints is the one a site built from the same files holds, term links and all."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in ("2023_tongxiang_report_pdf.txt", "2026_sichuan_report_web.txt"):
+        shutil.copy(SOURCES / name, sources)
+    docs = tmp_path / "docs"
+    assert main(["build", "--sources", str(sources), "--docs", str(docs), "--no-cache", "--jobs", "1",
+                 "--annotations", str(tmp_path / "none")]) == 0
+    result = run_cli("inspect", *(str(p) for p in sorted(sources.iterdir())), "--format", "markdown")
+    assert result.returncode == 0
+    for page in ("tongxiangshi-2023", "sichuansheng-2026"):
+        expected = (docs / "reports" / f"{page}.md").read_text(encoding="utf-8")
+        assert expected in result.stdout
+    assert "../terms/" in result.stdout
 
 
 def test_build_exits_non_zero_on_a_bad_source_but_reports_the_rest(tmp_path, capsys):

@@ -99,3 +99,11 @@ def test_curated_content_is_set_apart_from_the_reports_words():
 def test_yaml_aliases_are_refused(folder):
     _, problems = problems_for(folder, "term: 五水共治\naliases: &a [甲乙丙]\nsee_also: *a\n")
     assert len(problems) == 1 and ":2:" in problems[0] and "aliases are not allowed" in problems[0]
+
+
+def test_yaml_tags_and_duplicate_keys_are_refused(folder):
+    """Even a tag the safe loader would accept (!!str) is refused: contributors never need one."""
+    _, problems = problems_for(folder, "term: !!str 五水共治\n")
+    assert len(problems) == 1 and ":1:" in problems[0] and "YAML tags are not allowed" in problems[0]
+    _, problems = problems_for(folder, "term: 甲乙丙丁\nenglish: x\nterm: 五水共治\n")
+    assert len(problems) == 1 and ":3: term:" in problems[0] and "duplicate key term (first on line 1)" in problems[0]

@@ -124,13 +124,13 @@ def test_tooltip_is_the_definition_shown(site):
         for m in LINK.finditer(page.split("\n## 来源与清理记录")[0]):
             text, href, title = m.groups()
             if href.startswith("#gloss-"):
-                assert html.unescape(title) == own[href[1:]]
+                assert html.unescape(html.unescape(title)) == own[href[1:]]
                 checked += 1
             elif href.startswith("../terms/"):
                 page_path, anchor = href[len("../terms/"):].split("#")
                 term = next(t for t in site.terms.values() if f"{t.slug}.md" == page_path)
                 wording = term.wordings[int(anchor.removeprefix("wording-")) - 1]
-                assert html.unescape(title) in {f"{whose(d)}：{d.entry.definition}" for d in wording.definitions}
+                assert html.unescape(html.unescape(title)) in {f"{whose(d)}：{d.entry.definition}" for d in wording.definitions}
                 assert all(d.report is not doc for d in term.definitions)
                 checked += 1
     assert checked > 100

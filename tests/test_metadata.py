@@ -16,14 +16,23 @@ def header_meta(header: str, listing_title: str = "") -> Metadata:
 
 @pytest.mark.parametrize("header,expected", [
     ("政府工作报告\n2023年2月9日在桐乡市第十七届人民代表大会第二次会议上\n桐乡市市长王坚",
-     ("桐乡市", "市", 2023, "2023-02-09", "王坚", "桐乡市市长")),
+     ("桐乡市", "市", 2023, "2023-02-09", "王坚", "市长")),
     ("政府工作报告\n——2026年1月27日在海南省第七届人民代表大会第五次会议上\n海南省省长 刘小明",
-     ("海南省", "省", 2026, "2026-01-27", "刘小明", "海南省省长")),
+     ("海南省", "省", 2026, "2026-01-27", "刘小明", "省长")),
     ("2026年内蒙古自治区政府工作报告\n——2026年2月4日在内蒙古自治区第十四届人民代表大会第五次会议上\n自治区人民政府主席 包钢",
-     ("内蒙古自治区", "自治区", 2026, "2026-02-04", "包钢", "自治区人民政府主席")),
+     ("内蒙古自治区", "自治区", 2026, "2026-02-04", "包钢", "自治区主席")),
     ("2018年1月29日在濮院镇第十七届人民代表大会第三次会议上徐华君", ("濮院镇", "镇", 2018, "2018-01-29", "徐华君", None)),
     ("政府工作报告\n——2025年1月8日在某某县第十八届人民代表大会第五次会议上\n代县长 欧阳·明",
      ("某某县", "县", 2025, "2025-01-08", "欧阳·明", "代县长")),
+    # date in Chinese numerals, 第 left out, the speaker after a colon, a name like a word (正文)
+    ("2026年甘肃省政府工作报告\n——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n省长：张正文",
+     ("甘肃省", "省", 2026, "2026-01-27", "张正文", "省长")),
+    # ○ for 〇, an acting mayor
+    ("政府工作报告\n——二○二四年一月十日在某某市第九届人民代表大会第三次会议上\n某某市人民政府代理市长 李四",
+     ("某某市", "市", 2024, "2024-01-10", "李四", "代理市长")),
+    # the header line holds date, meeting and speaker, breadcrumb chrome follows
+    ("陕西省2026年政府工作报告\n2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚\n时间：\n首页",
+     ("陕西省", "省", 2026, "2026-01-27", "赵刚", "省长")),
 ])
 def test_headers(header, expected):
     m = header_meta(header)
@@ -50,16 +59,29 @@ def test_page_metadata_from_web_chrome():
 
 
 @pytest.mark.parametrize("body,headings,expected", [
-    ("我代表市人民政府……谱写嘉兴新篇章……嘉兴……嘉兴……浙江", ["一、2023年工作回顾", "二、2024年工作任务"], ("嘉兴市", 2024)),
+    ("我代表市人民政府……向所有关心支持嘉兴发展的海内外朋友……嘉兴……浙江", ["一、2023年工作回顾", "二、2024年工作任务"],
+     ("嘉兴市", 2024)),
+    # how often a place is named says nothing: a report that never names itself gets no place
+    ("我代表市人民政府……谱写嘉兴新篇章……嘉兴……嘉兴……浙江", ["一、2023年工作回顾", "二、2024年工作任务"], (None, 2024)),
     ("在中共绍兴市委的坚强领导下", ["一、2023年主要工作", "二、2024年主要目标和重点工作"], ("绍兴市", 2024)),
     ("我代表海南省人民政府", ["一、过去一年的工作"], ("海南省", None)),
-    ("我代表县人民政府。2025年是“十四五”规划收官之年。", [], (None, 2025)),
+    # "2025年是…收官之年" alone opens a 2025 plan or a 2026 review: no year; with the year before it, the plan's
+    ("我代表县人民政府。2025年是“十四五”规划收官之年。", [], (None, None)),
+    ("我代表县人民政府。2024年是极不平凡的一年。2025年是“十四五”规划收官之年。", [], (None, 2025)),
 ])
 def test_inference_from_the_body(body, headings, expected):
     meta = Metadata()
     infer_from_body(body, headings, meta)
     assert (meta.place, meta.year) == expected
     assert set(meta.inferred) >= {f for f, v in zip(("place", "year"), expected) if v}
+    if meta.place is None:
+        assert meta.level is None and "地区和层级留空" in "".join(meta_notes(body))
+
+
+def meta_notes(body: str) -> list[str]:
+    notes: list[str] = []
+    infer_from_body(body, [], Metadata(), notes)
+    return notes
 
 
 def test_a_review_year_means_the_next_years_report():

@@ -49,7 +49,7 @@ def markdown_one_by_one(p: Paragraph, doc: Document, insertions: dict) -> str:
         events[end].insert(0, "**")
     definitions = {e.number: e.definition for e in doc.glossary}
     for offset, number in p.notes:
-        title = html.escape(definitions.get(number, ""), quote=True)
+        title = html.escape(html.escape(definitions.get(number, ""), quote=True), quote=True)   # Material: innerHTML
         events[offset].insert(0, f'<sup class="footnote-ref"><a href="#gloss-{number}" title="{title}">[{number}]</a></sup>')
     out, i = [], 0
     while i <= len(p.text):
@@ -100,4 +100,4 @@ def test_markup_inside_a_linked_span_follows_the_link():
     p = Paragraph(text="推进两化融合*", emphasis=[(2, 4)], notes=[(4, "1")])
     out = paragraph_markdown(p, DOC, {2: [(6, "[两化融合](#x)")]})
     assert out == '推进**[两化融合](#x)<sup class="footnote-ref"><a href="#gloss-1" ' \
-                  'title="工业化和&quot;信息化&quot;&lt;融合&gt;">[1]</a></sup>**\\*'
+                  'title="工业化和&amp;quot;信息化&amp;quot;&amp;lt;融合&amp;gt;">[1]</a></sup>**\\*'

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_corpus.model import Problem
-from build_corpus.safe_text import code_text, md_escape, page_title, prose_html
+from build_corpus.safe_text import code_text, contributed_block, md_escape, page_title, prose_html
 from build_corpus.urls import UnsafePath, gloss_anchor, page_path, report_id, slugify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,3 +134,19 @@ def test_page_paths_outside_the_alphabet_or_docs_are_refused(tmp_path, relative)
 def test_a_problem_is_always_one_line():
     line = str(Problem("sources/b\n# x\r.txt", "bad\nthing", line=3, key="a\nb"))
     assert "\n" not in line and "\r" not in line and line.startswith("sources/b\\n# x\\r.txt:3: a\\nb: error: bad\\nthing")
+
+
+def test_a_contributed_block_is_sanitized_as_a_whole():
+    """The second layer: whatever HTML a renderer put together from contributed fields, the block's
+    own sanitizer pass keeps only the allowlist (prose_html is the first)."""
+    block = contributed_block(['<p onclick="x">a</p>', '<img src="http://evil.example/t.png">',
+                               '<a href="javascript:alert(1)">b</a>', "<script>alert(2)</script>"], "note", "标题<b>")
+    assert "onclick" not in block and "<img" not in block and "javascript" not in block and "<script" not in block
+    assert block.startswith('<div class="admonition note">\n<p class="admonition-title">标题&lt;b&gt;</p>')
+    assert "\n\n" not in block   # one raw HTML block: Markdown leaves it alone
+
+
+def test_a_note_too_deep_to_parse_does_not_break_the_next_one():
+    prose_html("- " * 1000 + "x")
+    assert prose_html("[a](https://www.gov.cn/)") == \
+        '<p><a href="https://www.gov.cn/" rel="noopener noreferrer nofollow">a</a></p>'

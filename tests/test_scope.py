@@ -25,7 +25,7 @@ def report(place: str, year: int, glossary: dict[str, str] | None = None, text: 
     return doc
 
 
-RULES = ScopeRules(max_years_apart=5, national_places=("全国",), shared_wording_places=2, regions={
+RULES = ScopeRules(max_years_apart=5, national_places=("中华人民共和国",), shared_wording_places=2, regions={
     "三资": RegionTerm("全国", "农村集体三资", with_words=("农村", "集体")),
     "五个必须": RegionTerm("全国", "纪律要求", without_words=("规律性认识",)),
     "五水共治": RegionTerm("浙江省", "浙江治水"),
@@ -96,14 +96,16 @@ def test_the_same_words_from_unrelated_places_make_a_national_term():
 
 
 def test_a_national_report_explains_every_report():
-    nation = report("全国", 2026, {"两重": "国家重大战略实施和重点领域安全能力建设"})
-    assert decide(report("西藏自治区", 2026), nation, key="两重") == ("全国-2026", "national")
+    nation = report("中华人民共和国", 2025, {"两重": "国家重大战略实施和重点领域安全能力建设"})
+    assert decide(report("西藏自治区", 2026), nation, key="两重") == ("中华人民共和国-2025", "national")
+    old = report("中华人民共和国", 2016, {"四个全面": "全面建成小康社会……"})
+    assert decide(report("西藏自治区", 2026), old, key="四个全面") == (None, "")
 
 
 @pytest.mark.parametrize("text,expected", [
     ("拓展治安“三张图”应用", ["治安“三张图”"]),              # the closing quote is taken in
     ("做好金融“五篇大文章”，开展", ["金融“五篇大文章”"]),
-    ("用好“两重”“两新”政策", ["“两重”“两新”"]),              # two quote pairs, both whole
+    ("用好“两重”“两新”政策", ["两重", "两新"]),                # two quoted terms side by side
     ("锚定“五大战略定位”", []),                             # the first words of a longer quoted name
     ("完善“三资管理”制度", []),
     ("深化“标准地+承诺制”改革", ["标准地"]),                 # a part joined by +: a term of its own

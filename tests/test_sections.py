@@ -44,10 +44,31 @@ def test_long_numbered_lines_are_paragraphs_not_headings():
 
 
 def test_out_of_sequence_number_is_text():
-    body = "一、回顾\n正文。\n三、加强自身建设\n正文。"
+    body = "一、回顾\n正文。\n六、加强自身建设\n正文。"
     result = outline(body)
-    assert len(result.sections) == 1 and result.sections[0].paragraphs[1].text == "三、加强自身建设"
+    assert len(result.sections) == 1 and result.sections[0].paragraphs[1].text == "六、加强自身建设"
     assert any("编号不连续" in n for n in result.notes)
+
+
+def test_a_skipped_number_keeps_the_headings_after_it():
+    """A report that prints （二） then （四）: （四） and （五） are still headings, with a note."""
+    body = "一、回顾\n（一）甲\n正文。\n（二）乙\n正文。\n（四）丁\n正文。\n（五）戊\n正文。"
+    result = outline(body)
+    assert [c.number for c in result.sections[0].sections] == ["（一）", "（二）", "（四）", "（五）"]
+    assert any("跳到第 4 项" in n for n in result.notes)
+
+
+def test_list_items_are_not_headings():
+    """一、…； is an item of a list; so is a numbered line that runs on as one long sentence."""
+    body = ("一、改革\n今年要做好以下工作：\n一、继续坚持有计划有步骤地改革不合理的价格体系；\n"
+            "二、进一步搞活企业；\n（一）深化国企改革\n正文。\n"
+            "（二）加快国有企业改革，推动国有资本向关系国家安全和国民经济命脉的重要行业和关键领域集中并做强做优做大\n"
+            "（三）稳定就业\n正文。\n二、开放\n正文。")
+    result = outline(body)
+    assert [s.number + s.title for s in result.sections] == ["一、改革", "二、开放"]
+    assert result.sections[0].paragraphs[1].text.startswith("一、继续坚持")
+    first = result.sections[0].sections
+    assert [c.number for c in first] == ["（一）", "（三）"] and first[0].paragraphs[1].text.startswith("（二）加快")
 
 
 def test_unnumbered_top_headings_put_numbered_ones_below():

@@ -6,6 +6,7 @@ at several moments and run two builds at once, then check that docs/ holds a who
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -48,18 +49,25 @@ def test_a_build_replaces_every_generated_page_and_keeps_the_rest(tmp_path):
     assert not (docs / STAGING).exists() and not (docs / JOURNAL).exists()
 
 
+def _failing_on(call: int, real, error: BaseException):
+    """`real`, except that its `call`-th call raises `error`; also returns the count of calls."""
+    calls = {"n": 0}
+
+    def flaky(*args):
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise error
+        return real(*args)
+    return flaky, calls
+
+
 @pytest.mark.parametrize("fail_at", range(1, 12))
 def test_an_interrupted_swap_leaves_old_or_new_and_is_finished_later(tmp_path, monkeypatch, fail_at):
     docs = tmp_path / "docs"
     write_pages(_pages("old"), {}, docs)
-    calls = {"n": 0}
     real_replace = Path.replace
-
-    def flaky_replace(self, target):
-        calls["n"] += 1
-        if calls["n"] == fail_at:
-            raise KeyboardInterrupt("interrupted")   # what SIGINT raises between two renames
-        return real_replace(self, target)
+    # What SIGINT raises between two renames.
+    flaky_replace, calls = _failing_on(fail_at, real_replace, KeyboardInterrupt("interrupted"))
     monkeypatch.setattr(Path, "replace", flaky_replace)
     with pytest.raises(KeyboardInterrupt):
         write_pages(_pages("new"), {}, docs)
@@ -74,14 +82,7 @@ def test_an_interrupted_swap_leaves_old_or_new_and_is_finished_later(tmp_path, m
 def test_an_interrupted_staging_leaves_the_old_pages(tmp_path, monkeypatch):
     docs = tmp_path / "docs"
     write_pages(_pages("old"), {}, docs)
-    written = {"n": 0}
-    real_write = write_docs._write
-
-    def flaky_write(path, data):
-        written["n"] += 1
-        if written["n"] == 4:
-            raise OSError(28, "No space left on device")
-        real_write(path, data)
+    flaky_write, _ = _failing_on(4, write_docs._write, OSError(28, "No space left on device"))
     monkeypatch.setattr(write_docs, "_write", flaky_write)
     with pytest.raises(OSError):
         write_pages(_pages("new"), {}, docs)
@@ -139,5 +140,18 @@ def test_two_builds_at_once_both_finish_whole(tmp_path):
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert any("another build holds" in err for _, err in outputs), "the second build did not wait"
     reports = sorted(p.name for p in (project / "docs" / "reports").iterdir())
-    assert len(reports) == 10 and not (project / "docs" / STAGING).exists()
+    said = {int(re.search(r"(\d+) 份报告", out).group(1)) for out, _ in outputs}
+    assert said == {len(reports)} and len(reports) > 10 and not (project / "docs" / STAGING).exists()
     assert os.path.exists(project / "docs" / "index.md")
+
+
+def test_unchanged_pages_keep_their_file_and_time(tmp_path):
+    """mkdocs serve re-renders what changed: an unchanged page must not look new."""
+    docs = tmp_path / "docs"
+    write_pages(_pages("v1"), {}, docs)
+    page = docs / "reports" / "r0.md"
+    os.utime(page, (1_000_000_000, 1_000_000_000))
+    changed = {**_pages("v1"), "reports/r1.md": "# v2 1\n"}
+    write_pages(changed, {}, docs)
+    assert page.stat().st_mtime == 1_000_000_000
+    assert (docs / "reports" / "r1.md").read_text() == "# v2 1\n" and (docs / "reports" / "r1.md").stat().st_mtime > 1e9
