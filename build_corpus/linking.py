@@ -87,7 +87,7 @@ class TermMatcher:
     def find(self, text: str) -> list[Occurrence]:
         view, where = _without_quotes(text)
         self.boundaries.follow_dictionary()
-        pairs = quote_pairs(text) if len(view) < len(text) else {}
+        pairs: dict[int, int] | None = None if len(view) < len(text) else {}   # made when first needed
         found: list[Occurrence] = []
         done = 0                       # offset in `text` up to which occurrences were taken
         for m in self.starts.finditer(view):
@@ -95,6 +95,8 @@ class TermMatcher:
             if where[start] < done:
                 continue
             for form in self._words_at(view, start):
+                if pairs is None:
+                    pairs = quote_pairs(text)
                 span = quote_safe(text, pairs, where[start], where[start + len(form) - 1] + 1)
                 if span:
                     found.append(Occurrence(*span, self.key_of[form]))
@@ -133,7 +135,8 @@ def quote_pairs(text: str) -> dict[int, int]:
     """Each quote mark's partner (both directions); unpaired marks have none. ASCII \" alternates."""
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    for i, ch in enumerate(text):
+    for mark in QUOTE.finditer(text):
+        i, ch = mark.start(), mark.group()
         if ch in OPENING or (ch == '"' and not (stack and text[stack[-1]] == '"')):
             stack.append(i)
         elif ch in CLOSING or ch == '"':
