@@ -263,8 +263,8 @@ def _uses_block(term: Term) -> str:
                                    f"（{RULE_LABELS.get(u.rule, u.rule)}）"))
     if unlinked:
         out.append("\n### 措辞相同、没有适用的释义 {#same-wording}\n")
-        out.append("这些报告用了相同的字词，但上面的释义都不适用于它们（地区互不隶属），可能另有所指，"
-                   "所以正文中没有链接。\n")
+        out.append("这些报告用了相同的字词，但上面的释义都不适用于它们（地区互不隶属、年份相隔太久，"
+                   "或整理者指出此处另有所指），可能不是同一个意思，所以正文中没有链接。\n")
         out.extend(_uses_by_report(unlinked, lambda u: ""))
     return "\n".join(out) + "\n"
 
