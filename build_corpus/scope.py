@@ -199,7 +199,7 @@ class Scope:
             rule = relation(doc, d.report, self.rules)
             if rule is None and region and self._in_region(doc, region) and self._in_region(d.report, region):
                 rule = "region"
-            if rule is None and id(d) in self.shared[term.key]:
+            if rule is None and id(d) in self.shared[term.key] and self._near(doc, d.report):
                 rule = "shared"
             if rule is not None:
                 candidates.append((RULES.index(rule), self._distance(doc, d.report), _wording_rank(term, d),
@@ -208,6 +208,10 @@ class Scope:
             return Target(None)
         *_, best, rule = min(candidates, key=lambda c: c[:4])
         return Target(best, rule)
+
+    def _near(self, user: Document, definer: Document) -> bool:
+        years = abs((user.meta.year or 0) - (definer.meta.year or 0))
+        return self.rules.max_years_apart is None or years <= self.rules.max_years_apart
 
     @staticmethod
     def _in_region(doc: Document, region: RegionTerm) -> bool:

@@ -89,6 +89,7 @@ def test_the_same_words_from_unrelated_places_make_a_national_term():
     hainan = report("海南省", 2026, {"两新": "大规模设备更新和消费品以旧换新"})
     assert same_words("是指大规模设备更新和消费品以旧换新。") == same_words("大规模设备更新和消费品以旧换新")
     assert decide(report("北京市", 2026), sichuan, hainan, key="两新")[1] == "shared"
+    assert decide(report("北京市", 2033), sichuan, hainan, key="两新") == (None, "")   # revised since, maybe
     # two places above and below each other are one voice, not two
     town = report("濮院镇", 2018, {"三改一拆": "旧住宅区改造"}, parent="桐乡市")
     city = report("桐乡市", 2018, {"三改一拆": "旧住宅区改造"}, parent="嘉兴市")
