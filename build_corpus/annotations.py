@@ -91,7 +91,7 @@ def _resolve(note: Annotation, paragraphs) -> Problem | None:
         return Problem(note.path, f"引文出现在 {len(matches)} 个段落中，请加 anchor 指明（{anchors}）/ the quote occurs "
                        f"in {len(matches)} paragraphs; add an anchor: {anchors}", key=key, line=note.line)
     best = max(paragraphs, key=lambda p: _overlap(quote, _squash(p.text)), default=None)
-    where = f"最接近的段落 / closest paragraph {best.anchor}：“{best.text[:60]}…”" if best else ""
+    where = f"最接近的段落 / closest paragraph {best.anchor}：{first_difference(quote, _squash(best.text))}" if best else ""
     return Problem(note.path, f"引文与报告正文不符（报告可能已更新）/ the quote no longer matches the report text. {where}。"
                    "请改为段落中的原文 / copy the exact words from the paragraph", key=key, line=note.line)
 
@@ -103,3 +103,29 @@ def _squash(text: str) -> str:
 def _overlap(quote: str, text: str) -> float:
     match = difflib.SequenceMatcher(None, quote, text, autojunk=False).find_longest_match(0, len(quote), 0, len(text))
     return match.size / max(1, len(quote))
+
+
+DIFF_CONTEXT = 12
+
+
+def first_difference(quote: str, text: str) -> str:
+    """Where the quote departs from the paragraph's words, both sides marked 【】 with some context.
+
+    >>> first_difference("加快推动产业转型升级", "我们要加快推进产业转型升级，做大做强")
+    '引文“加快推【动】产业转型升级” ≠ 原文“我们要加快推【进】产业转型升级，做大做强”'
+    """
+    match = difflib.SequenceMatcher(None, quote, text, autojunk=False).find_longest_match(0, len(quote), 0, len(text))
+    start = max(0, match.b - match.a)          # where the quote would begin in the paragraph
+    window = text[start:start + len(quote) + DIFF_CONTEXT]
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, quote, window, autojunk=False).get_opcodes():
+        if op == "equal" or (op == "insert" and a1 == len(quote)):
+            continue
+        b1, b2 = b1 + start, b2 + start
+        left = max(0, a1 - DIFF_CONTEXT)
+        shown_quote = ("…" if left else "") + quote[left:a1] + f"【{quote[a1:a2]}】" + quote[a2:a2 + DIFF_CONTEXT] \
+            + ("…" if a2 + DIFF_CONTEXT < len(quote) else "")
+        around = max(0, b1 - DIFF_CONTEXT)
+        shown_text = ("…" if around else "") + text[around:b1] + f"【{text[b1:b2]}】" + text[b2:b2 + DIFF_CONTEXT] \
+            + ("…" if b2 + DIFF_CONTEXT < len(text) else "")
+        return f"引文“{shown_quote}” ≠ 原文“{shown_text}”"
+    return f"“{text[start:start + len(quote) + DIFF_CONTEXT]}…”"

@@ -18,17 +18,20 @@ ROOT = Path.cwd()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="build-corpus", description="政府工作报告注释语料 / annotated corpus of government work reports")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="build-corpus", description="政府工作报告注释语料 / annotated corpus of government work reports",
+                                     epilog="every problem is one line: file:line: key: error|warning: 中文 / English")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = sub.add_parser("build", help="run the pipeline on sources/ and write the site's pages into docs/")
     _pipeline_options(build)
-    build.add_argument("--docs", type=Path, default=Path("docs"))
+    build.add_argument("--docs", type=Path, default=Path("docs"), help="where the generated pages go (default: docs)")
     build.add_argument("--strict", action="store_true", help="warnings fail the build too")
 
     inspect = sub.add_parser("inspect", help="print what the pipeline makes of FILEs, writing nothing")
-    inspect.add_argument("files", nargs="+", type=Path)
-    inspect.add_argument("--format", choices=("json", "markdown"), default="json")
+    inspect.add_argument("files", nargs="+", type=Path, metavar="FILE", help="raw source files (.txt)")
+    inspect.add_argument("--format", choices=("json", "markdown"), default="json",
+                         help="json: the corpus format (README); markdown: the report pages as the site has them")
     inspect.add_argument("--glossary", type=Path, default=Path("glossary"),
                          help="curated term notes the markdown pages link to, as the site does")
 
@@ -40,30 +43,44 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="preview: build, serve the site, and rebuild when sources/, glossary/ or "
                                          "annotations/ change (only changed pages are re-rendered)")
     _pipeline_options(serve)
-    serve.add_argument("--docs", type=Path, default=Path("docs"))
+    serve.add_argument("--docs", type=Path, default=Path("docs"), help="where the generated pages go (default: docs)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address the preview listens on")
 
     bundle = sub.add_parser("bundle", help="zip the built site for offline use (file://)")
-    bundle.add_argument("--site", type=Path, default=Path("site"))
-    bundle.add_argument("--out", type=Path, default=Path("dist"))
-    bundle.add_argument("--name", default="gov-work-reports")
+    bundle.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
+    bundle.add_argument("--out", type=Path, default=Path("dist"), help="where the zip goes (default: dist)")
+    bundle.add_argument("--name", default="gov-work-reports", help="the zip's name, before -offline-<date>.zip")
 
     args = parser.parse_args(argv)
+    from .publishing import AddressError
     try:
         return {"build": cmd_build, "inspect": cmd_inspect, "check": cmd_check, "bundle": cmd_bundle,
                 "serve": cmd_serve}[args.command](args)
+    except AddressError as err:
+        print(f"环境变量 / environment: {err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("build-corpus")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _pipeline_options(parser: argparse.ArgumentParser) -> None:
     """The inputs `build` and `check` share: they run the same pipeline."""
-    parser.add_argument("--sources", type=Path, default=Path("sources"))
-    parser.add_argument("--glossary", type=Path, default=Path("glossary"))
-    parser.add_argument("--annotations", type=Path, default=Path("annotations"))
+    parser.add_argument("--sources", type=Path, default=Path("sources"), help="raw report files (default: sources)")
+    parser.add_argument("--glossary", type=Path, default=Path("glossary"),
+                        help="curated term notes, one YAML file per term (default: glossary)")
+    parser.add_argument("--annotations", type=Path, default=Path("annotations"),
+                        help="notes on paragraphs, one YAML file per report (default: annotations)")
     parser.add_argument("--cache", type=Path, default=Path(".cache/build-corpus"),
                         help="per-source cache: unchanged sources are not processed again")
-    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--no-cache", action="store_true", help="process every source again, without the cache")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages")
     parser.add_argument("--max-source-mb", type=float, default=None, metavar="MB",
                         help="refuse sources larger than this (default 5 MB)")

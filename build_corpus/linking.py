@@ -317,6 +317,12 @@ def link_target(term: Term, target: Target) -> tuple[str, str]:
             f"{whose(d)}：{d.entry.definition}")
 
 
+def most_shared_wording(term: Term) -> str:
+    """The definition most reports word alike: the term page's summary for search engines and previews."""
+    wordings = term.wordings
+    return max(wordings, key=lambda w: len(w.definitions)).text if wordings else ""
+
+
 def terms_used_block(doc: Document, terms: dict[str, Term], scope: Scope | None = None) -> str:
     """The terms this report's text links, with counts; and the words it shares with other reports'
     名词解释 whose definitions do not apply to it (not linked: they may mean something else here)."""

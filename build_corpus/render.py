@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
 import yaml
 
@@ -37,7 +39,8 @@ FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), 
 MAX_HEADING_LEVEL = 6
 
 
-def front_matter(doc: Document) -> str:
+def front_matter(doc: Document, extra: dict | None = None) -> str:
+    """The page's YAML header; `extra` adds what the site stage knows (description, citation data)."""
     m = doc.meta
     data = {"title": page_title(doc.title), "report_id": doc.id, "kind": doc.kind}
     data.update({k: getattr(m, k) for k in ("place", "level", "parent", "year", "date", "speaker", "speaker_title",
@@ -45,12 +48,15 @@ def front_matter(doc: Document) -> str:
     data["inferred"] = m.inferred
     data["pinned"] = m.pinned
     data["source"] = {"path": doc.source_path, "position": doc.position, "line": doc.line}
+    data.update(extra or {})
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
 
 
 def render_report(doc: Document, context: PageContext) -> str:
-    out = [front_matter(doc), f"# {md_escape(doc.title)}\n"]
+    out = [front_matter(doc, context.front_matter), f"# {md_escape(doc.title)}\n"]
     out.append(_metadata_block(doc, context))
+    if context.citation:
+        out.append(context.citation)
     if context.timeline:
         out.append(context.timeline)
     out.append(_outline_block(doc))
@@ -73,13 +79,16 @@ class PageContext:
     def __init__(self, place_link: Callable[[str], str] = lambda p: "",
                  term_link: Callable[[GlossaryEntry, str], str | None] = lambda e, t: None,
                  link_paragraph: Callable[[Paragraph, Document], str] | None = None,
-                 timeline: str = "", terms_used: str = "", depth: int = 1):
+                 timeline: str = "", terms_used: str = "", depth: int = 1,
+                 front_matter: dict | None = None, citation: str = ""):
         self.place_link = place_link
         self.term_link = term_link
         self.link_paragraph = link_paragraph
         self.timeline = timeline
         self.terms_used = terms_used
         self.depth = depth
+        self.front_matter = front_matter or {}   # extra YAML header keys (site stage)
+        self.citation = citation                 # the "cite this report" block
 
 
 def _metadata_block(doc: Document, context: PageContext) -> str:
@@ -101,14 +110,14 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
             why = tooltip_attr(m.evidence.get(field, ""))
             mark = f' <span class="inferred" title="由正文推断：{why}">（推断）</span>'
         elif field in m.pinned:
-            mark = ' <span class="pinned" title="由整理者在 sidecar 文件中指定">（人工指定）</span>'
+            mark = ' <span class="pinned" title="由整理者根据其他资料指定（见页末“来源与清理记录”）">（人工指定）</span>'
         lines.append(f"    - **{label}**：{shown}{mark}")
     # A national report has no place above it: its parent is not missing.
     missing = [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)
                and not (field == "parent" and m.level == "国家")]
     if missing:
-        lines.append(f"    - **未知**：{'、'.join(missing)}（原文未载明，可通过 sidecar 文件补充）")
-    lines.append(f"    - **原始文件**：{code_text(doc.source_path)}，第 {doc.position} 篇（[来源与清理记录](#provenance)）")
+        lines.append(f"    - **未知**：{'、'.join(missing)}（原文未载明）")
+    lines.append("    - **原始文本**：逐字保存，清理的每一步见页末[来源与清理记录](#provenance)")
     return "\n".join(lines) + "\n"
 
 
@@ -224,6 +233,10 @@ def _provenance_block(doc: Document) -> str:
            f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
     for field, why in doc.meta.evidence.items():
         out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
+    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(doc.meta, field)]
+    if missing:
+        out.append(f"- 原文未载明{'、'.join(missing)}：知道的读者可以在源文件旁的 sidecar 文件"
+                   f"（{code_text(doc.source_path + '.meta.yml')}）中补充，见仓库的 CONTRIBUTING.md")
     if doc.notes:
         out.append("\n!!! warning \"处理中的疑点\"\n")
         out.extend(f"    - {md_escape(n)}" for n in doc.notes)
@@ -232,7 +245,7 @@ def _provenance_block(doc: Document) -> str:
         counts[r.fix] += r.count
     out.append("\n| 清理步骤 | 改动次数 |\n| --- | ---: |")
     # Fix names are ours ([a-z_]+), the only text written into a code span unescaped.
-    out.extend(f"| `{fix}` | {n} |" for fix, n in counts.items())
+    out.extend(f"| {md_escape(fix_label(fix))} <small>`{fix}`</small> | {n} |" for fix, n in counts.items())
     removed = [r for r in doc.removed if not r.replacement and r.text not in ("\\n", "␣")]
     if removed:
         out.append(f'\n??? note "删除的文字（{len(removed)} 处，逐条列出）"\n')
@@ -246,3 +259,13 @@ def _provenance_block(doc: Document) -> str:
         for r in replaced[:200]:
             out.append(f"    - `{r.fix}`：{code_text(r.text)} → {code_text(r.replacement)} ×{r.count}")
     return "\n".join(out) + "\n"
+
+
+@cache
+def _fix_labels() -> dict[str, str]:
+    return yaml.safe_load((Path(__file__).parent / "data" / "fix_labels.yml").read_text(encoding="utf-8"))
+
+
+def fix_label(fix: str) -> str:
+    """A cleaning step in a reader's words (data/fix_labels.yml); its code name when unlabelled."""
+    return _fix_labels().get(fix, fix)

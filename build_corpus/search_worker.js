@@ -20,6 +20,32 @@ const MAX_CHUNKS = 10;        // document chunks a query may load (≈ 32 KB eac
 const MAX_CANDIDATES = 40;    // best-scored documents whose text is checked for the phrase
 const SNIPPET = 140;          // characters of text shown under a result
 
+// Pinyin typed without spaces (wushui, sangaiyichai). Term pages show each term's pinyin as
+// spaced syllables (site.py), so a Latin word the index does not know is tried as syllables, in
+// each way it can be cut, until one is found (sang ai … finds nothing, san gai yi chai does).
+// Every toneless syllable pypinyin gives a CJK ideograph (v for ü), vowel-less interjections aside.
+const PINYIN = new Set((
+  "a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang " +
+  "cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan " +
+  "chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de den deng di dian " +
+  "diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fiao fo " +
+  "fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai " +
+  "han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao " +
+  "jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke ken keng kong kou ku kua kuai kuan " +
+  "kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo " +
+  "long lou lu luan lun luo lv lve ma mai man mang mao me mei men meng mi mian miao mie min ming " +
+  "miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou " +
+  "nu nuan nun nuo nv nve o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu " +
+  "qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong " +
+  "rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shen " +
+  "sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai " +
+  "tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen " +
+  "weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi " +
+  "yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang " +
+  "zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu " +
+  "zuan zui zun zuo").split(" "));
+const MAX_SPLITS = 8;
+
 const loaded = new Map();
 let index = null;             // {base, count, docs} once set up
 
@@ -148,11 +174,36 @@ function highlights(words) {
   return [...marks].sort((a, b) => b.length - a.length);
 }
 
+// The ways to cut a Latin word into two or more pinyin syllables, longer syllables first.
+function syllableSplits(word) {
+  const splits = [];
+  const walk = (at, parts) => {
+    if (splits.length >= MAX_SPLITS) return;
+    if (at === word.length) {
+      if (parts.length > 1) splits.push(parts.join(" "));
+      return;
+    }
+    for (let end = Math.min(word.length, at + 6); end > at; end--)
+      if (PINYIN.has(word.slice(at, end))) walk(end, [...parts, word.slice(at, end)]);
+  };
+  walk(0, []);
+  return splits;
+}
+
 async function search(query) {
   const words = query.split(/\s+/).filter(word => tokens(word).length);
   if (!words.length || !index) return {items: []};
   const keysPerWord = words.map(keysOf);
   await load(keysPerWord.flat().map(key => `b${shardOf(key)}`));
+  for (let w = 0; w < words.length; w++) {
+    const word = normalise(words[w]);
+    if (!/^[a-z]+$/.test(word) || matchWord(keysPerWord[w]).size) continue;
+    for (const spaced of syllableSplits(word)) {
+      const keys = keysOf(spaced);
+      await load(keys.map(key => `b${shardOf(key)}`));
+      if (matchWord(keys).size) { words[w] = spaced; keysPerWord[w] = keys; break; }
+    }
+  }
 
   // Candidates: documents holding all keys of at least one word; more words first, then score.
   const found = new Map();
@@ -213,9 +264,14 @@ async function search(query) {
     groups.get(page).push(result);
   }
   for (const [page, docs] of groups) {
+    // The page's own entry (the group's heading) carries the words its sections matched:
+    // Material builds the opened page's ?h= highlight from them.
+    const pageTerms = {};
+    for (const doc of docs)
+      for (const [word, hit] of Object.entries(doc.terms)) pageTerms[word] = pageTerms[word] || hit;
     if (!docs.some(doc => doc.location === page))
       docs.push({location: page, title: escapeHtml(docs[0].pageTitle), text: "", score: 0,
-        terms: {}});
+        terms: pageTerms});
     for (const doc of docs) { delete doc.pageTitle; delete doc.matched; }
   }
   return {items: [...groups.values()]};

@@ -13,13 +13,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import linking
+from pypinyin import Style, lazy_pinyin
+
+from . import citation, linking
 from .curation import render_curated
 from .export import document_json
-from .linking import paragraph_linker, terms_used_block
+from .linking import most_shared_wording, paragraph_linker, terms_used_block
 from .metadata import gazetteer
 from .model import Document, GlossaryEntry
 from .pipeline import Corpus
+from .publishing import Address, from_environment
 from .render import LevelLabel, PageContext, md_escape, render_report
 from .safe_text import code_text, html_text, page_title
 from .scope import RULE_LABELS, Scope, place_chain, whose
@@ -37,10 +40,11 @@ class Site:
     scope: Scope | None = None                                 # which definition each use links to (scope.py)
     by_place: dict[str, list[Document]] = field(default_factory=dict)   # place -> its reports, by year
     defined_by: dict[str, dict[str, Document]] = field(default_factory=dict)   # term key -> report id -> report
+    address: Address = field(default_factory=Address)   # where the site and its repository are published
 
 
-def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
-    site = Site(corpus)
+def build_site(corpus: Corpus, curated: dict | None = None, address: Address | None = None) -> Site:
+    site = Site(corpus, address=from_environment() if address is None else address)
     reports = sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0))
     for doc in reports:
         for i, entry in enumerate(doc.glossary, 1):
@@ -54,10 +58,10 @@ def build_site(corpus: Corpus, curated: dict | None = None) -> Site:
     for doc in reports:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
     for term in site.terms.values():
-        site.pages[f"terms/{term.slug}.md"] = render_term(term, site.terms, site.scope)
+        site.pages[f"terms/{term.slug}.md"] = render_term(term, site.terms, site.address, scope=site.scope)
     site.pages["terms/index.md"] = render_term_index(site.terms)
     site.pages["index.md"] = render_home(site)
-    site.pages["places.md"] = render_places(reports)
+    site.pages["places.md"] = render_places(reports, site.address)
     site.pages["years.md"] = render_years(reports)
     site.pages["skipped.md"] = render_skipped(corpus)
     site.pages["downloads/index.md"] = render_downloads(site)
@@ -88,7 +92,40 @@ def _report_context(doc: Document, site: Site) -> PageContext:
     return PageContext(place_link=place_link, term_link=term_link,
                        link_paragraph=paragraph_linker(doc, site.terms, site.scope),
                        timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", [])),
-                       terms_used=terms_used_block(doc, site.terms, site.scope) + _shared_definitions(doc, site))
+                       terms_used=terms_used_block(doc, site.terms, site.scope) + _shared_definitions(doc, site),
+                       front_matter={"description": report_description(doc), "cite": citation.cite_data(doc),
+                                     "schema": citation.report_schema(doc)},
+                       citation=_citation_block(doc))
+
+
+# --- what readers and machines see about a page ---------------------------------
+
+DESCRIPTION_CHARS = 120
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def report_description(doc: Document) -> str:
+    """The page's own summary for search engines and link previews: what, when, and how it opens."""
+    m = doc.meta
+    when = "，".join(x for x in (m.meeting, m.date) if x)
+    opening = next((p.text for p in [*doc.preamble, *(p for s in doc.all_sections() for p in s.paragraphs)]
+                    if len(p.text) > 20), "")
+    head = f"{doc.title}全文" + (f"（{when}）" if when else "") + ("，含章节目录和名词解释。" if doc.glossary else "。")
+    return _clip(head + opening, DESCRIPTION_CHARS)
+
+
+def _citation_block(doc: Document) -> str:
+    """Cite the whole report: the reference (the page script adds the URL and a copy button) and downloads."""
+    return "\n".join([
+        '??? quote "引用本报告"', "",
+        f"    {md_escape(citation.reference_head(doc))}",
+        "    {: .report-cite }", "",
+        f"    下载引文：[BibTeX](../downloads/cite/{doc.id}.bib)"
+        f" · [CSL-JSON](../downloads/cite/{doc.id}.json)（可导入 Zotero、EndNote 等文献管理软件）。"
+        "每段末尾的“引用”复制该段的引文，含章节、段落和网址。", ""])
 
 
 def _shared_definitions(doc: Document, site: Site) -> str:
@@ -148,10 +185,23 @@ def _timeline(doc: Document, same: list[Document]) -> str:
 
 # --- term pages ------------------------------------------------------------
 
-def render_term(term: Term, terms: dict[str, Term] | None = None, scope: Scope | None = None) -> str:
+def render_term(term: Term, terms: dict[str, Term] | None = None, address: Address | None = None,
+                scope: Scope | None = None) -> str:
     # search.boost: a search for the term should show its own page first.
-    out = ["---", f"title: {json.dumps(page_title(term.display), ensure_ascii=False)}", "search:", "  boost: 2", "---",
+    definition = most_shared_wording(term)
+    # No quotes of our own around the term: a display form often has its own (“两重”).
+    description = _clip(f"{term.display}（名词解释）：{definition}", DESCRIPTION_CHARS) if definition else \
+        f"{term.display}：在政府工作报告中的使用"
+    schema = citation.term_schema(term.display, definition, term.defining_reports)
+    out = ["---", f"title: {json.dumps(page_title(term.display), ensure_ascii=False)}",
+           f"description: {json.dumps(description, ensure_ascii=False)}",
+           f"schema: {json.dumps(schema, ensure_ascii=False)}",
+           "search:", "  boost: 2", "---",
            f"# {md_escape(term.display)}\n"]
+    # Toneless and spaced, as people type it: search_worker.js finds `wushui` through this line.
+    syllables = lazy_pinyin(term.key, style=Style.NORMAL, errors="ignore")
+    if syllables:
+        out.append(f'<p class="pinyin">拼音：<span lang="zh-Latn-pinyin">{html_text(" ".join(syllables))}</span></p>\n')
     if term.forms != [term.key]:
         # The quote-free form is what people type; written out, it is one word in the search index too.
         out.append(f"报告中的写法：{'、'.join(md_escape(f) for f in term.forms)}（检索写作：{md_escape(term.key)}）\n")
@@ -165,7 +215,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, scope: Scope |
         heading = f"释义{_cn_ordinal(n)}" if len(wordings) > 1 else "释义"
         sources = "、".join(
             f"[{md_escape(d.report.title)}](../reports/{d.report.id}.md#{d.entry.anchor})"
-            + (f"（写作{_quoted(d.written)}）" if d.written != term.key else "")
+            + (f"（原文写作：{md_escape(d.written)}）" if d.written != term.key else "")
             for d in wording.definitions)
         shared = f"（{len(wording.definitions)} 份报告措辞相同）" if len(wording.definitions) > 1 else ""
         out.append(f"### {heading}{shared} {{#{wording_anchor(n)}}}\n")
@@ -186,6 +236,8 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, scope: Scope |
     if scope is not None:
         out.append(_scope_block(term, scope))
     out.append(_uses_block(term))
+    if address and address.repo_url:
+        out.append(_term_edit_link(term, address))
     return "\n".join(out)
 
 
@@ -219,9 +271,15 @@ def _scope_block(term: Term, scope: Scope) -> str:
     return "\n".join(out)
 
 
-def _quoted(written: str) -> str:
-    """A written form in quotes, unless it starts with its own (““五大战略”” reads badly)."""
-    return md_escape(written) if written[:1] in "“‘「『\"" else f"“{md_escape(written)}”"
+def _term_edit_link(term: Term, address: Address) -> str:
+    """Edit the term's note in the repository, or start one: a pull request from the browser."""
+    if term.curated:
+        url = address.repo_file(term.curated.path)
+        return f"\n[修改这个名词的注释（GitHub）]({url}){{ .contribute }}\n"
+    from urllib.parse import quote
+    skeleton = (f"term: {json.dumps(term.key, ensure_ascii=False)}\nnotes:\n  - text: \n    author: \n")
+    url = (f"{address.repo_url}/new/main/glossary?filename={quote(term.slug)}.yml&value={quote(skeleton)}")
+    return f"\n[为这个名词写注释（GitHub，格式见 glossary/README.md）]({url}){{ .contribute }}\n"
 
 
 def _cn_ordinal(n: int) -> str:
@@ -287,7 +345,8 @@ def _uses_by_report(uses: list, how) -> list[str]:
 
 
 def render_term_index(terms: dict[str, Term]) -> str:
-    out = ["---", "title: 名词索引", "---", "# 名词索引\n",
+    out = ["---", "title: 名词索引", f"description: 各地政府工作报告“名词解释”中的 {len(terms)} 个名词，按拼音排序", "---",
+           "# 名词索引\n",
            f"语料中各报告“名词解释”收录的 {len(terms)} 个名词，按拼音排序、以首字母分组。"
            "每个名词后是解释它的报告数和在正文中使用它的报告数。\n"]
     groups: dict[str, list[Term]] = defaultdict(list)
@@ -296,7 +355,7 @@ def render_term_index(terms: dict[str, Term]) -> str:
     letters = sorted(groups, key=lambda k: (k == "#", k))
     out.append(" · ".join(f"[{k}](#letter-{k.lower() if k != '#' else 'other'})" for k in letters) + "\n")
     for k in letters:
-        out.append(f"## {k} {{#letter-{k.lower() if k != '#' else 'other'}}}\n")
+        out.append(f"## {md_escape(k)} {{#letter-{k.lower() if k != '#' else 'other'}}}\n")
         for term in groups[k]:
             out.append(f"- [{md_escape(term.display)}]({term.slug}.md)　"
                        f"<small>解释 {len(term.defining_reports)} · 使用 {len(term.using_reports)}</small>")
@@ -312,21 +371,32 @@ def render_home(site: Site) -> str:
     places = sorted({d.meta.place for d in reports if d.meta.place}, key=pinyin_sort_key)
     years = sorted({d.meta.year for d in reports if d.meta.year})
     latest = sorted(reports, key=lambda d: (-(d.meta.year or 0), d.meta.place or ""))
-    out = ["---", "title: 政府工作报告注释语料", "---", "# 政府工作报告注释语料\n",
+    out = ["---", f"description: {len(reports)} 份地方政府工作报告的全文、章节与跨报告名词解释", "---",
+           "# 政府工作报告注释语料\n",
            "这里收录地方政府每年向人民代表大会所作的《政府工作报告》，经过清理、分节，"
            "并把报告自带的“名词解释”汇编成跨报告、跨年份的名词页：正文中出现的名词都链接到它的释义。\n",
            f"- **{len(reports)}** 份报告，来自 **{len(places)}** 个地区，年份 "
            f"{years[0] if years else '—'}–{years[-1] if years else '—'}",
            f"- **{len(site.terms)}** 个名词（[名词索引](terms/index.md)）",
            "- 浏览：[按地区](places.md) · [按年份](years.md) · [名词](terms/index.md) · [下载语料](downloads/index.md)",
-           f"- 未作为报告发布的文档：{len(corpus.others)} 篇（[列表与原因](skipped.md)）\n",
+           f"- 未作为报告发布的文档：{len(corpus.others)} 篇（[列表与原因](skipped.md)）",
+           *_contribute_lines(site.address), "",
            "原始文本逐字节保存在仓库的 `sources/` 目录；所有清理都在构建时进行，每份报告页末尾都列出了"
            "清理步骤和删除的文字。\n", "## 最新报告\n"]
     out.extend(f"- [{md_escape(d.title)}](reports/{d.id}.md)" for d in latest[:20])
     return "\n".join(out) + "\n"
 
 
-def render_places(reports: list[Document]) -> str:
+def _contribute_lines(address: Address) -> list[str]:
+    """Where a reader who knows better can say so: the contributor guide and the issue forms."""
+    if not address.repo_url:
+        return []
+    return [f"- 参与改进：[如何贡献]({address.repo_file('CONTRIBUTING.md', edit=False)})"
+            f" · [报告错误或建议收录]({address.repo_url}/issues/new/choose)"
+            " · 每段正文末尾的“注释”可以为这一段提出注释"]
+
+
+def render_places(reports: list[Document], address: Address | None = None) -> str:
     tree: dict = {}
     by_place: dict[str, list[Document]] = defaultdict(list)
     for doc in reports:
@@ -335,9 +405,12 @@ def render_places(reports: list[Document]) -> str:
         node = tree
         for p in place_chain(place, doc.meta.parent):
             node = node.setdefault(p, {})
-    out = ["---", "title: 按地区", "---", "# 按地区浏览\n",
+    gazetteer_file = "build_corpus/data/places.yml"
+    shown = (f"[{gazetteer_file}]({address.repo_file(gazetteer_file, edit=False)})"
+             if address and address.repo_url else code_text(gazetteer_file))
+    out = ["---", "title: 按地区", "description: 按省、市、县、镇的隶属关系浏览各地政府工作报告", "---", "# 按地区浏览\n",
            "地区按行政隶属排列（省 → 市 → 县级 → 镇街），括号内为层级。隶属关系来自报告本身和"
-           "仓库中的地名表 `build_corpus/data/places.yml`，欢迎补充。\n"]
+           f"仓库中的地名表 {shown}，欢迎补充。\n"]
 
     def walk(node: dict, depth: int) -> None:
         for place in sorted(node, key=pinyin_sort_key):
@@ -357,7 +430,7 @@ def render_years(reports: list[Document]) -> str:
     by_year: dict = defaultdict(list)
     for doc in reports:
         by_year[doc.meta.year or 0].append(doc)
-    out = ["---", "title: 按年份", "---", "# 按年份浏览\n", "年份为报告所作的年份（回顾 2023 年工作的报告属于 2024 年）。\n"]
+    out = ["---", "title: 按年份", "description: 按年份浏览各地政府工作报告", "---", "# 按年份浏览\n", "年份为报告所作的年份（回顾 2023 年工作的报告属于 2024 年）。\n"]
     for year in sorted(by_year, reverse=True):
         out.append(f"## {year or '年份未知'} {{#year-{year or 'unknown'}}}\n")
         for doc in sorted(by_year[year], key=lambda d: pinyin_sort_key(d.meta.place or "")):
@@ -368,7 +441,7 @@ def render_years(reports: list[Document]) -> str:
 
 
 def render_skipped(corpus: Corpus) -> str:
-    out = ["---", "title: 未发布的文档", "---", "# 未作为报告发布的文档\n",
+    out = ["---", "title: 未发布的文档", "description: 源文件中没有作为政府工作报告发布的文档及原因", "---", "# 未作为报告发布的文档\n",
            "构建时读到、但判断不是政府工作报告的文档，以及无法读取的源文件。没有任何文档被悄悄丢弃。\n"]
     errors = [s for s in corpus.sources if s.error]
     if errors:
@@ -407,16 +480,36 @@ def download_files(site: Site) -> dict[str, bytes]:
                              d["number"] or "", using])
     return {"downloads/corpus.jsonl": jsonl.encode("utf-8"),
             "downloads/glossary.json": json.dumps(glossary, ensure_ascii=False, indent=1).encode("utf-8"),
-            "downloads/glossary.csv": ("\ufeff" + table.getvalue()).encode("utf-8")}
+            "downloads/glossary.csv": ("\ufeff" + table.getvalue()).encode("utf-8"),
+            **citation_files(site)}
+
+
+def citation_files(site: Site) -> dict[str, bytes]:
+    """Per report: BibTeX and CSL-JSON (with the report's URL when the site's address is known);
+    `all.bib` and `all.json` hold every report."""
+    reports = sorted(site.corpus.reports, key=lambda d: d.id)
+    url = site.address.site_url
+    files = {}
+    for doc in reports:
+        files[f"downloads/cite/{doc.id}.bib"] = citation.bibtex(doc, url).encode("utf-8")
+        files[f"downloads/cite/{doc.id}.json"] = json.dumps([citation.csl_json(doc, url)], ensure_ascii=False,
+                                                            indent=1).encode("utf-8")
+    files["downloads/cite/all.bib"] = "\n".join(citation.bibtex(d, url) for d in reports).encode("utf-8")
+    files["downloads/cite/all.json"] = json.dumps([citation.csl_json(d, url) for d in reports], ensure_ascii=False,
+                                                  indent=1).encode("utf-8")
+    return files
 
 
 def render_downloads(site: Site) -> str:
     n = len(site.corpus.reports)
     return "\n".join([
-        "---", "title: 下载语料", "---", "# 下载语料\n",
+        "---", "title: 下载语料", "description: 清理后的政府工作报告语料和名词解释的下载（JSONL、JSON、CSV、引文）", "---",
+        "# 下载语料\n",
         "研究者可以直接下载清理后的语料，无需抓取网站。\n",
         f"- [corpus.jsonl](corpus.jsonl)：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "
         "的文档对象相同（元数据、章节树、段落纯文本、名词解释、清理记录），说明见仓库 README。",
         f"- [glossary.json](glossary.json)：{len(site.terms)} 个名词，每个名词的全部释义（来源报告、编号、原文写法）和正文使用位置。",
-        "- [glossary.csv](glossary.csv)：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。\n",
+        "- [glossary.csv](glossary.csv)：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。",
+        f"- 引文：[all.bib](cite/all.bib)（BibTeX）和 [all.json](cite/all.json)（CSL-JSON）收录全部 {n} 份报告，"
+        "可导入 Zotero、EndNote 等文献管理软件；每份报告页的“引用本报告”有单份的引文。\n",
         "原始文本在仓库 `sources/` 目录，逐字节保存。"]) + "\n"

@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_INPUTS = ("mkdocs.yml", "build_corpus/mkdocs_hooks.py", "sources", "glossary", "annotations", "docs/assets",
+PROJECT_INPUTS = ("mkdocs.yml", "build_corpus/mkdocs_hooks.py", "build_corpus/reader_hooks.py", "sources", "glossary",
+                  "annotations", "docs/assets",
                   "docs/overrides")
 
 # Report text: Markdown, attribute lists, raw HTML, entities, block starts, template and snippet syntax.

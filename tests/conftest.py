@@ -18,6 +18,11 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: runs real headless Chromium against the built site")
+    # A build takes the site's address from the environment (build_corpus/publishing.py), and GitHub
+    # Actions always sets GITHUB_REPOSITORY: the tests build as a local build does, and those that
+    # need an address (tests/test_browser.py, tests/test_readers.py) set it themselves.
+    for name in ("SITE_REPOSITORY", "GITHUB_REPOSITORY", "SITE_URL"):
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ precision@5, and requires it to be at least 0.9 with no empty result.
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -40,9 +41,13 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 # Hand-written parts of the project that a build needs (docs/ is otherwise generated).
-PROJECT_INPUTS = ("mkdocs.yml", "build_corpus/mkdocs_hooks.py", "sources", "glossary", "annotations", "docs/assets",
+PROJECT_INPUTS = ("mkdocs.yml", "build_corpus/mkdocs_hooks.py", "build_corpus/reader_hooks.py", "sources", "glossary", "annotations", "docs/assets",
                   "docs/overrides")
 BUNDLE_NAME = "gov-work-reports"
+# The repository the session's site is built for (build_corpus/publishing.py): a project site.
+PUBLISHED_AS = {"SITE_REPOSITORY": "example/gov-work-reports", "SITE_URL": ""}
+SITE_URL = "https://example.github.io/gov-work-reports/"
+PROJECT_PATH = "/gov-work-reports/"
 
 # A report of the bundled sources with a two-level heading tree and both kinds of term link.
 REPORT = "puyuanzhen-2018"
@@ -85,8 +90,9 @@ def _copy_project(project: Path) -> Path:
     return project
 
 
-def _run(cmd: list[str], cwd: Path) -> None:
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300,
+                            env=None if env is None else {**os.environ, **env})
     if result.returncode:
         pytest.fail(f"`{' '.join(cmd[1:])}` failed in {cwd} (exit {result.returncode}):\n"
                     f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}", pytrace=False)
@@ -97,8 +103,9 @@ def built(tmp_path_factory) -> Built:
     from build_corpus.bundle import BundleError, make_bundle
 
     project = _copy_project(tmp_path_factory.mktemp("browser-project"))
-    _run([sys.executable, "-m", "build_corpus", "build"], project)
-    _run([sys.executable, "-m", "mkdocs", "build", "--strict"], project)
+    # Built as CI builds it for GitHub Pages: the site's address is a project path, /<repo>/.
+    _run([sys.executable, "-m", "build_corpus", "build"], project, PUBLISHED_AS)
+    _run([sys.executable, "-m", "mkdocs", "build", "--strict"], project, PUBLISHED_AS)
     try:
         zip_path, count = make_bundle(project / "site", project / "dist", BUNDLE_NAME)
     except BundleError as err:
@@ -198,8 +205,9 @@ class Tab:
         assert not self.console_errors, "console errors:\n" + "\n".join(self.console_errors)
 
 
-def _open_tab(browser, target: Target) -> tuple[object, Tab]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+def _open_tab(browser, target: Target, **options) -> tuple[object, Tab]:
+    """A tab on a desktop-sized window; `options` go to Playwright's new_context (phone size, scheme …)."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", **options})
     page = context.new_page()
     tab = Tab(page, target)
     context.on("request", lambda r: tab.requests.append(r.url))
@@ -467,3 +475,249 @@ def test_search_precision(browser, http_base, built, glossary, page_texts):
     assert precision >= 0.9, f"search precision@5 {precision:.3f} < 0.9"
     assert empty == [], f"queries with the term in the site but no result: {empty}"
     assert n > 0 and returned + len(empty) > 0
+
+
+# --- readers: citations, definitions on a phone, GitHub Pages, accessibility, print ------------
+
+AXE_JS = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+CITED_PARAGRAPH = "sec-1-p2"      # the second paragraph of the report's first part
+
+
+def _cite_data(page) -> dict:
+    import json
+    return json.loads(page.locator("#__readers").text_content())["cite"]
+
+
+def test_copying_a_paragraph_citation(browser, http_base, built):
+    """Hover a paragraph: its ¶ shows the anchor; 引用 copies a GB/T 7714-like reference with section,
+    paragraph, access date and the published URL of the paragraph."""
+    import datetime as dt
+    target = Target("http", http_base, built.site)
+    context, tab = _open_tab(browser, target, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = tab.page
+        tab.goto(f"reports/{REPORT}.html")
+        paragraph = page.locator(f"article p:has(> a#{CITED_PARAGRAPH})")
+        link = paragraph.locator("a.para-link")
+        assert link.get_attribute("href") == f"#{CITED_PARAGRAPH}"
+        assert link.evaluate("a => getComputedStyle(a.parentElement).opacity") == "0", "tools show before any hover"
+        paragraph.hover()
+        page.wait_for_function("a => getComputedStyle(a.parentElement).opacity === '1'", arg=link.element_handle())
+        assert link.inner_text().replace("¶", "").strip() == CITED_PARAGRAPH, "the anchor is not shown on hover"
+        page.mouse.move(0, 0)
+        # Keyboard users reach the same tools.
+        link.focus()
+        page.wait_for_function("a => getComputedStyle(a.parentElement).opacity === '1'", arg=link.element_handle())
+
+        paragraph.locator("button.para-cite").click()
+        page.locator(".readers-status", has_text="已复制引文").wait_for()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        cite = _cite_data(page)
+        section = page.locator(f"[id='{CITED_PARAGRAPH.rsplit('-p', 1)[0]}']").evaluate(
+            "h => h.firstChild.textContent.trim()")
+        expected = (f"{cite['reference']}: {section}第2段[{dt.date.today().isoformat()}]. "
+                    f"{SITE_URL}reports/{REPORT}.html#{CITED_PARAGRAPH}.")
+        assert copied == expected, f"copied:   {copied}\nexpected: {expected}"
+        assert f"{REPORT_PLACE}人民政府. " in copied and "[R/OL]" in copied and REPORT_YEAR in copied
+
+        # The contribution link opens the annotation form with the anchor and the paragraph's words.
+        suggest = paragraph.locator("a.para-suggest").get_attribute("href")
+        assert suggest.startswith("https://github.com/example/gov-work-reports/issues/new?template=annotation.yml")
+        assert f"anchor={CITED_PARAGRAPH}" in suggest and f"report={REPORT}" in suggest and "quote=" in suggest
+        form = ROOT / ".github" / "ISSUE_TEMPLATE" / "annotation.yml"
+        import yaml
+        fields = {item.get("id") for item in yaml.safe_load(form.read_text(encoding="utf-8"))["body"]}
+        assert {"report", "anchor", "quote"} <= fields, "the link pre-fills fields the form does not have"
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+def test_citation_downloads_and_structured_data(built):
+    """BibTeX and CSL-JSON per report with the published URL; JSON-LD in the page parses and is safe."""
+    import json
+    bib = (built.site / "downloads" / "cite" / f"{REPORT}.bib").read_text(encoding="utf-8")
+    assert bib.startswith(f"@report{{{REPORT},") and f"url = {{{SITE_URL}reports/{REPORT}.html}}" in bib
+    assert bib.count("{") == bib.count("}")
+    csl = json.loads((built.site / "downloads" / "cite" / f"{REPORT}.json").read_text(encoding="utf-8"))
+    assert csl[0]["type"] == "report" and csl[0]["author"] == [{"literal": f"{REPORT_PLACE}人民政府"}]
+    page = (built.site / "reports" / f"{REPORT}.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1
+    data = json.loads(blocks[0])
+    assert data["@type"] == "Report" and data["spatialCoverage"]["name"] == REPORT_PLACE
+    assert data["author"] == {"@type": "GovernmentOrganization", "name": f"{REPORT_PLACE}人民政府"}
+    assert data["url"] == f"{SITE_URL}reports/{REPORT}.html"
+    term = (built.site / "terms" / "wu-shui-gong-zhi.html").read_text(encoding="utf-8")
+    term_data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', term, re.S)[1])
+    assert term_data["@type"] == "DefinedTerm" and term_data["name"] == SEARCH_TERM and term_data["description"]
+    for html_page in (page, term):
+        assert f'<link rel="canonical" href="{SITE_URL}' in html_page and '<meta property="og:title"' in html_page
+    descriptions = {re.search(r'<meta name="description" content="([^"]*)"', (built.site / p).read_text(encoding="utf-8"))[1]
+                    for p in PAGES_TO_VISIT}
+    assert len(descriptions) == len(PAGES_TO_VISIT), "pages share a description"
+    assert not (built.site / "overrides").exists(), "the template overrides were published as files"
+    sitemap = (built.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<loc>") > 100 and f"<loc>{SITE_URL}reports/{REPORT}.html</loc>" in sitemap
+
+
+def test_tap_to_read_a_definition_on_a_phone(browser, target, glossary):
+    """At 390×844 a tap on a term opens its definition in place (offline too), with a link to its page."""
+    definitions = _definitions(glossary)
+    context, tab = _open_tab(browser, target, **PHONE)
+    try:
+        page = tab.page
+        tab.goto(f"reports/{REPORT}.html")
+        link = page.locator("article p a.term-link[href*='terms/']").first
+        href = link.get_attribute("href")
+        slug = href.rsplit("/", 1)[-1].split("#")[0].removesuffix(".html")
+        link.scroll_into_view_if_needed()
+        before = page.url
+        link.tap()
+        popover = page.locator(".def-popover")
+        popover.wait_for(state="visible")
+        # (Material's navigation.tracking may rewrite the fragment as the link scrolls into view.)
+        assert page.url.split("#")[0] == before.split("#")[0], "the tap left the page"
+        text = popover.locator(".def-popover__text").inner_text().strip()
+        assert text in definitions[slug], f"the sheet shows “{text[:40]}”, not a definition of {slug}"
+        assert popover.get_attribute("role") == "dialog" and popover.get_attribute("aria-label")
+        box = popover.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844, box
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
+        popover.locator(".def-popover__close").tap()
+        popover.wait_for(state="detached")
+        link.tap()
+        page.locator(".def-popover__more").tap()
+        page.wait_for_url(re.compile(rf"/terms/{re.escape(quote(slug))}\.html(#[a-z0-9-]+)?$"))
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+class _ProjectSiteHandler(SimpleHTTPRequestHandler):
+    """GitHub Pages for a project site: the site under /<repo>/, its 404.html for anything unknown."""
+
+    def log_message(self, format, *args):   # noqa: A002 - the base class's name
+        pass
+
+    def translate_path(self, path):
+        path = urlsplit(path).path
+        inner = path[len(PROJECT_PATH):] if path.startswith(PROJECT_PATH) else "\0missing"
+        return str(Path(self.directory) / unquote(inner))
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_404_page_under_a_project_path(browser, built):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_ProjectSiteHandler, directory=str(built.site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}{PROJECT_PATH}"
+    context, tab = _open_tab(browser, Target("http", base, built.site))
+    try:
+        page = tab.page
+        response = page.goto(base + "reports/no-such-report.html")
+        assert response.status == 404
+        assert "找不到" in page.locator("article h1").inner_text() and "找不到" in page.title()
+        # Styled: Material's stylesheet came from the project path and applies.
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+        assert any(u.startswith(base + "assets/stylesheets/main.") for u in tab.requests), tab.requests
+        page.locator("article a", has_text="名词索引").click()
+        page.wait_for_url(base + "terms/index.html")
+        assert page.locator("article h1").inner_text().replace("¶", "").strip() == "名词索引"
+        # The one expected error: Chromium logs the missing page's own 404 status.
+        tab.console_errors = [e for e in tab.console_errors if not ("status of 404" in e and "no-such-report" in e)]
+        tab.assert_clean()
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _axe(page) -> list[str]:
+    """axe-core's violations on the page (all its default rules: WCAG 2.1 A/AA and best practices)."""
+    if not AXE_JS.is_file():
+        pytest.fail("axe-core is not installed: run `make test`, or `npm ci --prefix tools/axe`", pytrace=False)
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("axe.run(document)")
+    return [f"{v['id']} ({v['impact']}): {n['target']} — {n['failureSummary'].splitlines()[-1].strip()}"
+            for v in result["violations"] for n in v["nodes"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(browser, http_base, built, scheme):
+    target = Target("http", http_base, built.site)
+    context, tab = _open_tab(browser, target, color_scheme=scheme)
+    found = {}
+    try:
+        page = tab.page
+        for path in ("index.html", f"reports/{REPORT}.html", "terms/wu-shui-gong-zhi.html", "terms/index.html"):
+            tab.goto(path)
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.evaluate("document.body.dataset.mdColorScheme") == expected
+            found[path] = _axe(page)
+        tab.goto("index.html")
+        search = SiteSearch(tab)
+        assert search.query(SEARCH_TERM), "no search results to check"
+        found["search overlay"] = _axe(page)
+        tab.assert_clean()
+    finally:
+        context.close()
+    failing = {path: v for path, v in found.items() if v}
+    assert not failing, "\n".join(f"{path}: {len(v)} violation(s)\n  " + "\n  ".join(v[:15]) for path, v in failing.items())
+
+
+def test_print_shows_the_url_and_citation(browser, http_base, built):
+    target = Target("http", http_base, built.site)
+    context, tab = _open_tab(browser, target)
+    try:
+        page = tab.page
+        tab.goto(f"reports/{REPORT}.html")
+        printed = page.locator(".print-cite")
+        assert not printed.is_visible(), "the print block shows on screen"
+        collapsed = page.locator("article details:not([open])").first
+        hidden_text = collapsed.locator(":scope > :not(summary)").first
+        assert not hidden_text.is_visible()
+        page.emulate_media(media="print")
+        assert printed.is_visible()
+        text = printed.inner_text()
+        assert f"{SITE_URL}reports/{REPORT}.html" in text and "[R/OL]" in text, text
+        assert hidden_text.is_visible(), "a collapsed block stays closed in print"
+        assert not page.locator(".para-tools").first.is_visible()
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+def test_report_level_search_result_highlights_the_query(tab):
+    """Every result group's heading opens its page with the query to highlight (?h=…)."""
+    tab.goto("index.html")
+    SiteSearch(tab).query(SEARCH_TERM)
+    heads = tab.page.eval_on_selector_all(
+        ".md-search-result__list > li.md-search-result__item > a:first-child", "as => as.map(a => a.href)")
+    assert heads
+    for href in heads:
+        assert "h=" in href and unquote(href.split("h=", 1)[1].split("#")[0]).strip(), f"no highlight in {href}"
+    tab.page.goto(heads[-1])
+    tab.page.locator("article mark").first.wait_for()
+    tab.assert_clean()
+
+
+def test_pinyin_typed_without_spaces_finds_the_term(tab):
+    """wushui → 五水共治: term pages carry their pinyin, and the worker cuts a word into syllables."""
+    tab.goto("index.html")
+    search = SiteSearch(tab)
+    for typed, slug in (("wushui", "wu-shui-gong-zhi"), ("sangaiyichai", "san-gai-yi-chai")):
+        results = search.query(typed)
+        assert f"terms/{slug}.html" in results[:3], f"{typed}: {results[:5]}"
+    tab.assert_clean()

@@ -28,7 +28,8 @@ def run_cli(*args, cwd=ROOT):
 def built(tmp_path_factory):
     """The real commands in a scratch copy of the project: build-corpus build, then mkdocs build --strict."""
     work = tmp_path_factory.mktemp("project")
-    for name in ("mkdocs.yml", "sources", "glossary", "annotations", "build_corpus/mkdocs_hooks.py"):
+    for name in ("mkdocs.yml", "sources", "glossary", "annotations", "build_corpus/mkdocs_hooks.py",
+                 "build_corpus/reader_hooks.py"):
         (work / name).parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, work / name)
     shutil.copytree(ROOT / "docs" / "assets", work / "docs" / "assets")

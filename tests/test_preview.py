@@ -30,7 +30,7 @@ def _get(url: str) -> str:
 def test_a_glossary_edit_shows_in_the_preview(tmp_path):
     project = tmp_path / "project"
     for name in ("mkdocs.yml", "sources", "glossary", "annotations", "docs/assets", "docs/overrides",
-                 "build_corpus/mkdocs_hooks.py"):
+                 "build_corpus/mkdocs_hooks.py", "build_corpus/reader_hooks.py"):
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, project / name)
     port = _free_port()

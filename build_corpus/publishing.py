@@ -1,0 +1,64 @@
+"""Where the site is published, from one setting: the GitHub repository `owner/name`.
+
+`SITE_REPOSITORY` names it (GitHub Actions' own `GITHUB_REPOSITORY` is the default, so a
+build in CI knows its repository without any configuration); `SITE_URL` overrides the
+address for a custom domain. Both the MkDocs hook (canonical links, sitemap, 404 page,
+repository links) and `build-corpus build` (the URL inside citation downloads) read it
+here, so the two can never disagree.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+REPOSITORY = re.compile(r"^(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]{1,100})$")
+BRANCH = "main"
+
+
+class AddressError(ValueError):
+    """The repository setting is not `owner/name`."""
+
+
+@dataclass(frozen=True)
+class Address:
+    site_url: str = ""      # https://owner.github.io/name/ — empty when unknown (a local build)
+    repo_url: str = ""      # https://github.com/owner/name
+    repo_name: str = ""     # owner/name
+
+    def repo_file(self, path: str, edit: bool = True) -> str:
+        """A repository file's page on GitHub: its editor, or its view."""
+        if not self.repo_url:
+            return ""
+        return f"{self.repo_url}/{'edit' if edit else 'blob'}/{BRANCH}/{path}"
+
+
+def address(repository: str = "", site_url: str = "") -> Address:
+    """`owner/name` → its GitHub Pages project site and repository; an explicit site_url wins.
+
+    >>> address("octo/reports").site_url
+    'https://octo.github.io/reports/'
+    >>> address("octo/octo.github.io").site_url
+    'https://octo.github.io/'
+    """
+    repository = repository.strip()
+    site_url = site_url.strip()
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    if not repository:
+        return Address(site_url=site_url)
+    m = REPOSITORY.match(repository)
+    if not m:
+        raise AddressError(f"SITE_REPOSITORY 应为“所有者/仓库名”，而不是 {repository!r} / "
+                           f"SITE_REPOSITORY must be owner/name, not {repository!r}")
+    owner, name = m["owner"], m["name"]
+    pages = f"https://{owner.lower()}.github.io/"
+    if name.lower() != f"{owner.lower()}.github.io":
+        pages += f"{name}/"
+    return Address(site_url=site_url or pages, repo_url=f"https://github.com/{owner}/{name}", repo_name=f"{owner}/{name}")
+
+
+def from_environment(env: dict[str, str] | None = None) -> Address:
+    """The address from SITE_REPOSITORY (or GITHUB_REPOSITORY in CI) and SITE_URL."""
+    env = os.environ if env is None else env
+    return address(env.get("SITE_REPOSITORY") or env.get("GITHUB_REPOSITORY") or "", env.get("SITE_URL") or "")

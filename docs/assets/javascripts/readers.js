@@ -1,0 +1,246 @@
+/* Reader tools, without any library and without the network (the offline bundle runs it from file://):
+ *
+ *   permalinks   every paragraph and 名词解释 entry gets a ¶ link showing its anchor, on hover/focus
+ *                (always, small, on touch screens); headings keep Material's ¶
+ *   cite         "引用" copies a GB/T 7714-like reference with section, paragraph and URL; the
+ *                reference's head (author, title, place, date) is the page's data, made in Python
+ *                (build_corpus/citation.py), so the format has one home
+ *   contribute   "注释" opens the repository's annotation form pre-filled with anchor and quote
+ *   definitions  on a touch screen a tap on a term opens its definition in place, with a link on
+ *   print        every collapsed block opens; the page's URL and citation are printed
+ *
+ * Everything the script adds is made with textContent/attributes, never from HTML strings.
+ */
+(function () {
+  "use strict";
+
+  var article = document.querySelector("article.md-content__inner");
+  if (!article) return;
+  var configNode = document.getElementById("__readers");
+  var config = {};
+  try { config = JSON.parse(configNode ? configNode.textContent : "{}") || {}; } catch (e) { config = {}; }
+  var cite = config.cite || null;
+  var PARAGRAPH = /^(?:preamble|(?:sec|appendix)-[0-9-]+)-p(\d+)$|^gloss-(.+)$/;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function pageUrl() {
+    var canonical = document.querySelector('link[rel="canonical"]');
+    if (canonical && canonical.href) return canonical.href;
+    return location.href.split("#")[0].split("?")[0];
+  }
+
+  function today() {
+    var d = new Date();
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate());
+  }
+
+  function headingText(h) {
+    var copy = h.cloneNode(true);
+    copy.querySelectorAll(".headerlink, .para-tools").forEach(function (x) { x.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  /* Where in the report an anchor is: 一、2017年工作回顾第2段 / 开头第1段 / 名词解释第3条. */
+  function locator(id) {
+    var m = PARAGRAPH.exec(id);
+    if (!m) {
+      var h = document.getElementById(id);
+      return h ? headingText(h) : "";
+    }
+    if (m[2] !== undefined) {
+      var g = document.getElementById("glossary");
+      return (g ? headingText(g) : "名词解释") + "第" + m[2] + "条";
+    }
+    if (id.indexOf("preamble-") === 0) return "开头第" + m[1] + "段";
+    var section = document.getElementById(id.replace(/-p\d+$/, ""));
+    return (section ? headingText(section) : "") + "第" + m[1] + "段";
+  }
+
+  /* GB/T 7714: 主要责任者. 题名[R/OL]. 出版地: 出版者, 出版年: 引文位置[引用日期]. 获取和访问路径. */
+  function reference(id) {
+    var url = pageUrl() + (id ? "#" + id : "");
+    if (!cite) {
+      var title = document.title.replace(/ - [^-]*$/, "");
+      return (config.site ? config.site + ". " : "") + title + "[EB/OL]. [" + today() + "]. " + url + ".";
+    }
+    var where = id ? locator(id) : "";
+    return cite.reference + (where ? ": " + where : "") + "[" + today() + "]. " + url + ".";
+  }
+
+  /* --- status messages, read out by screen readers ------------------------------------ */
+  var status = el("div", { "class": "readers-status", role: "status", "aria-live": "polite" });
+  document.body.appendChild(status);
+  var statusTimer = 0;
+  function say(text) {
+    status.textContent = text;
+    status.classList.add("readers-status--visible");
+    clearTimeout(statusTimer);
+    statusTimer = setTimeout(function () { status.classList.remove("readers-status--visible"); }, 5000);
+  }
+
+  function copy(text, done) {
+    function fallback() {
+      var area = el("textarea", { "aria-hidden": "true", "class": "readers-copy-buffer", readonly: "" });
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      done(ok);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  function citeButton(id, label) {
+    var button = el("button", { type: "button", "class": "para-cite", "data-anchor": id || "",
+                                 "aria-label": label }, "引用");
+    button.addEventListener("click", function () {
+      var text = reference(id);
+      copy(text, function (ok) {
+        say(ok ? "已复制引文：" + text : "无法自动复制，请手动复制：" + text);
+      });
+    });
+    return button;
+  }
+
+  function suggestLink(id, quote) {
+    if (!config.repo || !cite) return null;
+    var params = ["template=annotation.yml", "title=" + encodeURIComponent("段落注释：" + cite.id + " " + id),
+                  "report=" + encodeURIComponent(cite.id), "anchor=" + encodeURIComponent(id),
+                  "quote=" + encodeURIComponent(quote), "page=" + encodeURIComponent(pageUrl() + "#" + id)];
+    return el("a", { "class": "para-suggest", href: config.repo + "/issues/new?" + params.join("&"),
+                     target: "_blank", rel: "noopener", "aria-label": "为这一段建议注释（" + id + "，在 GitHub 上打开）" },
+              "注释");
+  }
+
+  /* --- paragraph tools ----------------------------------------------------------------- */
+  article.querySelectorAll("p > a[id]:first-child").forEach(function (anchor) {
+    var id = anchor.id;
+    if (!PARAGRAPH.test(id)) return;
+    var p = anchor.parentElement;
+    var quote = p.textContent.replace(/\s+/g, "").slice(0, 24);
+    var tools = el("span", { "class": "para-tools" });
+    var link = el("a", { "class": "para-link", href: "#" + id, title: "本段链接（锚点 " + id + "）",
+                         "aria-label": "本段链接，锚点 " + id });
+    link.appendChild(el("span", { "aria-hidden": "true" }, "¶"));
+    link.appendChild(el("span", { "class": "para-anchor" }, id));
+    tools.appendChild(link);
+    if (cite) tools.appendChild(citeButton(id, "复制本段引文（" + id + "）"));
+    var suggest = suggestLink(id, quote);
+    if (suggest) tools.appendChild(suggest);
+    p.appendChild(document.createTextNode(" "));
+    p.appendChild(tools);
+  });
+
+  if (cite) {
+    article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]").forEach(function (h) {
+      if (!/^(?:sec|appendix)-|^glossary$/.test(h.id)) return;
+      var tools = el("span", { "class": "para-tools para-tools--heading" });
+      tools.appendChild(citeButton(h.id, "复制本节引文（" + headingText(h) + "）"));
+      h.appendChild(tools);
+    });
+    /* The whole report: its reference with access date and URL, and a copy button. */
+    article.querySelectorAll(".report-cite").forEach(function (p) {
+      p.textContent = reference("");
+      p.appendChild(document.createTextNode(" "));
+      p.appendChild(citeButton("", "复制本报告的引文"));
+    });
+  }
+
+  /* --- definitions on touch screens ------------------------------------------------------ */
+  var TERM_LINK = 'a[href*="terms/"][title], a[href^="#gloss-"][title]';
+  var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
+  // The title is HTML for Material's tooltip (escaped twice by build_corpus.safe_text.tooltip_attr):
+  // read it as text once, in an inert document where nothing loads or runs.
+  var parser = new DOMParser();
+  function titleText(value) {
+    return parser.parseFromString(value || "", "text/html").body.textContent;
+  }
+  article.querySelectorAll(TERM_LINK).forEach(function (a) {
+    a.setAttribute("data-definition", titleText(a.getAttribute("title")));
+    a.classList.add("term-link");
+    // Material would show the title as a tooltip on tap too; the popover replaces it there.
+    if (touch) a.removeAttribute("title");
+  });
+
+  var popover = null;
+  var opener = null;
+  function closePopover() {
+    if (!popover) return;
+    popover.remove();
+    popover = null;
+    if (opener) opener.focus({ preventScroll: true });
+    opener = null;
+  }
+
+  function openPopover(a) {
+    closePopover();
+    opener = a;
+    var href = a.getAttribute("href");
+    var own = href.charAt(0) === "#";
+    // A footnote mark ([3]) names its entry's term; a term link names itself.
+    var entry = own ? document.getElementById(href.slice(1)) : null;
+    var named = entry && entry.parentElement && entry.parentElement.querySelector("strong");
+    var term = (a.closest(".footnote-ref") && named ? named.textContent : a.textContent).trim();
+    popover = el("div", { "class": "def-popover", role: "dialog", "aria-modal": "false",
+                          "aria-label": "名词释义：" + term, tabindex: "-1" });
+    var head = el("div", { "class": "def-popover__head" });
+    head.appendChild(el("strong", { "class": "def-popover__term" }, term));
+    var close = el("button", { type: "button", "class": "def-popover__close", "aria-label": "关闭释义" }, "×");
+    close.addEventListener("click", closePopover);
+    head.appendChild(close);
+    popover.appendChild(head);
+    popover.appendChild(el("p", { "class": "def-popover__text" }, a.getAttribute("data-definition")));
+    var more = el("a", { "class": "def-popover__more", href: href },
+                  own ? "看本报告的名词解释 →" : "打开名词页：各报告的释义和用例 →");
+    more.addEventListener("click", function () { closePopover(); });
+    popover.appendChild(more);
+    document.body.appendChild(popover);
+    popover.focus({ preventScroll: true });
+  }
+
+  article.addEventListener("click", function (event) {
+    var a = event.target.closest && event.target.closest("a.term-link");
+    if (!a) return;
+    var byTouch = event.pointerType === "touch" || touch;
+    if (!byTouch) return;
+    event.preventDefault();
+    openPopover(a);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closePopover();
+  });
+  document.addEventListener("click", function (event) {
+    if (popover && !popover.contains(event.target) && !(event.target.closest && event.target.closest("a.term-link"))) {
+      closePopover();
+    }
+  });
+
+  /* --- print --------------------------------------------------------------------------- */
+  var printed = el("aside", { "class": "print-only print-cite" });
+  printed.appendChild(el("p", {}, "本页网址：" + pageUrl()));
+  printed.appendChild(el("p", {}, "引用：" + reference("")));
+  article.appendChild(printed);
+  var closed = [];
+  window.addEventListener("beforeprint", function () {
+    printed.lastChild.textContent = "引用：" + reference("");
+    closed = Array.prototype.filter.call(article.querySelectorAll("details"), function (d) { return !d.open; });
+    closed.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closed.forEach(function (d) { d.open = false; });
+    closed = [];
+  });
+})();
