@@ -33,12 +33,12 @@ class WordBoundaries:
 
     def __init__(self):
         self.cuts: dict[str, tuple[int, ...]] = {}
-        self.dictionary: tuple[int, int] | None = None
+        self.dictionary: tuple[int, int, int] | None = None
 
     def follow_dictionary(self) -> None:
         """Forget the cuts if words were added to jieba's dictionary since they were made."""
         jieba.dt.check_initialized()
-        dictionary = (id(jieba.dt.FREQ), jieba.dt.total)
+        dictionary = (id(jieba.dt.FREQ), jieba.dt.total, _removals)
         if dictionary != self.dictionary:
             self.cuts.clear()
             self.dictionary = dictionary
@@ -82,6 +82,14 @@ class WordBoundaries:
         return cuts
 
 
+def words_removed() -> None:
+    """Say that words were taken out of jieba's dictionary: jieba.del_word leaves its total as it was,
+    so without this the remembered cuts would outlive the words they were made with."""
+    global _removals
+    _removals += 1
+
+
+_removals = 0
 MAX_REMEMBERED_RUNS = 200_000   # a few tens of MB at most
 _boundaries = WordBoundaries()  # one per process: headings recur across reports (sections stage)
 

@@ -29,10 +29,11 @@ from .pipeline import Corpus
 from .publishing import Address, from_environment
 from .render import LevelLabel, PageContext, md_escape, render_report
 from .safe_text import code_text, html_text, page_title
+from .scope import RULE_LABELS, Scope, place_chain, whose
 from .targets import Target, corpus_targets
 from .term_trends import render_term_trends, reports_by_year, term_timeline
 from .terms import Term, merge_terms, pinyin_sort_key
-from .urls import gloss_anchor, place_anchor
+from .urls import gloss_anchor, place_anchor, wording_anchor
 from .write_docs import write_pages
 
 
@@ -42,7 +43,7 @@ class Site:
     terms: dict[str, Term] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)        # path under docs/ -> content
     files: dict[str, bytes] = field(default_factory=dict)      # downloads
-    tooltips: dict[str, str] = field(default_factory=dict)     # term key -> definition on links to its page
+    scope: Scope | None = None                                 # which definition each use links to (scope.py)
     by_place: dict[str, list[Document]] = field(default_factory=dict)   # place -> its reports, by year
     targets: dict[str, list[Target]] = field(default_factory=dict)   # report id -> its 主要预期目标 records
     defined_by: dict[str, dict[str, Document]] = field(default_factory=dict)   # term key -> report id -> report
@@ -59,14 +60,15 @@ def build_site(corpus: Corpus, curated: dict | None = None, address: Address | N
     site.defined_by = {key: {d.id: d for d in term.defining_reports} for key, term in site.terms.items()}
     for key, term in site.terms.items():
         term.curated = (curated or {}).get(key)
-    linking.record_uses(reports, site.terms)   # looked up on the module, where the benchmark times it
+    site.scope = linking.record_uses(reports, site.terms)   # looked up on the module, where the benchmark times it
     site.by_place = _reports_by_place(corpus.reports)
     site.targets = corpus_targets(reports)
     for doc in reports:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
     by_year = reports_by_year(reports)
     for term in site.terms.values():
-        site.pages[f"terms/{term.slug}.md"] = render_term(term, site.terms, site.address, term_timeline(term, by_year))
+        site.pages[f"terms/{term.slug}.md"] = render_term(term, site.terms, site.address, scope=site.scope,
+                                                          timeline=term_timeline(term, by_year))
     site.pages["terms/index.md"] = render_term_index(site.terms)
     site.pages["terms/trends.md"] = render_term_trends(site.terms, reports)
     site.pages.update(indicator_pages(site.targets))
@@ -102,9 +104,9 @@ def _report_context(doc: Document, site: Site) -> PageContext:
         return f"../terms/{term.slug}.md" if term else None
 
     return PageContext(place_link=place_link, term_link=term_link,
-                       link_paragraph=paragraph_linker(doc, site.terms, site.tooltips),
+                       link_paragraph=paragraph_linker(doc, site.terms, site.scope),
                        timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", [])),
-                       terms_used=terms_used_block(doc, site.terms) + _shared_definitions(doc, site),
+                       terms_used=terms_used_block(doc, site.terms, site.scope) + _shared_definitions(doc, site),
                        front_matter={"description": report_description(doc), "cite": citation.cite_data(doc),
                                      "schema": citation.report_schema(doc)},
                        citation=_citation_block(doc))
@@ -198,7 +200,7 @@ def _timeline(doc: Document, same: list[Document]) -> str:
 # --- term pages ------------------------------------------------------------
 
 def render_term(term: Term, terms: dict[str, Term] | None = None, address: Address | None = None,
-                timeline: str = "") -> str:
+                scope: Scope | None = None, timeline: str = "") -> str:
     # search.boost: a search for the term should show its own page first.
     definition = most_shared_wording(term)
     # No quotes of our own around the term: a display form often has its own (“两重”).
@@ -218,7 +220,9 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
         # The quote-free form is what people type; written out, it is one word in the search index too.
         out.append(f"报告中的写法：{'、'.join(md_escape(f) for f in term.forms)}（检索写作：{md_escape(term.key)}）\n")
     reports = term.defining_reports
-    out.append(f"{len(reports)} 份报告解释了这个名词，{len(term.using_reports)} 份报告在正文中使用它。\n")
+    same = term.same_wording_reports
+    out.append(f"{len(reports)} 份报告解释了这个名词，{len(term.using_reports)} 份报告在正文中按适用的释义使用它"
+               + (f"，{len(same)} 份报告用了相同的字词、但没有适用于它们的释义" if same else "") + "。\n")
     out.append("## 各报告的释义\n")
     wordings = term.wordings
     for n, wording in enumerate(wordings, 1):
@@ -228,7 +232,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
             + (f"（原文写作：{md_escape(d.written)}）" if d.written != term.key else "")
             for d in wording.definitions)
         shared = f"（{len(wording.definitions)} 份报告措辞相同）" if len(wording.definitions) > 1 else ""
-        out.append(f"### {heading}{shared}\n")
+        out.append(f"### {heading}{shared} {{#{wording_anchor(n)}}}\n")
         out.append(f"> {md_escape(wording.text)}\n")
         out.append(f"出自：{sources}\n")
     if len(wordings) > 1:
@@ -243,10 +247,42 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
     if term.curated:
         others = terms or {}
         out.append(render_curated(term.curated, lambda key: f"{others[key].slug}.md" if key in others else None))
+    if scope is not None:
+        out.append(_scope_block(term, scope))
     out.append(timeline)   # term_trends.term_timeline: reports using the term per year
     out.append(_uses_block(term))
     if address and address.repo_url:
         out.append(_term_edit_link(term, address))
+    return "\n".join(out)
+
+
+SCOPE_EXPLAINED = ("各地的名词解释只说明本地的提法：同样的字词在别的地区、别的年份可能另有所指（如“三资”“五大战略”）。"
+                   "所以报告正文中的名词只链接到适用于它的释义：报告自己的名词解释；同一地区其他年份的、"
+                   "上级或下级地区的（省—市—县—镇）、全国性报告的、几个互不隶属的地区以相同文字解释的"
+                   "（视为全国性提法），以上只取前后五年内的报告（提法会改写）；"
+                   "或整理者在 `build_corpus/data/link_scope.yml` 中认定为全国或全省通用、并写明理由的。"
+                   "其余用了相同字词的报告不加链接，列在本页末尾供读者判断。链接的提示框写明释义出自哪份报告。")
+
+
+def _scope_block(term: Term, scope: Scope) -> str:
+    """Why this term's definitions apply where they do: the general rule, then this term's case."""
+    out = ["## 释义的适用范围 {#scope}\n", SCOPE_EXPLAINED + "\n"]
+    region = scope.rules.regions.get(term.key)
+    if region:
+        where = "全国" if region.region == "全国" else md_escape(region.region) + "范围内"
+        when = []
+        if region.with_words:
+            when.append("仅当前后文字有" + "、".join(f"“{md_escape(w)}”" for w in region.with_words) + "之一时")
+        if region.without_words:
+            when.append("前后文字有" + "、".join(f"“{md_escape(w)}”" for w in region.without_words) + "时除外（另有所指）")
+        out.append(f"**本名词**：整理者认定它在{where}含义相同（{md_escape(region.why)}）"
+                   + (f"，{'；'.join(when)}" if when else "") + "。\n")
+    shared = [d for d in term.definitions if id(d) in scope.shared.get(term.key, ())]
+    if shared:
+        places = "、".join(dict.fromkeys(md_escape(whose(d)) for d in shared))
+        out.append(f"**本名词**：{places} 互不隶属，却以相同的文字解释了它，视为全国性提法，这一释义适用于所有报告。\n")
+    if not region and not shared:
+        out.append("**本名词**：各报告的释义只适用于解释它的地区本身（各年份）及其上下级地区。\n")
     return "\n".join(out)
 
 
@@ -287,18 +323,40 @@ def _uses_block(term: Term) -> str:
     if not term.uses:
         out.append("没有报告在正文中使用这个名词（名词解释区除外）。\n")
         return "\n".join(out)
-    by_report: dict[str, list] = defaultdict(list)
-    for use in term.uses:
-        by_report[use.report.id].append(use)
-    reports = sorted({u.report.id: u.report for u in term.uses}.values(),
-                     key=lambda d: (d.meta.place or "", d.meta.year or 0))
-    for doc in reports:
-        uses = by_report[doc.id]
-        total = sum(u.count for u in uses)
-        links = "、".join(f"[{md_escape(u.section)}](../reports/{doc.id}.md#{u.anchor})" for u in uses)
-        out.append(f"- **{md_escape(doc.meta.place or '')} {doc.meta.year or ''}**"
-                   f"（[{md_escape(doc.title)}](../reports/{doc.id}.md)，{total} 次）：{links}")
+    own = [u for u in term.uses if u.rule == "own"]
+    other = [u for u in term.uses if u.definition is not None and u.rule != "own"]
+    unlinked = [u for u in term.uses if u.definition is None]
+    if own:
+        out.append("### 按本报告自己的释义\n")
+        out.extend(_uses_by_report(own, lambda u: ""))
+    if other:
+        out.append("\n### 按其他报告的释义\n")
+        out.extend(_uses_by_report(other, lambda u: f"按[{md_escape(whose(u.definition))} 的释义]"
+                                   f"(#{wording_anchor(term.wording_number(u.definition))})"
+                                   f"（{RULE_LABELS.get(u.rule, u.rule)}）"))
+    if unlinked:
+        out.append("\n### 措辞相同、没有适用的释义 {#same-wording}\n")
+        out.append("这些报告用了相同的字词，但上面的释义都不适用于它们（地区互不隶属、年份相隔太久，"
+                   "或整理者指出此处另有所指），可能不是同一个意思，所以正文中没有链接。\n")
+        out.extend(_uses_by_report(unlinked, lambda u: ""))
     return "\n".join(out) + "\n"
+
+
+def _uses_by_report(uses: list, how) -> list[str]:
+    """One line per report (and definition): where in its text the term is used."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for use in uses:
+        groups[(use.report.id, id(use.definition))].append(use)
+    lines = []
+    for same in sorted(groups.values(), key=lambda g: (g[0].report.meta.place or "", g[0].report.meta.year or 0,
+                                                       g[0].report.id)):
+        doc = same[0].report
+        total = sum(u.count for u in same)
+        links = "、".join(f"[{md_escape(u.section)}](../reports/{doc.id}.md#{u.anchor})" for u in same)
+        label = how(same[0])
+        lines.append(f"- **{md_escape(doc.meta.place or '')} {doc.meta.year or ''}**"
+                     f"（[{md_escape(doc.title)}](../reports/{doc.id}.md)，{total} 次）{('：' + label) if label else ''}：{links}")
+    return lines
 
 
 def render_term_index(terms: dict[str, Term]) -> str:
@@ -351,17 +409,6 @@ def _contribute_lines(address: Address) -> list[str]:
     return [f"- 参与改进：[如何贡献]({address.repo_file('CONTRIBUTING.md', edit=False)})"
             f" · [报告错误或建议收录]({address.repo_url}/issues/new/choose)"
             " · 每段正文末尾的“注释”可以为这一段提出注释"]
-
-
-def place_chain(place: str, parent: str | None) -> list[str]:
-    """桐乡市 → [浙江省, 嘉兴市, 桐乡市] using the report's parent and the gazetteer."""
-    chain = [place]
-    known = gazetteer()
-    current = parent or (known[place].parent if place in known else None)
-    while current and current not in chain:
-        chain.insert(0, current)
-        current = known[current].parent if current in known else None
-    return chain
 
 
 def render_places(reports: list[Document], address: Address | None = None) -> str:

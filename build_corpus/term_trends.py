@@ -1,7 +1,8 @@
 """Terms over time: on each term page, the reports using it per year; a corpus page of new, rising and fading terms.
 
-Counts come from `Term.uses`, the occurrences the linker found (linking.record_uses), so they follow
-the same rules as the links: quotes ignored, word boundaries from jieba, the 名词解释 block not counted.
+Counts come from `Term.uses`, the occurrences the linker found (linking.record_uses), and only those
+it links (scope.py): they follow the same rules as the links — quotes ignored, word boundaries from
+jieba, the 名词解释 block not counted, and a use counts only where a definition applies to it.
 A year's count is set against the number of reports of that year in the corpus, since the corpus
 holds more reports of some years than of others.
 """
@@ -28,10 +29,11 @@ def reports_by_year(reports: list[Document]) -> dict[int, list[Document]]:
 
 
 def using_by_year(term: Term) -> dict[int, list[Document]]:
-    """Year -> the reports whose text uses the term, each once."""
+    """Year -> the reports whose text uses the term under a definition that applies there (the linked
+    uses, as Term.using_reports counts them: the same words under another place's slogan do not count)."""
     seen: dict[int, dict[str, Document]] = defaultdict(dict)
     for use in term.uses:
-        if use.report.meta.year:
+        if use.definition is not None and use.report.meta.year:
             seen[use.report.meta.year].setdefault(use.report.id, use.report)
     return {year: list(docs.values()) for year, docs in sorted(seen.items())}
 
@@ -41,7 +43,8 @@ def term_timeline(term: Term, by_year: dict[int, list[Document]]) -> str:
     out = ["## 历年使用情况 {#timeline data-search-exclude}\n"]
     using = using_by_year(term)
     if not using:
-        out.append("语料中没有报告在正文中使用这个名词（名词解释区除外），因此没有历年数据。\n")
+        out.append("没有报告在适用这些释义的地方使用这个名词（措辞相同的使用见下文）。\n" if term.uses else
+                   "语料中没有报告在正文中使用这个名词（名词解释区除外），因此没有历年数据。\n")
         return "\n".join(out)
     years = list(by_year)
     first, last = min(using), max(using)

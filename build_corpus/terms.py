@@ -38,6 +38,8 @@ class Use:
     anchor: str                        # paragraph anchor
     section: str                       # section title, for display
     count: int = 1
+    definition: Definition | None = None   # the definition it links to; None: same words, not linked
+    rule: str = ""                     # why that definition applies (scope.RULES)
 
 
 @dataclass
@@ -69,7 +71,17 @@ class Term:
 
     @property
     def using_reports(self) -> list[Document]:
-        return _unique([u.report for u in self.uses])
+        """Reports whose text uses the term under a definition that applies to them (linked)."""
+        return _unique([u.report for u in self.uses if u.definition is not None])
+
+    @property
+    def same_wording_reports(self) -> list[Document]:
+        """Reports that use the same words with no definition that applies to them (not linked)."""
+        return _unique([u.report for u in self.uses if u.definition is None])
+
+    def wording_number(self, definition: Definition) -> int:
+        """1-based number of the wording (释义一, 释义二 …) holding this definition."""
+        return next((n for n, w in enumerate(self.wordings, 1) if any(d is definition for d in w.definitions)), 1)
 
     @property
     def initial(self) -> str:

@@ -67,6 +67,11 @@ def gloss_anchor(number: str | int) -> str:
     return f"gloss-{slugify(text, 'n')}"
 
 
+def wording_anchor(number: int) -> str:
+    """`wording-2`: the anchor of a term page's second wording (释义二), where other reports link."""
+    return f"wording-{int(number)}"
+
+
 def place_anchor(place: str) -> str:
     """`place-tongxiangshi`: the anchor of a place on the places page."""
     return "place-" + slugify(place, "unknown", joiner="")

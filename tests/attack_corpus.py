@@ -32,9 +32,10 @@ TEXT_PAYLOADS = [
 BLOCK_PAYLOADS = ["!!! danger \"alert('admonition')\"", "??? note \"x\"", "{: onclick=\"alert('para-attr')\" }",
                   "<div onmouseover=\"alert('div')\">块</div>", "[x]: javascript:alert('refdef')"]
 # The title line of a report (its first line) becomes the page title, the nav entry and <title>.
+# A title line becomes the page title, <title>, the header and the nav entry when it names the place
+# and year and is at most 40 characters (metadata.read_header): the payloads are short for that.
+HOSTILE_TITLES = ("2026年四川省人民政府工作报告<svg onload=alert(1)>", "2026年四川省工作报告</title><svg onload=alert()>")
 # Attribute values are double-quoted: Python-Markdown takes `<img onerror=alert('x')>` for text anyway.
-HOSTILE_TITLE = ("</title><script>alert('title')</script>2024年桐乡市<img src=x onerror=\"alert('title-img')\">"
-                 "政府工作报告{: onclick=\"alert('h1')\" }")
 FILE_NAME = "a`<img src=x onerror=\"alert('filename')\">`.txt"
 NEWLINE_NAME = "b\n# injected heading\n<img src=x onerror=\"alert('newline-name')\">.txt"
 
@@ -79,10 +80,12 @@ def lay_out(project: Path) -> AttackCorpus:
     return AttackCorpus(project, outside, secret)
 
 
-def hostile_report(base: str) -> str:
+def hostile_report(base: str, title: str) -> str:
     """A real report with the payloads in its title, its paragraphs and as whole paragraphs."""
     lines = base.splitlines()
-    out = [HOSTILE_TITLE]
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    lines[first] = title   # in place of the report's own title line, so the header reads as before
+    out = []
     body_lines = [i for i, line in enumerate(lines) if len(line) > 40]
     payloads = iter(TEXT_PAYLOADS)
     glossary_at = next((i for i, line in enumerate(lines) if "名词解释" in line), len(lines))
@@ -98,9 +101,10 @@ def hostile_report(base: str) -> str:
 
 
 def _sources(sources: Path, secret_file: Path) -> None:
-    tongxiang = (ROOT / "sources" / "2023_tongxiang_report_pdf.txt").read_text(encoding="utf-8")
-    (sources / FILE_NAME).write_text(hostile_report(tongxiang), encoding="utf-8")
-    (sources / NEWLINE_NAME).write_text(hostile_report(tongxiang), encoding="utf-8")
+    # 四川's page: its first line is a title naming place and year, which becomes the page title.
+    sichuan = (ROOT / "sources" / "2026_sichuan_report_web.txt").read_text(encoding="utf-8")
+    (sources / FILE_NAME).write_text(hostile_report(sichuan, HOSTILE_TITLES[0]), encoding="utf-8")
+    (sources / NEWLINE_NAME).write_text(hostile_report(sichuan, HOSTILE_TITLES[1]), encoding="utf-8")
     os.symlink(secret_file, sources / "passwd.txt")
     os.symlink("loop.txt", sources / "loop.txt")
     (sources / "folder.txt").mkdir()

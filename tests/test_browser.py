@@ -280,7 +280,9 @@ def test_report_page_renders_its_heading_tree(tab):
 
 
 def _definitions(glossary: list[dict]) -> dict[str, set[str]]:
-    return {entry["slug"]: {d["definition"].strip() for d in entry["definitions"]} for entry in glossary}
+    """Per term page, the tooltips a link to it may show: `地区 年份：释义` (whose definition it is)."""
+    return {entry["slug"]: {f"{d['place']} {d['year']}：{d['definition']}".strip() for d in entry["definitions"]}
+            for entry in glossary}
 
 
 def test_hovering_a_term_shows_its_definition(tab, glossary):
@@ -297,7 +299,7 @@ def test_hovering_a_term_shows_its_definition(tab, glossary):
         href = link.get_attribute("href")
         assert title and title.strip(), f"{kind} link {href} has no title"
         if kind == "term page":
-            slug = href.rsplit("/", 1)[-1].removesuffix(".html")
+            slug = href.rsplit("/", 1)[-1].split("#")[0].removesuffix(".html")
             assert title.strip() in definitions[slug], f"title of {href} is not one of the term's definitions: {title}"
         link.scroll_into_view_if_needed()
         link.hover()
@@ -331,9 +333,9 @@ def test_term_links_lead_to_the_term(tab, glossary):
     # A link to a term page opens that term's page, which links back to the report.
     link = page.locator('article p a[href*="terms/"]').first
     href = link.get_attribute("href")
-    slug = href.rsplit("/", 1)[-1].removesuffix(".html")
+    slug = href.rsplit("/", 1)[-1].split("#")[0].removesuffix(".html")
     link.click()
-    page.wait_for_url(re.compile(rf"/terms/{re.escape(quote(slug))}\.html$"))
+    page.wait_for_url(re.compile(rf"/terms/{re.escape(quote(slug))}\.html(#[a-z0-9-]+)?$"))
     assert page.locator("article h1").inner_text().replace("¶", "").strip() == terms[slug]
     assert page.locator(f'article a[href*="reports/{REPORT}.html"]').count() > 0, "the term page does not cite the report"
     tab.assert_clean()
@@ -526,7 +528,19 @@ def test_term_timeline(browser, target, size):
         shares = [[int(n) for n in r[1].split("/")] for r in cells]
         assert years == sorted(years) and all(0 <= n <= total for n, total in shares), cells
         using = sum(n for n, _ in shares)
-        listed = page.locator("h2:has-text('在报告正文中的使用') ~ ul > li").count()
+        # The reports listed as using it under a definition that applies (not the same-wording list).
+        listed = page.evaluate("""() => {
+            const h2 = [...document.querySelectorAll('article h2')].find(h => h.textContent.includes('在报告正文中的使用'));
+            const reports = new Set();
+            for (let el = h2.nextElementSibling; el && el.tagName !== 'H2' && el.id !== 'same-wording';
+                 el = el.nextElementSibling) {
+                if (el.tagName !== 'UL') continue;
+                for (const li of el.children) {
+                    const a = li.querySelector('a[href*="reports/"]');
+                    if (a) reports.add(a.getAttribute('href').split('#')[0]);
+                }
+            }
+            return reports.size; }""")
         assert using == listed, f"the timeline counts {using} reports, the list of uses {listed}"
         _no_page_overflow(tab)
         _screenshot(tab, "term-timeline", size)
@@ -704,13 +718,14 @@ def test_tap_to_read_a_definition_on_a_phone(browser, target, glossary):
         tab.goto(f"reports/{REPORT}.html")
         link = page.locator("article p a.term-link[href*='terms/']").first
         href = link.get_attribute("href")
-        slug = href.rsplit("/", 1)[-1].removesuffix(".html")
+        slug = href.rsplit("/", 1)[-1].split("#")[0].removesuffix(".html")
         link.scroll_into_view_if_needed()
         before = page.url
         link.tap()
         popover = page.locator(".def-popover")
         popover.wait_for(state="visible")
-        assert page.url == before, "the tap left the page"
+        # (Material's navigation.tracking may rewrite the fragment as the link scrolls into view.)
+        assert page.url.split("#")[0] == before.split("#")[0], "the tap left the page"
         text = popover.locator(".def-popover__text").inner_text().strip()
         assert text in definitions[slug], f"the sheet shows “{text[:40]}”, not a definition of {slug}"
         assert popover.get_attribute("role") == "dialog" and popover.get_attribute("aria-label")
@@ -721,7 +736,7 @@ def test_tap_to_read_a_definition_on_a_phone(browser, target, glossary):
         popover.wait_for(state="detached")
         link.tap()
         page.locator(".def-popover__more").tap()
-        page.wait_for_url(re.compile(rf"/terms/{re.escape(quote(slug))}\.html$"))
+        page.wait_for_url(re.compile(rf"/terms/{re.escape(quote(slug))}\.html(#[a-z0-9-]+)?$"))
         tab.assert_clean()
     finally:
         context.close()
