@@ -3,6 +3,8 @@
 Pages: the home page, a page per report, a page per term, indexes by place
 (with the gazetteer's hierarchy), by year and by term (pinyin order), the
 list of documents that were not published as reports, and the downloads.
+Targets, terms over time and comparisons have their own modules (indicators.py,
+term_trends.py, compare.py); this stage only calls them.
 """
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin
 
 from . import citation, linking
+from .compare import compare_link, compare_links, compare_pages
 from .curation import render_curated
 from .export import document_json
+from .indicators import indicator_pages, record_json, target_downloads
 from .linking import most_shared_wording, paragraph_linker, terms_used_block
 from .metadata import gazetteer
 from .model import Document, GlossaryEntry
@@ -26,6 +30,8 @@ from .publishing import Address, from_environment
 from .render import LevelLabel, PageContext, md_escape, render_report
 from .safe_text import code_text, html_text, page_title
 from .scope import RULE_LABELS, Scope, place_chain, whose
+from .targets import Target, corpus_targets
+from .term_trends import render_term_trends, reports_by_year, term_timeline
 from .terms import Term, merge_terms, pinyin_sort_key
 from .urls import gloss_anchor, place_anchor, wording_anchor
 from .write_docs import write_pages
@@ -39,6 +45,7 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)      # downloads
     scope: Scope | None = None                                 # which definition each use links to (scope.py)
     by_place: dict[str, list[Document]] = field(default_factory=dict)   # place -> its reports, by year
+    targets: dict[str, list[Target]] = field(default_factory=dict)   # report id -> its 主要预期目标 records
     defined_by: dict[str, dict[str, Document]] = field(default_factory=dict)   # term key -> report id -> report
     address: Address = field(default_factory=Address)   # where the site and its repository are published
 
@@ -55,17 +62,24 @@ def build_site(corpus: Corpus, curated: dict | None = None, address: Address | N
         term.curated = (curated or {}).get(key)
     site.scope = linking.record_uses(reports, site.terms)   # looked up on the module, where the benchmark times it
     site.by_place = _reports_by_place(corpus.reports)
+    site.targets = corpus_targets(reports)
     for doc in reports:
         site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
+    by_year = reports_by_year(reports)
     for term in site.terms.values():
-        site.pages[f"terms/{term.slug}.md"] = render_term(term, site.terms, site.address, scope=site.scope)
+        site.pages[f"terms/{term.slug}.md"] = render_term(term, site.terms, site.address, scope=site.scope,
+                                                          timeline=term_timeline(term, by_year))
     site.pages["terms/index.md"] = render_term_index(site.terms)
+    site.pages["terms/trends.md"] = render_term_trends(site.terms, reports)
+    site.pages.update(indicator_pages(site.targets))
+    site.pages.update(compare_pages(site.by_place, site.targets, site.terms))
     site.pages["index.md"] = render_home(site)
     site.pages["places.md"] = render_places(reports, site.address)
     site.pages["years.md"] = render_years(reports)
     site.pages["skipped.md"] = render_skipped(corpus)
     site.pages["downloads/index.md"] = render_downloads(site)
     site.files.update(download_files(site))
+    site.files.update(target_downloads(site.targets))
     return site
 
 
@@ -180,13 +194,13 @@ def _timeline(doc: Document, same: list[Document]) -> str:
     prev = f"[{same[i - 1].meta.year}]({same[i - 1].id}.md)" if i > 0 else "无"
     nxt = f"[{same[i + 1].meta.year}]({same[i + 1].id}.md)" if i < len(same) - 1 else "无"
     return (f'<div class="timeline" markdown>\n{md_escape(doc.meta.place)}历年报告：{" · ".join(items)}'
-            f"　｜　上一份：{prev}　下一份：{nxt}\n</div>\n")
+            f"　｜　上一份：{prev}　下一份：{nxt}\n</div>\n") + compare_link(doc, same)
 
 
 # --- term pages ------------------------------------------------------------
 
 def render_term(term: Term, terms: dict[str, Term] | None = None, address: Address | None = None,
-                scope: Scope | None = None) -> str:
+                scope: Scope | None = None, timeline: str = "") -> str:
     # search.boost: a search for the term should show its own page first.
     definition = most_shared_wording(term)
     # No quotes of our own around the term: a display form often has its own (“两重”).
@@ -235,6 +249,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
         out.append(render_curated(term.curated, lambda key: f"{others[key].slug}.md" if key in others else None))
     if scope is not None:
         out.append(_scope_block(term, scope))
+    out.append(timeline)   # term_trends.term_timeline: reports using the term per year
     out.append(_uses_block(term))
     if address and address.repo_url:
         out.append(_term_edit_link(term, address))
@@ -418,7 +433,7 @@ def render_places(reports: list[Document], address: Address | None = None) -> st
                 (d.meta.level for d in by_place.get(place, []) if d.meta.level), "")
             indent = "    " * depth
             docs = sorted(by_place.get(place, []), key=lambda d: d.meta.year or 0)
-            links = " · ".join(f"[{d.meta.year or '年份未知'}](reports/{d.id}.md)" for d in docs)
+            links = " · ".join(f"[{d.meta.year or '年份未知'}](reports/{d.id}.md)" for d in docs) + compare_links(place, docs)
             label = f"{md_escape(place)}（{md_escape(level)}）" if level else md_escape(place)
             out.append(f'{indent}- <a id="{place_anchor(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
             walk(node[place], depth + 1)
@@ -463,7 +478,8 @@ def render_skipped(corpus: Corpus) -> str:
 
 def download_files(site: Site) -> dict[str, bytes]:
     reports = site.corpus.reports
-    jsonl = "".join(json.dumps(document_json(d), ensure_ascii=False) + "\n" for d in reports)
+    jsonl = "".join(json.dumps({**document_json(d), "targets": [record_json(t) for t in site.targets.get(d.id, [])]},
+                               ensure_ascii=False) + "\n" for d in reports)
     glossary = [{"term": t.key, "slug": t.slug, "forms": t.forms,
                  "definitions": [{"report": d.report.id, "place": d.report.meta.place, "year": d.report.meta.year,
                                   "number": d.entry.number, "written": d.written, "definition": d.entry.definition}
@@ -508,6 +524,9 @@ def render_downloads(site: Site) -> str:
         "研究者可以直接下载清理后的语料，无需抓取网站。\n",
         f"- [corpus.jsonl](corpus.jsonl)：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "
         "的文档对象相同（元数据、章节树、段落纯文本、名词解释、清理记录），说明见仓库 README。",
+        f"- [targets.json](targets.json) / [targets.csv](targets.csv)：{sum(map(len, site.targets.values()))} 条"
+        "主要预期目标与上年实际完成数（地区、年份、指标原文与统一键、比较词、数值或区间、单位、限定词、原句、段落链接），"
+        "字段说明见仓库 README；[按指标浏览](../indicators/index.md)。",
         f"- [glossary.json](glossary.json)：{len(site.terms)} 个名词，每个名词的全部释义（来源报告、编号、原文写法）和正文使用位置。",
         "- [glossary.csv](glossary.csv)：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。",
         f"- 引文：[all.bib](cite/all.bib)（BibTeX）和 [all.json](cite/all.json)（CSL-JSON）收录全部 {n} 份报告，"

@@ -434,6 +434,153 @@ def test_vendored_shim_is_the_pinned_package(tmp_path):
     assert fresh.read_bytes() == vendored.read_bytes(), f"{vendored} differs from the pinned package: run `make offline-shim`"
 
 
+# --- targets, term timelines, compare pages ------------------------------------------
+
+SIZES = ("desktop", "phone")      # 1280×900 (_open_tab's) and PHONE's 390×844
+INDICATOR_PAGE = "indicators/gdp.html"
+TIMELINE_PAGE = "terms/wu-shui-gong-zhi.html"
+COMPARE_PAGE = "compare/tongxiangshi-2018--tongxiangshi-2023.html"
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+
+
+def _sized_tab(browser, target: Target, size: str, **options) -> tuple[object, Tab]:
+    return _open_tab(browser, target, **(PHONE if size == "phone" else {}), **options)
+
+
+def _axe_violations(page) -> list[str]:
+    """_axe's check, from file:// too: axe's preload would fetch the stylesheets again by XHR, which
+    file:// refuses (a console error)."""
+    if not AXE_JS.is_file():
+        pytest.fail("axe-core is not installed: run `make test`, or `npm ci --prefix tools/axe`", pytrace=False)
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations'], preload: false})")
+    return [f"{v['id']} ({v['impact']}): {n['target']} — {n['failureSummary'].splitlines()[-1].strip()}"
+            for v in result["violations"] for n in v["nodes"]]
+
+
+def _screenshot(tab: Tab, name: str, size: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}-{tab.target.kind}.png"), full_page=True)
+
+
+def _no_page_overflow(tab: Tab) -> None:
+    """Wide tables scroll inside their own box; the page itself never scrolls sideways."""
+    wider = tab.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wider <= 1, f"{tab.page.url} is {wider}px wider than the window"
+
+
+def _charts(tab: Tab) -> list[dict]:
+    return tab.page.eval_on_selector_all("article figure.chart-figure svg[role=img]", """svgs => svgs.map(s => ({
+        title: s.querySelector('title').textContent, desc: s.querySelector('desc').textContent,
+        labelled: s.getAttribute('aria-labelledby').split(' ').every(id => document.getElementById(id)),
+        width: s.getBoundingClientRect().width, table: !!s.closest('figure').nextElementSibling}))""")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_indicator_page(browser, target, size):
+    """The GDP page: a chart per year with its numbers beside it, the right values, a table that sorts."""
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        page = tab.page
+        tab.goto(INDICATOR_PAGE)
+        charts = _charts(tab)
+        assert any(c["title"].startswith("2026 年地区生产总值预期目标") for c in charts), [c["title"] for c in charts]
+        for chart in charts:
+            assert chart["title"] and chart["desc"] and chart["labelled"], chart
+            assert 0 < chart["width"] <= page.viewport_size["width"], chart
+        year_table = page.locator("#year-2026 ~ div.sortable-table table").first
+        rows = {r[0]: r[1] for r in year_table.evaluate(
+            "t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")}
+        assert rows["四川省"] == "5.5%左右", rows
+        # The table of every record sorts by a column, both ways, and says so.
+        table = page.locator("#records ~ div.sortable-table table").first
+        header = table.locator("thead th").nth(1)        # 年份
+        header.locator("button").click()
+        assert header.get_attribute("aria-sort") == "ascending"
+        years = [int(y) for y in table.evaluate("t => [...t.tBodies[0].rows].map(r => r.cells[1].textContent.trim())")]
+        assert years == sorted(years) and years[0] < years[-1]
+        header.locator("button").click()
+        assert header.get_attribute("aria-sort") == "descending"
+        _no_page_overflow(tab)
+        _screenshot(tab, "indicator-gdp", size)
+        violations = _axe_violations(page)
+        assert not violations, "\n".join(violations)
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_term_timeline(browser, target, size):
+    """五水共治's page: reports using it per year against the year's reports, first and last appearance."""
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        page = tab.page
+        tab.goto(TIMELINE_PAGE)
+        block = page.locator("#timeline")
+        assert block.count() == 1
+        assert "首次出现" in page.locator("#timeline + p").inner_text()
+        [chart] = [c for c in _charts(tab) if "历年使用情况" in c["title"]]
+        assert chart["labelled"] and chart["table"] and "比例" in chart["desc"]
+        table = page.locator("#timeline ~ div.md-typeset__scrollwrap table, #timeline ~ table").first
+        cells = table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+        years = [int(r[0]) for r in cells]
+        shares = [[int(n) for n in r[1].split("/")] for r in cells]
+        assert years == sorted(years) and all(0 <= n <= total for n, total in shares), cells
+        using = sum(n for n, _ in shares)
+        # The reports listed as using it under a definition that applies (not the same-wording list).
+        listed = page.evaluate("""() => {
+            const h2 = [...document.querySelectorAll('article h2')].find(h => h.textContent.includes('在报告正文中的使用'));
+            const reports = new Set();
+            for (let el = h2.nextElementSibling; el && el.tagName !== 'H2' && el.id !== 'same-wording';
+                 el = el.nextElementSibling) {
+                if (el.tagName !== 'UL') continue;
+                for (const li of el.children) {
+                    const a = li.querySelector('a[href*="reports/"]');
+                    if (a) reports.add(a.getAttribute('href').split('#')[0]);
+                }
+            }
+            return reports.size; }""")
+        assert using == listed, f"the timeline counts {using} reports, the list of uses {listed}"
+        _no_page_overflow(tab)
+        _screenshot(tab, "term-timeline", size)
+        violations = _axe_violations(page)
+        assert not violations, "\n".join(violations)
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_page(browser, target, size):
+    """桐乡市 2018 ↔ 2023, reached from the 2023 report: both outlines, terms added and dropped, targets changed."""
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        page = tab.page
+        tab.goto("reports/tongxiangshi-2023.html")
+        page.locator(".compare-link a", has_text="2018 ↔ 2023").click()
+        page.wait_for_url(re.compile(r"/compare/tongxiangshi-2018--tongxiangshi-2023\.html$"))
+        outline = page.locator("#outline ~ div.md-typeset__scrollwrap table, #outline ~ table").first
+        rows = outline.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+        assert any(left.endswith("2017年工作回顾") and how == "相同" and right.endswith("2022年工作回顾")
+                   for left, how, right in rows), rows[:5]
+        left_links = outline.locator("tbody td:first-child a[href*='reports/tongxiangshi-2018.html#sec-']").count()
+        right_links = outline.locator("tbody td:last-child a[href*='reports/tongxiangshi-2023.html#sec-']").count()
+        assert left_links >= 5 and right_links >= 5
+        assert page.locator("#terms-added + p a[href*='terms/']").count() > 0
+        assert page.locator("#terms-dropped + p a[href*='terms/']").count() > 0
+        targets = page.locator("#targets ~ div.md-typeset__scrollwrap table, #targets ~ table").first
+        gdp = targets.locator("tbody tr", has_text="地区生产总值").first.inner_text()
+        assert "7%左右" in gdp and "6%左右" in gdp and "下调" in gdp, gdp
+        _no_page_overflow(tab)
+        _screenshot(tab, "compare-tongxiang", size)
+        violations = _axe_violations(page)
+        assert not violations, "\n".join(violations)
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
 # --- search quality ----------------------------------------------------------
 
 def test_search_precision(browser, http_base, built, glossary, page_texts):
@@ -661,7 +808,8 @@ def test_axe_finds_no_violations(browser, http_base, built, scheme):
     found = {}
     try:
         page = tab.page
-        for path in ("index.html", f"reports/{REPORT}.html", "terms/wu-shui-gong-zhi.html", "terms/index.html"):
+        for path in ("index.html", f"reports/{REPORT}.html", "terms/wu-shui-gong-zhi.html", "terms/index.html",
+                     INDICATOR_PAGE, "indicators/index.html", COMPARE_PAGE, "terms/trends.html"):
             tab.goto(path)
             expected = "slate" if scheme == "dark" else "default"
             assert page.evaluate("document.body.dataset.mdColorScheme") == expected
