@@ -246,7 +246,8 @@ _SCRIPT_URL = re.compile(r"(javascript|vbscript|data|file):", re.I)
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f\u200b-\u200d\ufeff]+")
 _RAW_HTML = re.compile(r"<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;")
 _ATTR_LIST = re.compile(r"\{\s*[:#.]|\{[^}\n]*\bon[a-z]+\s*=", re.I)
-_LINK = re.compile(r"\]\s*[(\[]|^\s*\[[^\]\n]+\]\s*:", re.M)
+_REFERENCE_LINK = re.compile(r"^\s*\[[^\]\n]+\]\s*:|\]\s*\[", re.M)   # `[1]: url` or `[text][1]`
+_LINK = re.compile(r"\]\s*\(|" + _REFERENCE_LINK.pattern, re.M)
 _IMAGE = re.compile(r"!\[")
 _PROSE_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _HTTP = re.compile(r"^(https?://[^/\\\s]|#)", re.I)
@@ -271,7 +272,7 @@ def markup_problems(value, shown: str, lines: dict[str, int], prose: Callable[[s
         if prose(key):
             if _IMAGE.search(text):
                 problems.append(Problem(shown, "注释中不能插入图片 / images are not allowed in notes", **where))
-            if re.search(r"^\s*\[[^\]\n]+\]\s*:", text, re.M) or re.search(r"\]\s*\[", text):
+            if _REFERENCE_LINK.search(text):
                 problems.append(Problem(shown, "请用行内链接 [文字](https://…)，不支持引用式链接 / use inline links "
                                         "[text](https://…); reference links are not supported", **where))
             for target in _PROSE_LINK_TARGET.findall(text):

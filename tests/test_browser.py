@@ -463,6 +463,15 @@ def _screenshot(tab: Tab, name: str, size: str) -> None:
     tab.page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}-{tab.target.kind}.png"), full_page=True)
 
 
+def _reader_checks(tab, name: str, size: str) -> None:
+    """What every new page must pass at every size: no sideways scroll, axe clean, nothing off-site."""
+    _no_page_overflow(tab)
+    _screenshot(tab, name, size)
+    violations = _axe_violations(tab.page)
+    assert not violations, "\n".join(violations)
+    tab.assert_clean()
+
+
 def _no_page_overflow(tab: Tab) -> None:
     """Wide tables scroll inside their own box; the page itself never scrolls sideways."""
     wider = tab.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -501,11 +510,7 @@ def test_indicator_page(browser, target, size):
         assert years == sorted(years) and years[0] < years[-1]
         header.locator("button").click()
         assert header.get_attribute("aria-sort") == "descending"
-        _no_page_overflow(tab)
-        _screenshot(tab, "indicator-gdp", size)
-        violations = _axe_violations(page)
-        assert not violations, "\n".join(violations)
-        tab.assert_clean()
+        _reader_checks(tab, "indicator-gdp", size)
     finally:
         context.close()
 
@@ -542,11 +547,7 @@ def test_term_timeline(browser, target, size):
             }
             return reports.size; }""")
         assert using == listed, f"the timeline counts {using} reports, the list of uses {listed}"
-        _no_page_overflow(tab)
-        _screenshot(tab, "term-timeline", size)
-        violations = _axe_violations(page)
-        assert not violations, "\n".join(violations)
-        tab.assert_clean()
+        _reader_checks(tab, "term-timeline", size)
     finally:
         context.close()
 
@@ -572,11 +573,7 @@ def test_compare_page(browser, target, size):
         targets = page.locator("#targets ~ div.md-typeset__scrollwrap table, #targets ~ table").first
         gdp = targets.locator("tbody tr", has_text="地区生产总值").first.inner_text()
         assert "7%左右" in gdp and "6%左右" in gdp and "下调" in gdp, gdp
-        _no_page_overflow(tab)
-        _screenshot(tab, "compare-tongxiang", size)
-        violations = _axe_violations(page)
-        assert not violations, "\n".join(violations)
-        tab.assert_clean()
+        _reader_checks(tab, "compare-tongxiang", size)
     finally:
         context.close()
 
