@@ -472,6 +472,11 @@ def _reader_checks(tab, name: str, size: str) -> None:
     tab.assert_clean()
 
 
+def _body_cells(table) -> list[list[str]]:
+    """The text of every cell of a table's body, row by row."""
+    return table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+
+
 def _no_page_overflow(tab: Tab) -> None:
     """Wide tables scroll inside their own box; the page itself never scrolls sideways."""
     wider = tab.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -498,8 +503,7 @@ def test_indicator_page(browser, target, size):
             assert chart["title"] and chart["desc"] and chart["labelled"], chart
             assert 0 < chart["width"] <= page.viewport_size["width"], chart
         year_table = page.locator("#year-2026 ~ div.sortable-table table").first
-        rows = {r[0]: r[1] for r in year_table.evaluate(
-            "t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")}
+        rows = {r[0]: r[1] for r in _body_cells(year_table)}
         assert rows["四川省"] == "5.5%左右", rows
         # The table of every record sorts by a column, both ways, and says so.
         table = page.locator("#records ~ div.sortable-table table").first
@@ -528,7 +532,7 @@ def test_term_timeline(browser, target, size):
         [chart] = [c for c in _charts(tab) if "历年使用情况" in c["title"]]
         assert chart["labelled"] and chart["table"] and "比例" in chart["desc"]
         table = page.locator("#timeline ~ div.md-typeset__scrollwrap table, #timeline ~ table").first
-        cells = table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+        cells = _body_cells(table)
         years = [int(r[0]) for r in cells]
         shares = [[int(n) for n in r[1].split("/")] for r in cells]
         assert years == sorted(years) and all(0 <= n <= total for n, total in shares), cells
@@ -562,7 +566,7 @@ def test_compare_page(browser, target, size):
         page.locator(".compare-link a", has_text="2018 ↔ 2023").click()
         page.wait_for_url(re.compile(r"/compare/tongxiangshi-2018--tongxiangshi-2023\.html$"))
         outline = page.locator("#outline ~ div.md-typeset__scrollwrap table, #outline ~ table").first
-        rows = outline.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+        rows = _body_cells(outline)
         assert any(left.endswith("2017年工作回顾") and how == "相同" and right.endswith("2022年工作回顾")
                    for left, how, right in rows), rows[:5]
         left_links = outline.locator("tbody td:first-child a[href*='reports/tongxiangshi-2018.html#sec-']").count()
