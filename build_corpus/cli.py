@@ -214,11 +214,12 @@ def cmd_inspect(args) -> int:
         # tooltips are those of a site built from these files (with the curated glossary/).
         from .curation import load_curated
         from .site import build_site
+        from .urls import report_page
         curated, curation_problems = load_curated(args.glossary, ROOT)
         problems += curation_problems
         site = build_site(corpus, curated)
         for doc in corpus.reports:
-            print(site.pages[f"reports/{doc.id}.md"])
+            print(site.pages[report_page(doc.id)])
         for doc in corpus.others:
             print(f"<!-- 跳过 / skipped: {doc.source_path} #{doc.position} “{doc.title}” — {doc.kind_reason} -->")
     return _report(problems, False)

@@ -33,7 +33,7 @@ from .scope import RULE_LABELS, Scope, place_chain, whose
 from .targets import Target, corpus_targets
 from .term_trends import render_term_trends, reports_by_year, term_timeline
 from .terms import Term, merge_terms, pinyin_sort_key
-from .urls import gloss_anchor, place_anchor, wording_anchor
+from .urls import gloss_anchor, place_anchor, report_page, term_page, wording_anchor
 from .write_docs import write_pages
 
 
@@ -64,10 +64,10 @@ def build_site(corpus: Corpus, curated: dict | None = None, address: Address | N
     site.by_place = _reports_by_place(corpus.reports)
     site.targets = corpus_targets(reports)
     for doc in reports:
-        site.pages[f"reports/{doc.id}.md"] = render_report(doc, _report_context(doc, site))
+        site.pages[report_page(doc.id)] = render_report(doc, _report_context(doc, site))
     by_year = reports_by_year(reports)
     for term in site.terms.values():
-        site.pages[f"terms/{term.slug}.md"] = render_term(term, site.terms, site.address, scope=site.scope,
+        site.pages[term_page(term.slug)] = render_term(term, site.terms, site.address, scope=site.scope,
                                                           timeline=term_timeline(term, by_year))
     site.pages["terms/index.md"] = render_term_index(site.terms)
     site.pages["terms/trends.md"] = render_term_trends(site.terms, reports)
