@@ -302,7 +302,7 @@ def run_site_staged(corpus, curated, trace: bool = False):
 def prepare_mkdocs_project(work: Path) -> Path:
     """A scratch copy of the repo as mkdocs sees it: mkdocs.yml, docs/ without the generated pages
     (assets, overrides, …), and links to everything else the config may name (hooks, tools)."""
-    from build_corpus.site import GENERATED
+    from build_corpus.write_docs import GENERATED
     project = work / "site-project"
     if project.exists():
         shutil.rmtree(project)
