@@ -276,8 +276,8 @@ def run_pipeline_staged(paths: list[Path], root: Path, trace: bool = False):
 
 def contributor_checks(corpus):
     """What `build-corpus build` does besides the pipeline and build_site: glossary/ and annotations/."""
-    from build_corpus.annotations import attach_annotations, load_annotations
-    from build_corpus.curation import load_curated
+    from build_corpus.contributions.annotations import attach_annotations, load_annotations
+    from build_corpus.contributions.curation import load_curated
     curated, _ = load_curated(ROOT / "glossary", ROOT)
     annotations, _ = load_annotations(ROOT / "annotations", ROOT)
     attach_annotations(annotations, corpus.reports)
@@ -302,7 +302,7 @@ def run_site_staged(corpus, curated, trace: bool = False):
 def prepare_mkdocs_project(work: Path) -> Path:
     """A scratch copy of the repo as mkdocs sees it: mkdocs.yml, docs/ without the generated pages
     (assets, overrides, …), and links to everything else the config may name (hooks, tools)."""
-    from build_corpus.write_docs import GENERATED
+    from build_corpus.pages.write import GENERATED
     project = work / "site-project"
     if project.exists():
         shutil.rmtree(project)
@@ -352,7 +352,7 @@ def sharded_search_figures(site_dir: Path, queries: list[str], glossary_terms: i
     search_index.json and those files), and for the glossary terms the share of the top-5 result
     pages whose text holds the term — the precision check of tests/test_browser.py, from the
     built pages."""
-    from build_corpus.search_index import normalise
+    from build_corpus.renderer.search_index import normalise
     node = shutil.which("node")
     if not node:
         return {"search_error": "node is not on PATH"}
@@ -558,7 +558,7 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
         record("site total (build_site)", site_t, rss_mb(), f"{len(built.pages)} pages, {len(built.terms)} terms")
         result.update(site_build_s=round(site_t.wall, 3), pages=len(built.pages), terms=len(built.terms))
 
-        from build_corpus.site import write_site
+        from build_corpus.pages.site import write_site
         project = prepare_mkdocs_project(work)
         with Timer() as write_t:
             write_site(built, project / "docs")
@@ -589,9 +589,9 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
                       f"{result.get('search_queries', 0)} queries; not part of the build")
 
         try:
-            from build_corpus.bundle import make_bundle
+            from build_corpus.renderer.bundle import make_bundle
         except ImportError:
-            table.add("bundle", None, None, None, "skipped: build_corpus/bundle.py not available")
+            table.add("bundle", None, None, None, "skipped: build_corpus/renderer/bundle.py not available")
         else:
             with Timer() as bundle_t:
                 try:
@@ -665,7 +665,7 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
     else:
         table.add("rebuild with a cache", None, None, None, "skipped: the pipeline has no per-source cache")
     if built is not None:
-        from build_corpus.site import build_site
+        from build_corpus.pages.site import build_site
         with Timer() as incr_site:
             built2 = build_site(corpus2, curated)
         changed = changed_pages(built.pages, built2.pages)
@@ -702,8 +702,8 @@ def _first_lines(log: Path, n: int = 2) -> str:
 
 def profile(args, work: Path, skip_site: bool, top: int = 15) -> str:
     """cProfile of build_corpus (+ build_site) on the corpus in `work`, top entries by cumulative time."""
+    from build_corpus.pages.site import build_site
     from build_corpus.pipeline import build_corpus
-    from build_corpus.site import build_site
     paths = sorted((work / "sources").glob("*.txt"))
     profiler = cProfile.Profile()
     profiler.enable()
@@ -759,8 +759,8 @@ def main(argv: list[str] | None = None) -> int:
         import jieba
         jieba.setLogLevel(60)
         jieba.initialize()
+        import build_corpus.pages.site  # noqa: F401
         import build_corpus.pipeline  # noqa: F401
-        import build_corpus.site  # noqa: F401
     startup = {"wall": t.wall, "cpu": t.cpu, "rss_mb": rss_mb(), "first": True}
 
     runs: dict[str, dict] = {}

@@ -33,7 +33,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from build_corpus.metadata import Place, level_of, places_overlay
+from build_corpus.document.metadata import Place, level_of, places_overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -167,7 +167,7 @@ def harvest(sources: Path = SOURCES) -> Material:
 
 def _neutral(text: str, place: str, level: str, min_chars: int = 20) -> str | None:
     """The paragraph with its report's own place and scope word as placeholders; None when unusable."""
-    from build_corpus.metadata import strip_level
+    from build_corpus.document.metadata import strip_level
     if not min_chars <= len(text) <= 1500 or text.startswith("各位代表"):
         return None
     if place:
@@ -176,7 +176,7 @@ def _neutral(text: str, place: str, level: str, min_chars: int = 20) -> str | No
 
 
 def _harvest(paths: list[Path]) -> Material:
-    from build_corpus.metadata import strip_level
+    from build_corpus.document.metadata import strip_level
     from build_corpus.pipeline import build_corpus
     corpus = build_corpus(paths, ROOT)
     m = Material()

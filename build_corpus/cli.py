@@ -116,10 +116,10 @@ def _report(problems: list[Problem], strict: bool) -> int:
 
 def _build(args) -> tuple:
     """Pipeline, contributions and site pages: everything `build` and `check` share."""
-    from .annotations import attach_annotations, load_annotations
-    from .curation import load_curated
+    from .contributions.annotations import attach_annotations, load_annotations
+    from .contributions.curation import load_curated
     from .model import Source
-    from .site import build_site
+    from .pages.site import build_site
     paths, problems = _source_paths(args.sources)
     corpus = _corpus(paths, None if args.no_cache else args.cache, args.jobs, args.max_source_mb)
     # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.
@@ -134,8 +134,8 @@ def _build(args) -> tuple:
 
 
 def cmd_build(args) -> int:
-    from .site import write_site
-    from .write_docs import build_lock
+    from .pages.site import write_site
+    from .pages.write import build_lock
     with build_lock(args.docs):
         paths, corpus, curated, site, problems = _build(args)
         write_site(site, args.docs)
@@ -172,8 +172,8 @@ def preview_rebuild(last: dict) -> dict:
     fingerprint = _fingerprint([args.sources, args.glossary, args.annotations])
     if fingerprint == last:
         return last
-    from .site import write_site
-    from .write_docs import build_lock
+    from .pages.site import write_site
+    from .pages.write import build_lock
     with build_lock(args.docs):
         _, _, _, site, problems = _build(args)
         write_site(site, args.docs)
@@ -195,14 +195,14 @@ def _fingerprint(folders: list[Path]) -> dict:
 
 
 def _corpus_checks(corpus, site, curated) -> list[Problem]:
-    from .curation import check_against_corpus
+    from .contributions.curation import check_against_corpus
     glossaries = {d.id: {str(e.number or e.term) for e in d.glossary} | {e.term for e in d.glossary} for d in corpus.reports}
     text = "\n".join(d.text for d in corpus.reports)
     return check_against_corpus(curated, set(site.terms), glossaries, text)
 
 
 def cmd_inspect(args) -> int:
-    from .export import source_json
+    from .pages.export import source_json
     problems = [Problem(str(p), "文件不存在 / no such file") for p in args.files if not p.is_file()]
     corpus = _corpus([p for p in args.files if p.is_file()])
     problems += corpus.problems
@@ -212,8 +212,8 @@ def cmd_inspect(args) -> int:
     else:
         # The site's own page for each report: the same build_site call, so terms, links and
         # tooltips are those of a site built from these files (with the curated glossary/).
-        from .curation import load_curated
-        from .site import build_site
+        from .contributions.curation import load_curated
+        from .pages.site import build_site
         from .urls import report_page
         curated, curation_problems = load_curated(args.glossary, ROOT)
         problems += curation_problems
@@ -247,7 +247,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_bundle(args) -> int:
-    from .bundle import BundleError, make_bundle
+    from .renderer.bundle import BundleError, make_bundle
     try:
         path, files = make_bundle(args.site, args.out, args.name)
     except FileNotFoundError as err:

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import SourceCache
-from .classify import SHORT_REPORT, classify, is_traditional, simplified
-from .clean import clean
-from .decode import DecodeError, decode_bytes
-from .glossary_parse import parse_entries, split_terms, strip_footnote_markers, term_key
-from .inputs import list_inputs, shown_path
-from .metadata import (
+from .contributions.inputs import list_inputs, shown_path
+from .contributions.sidecar import read_sidecar, sidecar_path
+from .document.classify import SHORT_REPORT, classify, is_traditional, simplified
+from .document.clean import clean
+from .document.decode import DecodeError, decode_bytes
+from .document.glossary import parse_entries, split_terms, strip_footnote_markers, term_key
+from .document.metadata import (
     apply_pinned,
     infer_from_body,
     page_metadata,
@@ -38,10 +39,9 @@ from .metadata import (
     split_header,
     strip_level,
 )
+from .document.sections import _paragraph, outline
+from .document.split import split_documents
 from .model import OTHER, WORK_REPORT, Document, Paragraph, Problem, Removal, Source
-from .sections import _paragraph, outline
-from .sidecar import read_sidecar, sidecar_path
-from .split import split_documents
 from .urls import report_id
 
 SOURCE_SUFFIXES = (".txt", ".text", ".md")

@@ -8,16 +8,13 @@ as (file, line, key) — the line and key a contributor needs to find the proble
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from project_copy import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_INPUTS = ("mkdocs.yml", "build_corpus/mkdocs_hooks.py", "build_corpus/reader_hooks.py", "sources", "glossary",
-                  "annotations", "docs/assets",
-                  "docs/overrides")
 
 # Report text: Markdown, attribute lists, raw HTML, entities, block starts, template and snippet syntax.
 TEXT_PAYLOADS = [
@@ -65,10 +62,7 @@ class AttackCorpus:
 
 def lay_out(project: Path) -> AttackCorpus:
     """Copy the project's inputs into `project` and add every hostile input."""
-    for name in PROJECT_INPUTS:
-        source, dest = ROOT / name, project / name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, dest)
+    copy_project(project)
     outside = project.parent / f"{project.name}-outside"
     outside.mkdir(exist_ok=True)
     secret_file = outside / "secret.txt"

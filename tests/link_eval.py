@@ -102,9 +102,9 @@ def _sha(path: Path) -> str:
 
 def build(files: list[Path]):
     """The site stage over these files, curated glossary included, as `build-corpus build` runs it."""
-    from build_corpus.curation import load_curated
+    from build_corpus.contributions.curation import load_curated
+    from build_corpus.pages.site import build_site
     from build_corpus.pipeline import build_corpus
-    from build_corpus.site import build_site
     corpus = build_corpus(files, ROOT)
     return build_site(corpus, load_curated(ROOT / "glossary")[0])
 
@@ -134,7 +134,7 @@ def evaluate(site, sources: dict[str, str], sentences: list[Sentence]) -> Result
 
 
 def _locate(docs, text: str):
-    from build_corpus.linking import _paragraphs_with_sections
+    from build_corpus.corpus.linking import _paragraphs_with_sections
     for doc in docs:
         for p, _, _ in _paragraphs_with_sections(doc):
             at = p.text.find(text)
@@ -145,7 +145,7 @@ def _locate(docs, text: str):
 
 def _links_made(site, doc, p, start: int, end: int):
     """(span, definition refs) of every link the site makes in p.text[start:end]."""
-    from build_corpus import linking
+    from build_corpus.corpus import linking
     for s, e, key in p.term_spans:
         if s < start or e > end:
             continue
@@ -167,7 +167,7 @@ def ref(d) -> str:
 
 def _same_ref(a: str, b: str) -> bool:
     """`广东省 2026: “五统一、一开放”` names the same entry as `广东省 2026: 五统一、一开放`."""
-    from build_corpus.glossary_parse import term_key
+    from build_corpus.document.glossary import term_key
     (wa, ta), (wb, tb) = (x.split(":", 1) for x in (a, b))
     return wa.split() == wb.split() and term_key(ta) == term_key(tb)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from build_corpus.annotations import attach_annotations, load_annotations
-from build_corpus.render import PageContext, render_report
+from build_corpus.contributions.annotations import attach_annotations, load_annotations
+from build_corpus.pages.report import PageContext, render_report
 
 SCHEMA = Path(__file__).parent.parent / "annotations" / "schema.json"
 QUOTE = "牢牢把握“中国时尚第一镇”的发展总基调"

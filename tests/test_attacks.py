@@ -121,7 +121,7 @@ SCAN = """() => {
           && /^(javascript|vbscript|data:text\\/html)/.test(value)) found.push(`${el.tagName} ${a.name}=${a.value}`);
     }
   }
-  // The site's own charts (build_corpus/charts.py) are the only SVG it writes: <figure class="chart-figure">
+  // The site's own charts (build_corpus/pages/charts.py) are the only SVG it writes: <figure class="chart-figure">
   // around <svg class="chart" role="img">; any other <svg> came from input.
   for (const el of document.querySelectorAll('article script, article img, article iframe, article object,'
                                              + ' article embed, article style, article form,'
@@ -135,7 +135,7 @@ SCAN = """() => {
 @pytest.fixture(scope="module")
 def attack_site(attack, tmp_path_factory):
     """The built attack site over HTTP, and its offline bundle unzipped."""
-    from build_corpus.bundle import make_bundle
+    from build_corpus.renderer.bundle import make_bundle
     corpus, runs = attack
     if runs["mkdocs"].returncode:
         pytest.fail("mkdocs build failed on the attack corpus", pytrace=False)

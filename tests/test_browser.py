@@ -36,13 +36,11 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
+from project_copy import copy_project
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-# Hand-written parts of the project that a build needs (docs/ is otherwise generated).
-PROJECT_INPUTS = ("mkdocs.yml", "build_corpus/mkdocs_hooks.py", "build_corpus/reader_hooks.py", "sources", "glossary", "annotations", "docs/assets",
-                  "docs/overrides")
 BUNDLE_NAME = "gov-work-reports"
 # The repository the session's site is built for (build_corpus/publishing.py): a project site.
 PUBLISHED_AS = {"SITE_REPOSITORY": "example/gov-work-reports", "SITE_URL": ""}
@@ -80,14 +78,7 @@ class Built:
 
 def _copy_project(project: Path) -> Path:
     """The hand-written inputs of a build, copied into a scratch folder."""
-    for name in PROJECT_INPUTS:
-        source, dest = ROOT / name, project / name
-        if source.is_dir():
-            shutil.copytree(source, dest)
-        elif source.is_file():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest)
-    return project
+    return copy_project(project)
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
@@ -100,7 +91,7 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
-    from build_corpus.bundle import BundleError, make_bundle
+    from build_corpus.renderer.bundle import BundleError, make_bundle
 
     project = _copy_project(tmp_path_factory.mktemp("browser-project"))
     # Built as CI builds it for GitHub Pages: the site's address is a project path, /<repo>/.
@@ -389,7 +380,7 @@ def test_bundle_opens_and_works_without_network(browser, built, page_texts):
 
 
 def test_bundle_layout_and_reproducibility(built, tmp_path):
-    from build_corpus.bundle import make_bundle
+    from build_corpus.renderer.bundle import make_bundle
 
     folder = f"{BUNDLE_NAME}-offline/"
     with zipfile.ZipFile(built.zip_path) as zf:

@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 from build_corpus.cache import SourceCache
-from build_corpus.export import source_json
+from build_corpus.pages.export import source_json
 from build_corpus.pipeline import build_corpus, find_sources
 
 SOURCES = Path(__file__).parent.parent / "sources"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-import build_corpus.clean
-from build_corpus.clean import (
+import build_corpus.document.clean
+from build_corpus.document.clean import (
     FIXES,
     HEADING_START,
     MAX_PASSES,
@@ -30,7 +30,7 @@ from build_corpus.clean import (
     junk_reference,
     log_edits,
 )
-from build_corpus.split import split_documents
+from build_corpus.document.split import split_documents
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
 FIX = {name: (lambda text, fix=fix: fix(text)[0]) for name, fix in FIXES}   # name -> the text the fix returns
@@ -245,7 +245,7 @@ def logged_from_edits(monkeypatch):
     make any comparison with explain() pass)."""
     def log(fix, before, after, edits):
         with monkeypatch.context() as patch:
-            patch.setattr(build_corpus.clean, "_char_changes", lambda old, new: pytest.fail(f"{fix} diffed {old!r}"))
+            patch.setattr(build_corpus.document.clean, "_char_changes", lambda old, new: pytest.fail(f"{fix} diffed {old!r}"))
             return log_edits(fix, before, after, edits)
     return log
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from build_corpus.clean import FIXES, apply_edits, clean, cleaning_data, junk_reference
-from build_corpus.split import split_documents
+from build_corpus.document.clean import FIXES, apply_edits, clean, cleaning_data, junk_reference
+from build_corpus.document.split import split_documents
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from project_copy import copy_project
 
 from build_corpus.cli import main
 
@@ -28,12 +29,7 @@ def run_cli(*args, cwd=ROOT):
 def built(tmp_path_factory):
     """The real commands in a scratch copy of the project: build-corpus build, then mkdocs build --strict."""
     work = tmp_path_factory.mktemp("project")
-    for name in ("mkdocs.yml", "sources", "glossary", "annotations", "build_corpus/mkdocs_hooks.py",
-                 "build_corpus/reader_hooks.py"):
-        (work / name).parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, work / name)
-    shutil.copytree(ROOT / "docs" / "assets", work / "docs" / "assets")
-    shutil.copytree(ROOT / "docs" / "overrides", work / "docs" / "overrides")
+    copy_project(work)
     build = run_cli("build", "--strict", cwd=work)
     assert build.returncode == 0, build.stderr
     mkdocs = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=work, capture_output=True,
@@ -198,7 +194,7 @@ def test_most_shared_reports_are_the_top_of_the_full_ranking():
     """Only the reports that can make the cut are sorted; the result is the head of the full sort."""
     from collections import Counter
 
-    from build_corpus.site import _most_shared
+    from build_corpus.pages.site import _most_shared
     rng = random.Random(3)
     for _ in range(300):
         shared = Counter({f"r{rng.randrange(60):02d}": rng.randint(1, 5) for _ in range(rng.randint(1, 40))})

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from build_corpus.cli import main
-from build_corpus.curation import check_against_corpus, load_curated, render_curated
+from build_corpus.contributions.curation import check_against_corpus, load_curated, render_curated
 
 GLOSSARY = Path(__file__).parent.parent / "glossary"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from build_corpus.decode import DecodeError, decode_bytes
+from build_corpus.document.decode import DecodeError, decode_bytes
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from build_corpus.glossary_parse import (
+from build_corpus.document.glossary import (
     glossary_heading,
     parse_entries,
     split_terms,

@@ -133,7 +133,7 @@ def test_provincial_layouts(reports):
 
 
 def test_junk_never_reaches_the_output(corpus):
-    from build_corpus.export import source_json
+    from build_corpus.pages.export import source_json
     text = json.dumps([source_json(s) for s in corpus.sources], ensure_ascii=False)
     assert "侯卫东官场笔记" not in text
     logged = [r for d in corpus.reports for r in d.removed if r.fix == "drop_injected_junk"]

@@ -8,7 +8,7 @@ import re
 import jieba
 import pytest
 
-from build_corpus.linking import (
+from build_corpus.corpus.linking import (
     TermMatcher,
     _paragraphs_with_sections,
     _without_quotes,
@@ -16,9 +16,9 @@ from build_corpus.linking import (
     quote_pairs,
     quote_safe,
 )
-from build_corpus.scope import whose
+from build_corpus.corpus.scope import whose
+from build_corpus.pages.site import build_site
 from build_corpus.segmentation import CONTEXT_CHARS, WordBoundaries, word_boundaries
-from build_corpus.site import build_site
 
 LINK = re.compile(r'\[([^\]]+)\]\(([^ )]+) "([^"]*)"\)')
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from build_corpus.metadata import apply_pinned, infer_from_body, level_of, page_metadata, read_header, split_header
+from build_corpus.contributions.sidecar import read_sidecar
+from build_corpus.document.metadata import apply_pinned, infer_from_body, level_of, page_metadata, read_header, split_header
 from build_corpus.model import Metadata
-from build_corpus.sidecar import read_sidecar
 
 
 def header_meta(header: str, listing_title: str = "") -> Metadata:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from project_copy import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,10 +30,7 @@ def _get(url: str) -> str:
 
 def test_a_glossary_edit_shows_in_the_preview(tmp_path):
     project = tmp_path / "project"
-    for name in ("mkdocs.yml", "sources", "glossary", "annotations", "docs/assets", "docs/overrides",
-                 "build_corpus/mkdocs_hooks.py", "build_corpus/reader_hooks.py"):
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, project / name)
+    copy_project(project)
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "build_corpus", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

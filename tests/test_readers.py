@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_corpus import citation
-from build_corpus.annotations import attach_annotations, load_annotations
-from build_corpus.clean import FIXES
+from build_corpus.contributions.annotations import attach_annotations, load_annotations
+from build_corpus.document.clean import FIXES
 from build_corpus.model import Document, Metadata
+from build_corpus.pages import citation
+from build_corpus.pages.report import _fix_labels, fix_label
+from build_corpus.pages.site import build_site, render_term_index
 from build_corpus.publishing import Address, AddressError, address, from_environment
-from build_corpus.render import _fix_labels, fix_label
-from build_corpus.site import build_site, render_term_index
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "</script><script>alert(1)</script><!--&amp;"
@@ -92,7 +92,7 @@ def test_script_json_cannot_close_its_script_element():
 
 @pytest.fixture(scope="module")
 def site(corpus):
-    from build_corpus.curation import load_curated
+    from build_corpus.contributions.curation import load_curated
     curated, problems = load_curated(ROOT / "glossary", ROOT)
     assert not problems
     return build_site(corpus, curated, address=address("octo/gov-reports"))
@@ -161,7 +161,7 @@ def test_the_home_page_title_is_not_repeated(site):
 
 
 def test_the_other_group_of_the_term_index_has_a_heading(site):
-    from build_corpus.terms import Term
+    from build_corpus.corpus.terms import Term
     index = render_term_index({**site.terms, "3A景区": Term("3A景区", slug="3a-jing-qu")})
     heading = re.search(r"^## (.+) \{#letter-other\}$", index, re.M)
     assert heading and heading[1] == "\\#", "the '#' group heading would render empty"

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_corpus.model import Document, GlossaryEntry, Paragraph
-from build_corpus.render import md_escape, paragraph_markdown
+from build_corpus.pages.report import md_escape, paragraph_markdown
 
 PROPERTY_SETTINGS = settings(max_examples=300, derandomize=True, database=None, deadline=None)
 # Markdown specials, line-start markers, quotes and Han text: what the escaping has to get right.

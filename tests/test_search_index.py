@@ -1,4 +1,4 @@
-"""The sharded search index (build_corpus/search_index.py) and its worker (search_worker.js).
+"""The sharded search index (build_corpus/renderer/search_index.py) and its worker (search_worker.js).
 
 The worker runs under Node through tools/search_query.mjs, exactly as built into the site, so
 these tests check what a reader's query returns and downloads, and that Python and JavaScript
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from build_corpus.search_index import (
+from build_corpus.renderer.search_index import (
     CHUNK_DOCS,
     QUEUED_PAGES,
     WORKER_JS,

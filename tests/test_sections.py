@@ -1,7 +1,7 @@
 """The sections stage on short synthetic reports: each heading style, nesting, inline and glued headings."""
 from __future__ import annotations
 
-from build_corpus.sections import outline
+from build_corpus.document.sections import outline
 
 
 def tree(result):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from build_corpus.split import split_documents
+from build_corpus.document.split import split_documents
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
 LISTING_PATH = SOURCES / "2025-07_tongxiang_investment_portal_listing.txt"

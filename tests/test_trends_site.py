@@ -14,12 +14,12 @@ from collections import defaultdict
 
 import pytest
 
-from build_corpus.charts import Bar, bar_chart
-from build_corpus.compare import align, compare_path, headings
-from build_corpus.indicators import FIELDS, records_table
-from build_corpus.site import build_site
-from build_corpus.targets import TARGET, Target
-from build_corpus.term_trends import using_by_year
+from build_corpus.corpus.targets import TARGET, Target
+from build_corpus.pages.charts import Bar, bar_chart
+from build_corpus.pages.compare import align, compare_path, headings
+from build_corpus.pages.indicators import FIELDS, records_table
+from build_corpus.pages.site import build_site
+from build_corpus.pages.term_trends import using_by_year
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_report_text_is_escaped_on_the_new_pages():
 
 
 def test_charts_stay_phone_sized_however_many_years():
-    from build_corpus.charts import YearPoint, target_vs_achieved, year_counts
+    from build_corpus.pages.charts import YearPoint, target_vs_achieved, year_counts
     many = year_counts("c", "t", "d", [(2000 + i, i % 3, 3) for i in range(30)], "cap")
     width = int(re.search(r'viewBox="0 0 (\d+)', many)[1])
     assert width <= 400 and many.count(">2029</text>") == 1

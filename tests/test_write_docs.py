@@ -1,4 +1,4 @@
-"""docs/ is written all or nothing, one build at a time (build_corpus/write_docs.py).
+"""docs/ is written all or nothing, one build at a time (build_corpus/pages/write.py).
 
 Unit tests interrupt the swap at every step; end-to-end tests SIGKILL a real `build-corpus build`
 at several moments and run two builds at once, then check that docs/ holds a whole set of pages.
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from build_corpus import write_docs
-from build_corpus.write_docs import GENERATED, JOURNAL, STAGING, finish_interrupted_swap, write_pages
+from build_corpus.pages import write as write_docs
+from build_corpus.pages.write import GENERATED, JOURNAL, STAGING, finish_interrupted_swap, write_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,1 @@
+"""Contributors' inputs: files read, YAML checked against schemas, sidecars, curated notes, annotations."""

@@ -1,0 +1,345 @@
+"""Stage 8b — linking: glossary terms in running text become links with a tooltip.
+
+Python-Markdown's abbr extension matches `\\b(term)\\b`, and `\\b` never falls
+between two Han characters, so it misses 力争夺取五水共治大禹鼎 — and a raw
+substring match links 北大 inside 北大概. Instead: find every written form of a
+term (longest first; quotes ignored, so “两化”融合 matches 两化融合; a 、 inside a
+slogan kept, so “五统一、一开放” matches as written) and keep a match only when
+jieba, with the glossary as its user dictionary, puts word boundaries at both
+of its ends, and it does not cut a quote pair: a link covers a whole quoted
+term (金融“五篇大文章”) or lies inside one, never the first words of “五大战略定位”.
+
+Where a definition applies is scope.py's decision: an occurrence is linked only
+to a definition that explains it (the report's own, or one scope.py allows);
+other occurrences are recorded as the same wording, for the term page. Only
+paragraphs are linked — never headings, existing links or the 名词解释 block.
+The first occurrence in each section is linked, every occurrence is recorded.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import accumulate
+
+import jieba
+
+from ..model import Document, Paragraph
+from ..pages.report import md_escape, paragraph_markdown
+from ..safe_text import tooltip_attr
+from ..segmentation import WordBoundaries, words_removed
+from ..urls import term_page, wording_anchor
+from .scope import Scope, Target, whose
+from .terms import Term, Use
+
+QUOTES = "“”‘’「」『』\""
+QUOTE = re.compile(f"[{re.escape(QUOTES)}]")
+OPENING = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+CLOSING = set(OPENING.values())
+SPACE = re.compile(r"\s+")
+MIN_TERM_CHARS = 2
+CONTEXT = 8      # characters either side that a curated scope condition may look at (scope.RegionTerm)
+
+
+@dataclass
+class Occurrence:
+    start: int          # in the paragraph's text
+    end: int
+    key: str
+
+
+def match_form(written: str) -> str:
+    """How a written form is looked for in text: quotes and spaces out, everything else kept.
+
+    >>> match_form("“五统一、一开放”"), match_form("稳增长“18”条")
+    ('五统一、一开放', '稳增长18条')
+    """
+    return QUOTE.sub("", SPACE.sub("", written))
+
+
+def match_forms(terms: dict[str, Term]) -> dict[str, str]:
+    """Every form the text may use for a term -> the term's key: the key, each form a report wrote
+    (with its 、), and the curators' aliases (glossary/*.yml), which say that a variant such as
+    “六横六纵”现代水网体系 is the same term as the defined “六横六纵”现代化水网体系."""
+    forms = {key: key for key in terms}
+    for key, term in terms.items():
+        aliases = (term.curated.data.get("aliases", []) if term.curated else [])
+        for written in [*term.forms, *aliases]:
+            forms.setdefault(match_form(written), key)
+    return forms
+
+
+class TermMatcher:
+    """Leftmost-longest matching of term forms on a quote-free view of the text, checked against
+    jieba and against the text's quote pairs."""
+
+    def __init__(self, forms: dict[str, str] | list[str]):
+        forms = forms if isinstance(forms, dict) else {k: k for k in forms}
+        self.key_of = {form: key for form, key in forms.items() if len(form) >= MIN_TERM_CHARS}
+        self.by_opening: dict[str, list[str]] = defaultdict(list)   # first characters -> forms, longest first
+        for form in sorted(self.key_of, key=len, reverse=True):
+            self.by_opening[form[:MIN_TERM_CHARS]].append(form)
+        self.starts = _start_filter([f for same in self.by_opening.values() for f in same])
+        _register_user_words(tuple(sorted(self.key_of)))
+        self.boundaries = WordBoundaries()
+
+    def find(self, text: str) -> list[Occurrence]:
+        view, where = _without_quotes(text)
+        self.boundaries.follow_dictionary()
+        pairs: dict[int, int] | None = None if len(view) < len(text) else {}   # made when first needed
+        found: list[Occurrence] = []
+        done = 0                       # offset in `text` up to which occurrences were taken
+        for m in self.starts.finditer(view):
+            start = m.start()
+            if where[start] < done:
+                continue
+            for form in self._words_at(view, start):
+                if pairs is None:
+                    pairs = quote_pairs(text)
+                span = quote_safe(text, pairs, where[start], where[start + len(form) - 1] + 1)
+                if span:
+                    found.append(Occurrence(*span, self.key_of[form]))
+                    found.extend(self._shared_prefix(text, pairs, found[-1]))
+                    done = found[-1].end
+                    break
+        return found
+
+    def _words_at(self, view: str, start: int):
+        """The forms at `start` that jieba takes for a word, longest first."""
+        for form in self.by_opening.get(view[start:start + MIN_TERM_CHARS], ()):
+            if view.startswith(form, start) and self.boundaries.is_word(view, start, start + len(form)):
+                yield form
+
+    def _shared_prefix(self, text: str, pairs: dict[int, int], o: Occurrence) -> list[Occurrence]:
+        """稳增长“21条”“18条”: the report itself says the next quoted item shares the prefix, so
+        “18条” is 稳增长“18”条. Only quoted items right after (or after a 、) a term that ends
+        with its quoted part, and only when prefix + item is a form of a term."""
+        first_quote = next((i for i in range(o.start, o.end) if text[i] in OPENING), None)
+        if first_quote is None or first_quote == o.start or text[o.end - 1] not in CLOSING:
+            return []
+        prefix, out, pos = match_form(text[o.start:first_quote]), [], o.end
+        while True:
+            at = pos + 1 if text[pos:pos + 1] == "、" else pos
+            close = pairs.get(at)
+            if text[at:at + 1] not in OPENING or close is None:
+                return out
+            key = self.key_of.get(prefix + match_form(text[at + 1:close]))
+            if key is None:
+                return out
+            out.append(Occurrence(at, close + 1, key))
+            pos = close + 1
+
+
+def quote_pairs(text: str) -> dict[int, int]:
+    """Each quote mark's partner (both directions); unpaired marks have none. ASCII \" alternates."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for mark in QUOTE.finditer(text):
+        i, ch = mark.start(), mark.group()
+        if ch in OPENING or (ch == '"' and not (stack and text[stack[-1]] == '"')):
+            stack.append(i)
+        elif ch in CLOSING or ch == '"':
+            opener = next((j for j in range(len(stack) - 1, -1, -1)
+                           if OPENING.get(text[stack[j]], '"') == ch), None)
+            if opener is not None:
+                j = stack[opener]
+                del stack[opener:]
+                pairs[j], pairs[i] = i, j
+    return pairs
+
+
+def quote_safe(text: str, pairs: dict[int, int], start: int, end: int) -> tuple[int, int] | None:
+    """The span widened to whole quote pairs (两化”融合 → “两化”融合, 金融“五篇大文章 → 金融“五篇大文章”),
+    or None when it cuts a pair it cannot take in, or is the head or tail of a longer quoted
+    term (五大战略 in “五大战略定位”, 四库 in “天府森林四库”): a quoted term is one unit.
+
+    >>> text = "锚定“五大战略定位”，完善“标准地+承诺制”，做好金融“五篇大文章”"
+    >>> pairs = quote_pairs(text)
+    >>> quote_safe(text, pairs, 3, 7), quote_safe(text, pairs, 14, 17), text[slice(*quote_safe(text, pairs, 25, 33))]
+    (None, (14, 17), '金融“五篇大文章”')
+    """
+    for i in range(start, end):
+        partner = pairs.get(i)
+        if partner is None or start <= partner < end:
+            continue
+        if partner == start - 1:
+            start = partner
+        elif partner == end:
+            end = partner + 1
+        else:
+            return None
+    for i in range(start - 1, -1, -1):          # the innermost quoted unit around the span
+        if text[i] in OPENING and pairs.get(i, -1) >= end:
+            head, tail = i == start - 1, pairs[i] == end
+            # The unit's first or last words, continued by more of its words, not by a + or 、 that
+            # joins terms (“标准地+承诺制”): a part of one term.
+            if (head and not tail and _word_char(text[end])) or (tail and not head and _word_char(text[start - 1])):
+                return None
+            break
+    return start, end
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum()     # Han characters, letters and digits
+# Places checked by the start filter: more find fewer false starts, but make wider character classes.
+FILTER_CHARS = 4
+
+
+def _start_filter(keys: list[str]) -> re.Pattern:
+    """Where a key may start, found in C (a Python loop over every character is the slow part).
+
+    Keys are grouped by length, up to FILTER_CHARS; a position matches when its characters are,
+    place by place, ones that the keys of some group have there. It never misses a key and finds
+    a few times more positions than there are keys; `_words_at` sorts them out.
+    """
+    if not keys:
+        return re.compile("(?!)")
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for key in keys:
+        by_length[min(len(key), FILTER_CHARS)].append(key)
+
+    def chars_at(place: int, group: list[str]) -> str:
+        return "[" + "".join(sorted({re.escape(key[place]) for key in group})) + "]"
+    rests = ["".join(chars_at(place, group) for place in range(1, length)) for length, group in sorted(by_length.items())]
+    return re.compile(chars_at(0, keys) + "(?=" + "|".join(rests) + ")")
+
+
+def _without_quotes(text: str) -> tuple[str, QuoteFreeOffsets]:
+    """The text without quote marks, and for each of its characters the offset in `text`."""
+    parts = QUOTE.split(text)
+    return "".join(parts), QuoteFreeOffsets(list(accumulate(len(part) for part in parts[:-1])))
+
+
+class QuoteFreeOffsets:
+    """`where[i]`: the offset in the original text of character i of the quote-free view."""
+
+    def __init__(self, removed_at: list[int]):
+        self.removed_at = removed_at    # view offsets in front of which a quote was taken out
+
+    def __getitem__(self, i: int) -> int:
+        return i + bisect_right(self.removed_at, i)
+
+
+# Words this module put into jieba's (process-wide) dictionary, with the frequency each had before.
+_user_words: dict[str, int | None] = {}
+
+
+def _register_user_words(keys: tuple[str, ...]) -> None:
+    """Make exactly these forms user words: the words of an earlier, different glossary are taken out
+    again, so where a term may start never depends on which corpora were linked before."""
+    wanted = set(keys)
+    if wanted == _user_words.keys():
+        return
+    for word in list(_user_words.keys() - wanted):
+        before = _user_words.pop(word)
+        if before:
+            jieba.add_word(word, freq=before)
+        else:
+            jieba.del_word(word)
+        words_removed()
+    for key in keys:
+        if key not in _user_words:
+            _user_words[key] = jieba.get_FREQ(key)
+            jieba.add_word(key, freq=max(_user_words[key] or 0, 20000))
+
+
+# --- recording and rendering -------------------------------------------------
+
+def _paragraphs_with_sections(doc: Document):
+    for p in doc.preamble:
+        yield p, "开头", "preamble"
+    for section in doc.all_sections():
+        for p in section.paragraphs:
+            yield p, section.number + section.title, section.anchor
+
+
+def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | None = None) -> Scope:
+    """Find every occurrence in every report and decide what each links to (scope.py).
+
+    Linked occurrences become the paragraph's `term_spans` (the linker's input); every
+    occurrence, linked or not, is a `Use` of its term, for the term pages. Returns the scope,
+    whose decisions the linker asks for again (they are remembered).
+    """
+    scope = scope or Scope(terms)
+    matcher = TermMatcher(match_forms(terms))
+    for doc in reports:
+        for p, section_title, _ in _paragraphs_with_sections(doc):
+            found = matcher.find(p.text)
+            p.term_spans = []
+            uses: dict[tuple, list] = {}     # (key, definition, rule) -> [target, count]
+            for o in found:
+                target = target_of(scope, doc, p, o)
+                if target.linked:
+                    p.term_spans.append((o.start, o.end, o.key))
+                uses.setdefault((o.key, id(target.definition), target.rule), [target, 0])[1] += 1
+            for (key, _, _), (target, n) in uses.items():
+                terms[key].uses.append(Use(doc, p.anchor, section_title, n, target.definition, target.rule))
+                if not target.linked:
+                    scope.same_wording[doc.id][key] += n
+    return scope
+
+
+def target_of(scope: Scope, doc: Document, p: Paragraph, o: Occurrence) -> Target:
+    """What one occurrence links to; a curated condition may look at the words around it."""
+    return scope.target(doc, o.key, match_form(p.text[max(0, o.start - CONTEXT):o.end + CONTEXT]))
+
+
+def occurrences(p: Paragraph) -> list[Occurrence]:
+    return [Occurrence(*span) for span in p.term_spans]
+
+
+def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
+    """A function rendering one paragraph with its first-in-section term occurrences linked."""
+    linked_in_section: dict[str, set[str]] = defaultdict(set)
+    section_of = {id(p): anchor for p, _, anchor in _paragraphs_with_sections(doc)}
+
+    def link(p: Paragraph, _doc: Document) -> str:
+        seen = linked_in_section[section_of.get(id(p), "")]
+        insertions = {}
+        for o in occurrences(p):
+            if o.key in seen:
+                continue
+            seen.add(o.key)
+            href, tooltip = link_target(terms[o.key], target_of(scope, doc, p, o))
+            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{tooltip_attr(tooltip)}")')]
+        return paragraph_markdown(p, doc, insertions)
+    return link
+
+
+def link_target(term: Term, target: Target) -> tuple[str, str]:
+    """(href, tooltip): the report's own entry on the same page; otherwise the definition on the
+    term page, and the tooltip says whose it is (海南省 2026：…)."""
+    d = target.definition
+    if target.rule == "own":
+        return f"#{d.entry.anchor}", d.entry.definition
+    return (f"../{term_page(term.slug)}#{wording_anchor(term.wording_number(d))}",
+            f"{whose(d)}：{d.entry.definition}")
+
+
+def most_shared_wording(term: Term) -> str:
+    """The definition most reports word alike: the term page's summary for search engines and previews."""
+    wordings = term.wordings
+    return max(wordings, key=lambda w: len(w.definitions)).text if wordings else ""
+
+
+def terms_used_block(doc: Document, terms: dict[str, Term], scope: Scope | None = None) -> str:
+    """The terms this report's text links, with counts; and the words it shares with other reports'
+    名词解释 whose definitions do not apply to it (not linked: they may mean something else here)."""
+    counts: Counter = Counter()
+    for p, _, _ in _paragraphs_with_sections(doc):
+        counts.update(o.key for o in occurrences(p))
+    unlinked = scope.same_wording.get(doc.id, Counter()) if scope else Counter()
+    if not counts and not unlinked:
+        return ""
+
+    def listed(found: Counter) -> str:
+        items = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+        return "、".join(f"[{md_escape(terms[k].display)}](../{term_page(terms[k].slug)})（{n}）" for k, n in items)
+    out = ["## 本报告使用的名词 {#terms-used data-search-exclude}\n"]
+    if counts:
+        out.append(f"正文中出现的名词及次数：{listed(counts)}\n")
+    if unlinked:
+        out.append(f"与其他报告名词解释措辞相同、但那些释义不适用于本报告的字词（正文中未加链接，含义可能不同，"
+                   f"见各名词页）：{listed(unlinked)}\n")
+    return "\n".join(out)

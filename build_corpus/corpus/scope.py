@@ -1,0 +1,240 @@
+"""Stage 8a — scope: which report's definition explains a term where another report uses it.
+
+Numbered slogans are local: 三资 is 农村集体的资金、资产、资源 in 海南, the government's own
+funds and assets in 吉林; 五大战略 are 江西's five strategies, not 宁夏's. So a term in a
+report's text is linked only to a definition that plausibly applies there:
+
+    own           the report's own 名词解释 (always)
+    same_place    the same place in another year
+    above/below   a place above or below it in the hierarchy (省 → 市 → 县 → 镇)
+    national      a national report's definition (any report)
+    shared        several unrelated places define it in the same words: a national policy
+    region        curated in data/link_scope.yml: the term means one thing across a region
+                  (全国, or a province), with the reason shown on the term page
+
+Anything else is "same wording": not linked, listed on the term page so a reader can judge.
+The rules and the curated regions are data (data/link_scope.yml); the term page explains them.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ..document.glossary import term_key
+from ..document.metadata import gazetteer
+from ..model import Document
+from .terms import Definition, Term
+
+SCOPE_FILE = Path(__file__).parent.parent / "data" / "link_scope.yml"
+NATION = "全国"
+
+# Order of preference when several definitions apply: the nearest one explains best.
+RULES = ("own", "same_place", "below", "above", "national", "region", "shared")
+RULE_LABELS = {
+    "own": "本报告自己的名词解释",
+    "same_place": "同一地区其他年份的名词解释",
+    "above": "上级地区的名词解释",
+    "below": "下级地区的名词解释",
+    "national": "全国性报告的名词解释",
+    "region": "整理者认定的通用提法",
+    "shared": "多个互不隶属的地区措辞相同的解释（视为全国性提法）",
+}
+
+
+@dataclass
+class RegionTerm:
+    """A curated term whose meaning is fixed across `region`, with the words that tell, around an
+    occurrence, whether it is that meaning (农村集体“三资”, not 国有“三资”)."""
+    region: str
+    why: str
+    with_words: tuple[str, ...] = ()       # one of these must be near the occurrence
+    without_words: tuple[str, ...] = ()    # none of these may be near it
+
+    def holds(self, around: str) -> bool:
+        return ((not self.with_words or any(w in around for w in self.with_words))
+                and not any(w in around for w in self.without_words))
+
+
+@dataclass
+class ScopeRules:
+    same_place: bool = True
+    hierarchy: bool = True
+    max_years_apart: int | None = None     # for same_place/above/below: older wordings get revised
+    national_places: tuple[str, ...] = ()
+    shared_wording_places: int = 2
+    regions: dict[str, RegionTerm] = field(default_factory=dict)    # term key -> curated region
+
+
+@cache
+def load_rules(path: Path = SCOPE_FILE) -> ScopeRules:
+    """The scope rules from data/link_scope.yml (ours, not a contributor's file)."""
+    with path.open(encoding="utf-8") as f:
+        raw = yaml.safe_load(f) or {}
+    rules = raw.get("rules", {})
+    regions = {}
+    for region, items in (raw.get("regions") or {}).items():
+        for term, spec in (items or {}).items():
+            regions[term_key(term)] = RegionTerm(region, spec["why"], tuple(spec.get("with", ())),
+                                                 tuple(spec.get("without", ())))
+    return ScopeRules(same_place=rules.get("same_place", True), hierarchy=rules.get("hierarchy", True),
+                      max_years_apart=rules.get("max_years_apart"),
+                      national_places=tuple(rules.get("national_places", ())),
+                      shared_wording_places=int(rules.get("shared_wording_places", 2)), regions=regions)
+
+
+# --- places ------------------------------------------------------------------------
+
+@cache
+def _known_places() -> dict:
+    return gazetteer()
+
+
+def place_chain(place: str, parent: str | None) -> list[str]:
+    """桐乡市 → [浙江省, 嘉兴市, 桐乡市] using the report's parent and the gazetteer."""
+    chain = [place]
+    known = _known_places()
+    current = parent or (known[place].parent if place in known else None)
+    while current and current not in chain:
+        chain.insert(0, current)
+        current = known[current].parent if current in known else None
+    return chain
+
+
+def report_chain(doc: Document) -> list[str]:
+    return place_chain(doc.meta.place, doc.meta.parent) if doc.meta.place else []
+
+
+def relation(user: Document, definer: Document, rules: ScopeRules) -> str | None:
+    """Why `definer`'s definitions apply to `user`'s text (a rule name), or None."""
+    if definer is user:
+        return "own"
+    place, other = user.meta.place, definer.meta.place
+    if not place or not other:
+        return None
+    years = abs((user.meta.year or 0) - (definer.meta.year or 0))
+    if rules.max_years_apart is not None and years > rules.max_years_apart:
+        return None
+    if other in rules.national_places:
+        return "national"
+    if place == other:
+        return "same_place" if rules.same_place else None
+    if rules.hierarchy:
+        if other in report_chain(user):
+            return "above"
+        if place in report_chain(definer):
+            return "below"
+    return None
+
+
+# --- wordings ------------------------------------------------------------------------
+
+LEADING = re.compile(r"^(?:是指|系指|意指|指的是|指|即|是)")
+NOT_WORDING = re.compile(r"[\s“”‘’「」『』\"。；;，,、：:.（）()]")
+
+
+def same_words(definition: str) -> str:
+    """A definition reduced to its words: `是指大规模设备更新和消费品以旧换新。` = `大规模设备更新和消费品以旧换新`."""
+    return NOT_WORDING.sub("", LEADING.sub("", definition.strip()))
+
+
+def shared_wording(term: Term, rules: ScopeRules) -> list[Definition]:
+    """Definitions of a wording that enough unrelated places give: such a term is a national policy."""
+    groups: dict[str, list[Definition]] = {}
+    for d in term.definitions:
+        groups.setdefault(same_words(d.entry.definition), []).append(d)
+    shared = []
+    for same in groups.values():
+        families: list[list[str]] = []    # places above or below each other count once
+        for d in same:
+            chain = report_chain(d.report)
+            if chain and not any(f[-1] in chain or chain[-1] in f for f in families):
+                families.append(chain)
+        if len(families) >= rules.shared_wording_places:
+            shared.extend(same)
+    return shared
+
+
+# --- the decision ----------------------------------------------------------------------
+
+@dataclass
+class Target:
+    """What an occurrence links to: a definition and the rule that makes it apply (None: not linked)."""
+    definition: Definition | None
+    rule: str = ""                 # a RULES name; "" when not linked
+
+    @property
+    def linked(self) -> bool:
+        return self.definition is not None
+
+
+class Scope:
+    """Per corpus: decides for (report, term, context) which definition, if any, applies."""
+
+    def __init__(self, terms: dict[str, Term], rules: ScopeRules | None = None):
+        self.rules = rules or load_rules()
+        self.terms = terms
+        self.shared = {key: {id(d) for d in shared_wording(term, self.rules)} for key, term in terms.items()}
+        self.cache: dict[tuple, Target] = {}
+        self.same_wording: dict[str, Counter] = defaultdict(Counter)   # report id -> unlinked term keys, counts
+
+    def target(self, doc: Document, key: str, around: str = "") -> Target:
+        """The definition an occurrence of `key` in `doc` links to; `around` is the quote-free text
+        of the occurrence with a few characters either side, for a curated term's conditions."""
+        region = self.rules.regions.get(key)
+        holds = region.holds(around) if region else False
+        cache_key = (id(doc), key, holds)
+        found = self.cache.get(cache_key)
+        if found is None:
+            found = self.cache[cache_key] = self._decide(doc, self.terms[key], region if holds else None)
+        return found
+
+    def _decide(self, doc: Document, term: Term, region: RegionTerm | None) -> Target:
+        candidates = []
+        for d in term.definitions:
+            rule = relation(doc, d.report, self.rules)
+            if rule is None and region and self._in_region(doc, region) and self._in_region(d.report, region):
+                rule = "region"
+            if rule is None and id(d) in self.shared[term.key] and self._near(doc, d.report):
+                rule = "shared"
+            if rule is not None:
+                candidates.append((RULES.index(rule), self._distance(doc, d.report), _wording_rank(term, d),
+                                   d.report.id, d, rule))
+        if not candidates:
+            return Target(None)
+        *_, best, rule = min(candidates, key=lambda c: c[:4])
+        return Target(best, rule)
+
+    def _near(self, user: Document, definer: Document) -> bool:
+        years = abs((user.meta.year or 0) - (definer.meta.year or 0))
+        return self.rules.max_years_apart is None or years <= self.rules.max_years_apart
+
+    @staticmethod
+    def _in_region(doc: Document, region: RegionTerm) -> bool:
+        return region.region == NATION or region.region in report_chain(doc)
+
+    @staticmethod
+    def _distance(user: Document, definer: Document) -> tuple[int, int]:
+        """Nearer years and nearer levels first (then the most shared wording, then the report id,
+        so the choice is stable)."""
+        years = abs((user.meta.year or 0) - (definer.meta.year or 0))
+        levels = abs(len(report_chain(user)) - len(report_chain(definer)))
+        return years, levels
+
+
+def _wording_rank(term: Term, d: Definition) -> int:
+    """Among equally near definitions, the wording most reports share."""
+    for wording in term.wordings:
+        if any(x is d for x in wording.definitions):
+            return -len(wording.definitions)
+    return 0
+
+
+def whose(d: Definition) -> str:
+    """`海南省 2026`: whose definition it is, for tooltips and the term page."""
+    m = d.report.meta
+    return " ".join(str(x) for x in (m.place, m.year) if x) or d.report.title

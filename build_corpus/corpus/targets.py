@@ -1,0 +1,363 @@
+"""Stage 8b — targets: the year's 主要预期目标 and the figures of the year under review, as records.
+
+A report states its targets in one passage (主要预期目标是：地区生产总值增长5.5%左右；城镇新增就业
+85万人…). Each clause of it that names an indicator and a number becomes a `Target`; the passage ends
+with its paragraph or at the first sentence holding no target. Figures of the year under review
+("全年实现地区生产总值…增长6.1%") are read only from the paragraphs before that passage, only for the
+common indicators, and never from a sentence about several years or the future. Every pattern is in
+data/targets.yml; what is not clearly a target is left out rather than guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ..model import Document, Paragraph
+
+DATA = Path(__file__).parent.parent / "data" / "targets.yml"
+TARGET, ACHIEVED = "target", "achieved"
+NUMBER = r"\d+(?:\.\d+)?"
+DASH = r"[—–\-－~～至到]+"
+# A short remark between a figure's name or amount and its growth: 再上新台阶，/ 稳居全国前十强、
+ASIDE = r"[^\d，、；。,;%％]{2,8}[，、,]"
+LEAD_CHARS = 24   # longer than any achieved_lead (初步统计，2025年全省全年实现 is 17)
+SENTENCE_END = re.compile(r"(?<=[。！？])")
+CLAUSE_SEPARATORS = re.compile(r"[，；,;：:]")
+LEADING_WORDS = re.compile(r"^(?:其中|同时|全年|力争|确保)")
+PLACE_PREFIX = re.compile(r"^全[省市区县镇乡州盟]")
+
+
+@dataclass
+class Target:
+    """One stated figure: a target for the report's year, or what was achieved the year before."""
+    kind: str                  # TARGET | ACHIEVED
+    indicator: str             # as written: 全省生产总值, 城镇调查失业率
+    key: str                   # gdp, unemployment … for the common indicators; "" otherwise
+    comparator: str            # as written: 增长, 控制在, 涨幅, 达到 …; "" when none is written
+    value: str                 # as written: 5%—5.5%, 85万人; "" for 同步
+    low: float | None          # the number, or the lower end of a range
+    high: float | None         # the upper end; equal to low when not a range
+    unit: str                  # %, 万人, 亿斤 …
+    qualifier: str             # 左右, 以上, 以内, 同步, 基本同步 …
+    sentence: str              # the sentence it was read from
+    anchor: str = ""           # the paragraph's anchor on the report page
+    report_id: str = ""
+    place: str = ""
+    level: str = ""
+    year: int | None = None          # the report's year
+    figure_year: int | None = None   # the year the figure is about
+
+    @property
+    def written(self) -> str:
+        """The value with its qualifier: 5.5%左右, 与经济增长同步."""
+        return self.value + self.qualifier if self.value else f"与经济增长{self.qualifier}"
+
+    @property
+    def statement(self) -> str:
+        """Comparator, value and qualifier as a table shows them: 增长 5.5%左右, 增长与经济增长同步."""
+        return f"{self.comparator} {self.written}".strip() if self.value else self.comparator + self.written
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+@cache
+def _data() -> dict:
+    with DATA.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern]:
+    d = _data()
+    comparators = "|".join(re.escape(c) for c in sorted(d["comparators"], key=len, reverse=True))
+    units = "|".join(re.escape(u) for u in sorted(d["units"], key=len, reverse=True))
+    qualifiers = "|".join(re.escape(q) for q in d["qualifiers"])
+    value = rf"(?P<value>{NUMBER}(?:(?:{units}){DASH}|{DASH}){NUMBER}|{NUMBER})(?P<unit>{units})(?P<qualifier>{qualifiers})?"
+    one_value = rf"{NUMBER}(?:{units})?(?:{qualifiers})?"
+    names = sorted({n for spec in d["indicators"].values() for n in spec["names"]}, key=len, reverse=True)
+    return {
+        "opening": re.compile("|".join(f"(?:{p})" for p in d["passage_openings"])),
+        "clause": re.compile(rf"^(?P<indicator>[^\d%％]+?)(?P<comparator>{comparators})?{value}(?P<rest>[^\d]*)$"),
+        "together": re.compile(rf"^(?P<indicator>[^\d%％]+?)(?P<how>分别|均)(?P<comparator>{comparators})?"
+                               rf"(?P<values>{one_value}(?:[、和及与]{one_value})+|{one_value})(?P<rest>[^\d]*)$"),
+        "one_value": re.compile(rf"(?P<number>{NUMBER})(?P<unit>{units})?(?P<qualifier>{qualifiers})?"),
+        "in_step": re.compile(r"^(?P<indicator>[^\d]+?)(?P<comparator>增长|增速)?(?:和|与|同)经济增长"
+                              r"(?:保持)?(?P<qualifier>基本同步|同步)$"),
+        "growth_list": re.compile(rf"(?:同比|可比价)*(?:分别)?(?P<comparator>增长)(?P<values>{NUMBER}[%％](?:[和、及与]{NUMBER}[%％])+)"),
+        "name_amount": re.compile(rf"^(?:其中|全年实现|实现|完成)?(?P<name>[^\d，、；。,;]{{2,16}}?)(?:实现|达到|达|为)?{NUMBER}(?:万亿|亿|万)?元$"),
+        "review_excluded": re.compile(d["review_excluded"]),
+        "five_years": re.compile(d["review_five_years"]),
+        "plan_period": re.compile(d["review_plan_period"]),
+        "one_year": re.compile(d["review_one_year"]),
+        # What may stand between a clause's start and an achieved figure's name; checked on the few
+        # characters before each name found, since a pattern starting with it is slow to search for.
+        "achieved_lead": re.compile(r"(?:^|[，、；：,;:])(?:初步统计[，,]?|其中)?(?:\d{4}年)?"
+                                    r"(?:全[省市区县镇乡州盟](?=全年|实现|完成))?(?:全年)?(?:实现|完成)?$"),
+        "achieved": re.compile(
+            rf"(?P<indicator>(?:全[省市区县镇乡州盟])?(?:{'|'.join(map(re.escape, names))}))"
+            rf"(?:{ASIDE})?(?:实现|达到|达|为)?(?:{NUMBER}(?:万亿|亿|万)?元)?[、，,]?(?:{ASIDE})?"
+            rf"(?:按可比价计算[，,]?|可比价|同比|比上年)*"
+            rf"(?P<comparator>(?:实际)?(?:增长|下降|上涨))(?P<value>{NUMBER})(?P<unit>%|％)(?![\d.]|{DASH}|[和、及与]{NUMBER})"),
+    }
+
+
+def indicator_key(indicator: str) -> str:
+    """The common indicator a name stands for, place prefix aside.
+
+    >>> indicator_key("全省生产总值"), indicator_key("规上工业增加值"), indicator_key("农民人均纯收入")
+    ('gdp', 'industry', '')
+    """
+    name = PLACE_PREFIX.sub("", indicator) if len(indicator) > 3 else indicator
+    for key, spec in _data()["indicators"].items():
+        if name in spec["names"] or indicator in spec["names"]:
+            return key
+    return ""
+
+
+def indicator_labels() -> dict[str, str]:
+    """Key -> the label of its page, in the order of data/targets.yml."""
+    return {key: spec["label"] for key, spec in _data()["indicators"].items()}
+
+
+# --- the passage of targets ---------------------------------------------------
+
+def passage_targets(text: str) -> list[Target]:
+    """The targets of a paragraph holding a 主要预期目标 passage; [] when it holds none."""
+    m = _patterns()["opening"].search(text)
+    return parse_passage(text[m.end():]) if m else []
+
+
+def parse_passage(text: str) -> list[Target]:
+    """Targets of a passage starting after 主要预期目标是： (sentence and anchor filled in, nothing else).
+
+    >>> [(t.indicator, t.comparator, t.value, t.qualifier) for t in parse_passage("地区生产总值增长5.5%左右；城镇新增就业85万人。")]
+    [('地区生产总值', '增长', '5.5%', '左右'), ('城镇新增就业', '', '85万人', '')]
+    """
+    found: list[Target] = []
+    for sentence in SENTENCE_END.split(text):
+        if not sentence.strip():
+            continue
+        records = [t for clause in _clauses(sentence) for t in parse_clause(clause)]
+        if not records:
+            break   # the passage has ended: 这些目标充分考虑了… / 为顺利实现上述目标…
+        for t in records:
+            t.sentence = sentence.strip()
+        found.extend(records)
+    return found
+
+
+def _clauses(sentence: str) -> list[str]:
+    """Clauses at commas and semicolons; a 、 too where the part before it ends with a value."""
+    out = []
+    for clause in CLAUSE_SEPARATORS.split(sentence.rstrip("。！？")):
+        if _patterns()["together"].match(LEADING_WORDS.sub("", re.sub(r"\s+", "", clause))):
+            out.append(clause)   # 一产、二产、三产增加值分别增长…: the 、 are the clause's own
+            continue
+        out.extend(re.split(r"(?<=[%％人斤吨元点右上内下次米])、", clause))
+    return [c.strip() for c in out if c.strip()]
+
+
+def parse_clause(clause: str) -> list[Target]:
+    """One clause: `indicator [comparator] value [unit] [qualifier]`, or 分别/均 with several, or 同步.
+
+    >>> [(t.indicator, t.value, t.qualifier) for t in parse_clause("城乡居民人均可支配收入分别增长5%、6.5%左右")]
+    [('城镇居民人均可支配收入', '5%', '左右'), ('农村居民人均可支配收入', '6.5%', '左右')]
+    """
+    p = _patterns()
+    clause = LEADING_WORDS.sub("", re.sub(r"\s+", "", clause))
+    if m := p["in_step"].match(clause):
+        names = _split_indicator(m["indicator"], 0) if "、" in m["indicator"] else []
+        return [_record(TARGET, name, m["comparator"] or "", "", "", m["qualifier"])
+                for name in names or [m["indicator"]]]
+    if m := p["together"].match(clause):
+        return _together(m)
+    m = p["clause"].match(clause)
+    if not m or not _plain_indicator(m["indicator"]):
+        return []
+    return [_record(TARGET, m["indicator"], m["comparator"] or "", m["value"] + m["unit"], m["unit"],
+                    m["qualifier"] or "")]
+
+
+def _plain_indicator(name: str) -> bool:
+    """A name, not a sentence: short enough and with no verb phrase that says it is something else."""
+    return 2 <= len(name) <= 40 and not re.search(r"[“”（）()]$", name)
+
+
+def _together(m: re.Match) -> list[Target]:
+    """分别 gives each named part its own value; 均 gives all parts the one value."""
+    values = [v for v in _patterns()["one_value"].finditer(m["values"])]
+    names = _split_indicator(m["indicator"], len(values) if m["how"] == "分别" else 0)
+    if not names or (m["how"] == "分别" and len(names) != len(values)):
+        return []
+    if m["how"] == "均":
+        values = values[:1] * len(names)
+    last_unit = values[-1]["unit"] or ""
+    # 分别增长4.5%、5.5%左右: the trailing unit and qualifier are said once for all the values.
+    shared_qualifier = values[-1]["qualifier"] if not any(v["qualifier"] for v in values[:-1]) else None
+    out = []
+    for name, v in zip(names, values):
+        unit = v["unit"] or last_unit
+        if not unit:
+            return []
+        qualifier = v["qualifier"] or shared_qualifier or ""
+        out.append(_record(TARGET, name, m["comparator"] or "", v["number"] + unit, unit, qualifier))
+    return out
+
+
+def _split_indicator(name: str, parts: int) -> list[str]:
+    """城镇和农村居民人均可支配收入 → 城镇居民…, 农村居民…: the last part's tail is shared.
+
+    `parts` 0 takes whatever number of parts the name has (≥ 2), else exactly that many.
+    """
+    for prefix, expanded in _data()["distributed_prefixes"].items():
+        if name.startswith(prefix) and (not parts or parts == len(expanded)):
+            return [e + name[len(prefix):] for e in expanded]
+    pieces = re.split(r"[、和及与]", name)
+    if len(pieces) < 2 or (parts and len(pieces) != parts):
+        return []
+    heads = pieces[:-1]
+    if all(len(p) >= 4 for p in pieces):   # 一般公共预算收入、城乡居民人均可支配收入: whole names
+        return pieces
+    if len({len(h) for h in heads}) != 1 or len(heads[0]) > 3 or len(pieces[-1]) <= len(heads[0]):
+        return []
+    tail = pieces[-1][len(heads[0]):]
+    return [h + tail for h in heads] + [pieces[-1]]
+
+
+def _record(kind: str, indicator: str, comparator: str, value: str, unit: str, qualifier: str) -> Target:
+    low = high = None
+    if value:
+        numbers = [float(n) for n in re.findall(NUMBER, value)]
+        low, high = numbers[0], numbers[-1]
+    return Target(kind, indicator, indicator_key(indicator), comparator, value, low, high, unit, qualifier, "")
+
+
+# --- figures of the year under review -------------------------------------------
+
+def parse_review(text: str) -> list[Target]:
+    """Achieved growth of the common indicators in a paragraph of the review.
+
+    >>> [(t.indicator, t.value) for t in parse_review("全年实现地区生产总值1209.7亿元，增长2.6%。过去五年，地区生产总值年均增长6%。")]
+    [('地区生产总值', '2.6%')]
+    """
+    p = _patterns()
+    found = []
+    for sentence in SENTENCE_END.split(text):
+        if "%" not in sentence and "％" not in sentence:   # every figure read here is a percentage
+            continue
+        flat = re.sub(r"\s+", "", sentence)
+        for m in p["achieved"].finditer(flat):
+            lead = flat[max(0, m.start() - LEAD_CHARS):m.start()]
+            if not p["achieved_lead"].search(lead) or p["review_excluded"].search(_statement(flat, m.end())):
+                continue
+            t = _record(ACHIEVED, m["indicator"], m["comparator"], m["value"] + m["unit"], m["unit"], "")
+            t.sentence = sentence.strip()
+            found.append(t)
+        for t in _paired_growth(flat):
+            t.sentence = sentence.strip()
+            found.append(t)
+    return found
+
+
+def _statement(flat: str, end: int) -> str:
+    """The words from the last semicolon up to `end`: what a figure is said with."""
+    return flat[:end].rsplit("；", 1)[-1].rsplit(";", 1)[-1]
+
+
+def _paired_growth(flat: str) -> list[Target]:
+    """Several names, then their growth in order: A、B分别增长6.5%和7%; A 2398亿元，B 468.5亿元，增长6.1%和3.5%.
+
+    >>> [(t.indicator, t.value) for t in _paired_growth("规上工业总产值2398亿元，规上工业增加值468.5亿元，增长6.1%和3.5%")]
+    [('规上工业增加值', '3.5%')]
+    """
+    p = _patterns()
+    found = []
+    for m in p["growth_list"].finditer(flat):
+        statement = _statement(flat, m.start())
+        if p["review_excluded"].search(statement + m[0]):
+            continue
+        values = re.findall(rf"{NUMBER}[%％]", m["values"])
+        last = re.split(r"[，,]", statement)
+        names = re.split(r"[、和]", last[-1]) if last[-1] else []
+        if len(names) != len(values) or not all(2 <= len(n) <= 16 for n in names):
+            amounts = [p["name_amount"].match(part) for part in last[-len(values) - 1:-1]] if not last[-1] else []
+            if len(amounts) != len(values) or not all(amounts):
+                continue
+            names = [a["name"] for a in amounts]
+        for name, value in zip(names, values):
+            if indicator_key(name):   # figures of the common indicators only, as for single statements
+                found.append(_record(ACHIEVED, name, m["comparator"], value, value[-1], ""))
+    return found
+
+
+# --- a whole report ---------------------------------------------------------------
+
+def _paragraphs(doc: Document):
+    """(paragraph, the heading over it) in reading order; appendices hold no targets of the year."""
+    for p in doc.preamble:
+        yield p, ""
+    for section in doc.sections:
+        yield from _walk(section)
+
+
+def _walk(section):
+    yield section.paragraphs[0] if section.paragraphs else None, section.number + section.title
+    yield from ((p, "") for p in section.paragraphs[1:])
+    for child in section.sections:
+        yield from _walk(child)
+
+
+def _about_one_year(paragraphs) -> list[Paragraph]:
+    """The paragraphs outside runs about the five years (这五年… / 过去五年… / ——… under them)."""
+    p = _patterns()
+    several, out = False, []
+    for paragraph, heading in paragraphs:
+        for opening in (heading, paragraph.text[:30] if paragraph else ""):
+            # 2025年是“十四五”收官之年 is about 2025; “十四五”时期和2025年工作回顾 starts with the five years.
+            many, one = p["plan_period"].search(opening), p["one_year"].search(opening)
+            if p["five_years"].search(opening):
+                several = True
+            elif many or one:
+                several = bool(many) and (not one or many.start() < one.start())
+        if paragraph and not several:
+            out.append(paragraph)
+    return out
+
+
+def extract_targets(doc: Document) -> list[Target]:
+    """The report's targets (from its first 主要预期目标 passage) and, before it, the year's results."""
+    before: list[tuple[Paragraph | None, str]] = []
+    targets: list[Target] = []
+    for p, heading in _paragraphs(doc):
+        targets = _located(passage_targets(p.text), p) if p else []
+        if targets:
+            break
+        before.append((p, heading))
+    if not targets:
+        return []
+    achieved: dict[str, Target] = {}
+    for p in _about_one_year(before):
+        for t in _located(parse_review(p.text), p):
+            achieved.setdefault(t.key, t)   # the first statement of a figure is the year's own
+    records = targets + list(achieved.values())
+    m = doc.meta
+    for t in records:
+        t.report_id, t.place, t.level, t.year = doc.id, m.place or "", m.level or "", m.year
+        t.figure_year = (m.year - 1 if t.kind == ACHIEVED else m.year) if m.year else None
+    return records
+
+
+def _located(records: list[Target], p: Paragraph) -> list[Target]:
+    for t in records:
+        t.anchor = p.anchor
+    return records
+
+
+def corpus_targets(reports: list[Document]) -> dict[str, list[Target]]:
+    """Report id -> its records, for every work report."""
+    return {doc.id: extract_targets(doc) for doc in reports}

