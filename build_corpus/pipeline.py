@@ -1,64 +1,130 @@
-"""The whole pipeline, in one screen.
+"""The whole build, declared in one place: the tables below list every step in the order it runs.
 
-    decode    bytes → text                        decode.py
-    split     source → documents                  split.py
-    classify  work_report | other                 classify.py
-    clean     named fixes, each logged            clean.py
-    metadata  header, body inference, sidecar     metadata.py
-    sections  heading tree, appendices, 名词解释    sections.py
-    glossary  名词解释 entries, footnote markers    glossary_parse.py
-    render    Markdown per report                 render.py
-    site      docs/ pages, indexes, downloads     site.py
+    per source     read → decode → split → sidecar                         SOURCE_STEPS    document/
+    per document   page metadata → classify → clean → header metadata →    DOCUMENT_STEPS  document/
+                   pinned metadata → sections → inferred metadata →
+                   glossary → footnotes → title → required metadata
+    per corpus     ids → glossary anchors                                  CORPUS_STEPS    corpus/
+    contributions  glossary/ and annotations/, checked against schemas     load_contributions  contributions/
+    site           contributions → term merge → curated checks →           SITE_STEPS      corpus/
+                   uses/links → places → targets
+    pages          reports → terms → targets → comparisons → indexes →     PAGE_STEPS      pages/
+                   downloads
+    write          docs/, all or nothing                                   write_site      pages/write.py
+    render         `mkdocs build`, with our hooks                          renderer/
 
-Every source is processed completely (and its problems collected) before
-anything is written, so cross-links between reports are built from the whole
-corpus (MkDocs' build does the same, for the same reason).
+Every source is processed completely (its problems collected) before anything corpus-wide runs,
+and every page is made before any is written: cross-links are built from the whole corpus (MkDocs'
+build does the same, for the same reason). Sources are independent until then, so they run in
+parallel processes and are cached (batch.py). `build` runs it all for the command line;
+`benchmarks/run.py` times each entry of these tables by its name.
 """
 from __future__ import annotations
 
-import gc
-import hashlib
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from .batch import MAX_SOURCE_BYTES, process_sources
 from .cache import SourceCache
+from .contributions.annotations import load_annotations
+from .contributions.curation import load_curated
 from .contributions.inputs import list_inputs, shown_path
-from .contributions.sidecar import read_sidecar, sidecar_path
-from .document.classify import SHORT_REPORT, classify, is_traditional, simplified
-from .document.clean import clean
-from .document.decode import DecodeError, decode_bytes
-from .document.glossary import parse_entries, split_terms, strip_footnote_markers, term_key
-from .document.metadata import (
-    apply_pinned,
-    infer_from_body,
-    page_metadata,
-    place_pinyin,
-    read_header,
-    split_header,
-    strip_level,
+from .corpus import steps as corpus
+from .document import steps as document
+from .model import WORK_REPORT, Corpus, Problem, Site, Source
+from .pages import steps as pages
+from .pages.write import write_pages
+from .publishing import Address, from_environment
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named step: a function that fills in the plain data it is given."""
+    name: str
+    run: Callable
+    reports_only: bool = False     # document steps: skipped for documents that are not work reports
+
+
+SOURCE_STEPS = (
+    Step("read", document.read_source),
+    Step("decode", document.decode_source),                 # UTF-8 / GB18030 / UTF-16, BOMs
+    Step("split", document.split_source),                   # several documents in one file
+    Step("sidecar", document.read_pinned),                  # a curator's x.txt.meta.yml
 )
-from .document.sections import _paragraph, outline
-from .document.split import split_documents
-from .model import OTHER, WORK_REPORT, Document, Paragraph, Problem, Removal, Source
-from .urls import report_id
+DOCUMENT_STEPS = (
+    Step("page metadata", document.read_page_metadata),     # a web page's 来源/时间, before cleaning drops them
+    Step("classify", document.classify_document),           # work report, or something else
+    Step("clean", document.clean_document),                 # named fixes, each logged
+    Step("header metadata", document.read_header_metadata, reports_only=True),
+    Step("pinned metadata", document.apply_pinned_metadata, reports_only=True),   # the sections read the place
+    Step("sections", document.find_sections, reports_only=True),
+    Step("inferred metadata", document.infer_metadata, reports_only=True),        # only what is still open
+    Step("glossary", document.parse_glossary, reports_only=True),                 # the 名词解释 entries
+    Step("footnotes", document.link_footnotes, reports_only=True),                # [3] → entry 3
+    Step("title", document.choose_title),
+    Step("required metadata", document.check_required_metadata, reports_only=True),
+    Step("release raw text", document.release_raw_text),
+)
+CORPUS_STEPS = (
+    Step("ids", corpus.assign_ids),
+    Step("glossary anchors", corpus.assign_glossary_anchors),
+)
+SITE_STEPS = (
+    Step("contributions", corpus.attach_contributions),
+    Step("term merge", corpus.merge_all_terms),
+    Step("curated checks", corpus.check_curated_notes),
+    Step("uses/links", corpus.record_uses),
+    Step("places", corpus.group_by_place),
+    Step("targets", corpus.find_targets),
+)
+PAGE_STEPS = (
+    Step("report pages", pages.report_pages),
+    Step("term pages", pages.term_pages),
+    Step("target pages", pages.target_pages),
+    Step("comparison pages", pages.comparison_pages),
+    Step("index pages", pages.index_pages),
+    Step("downloads", pages.downloads),
+)
+TABLES = {"source": SOURCE_STEPS, "document": DOCUMENT_STEPS, "corpus": CORPUS_STEPS, "site": SITE_STEPS,
+          "page": PAGE_STEPS}
+
+# Times a step: `clock(table, step name)` is a context manager around each run (benchmarks/run.py).
+Clock = Callable[[str, str], AbstractContextManager]
+
+
+def untimed(table: str, name: str) -> AbstractContextManager:
+    return nullcontext()
+
+
+def run_steps(table: str, steps: tuple[Step, ...], subject, clock: Clock = untimed) -> None:
+    for step in steps:
+        with clock(table, step.name):
+            step.run(subject)
+
+
+# --- per source and per document -------------------------------------------------------
+
+def process_source(path: Path, root: Path | None = None, clock: Clock = untimed) -> tuple[Source, list[Problem]]:
+    """One source through SOURCE_STEPS, then each of its documents through DOCUMENT_STEPS."""
+    work = document.SourceWork(path, Source(path=shown_path(path, root)))
+    try:
+        run_steps("source", SOURCE_STEPS, work, clock)
+    except document.SourceError as err:
+        work.source.error = str(err)
+        return work.source, [Problem(work.source.path, work.source.error)]
+    for doc in work.source.documents:
+        item = document.DocumentWork(doc, {**work.pinned.get(0, {}), **work.pinned.get(doc.position, {})}, work.problems)
+        for step in DOCUMENT_STEPS:
+            if not step.reports_only or doc.kind == WORK_REPORT:
+                with clock("document", step.name):
+                    step.run(item)
+    return work.source, work.problems
+
 
 SOURCE_SUFFIXES = (".txt", ".text", ".md")
-
-
-@dataclass
-class Corpus:
-    sources: list[Source] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def reports(self) -> list[Document]:
-        return [d for s in self.sources for d in s.documents if d.kind == WORK_REPORT]
-
-    @property
-    def others(self) -> list[Document]:
-        return [d for s in self.sources for d in s.documents if d.kind != WORK_REPORT]
 
 
 def find_sources(folder: Path, root: Path | None = None) -> tuple[list[Path], list[Problem]]:
@@ -69,211 +135,81 @@ def find_sources(folder: Path, root: Path | None = None) -> tuple[list[Path], li
     return [f.path for f in files], problems
 
 
-# A source larger than this is refused: a 50 MB file became one page, a 96 s mkdocs run and a
-# 57 MB search index. The largest real report is ~0.3 MB; --max-source-mb raises the limit.
-MAX_SOURCE_BYTES = 5 * 1024 * 1024
-
-
 def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache | None = None,
-                 workers: int = 1, max_source_bytes: int = MAX_SOURCE_BYTES) -> Corpus:
-    """Every source through the per-source stages (from the cache where unchanged), in source order.
-
-    Sources are independent until ids and terms are assigned, so with `workers` > 1
-    they are processed in parallel processes.
-    """
+                 workers: int = 1, max_source_bytes: int = MAX_SOURCE_BYTES, clock: Clock = untimed) -> Corpus:
+    """Every source through the per-source steps (from the cache where unchanged), in source
+    order, then CORPUS_STEPS. A clock times the steps only in this process (workers=1)."""
     corpus = Corpus()
-    jobs = [(path, root, cache, max_source_bytes) for path in paths]
-    with _cyclic_gc_paused():
-        if workers > 1 and len(jobs) >= 2 * workers:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(_guarded, jobs, chunksize=max(1, len(jobs) // (8 * workers))))
-        else:
-            results = [_guarded(job) for job in jobs]
-    for source, problems in results:
+    for source, problems in process_sources(paths, root, cache, workers, max_source_bytes,
+                                            partial(process_source, root=root, clock=clock)):
         corpus.sources.append(source)
         corpus.problems.extend(problems)
-    if cache is not None:   # pool workers had their own copies of the counters
-        cache.hits = sum(1 for s in corpus.sources if getattr(s, "from_cache", False))
-    assign_ids(corpus)
+    run_steps("corpus", CORPUS_STEPS, corpus, clock)
     return corpus
 
 
-@contextmanager
-def _cyclic_gc_paused():
-    """The stages allocate many small objects and make no garbage cycles worth collecting, but
-    CPython's cycle collector rescans the whole growing corpus every so often: at 1,000 reports
-    that made a rebuild from the cache (unpickling ~1 M objects) several times slower than
-    reading the pickles. Reference counting still frees everything as usual; the corpus is then
-    frozen out of later collections (build_site's)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()   # the corpus lives as long as the build: later collections need not rescan it
-        if enabled:
-            gc.enable()
+# --- corpus-wide and pages ----------------------------------------------------------------
+
+def build_site(corpus: Corpus, curated: dict | None = None, address: Address | None = None,
+               annotations: dict | None = None, clock: Clock = untimed) -> Site:
+    """SITE_STEPS, then every page (PAGE_STEPS): nothing is written yet."""
+    site = Site(corpus, from_environment() if address is None else address, curated=curated or {},
+                annotations=annotations or {},
+                reports=sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0)))
+    run_steps("site", SITE_STEPS, site, clock)
+    run_steps("page", PAGE_STEPS, site, clock)
+    return site
 
 
-def _guarded(job: tuple[Path, Path | None, SourceCache | None, int]) -> tuple[Source, list[Problem]]:
-    """One source, never raising: a bug must not hide the other sources' results."""
-    path, root, cache, max_bytes = job
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        return _unreadable(path, root, f"无法读取 / cannot read: {err.strerror}")
-    if size > max_bytes:
-        return _unreadable(path, root, f"文件过大（{size / 2**20:.1f} MB，上限 {max_bytes / 2**20:.1f} MB），未处理 / "
-                                       f"file too large ({size:,} bytes, limit {max_bytes:,}); not processed — split it, "
-                                       "or raise the limit with --max-source-mb")
-    try:
-        return _cached(path, root, cache)
-    except Exception as err:
-        return _unreadable(path, root, f"内部错误 / internal error: {type(err).__name__}: {err} — please report it "
-                                       "with this file")
+def write_site(site: Site, docs: Path) -> None:
+    """Every page and download into docs/, all or nothing; unchanged pages are left alone (write.py)."""
+    write_pages(site.pages, site.files, docs)
 
 
-def _unreadable(path: Path, root: Path | None, error: str) -> tuple[Source, list[Problem]]:
-    shown = shown_path(path, root)
-    return Source(path=shown, error=error), [Problem(shown, error)]
+# --- the whole build, as the command line runs it -------------------------------------------
+
+@dataclass
+class Settings:
+    """What `build`, `check` and `serve` are given: the input folders and how to run."""
+    sources: Path = Path("sources")
+    glossary: Path = Path("glossary")
+    annotations: Path = Path("annotations")
+    root: Path | None = None                   # file names in messages are shown relative to this
+    cache: Path | None = None                  # the per-source cache's folder; None: no cache
+    jobs: int = 1
+    max_source_bytes: int = MAX_SOURCE_BYTES
 
 
-def _cached(path: Path, root: Path | None, cache: SourceCache | None) -> tuple[Source, list[Problem]]:
-    if cache is None:
-        return process_source(path, root)
-    try:
-        sidecar = sidecar_path(path)
-        key = cache.key(shown_path(path, root), path.read_bytes(), sidecar.read_bytes() if sidecar.is_file() else None)
-    except OSError:
-        return process_source(path, root)
-    hit = cache.get(key)
-    if hit is not None:
-        hit[0].from_cache = True
-        return hit
-    result = process_source(path, root)
-    cache.put(key, result)
-    return result
+@dataclass
+class Build:
+    paths: list[Path]
+    corpus: Corpus
+    site: Site
+    problems: list[Problem] = field(default_factory=list)   # every problem, in the order the steps found them
+
+    @property
+    def doubts(self) -> list[Problem]:
+        """Every report's doubts (notices): what its page lists under 处理说明."""
+        return [note for doc in self.corpus.reports for note in doc.notes]
 
 
-def process_source(path: Path, root: Path | None = None) -> tuple[Source, list[Problem]]:
-    shown = shown_path(path, root)
-    source = Source(path=shown)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        source.error = f"无法读取 / cannot read: {err.strerror}"
-        return source, [Problem(shown, source.error)]
-    source.sha256 = hashlib.sha256(data).hexdigest()
-    try:
-        text, source.encoding = decode_bytes(data)
-    except DecodeError as err:
-        source.error = str(err)
-        return source, [Problem(shown, source.error)]
-    documents, source.removed = split_documents(text, shown)
-    pinned, problems = read_sidecar(path, shown)
-    for doc in documents:
-        fields = {**pinned.get(0, {}), **pinned.get(doc.position, {})}
-        process_document(doc, fields)
-        doc.raw_digest = hashlib.sha1(doc.raw_text.encode()).hexdigest()
-        doc.raw_text = ""   # nothing after processing reads it; the source file keeps it
-        if doc.kind == WORK_REPORT:
-            problems.extend(_missing_metadata(doc))
-    source.documents = documents
-    return source, problems
+def load_contributions(settings: Settings) -> tuple[dict, dict, list[Problem]]:
+    """glossary/ and annotations/, each file checked against its schema (contributions/)."""
+    curated, problems = load_curated(settings.glossary, settings.root)
+    annotations, annotation_problems = load_annotations(settings.annotations, settings.root)
+    return curated, annotations, problems + annotation_problems
 
 
-def process_document(doc: Document, pinned: dict) -> Document:
-    page_metadata(doc.raw_text, doc.meta)
-    doc.kind, doc.kind_reason = classify(doc.title, doc.raw_text)
-    if pinned.get("kind") in (WORK_REPORT, OTHER):
-        doc.kind, doc.kind_reason = pinned["kind"], "由 sidecar 文件指定 / pinned by the sidecar"
-    doc.text, doc.removed = clean(doc.raw_text)
-    doc.run_on = any(r.fix == "break_run_on_lines" for r in doc.removed)
-    if doc.kind != WORK_REPORT:
-        doc.title = doc.title or doc.text.split("\n", 1)[0][:60]
-        return doc
-    if len(doc.text) < SHORT_REPORT:   # a report by its evidence, whatever its length; but say so
-        doc.notes.append(f"篇幅短（{len(doc.text)} 字），按报告处理：请核对是否完整")
-    header, body = split_header(doc.text)
-    if header:
-        doc.removed.append(Removal("header_to_metadata", header))
-    # Metadata is read in simplified characters (a traditional text's place and office words
-    # are then the ones the patterns and the gazetteer know); the text itself stays as written.
-    traditional = is_traditional(doc.text)
-    read_header(simplified(header, traditional), simplified(doc.title, traditional), doc.meta,
-                simplified(split_header(doc.raw_text)[0], traditional))
-    # Pinned fields win, and what they fix is not inferred (nor noted as missing) from the body.
-    apply_pinned(doc.meta, {k: v for k, v in pinned.items() if k != "kind"})
-    parts = outline(body, doc.run_on, strip_level(doc.meta.place or ""))
-    infer_from_body(simplified(body, traditional), [simplified(s.number + s.title, traditional) for s in parts.sections],
-                    doc.meta, doc.notes, simplified(header, traditional))
-    doc.preamble, doc.sections, doc.appendices = parts.preamble, parts.sections, parts.appendices
-    doc.glossary_title, doc.glossary_lines = parts.glossary_title, parts.glossary_lines
-    doc.notes.extend(parts.notes)
-    if doc.glossary_lines:
-        doc.glossary, glossary_problems = parse_entries(doc.glossary_lines)
-        doc.notes.extend(glossary_problems)
-        for entry in doc.glossary:
-            entry.terms = entry.terms or [term_key(t) for t in split_terms(entry.term)]
-    _link_footnote_markers(doc)
-    written = doc.meta.title or ""
-    # A bare 政府工作报告 says nothing in a list of reports; name the place and year.
-    doc.title = written if (doc.meta.place or "~") in written and str(doc.meta.year) in written else _default_title(doc)
-    return doc
-
-
-def _link_footnote_markers(doc: Document) -> None:
-    """Markers like [3] after a term point to glossary entry 3; they leave the plain text."""
-    numbers = {e.number for e in doc.glossary if e.number}
-    if not numbers:
-        return
-    for section in [None, *doc.all_sections()]:
-        paragraphs = doc.preamble if section is None else section.paragraphs
-        for i, p in enumerate(paragraphs):
-            text, notes = strip_footnote_markers(p.text, numbers)
-            if not notes:
-                continue
-            bold = _with_bold_markers(p)
-            rebuilt = _paragraph(strip_footnote_markers(bold, numbers)[0])
-            paragraphs[i] = Paragraph(text=text, anchor=p.anchor, notes=notes, emphasis=rebuilt.emphasis)
-            doc.removed.append(Removal("footnote_markers_to_links", " ".join(f"[{n}]" for _, n in notes), count=len(notes)))
-
-
-def _with_bold_markers(p: Paragraph) -> str:
-    text = p.text
-    for start, end in sorted(p.emphasis, reverse=True):
-        text = text[:start] + "**" + text[start:end] + "**" + text[end:]
-    return text
-
-
-def _default_title(doc: Document) -> str:
-    m = doc.meta
-    return f"{f'{m.year}年' if m.year else ''}{m.place or ''}政府工作报告"
-
-
-def _missing_metadata(doc: Document) -> list[Problem]:
-    missing = [f for f in ("place", "year") if not getattr(doc.meta, f)]
-    if not missing:
-        return []
-    return [Problem(doc.source_path, f"第 {doc.position} 篇无法确定 {', '.join(missing)}；"
-                    f"请在 {Path(doc.source_path).name}.meta.yml 中指定 / could not determine "
-                    f"{', '.join(missing)} of document {doc.position}; pin it in a sidecar file",
-                    severity="warning")]
-
-
-def assign_ids(corpus: Corpus) -> None:
-    """`tongxiangshi-2023`: the place in pinyin and the year, unique across the corpus.
-
-    Ids use only lowercase ASCII letters, digits and `-`, so they are safe as file names and URLs.
-    """
-    seen: dict[str, int] = {}
-    for doc in corpus.reports:
-        # The place in its official romanisation (陕西 shaanxi, from places.yml), then urls' alphabet.
-        base = report_id(place_pinyin(doc.meta.place) if doc.meta.place else None, doc.meta.year, doc.raw_digest)
-        seen[base] = seen.get(base, 0) + 1
-        doc.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        if seen[base] > 1:
-            corpus.problems.append(Problem(doc.source_path, f"报告编号 {base} 重复，改用 {doc.id} / "
-                                           f"report id {base} is taken; using {doc.id}", severity="warning"))
-        for entry in doc.glossary:
-            entry.report_id = doc.id
+def build(settings: Settings, clock: Clock = untimed) -> Build:
+    """Everything `build`, `check` and `serve` share: sources, contributions, the site's pages."""
+    if settings.sources.is_dir():
+        paths, problems = find_sources(settings.sources, settings.root)
+    else:
+        paths, problems = [], [Problem(str(settings.sources), "源文件目录不存在 / the sources folder does not exist")]
+    corpus = build_corpus(paths, settings.root, SourceCache(settings.cache) if settings.cache else None,
+                          settings.jobs, settings.max_source_bytes, clock)
+    # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.
+    corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(settings.sources))
+    curated, annotations, contribution_problems = load_contributions(settings)
+    site = build_site(corpus, curated, annotations=annotations, clock=clock)
+    return Build(paths, corpus, site, problems + corpus.problems + contribution_problems + site.problems)

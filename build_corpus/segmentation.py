@@ -31,12 +31,15 @@ class WordBoundaries:
     and then only that run's cut matters. Cuts are remembered per run: clauses recur across reports.
     """
 
-    def __init__(self):
+    def __init__(self, pristine: bool = False):
         self.cuts: dict[str, tuple[int, ...]] = {}
         self.dictionary: tuple[int, int, int] | None = None
+        self.pristine = pristine    # jieba's own dictionary only, whatever linking has added since
 
     def follow_dictionary(self) -> None:
         """Forget the cuts if words were added to jieba's dictionary since they were made."""
+        if self.pristine:
+            return
         jieba.dt.check_initialized()
         dictionary = (id(jieba.dt.FREQ), jieba.dt.total, _removals)
         if dictionary != self.dictionary:
@@ -78,7 +81,8 @@ class WordBoundaries:
         if cuts is None:
             if len(self.cuts) >= MAX_REMEMBERED_RUNS:
                 self.cuts.clear()
-            cuts = self.cuts[run] = dictionary_cuts(run, jieba.dt.FREQ, jieba.dt.total)
+            freq, total = pristine_dictionary() if self.pristine else (jieba.dt.FREQ, jieba.dt.total)
+            cuts = self.cuts[run] = dictionary_cuts(run, freq, total)
         return cuts
 
 
@@ -91,12 +95,29 @@ def words_removed() -> None:
 
 _removals = 0
 MAX_REMEMBERED_RUNS = 200_000   # a few tens of MB at most
-_boundaries = WordBoundaries()  # one per process: headings recur across reports (sections stage)
+_pristine: tuple[dict[str, int], int] | None = None
+
+
+def pristine_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's own dictionary (words → frequencies, and their total), copied once per process
+    before linking adds any glossary word to it (linking calls this first). The sections stage
+    reads only this, so a source's sections never depend on which corpus was linked before in
+    the same process (a preview rebuilds many times), and jieba's version is all its cache key needs."""
+    global _pristine
+    if _pristine is None:
+        jieba.dt.check_initialized()
+        _pristine = (dict(jieba.dt.FREQ), jieba.dt.total)
+    return _pristine
+
+
+# One per process: headings recur across reports (sections stage).
+_pristine_boundaries = WordBoundaries(pristine=True)
 
 
 def word_boundaries(text: str) -> list[int]:
-    """Every offset where `jieba.tokenize(text, HMM=False)` starts or ends a token, 0 included, in order."""
-    return _boundaries.in_text(text)
+    """Every offset where `jieba.tokenize(text, HMM=False)` with jieba's own dictionary starts or
+    ends a token, 0 included, in order."""
+    return _pristine_boundaries.in_text(text)
 
 
 def dictionary_cuts(run: str, freq: dict[str, int], total: int) -> tuple[int, ...]:

@@ -103,8 +103,7 @@ def _sha(path: Path) -> str:
 def build(files: list[Path]):
     """The site stage over these files, curated glossary included, as `build-corpus build` runs it."""
     from build_corpus.contributions.curation import load_curated
-    from build_corpus.pages.site import build_site
-    from build_corpus.pipeline import build_corpus
+    from build_corpus.pipeline import build_corpus, build_site
     corpus = build_corpus(files, ROOT)
     return build_site(corpus, load_curated(ROOT / "glossary")[0])
 
@@ -134,9 +133,9 @@ def evaluate(site, sources: dict[str, str], sentences: list[Sentence]) -> Result
 
 
 def _locate(docs, text: str):
-    from build_corpus.corpus.linking import _paragraphs_with_sections
+    from build_corpus.corpus.linking import paragraphs_with_sections
     for doc in docs:
-        for p, _, _ in _paragraphs_with_sections(doc):
+        for p, _, _ in paragraphs_with_sections(doc):
             at = p.text.find(text)
             if at >= 0:
                 return doc, p, at
@@ -149,14 +148,7 @@ def _links_made(site, doc, p, start: int, end: int):
     for s, e, key in p.term_spans:
         if s < start or e > end:
             continue
-        term = site.terms[key]
-        if hasattr(linking, "target_of"):
-            target = linking.target_of(site.scope, doc, p, linking.Occurrence(s, e, key))
-            definitions = [target.definition]
-        else:   # before scope.py: the report's own entry, else the term page's most shared wording
-            own = [d for d in term.definitions if d.report is doc]
-            shown = linking.most_shared_wording(term)
-            definitions = own[:1] or [d for d in term.definitions if d.entry.definition == shown]
+        definitions = [linking.target_of(site.scope, doc, p, linking.Occurrence(s, e, key)).definition]
         yield p.text[s:e], [ref(d) for d in definitions]
 
 

@@ -194,7 +194,7 @@ def test_most_shared_reports_are_the_top_of_the_full_ranking():
     """Only the reports that can make the cut are sorted; the result is the head of the full sort."""
     from collections import Counter
 
-    from build_corpus.pages.site import _most_shared
+    from build_corpus.pages.report_context import _most_shared
     rng = random.Random(3)
     for _ in range(300):
         shared = Counter({f"r{rng.randrange(60):02d}": rng.randint(1, 5) for _ in range(rng.randint(1, 40))})

@@ -37,7 +37,7 @@ def summary(source) -> list[dict]:
                 "appendices": [a.title for a in doc.appendices],
                 "glossary_title": doc.glossary_title,
                 "glossary": [e.term for e in doc.glossary],
-                "notes": doc.notes,
+                "notes": [n.message for n in doc.notes],
             })
         out.append(item)
     return out

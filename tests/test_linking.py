@@ -10,14 +10,14 @@ import pytest
 
 from build_corpus.corpus.linking import (
     TermMatcher,
-    _paragraphs_with_sections,
     _without_quotes,
     match_forms,
+    paragraphs_with_sections,
     quote_pairs,
     quote_safe,
 )
 from build_corpus.corpus.scope import whose
-from build_corpus.pages.site import build_site
+from build_corpus.pipeline import build_site
 from build_corpus.segmentation import CONTEXT_CHARS, WordBoundaries, word_boundaries
 
 LINK = re.compile(r'\[([^\]]+)\]\(([^ )]+) "([^"]*)"\)')
@@ -34,7 +34,7 @@ def test_recall_against_a_plain_scan(site):
     matcher = TermMatcher(match_forms(site.terms))
     missed, total, cut = [], 0, 0
     for doc in site.corpus.reports:
-        for p, _, _ in _paragraphs_with_sections(doc):
+        for p, _, _ in paragraphs_with_sections(doc):
             view, where = _without_quotes(p.text)
             found = matcher.find(p.text)
             linked = {(s, e, k) for s, e, k in p.term_spans}
@@ -58,7 +58,7 @@ def test_recall_against_a_plain_scan(site):
 def test_every_occurrence_is_a_use(site):
     """Linked or not, each occurrence counts on its term's page: uses add up to what the matcher finds."""
     matcher = TermMatcher(match_forms(site.terms))
-    found = sum(len(matcher.find(p.text)) for doc in site.corpus.reports for p, _, _ in _paragraphs_with_sections(doc))
+    found = sum(len(matcher.find(p.text)) for doc in site.corpus.reports for p, _, _ in paragraphs_with_sections(doc))
     assert sum(u.count for t in site.terms.values() for u in t.uses) == found
 
 
@@ -149,10 +149,10 @@ def test_glossary_block_and_headings_are_not_linked(site):
 UNUSUAL = ["5G网络和C++、R&D经费增长2.5%", "abc 12 34x\r\ny", "3D打印\r\n\r\n北大", "ab\r\ncd\r\r\nef", "", "　两化融合 "]
 
 
-def jieba_boundaries(text: str) -> set[int]:
+def jieba_boundaries(text: str, tokenizer=jieba) -> set[int]:
     """What the linker and the sections stage ask jieba for: every token's start and end."""
     bounds = {0}
-    for _, start, end in jieba.tokenize(text, HMM=False):
+    for _, start, end in tokenizer.tokenize(text, HMM=False):
         bounds.update((start, end))
     return bounds
 
@@ -166,16 +166,25 @@ def jieba_is_word(view: str, start: int, end: int) -> bool:
 
 def test_word_boundaries_are_jiebas(site):
     """With the glossary as user words (build_site added them), on every paragraph and odd text."""
-    texts = [_without_quotes(p.text)[0] for doc in site.corpus.reports for p, _, _ in _paragraphs_with_sections(doc)]
+    texts = [_without_quotes(p.text)[0] for doc in site.corpus.reports for p, _, _ in paragraphs_with_sections(doc)]
+    boundaries = WordBoundaries()
     for text in texts + UNUSUAL:
-        assert word_boundaries(text) == sorted(jieba_boundaries(text)), text
+        assert boundaries.in_text(text) == sorted(jieba_boundaries(text)), text
+
+
+def test_the_sections_stages_boundaries_are_those_of_jiebas_own_dictionary(site):
+    """After linking added the glossary to jieba, the sections stage still cuts as a fresh jieba does."""
+    fresh = jieba.Tokenizer()
+    texts = [_without_quotes(p.text)[0] for doc in site.corpus.reports[:3] for p, _, _ in paragraphs_with_sections(doc)]
+    for text in texts + UNUSUAL:
+        assert word_boundaries(text) == sorted(jieba_boundaries(text, fresh)), text
 
 
 def test_is_word_is_jiebas_in_the_window(site):
     rng = random.Random(1)
     boundaries = WordBoundaries()
     boundaries.follow_dictionary()
-    views = [_without_quotes(p.text)[0] for doc in site.corpus.reports for p, _, _ in _paragraphs_with_sections(doc)]
+    views = [_without_quotes(p.text)[0] for doc in site.corpus.reports for p, _, _ in paragraphs_with_sections(doc)]
     checked = 0
     for view in [v for v in views if len(v) > 2] + [u for u in UNUSUAL if len(u) > 2]:
         for _ in range(3):

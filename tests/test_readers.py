@@ -16,7 +16,8 @@ from build_corpus.document.clean import FIXES
 from build_corpus.model import Document, Metadata
 from build_corpus.pages import citation
 from build_corpus.pages.report import _fix_labels, fix_label
-from build_corpus.pages.site import build_site, render_term_index
+from build_corpus.pages.term import render_term_index
+from build_corpus.pipeline import build_site
 from build_corpus.publishing import Address, AddressError, address, from_environment
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -129,7 +129,7 @@ def test_numbered_list_items_are_not_headings_and_skipped_numbers_keep_headings(
 def test_traditional_characters_are_recognised_and_never_rewritten(shapes):
     doc = shapes["national_traditional_1988"]
     assert doc.kind == WORK_REPORT and doc.meta.place == "中华人民共和国"
-    assert doc.meta.year is None and any("年份留空" in n for n in doc.notes)   # no evidence: empty, with a note
+    assert doc.meta.year is None and any("年份留空" in n.message for n in doc.notes)   # no evidence: empty, with a note
     assert "國務院" in body_text(doc)
 
 
@@ -138,7 +138,7 @@ def test_traditional_characters_are_recognised_and_never_rewritten(shapes):
 def test_short_town_report_is_a_report(shapes):
     doc = shapes["town_qingshizhen_2024"]
     m = doc.meta
-    assert doc.kind == WORK_REPORT and any("篇幅短" in n for n in doc.notes)
+    assert doc.kind == WORK_REPORT and any("篇幅短" in n.message for n in doc.notes)
     assert (m.place, m.level, m.year, m.date, m.speaker, m.speaker_title) == ("青石镇", "镇", 2024, "2024-01-10", "吕明", "镇长")
     assert [s.number for s in doc.sections] == ["一、", "二、", "三、"]
     assert [c.number for c in doc.sections[0].sections] == ["（一）", "（二）", "（三）"]
@@ -188,7 +188,7 @@ def test_a_report_that_never_names_itself_gets_no_place(tmp_path):
                     + "全市与杭州、杭州、宁波的合作不断深化。\n" * 5 + "二、2025年工作任务\n全市要继续努力。\n", encoding="utf-8")
     doc = build_corpus([path]).reports[0]
     assert doc.meta.place is None and doc.meta.level is None and doc.meta.year == 2025
-    assert any("地区和层级留空" in n for n in doc.notes)
+    assert any("地区和层级留空" in n.message for n in doc.notes)
 
 
 def test_plans_and_resolutions_stay_other(tmp_path):
@@ -238,7 +238,7 @@ def test_a_pinned_place_is_not_inferred_nor_noted_missing(tmp_path):
     (tmp_path / "r.txt.meta.yml").write_text("place: 云岭市\n", encoding="utf-8")
     doc = build_corpus([path]).reports[0]
     assert (doc.meta.place, doc.meta.level, doc.meta.pinned) == ("云岭市", "市", ["place"])
-    assert not any("地区" in n for n in doc.notes) and doc.id == "yunlingshi-2025"
+    assert not any("地区" in n.message for n in doc.notes) and doc.id == "yunlingshi-2025"
 
 
 def test_a_text_archives_author_line_names_the_premier(tmp_path):

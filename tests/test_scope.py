@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from build_corpus.corpus.linking import TermMatcher, link_target, match_forms, record_uses
+from build_corpus.corpus.linking import TermMatcher, match_forms, record_uses
 from build_corpus.corpus.scope import RegionTerm, Scope, ScopeRules, same_words
 from build_corpus.corpus.terms import merge_terms
 from build_corpus.model import Document, GlossaryEntry, Metadata, Paragraph, Section
-from build_corpus.pages.site import render_term
+from build_corpus.pages.links import link_target
+from build_corpus.pages.term import render_term
 
 
 def report(place: str, year: int, glossary: dict[str, str] | None = None, text: str = "", parent: str | None = None,

@@ -1,7 +1,18 @@
 """The sections stage on short synthetic reports: each heading style, nesting, inline and glued headings."""
 from __future__ import annotations
 
-from build_corpus.document.sections import outline
+from types import SimpleNamespace
+
+from build_corpus.document import sections
+from build_corpus.model import Document
+
+
+def outline(body: str, run_on: bool = False, place_short: str = ""):
+    """The sections stage on a body alone: the document it fills in, with its doubts as `notes`."""
+    doc = Document(source_path="test.txt", position=1, line=1, raw_text=body, run_on=run_on)
+    doubts = sections.outline(doc, body, place_short)
+    return SimpleNamespace(preamble=doc.preamble, sections=doc.sections, appendices=doc.appendices,
+                           glossary_title=doc.glossary_title, glossary_lines=doc.glossary_lines, notes=doubts)
 
 
 def tree(result):
@@ -118,3 +129,19 @@ def test_glossary_heading_with_spaces_between_its_characters():
 def test_a_heading_word_split_over_two_lines_opens_nothing():
     result = outline("一、工作\n正文提到名词\n解释：五水共治。")
     assert result.glossary_lines == [] and [p.text for p in result.sections[0].paragraphs] == ["正文提到名词", "解释：五水共治。"]
+
+
+def test_the_sections_stage_reads_jiebas_own_dictionary_whatever_linking_added():
+    """A long-lived process (the preview) links between builds: the glossary words linking adds to
+    jieba must not move where a glued heading ends, or the cached sections would depend on history."""
+    from build_corpus.corpus import linking
+    from build_corpus.segmentation import WordBoundaries, word_boundaries
+    text = "推进水共治大禹鼎争夺"
+    before = word_boundaries(text)
+    earlier = tuple(linking._user_words)
+    try:
+        linking._register_user_words(("水共治大", "禹鼎争"))
+        assert WordBoundaries().in_text(text) != before      # the live dictionary did change …
+        assert word_boundaries(text) == before               # … the sections stage's did not
+    finally:
+        linking._register_user_words(earlier)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from build_corpus.corpus.terms import merge_terms, pinyin_sort_key, slugify
-from build_corpus.pages.site import diff_html
+from build_corpus.pages.term import diff_html
 
 
 @pytest.fixture(scope="module")

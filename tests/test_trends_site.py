@@ -18,8 +18,8 @@ from build_corpus.corpus.targets import TARGET, Target
 from build_corpus.pages.charts import Bar, bar_chart
 from build_corpus.pages.compare import align, compare_path, headings
 from build_corpus.pages.indicators import FIELDS, records_table
-from build_corpus.pages.site import build_site
 from build_corpus.pages.term_trends import using_by_year
+from build_corpus.pipeline import build_site
 
 
 @pytest.fixture(scope="module")

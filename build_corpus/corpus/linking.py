@@ -1,4 +1,6 @@
-"""Stage 8b — linking: glossary terms in running text become links with a tooltip.
+"""Linking: where glossary terms occur in running text, and which definition each occurrence links to.
+
+The links themselves are written by pages/links.py.
 
 Python-Markdown's abbr extension matches `\\b(term)\\b`, and `\\b` never falls
 between two Han characters, so it misses 力争夺取五水共治大禹鼎 — and a raw
@@ -19,18 +21,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
 
 import jieba
 
 from ..model import Document, Paragraph
-from ..pages.report import md_escape, paragraph_markdown
-from ..safe_text import tooltip_attr
-from ..segmentation import WordBoundaries, words_removed
-from ..urls import term_page, wording_anchor
-from .scope import Scope, Target, whose
+from ..segmentation import WordBoundaries, pristine_dictionary, words_removed
+from .scope import Scope, Target
 from .terms import Term, Use
 
 QUOTES = "“”‘’「」『』\""
@@ -231,6 +230,7 @@ def _register_user_words(keys: tuple[str, ...]) -> None:
     wanted = set(keys)
     if wanted == _user_words.keys():
         return
+    pristine_dictionary()   # the sections stage's copy, taken before the first word of ours goes in
     for word in list(_user_words.keys() - wanted):
         before = _user_words.pop(word)
         if before:
@@ -244,9 +244,9 @@ def _register_user_words(keys: tuple[str, ...]) -> None:
             jieba.add_word(key, freq=max(_user_words[key] or 0, 20000))
 
 
-# --- recording and rendering -------------------------------------------------
+# --- recording ------------------------------------------------------------------
 
-def _paragraphs_with_sections(doc: Document):
+def paragraphs_with_sections(doc: Document):
     for p in doc.preamble:
         yield p, "开头", "preamble"
     for section in doc.all_sections():
@@ -264,7 +264,7 @@ def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | 
     scope = scope or Scope(terms)
     matcher = TermMatcher(match_forms(terms))
     for doc in reports:
-        for p, section_title, _ in _paragraphs_with_sections(doc):
+        for p, section_title, _ in paragraphs_with_sections(doc):
             found = matcher.find(p.text)
             p.term_spans = []
             uses: dict[tuple, list] = {}     # (key, definition, rule) -> [target, count]
@@ -287,59 +287,3 @@ def target_of(scope: Scope, doc: Document, p: Paragraph, o: Occurrence) -> Targe
 
 def occurrences(p: Paragraph) -> list[Occurrence]:
     return [Occurrence(*span) for span in p.term_spans]
-
-
-def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
-    """A function rendering one paragraph with its first-in-section term occurrences linked."""
-    linked_in_section: dict[str, set[str]] = defaultdict(set)
-    section_of = {id(p): anchor for p, _, anchor in _paragraphs_with_sections(doc)}
-
-    def link(p: Paragraph, _doc: Document) -> str:
-        seen = linked_in_section[section_of.get(id(p), "")]
-        insertions = {}
-        for o in occurrences(p):
-            if o.key in seen:
-                continue
-            seen.add(o.key)
-            href, tooltip = link_target(terms[o.key], target_of(scope, doc, p, o))
-            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{tooltip_attr(tooltip)}")')]
-        return paragraph_markdown(p, doc, insertions)
-    return link
-
-
-def link_target(term: Term, target: Target) -> tuple[str, str]:
-    """(href, tooltip): the report's own entry on the same page; otherwise the definition on the
-    term page, and the tooltip says whose it is (海南省 2026：…)."""
-    d = target.definition
-    if target.rule == "own":
-        return f"#{d.entry.anchor}", d.entry.definition
-    return (f"../{term_page(term.slug)}#{wording_anchor(term.wording_number(d))}",
-            f"{whose(d)}：{d.entry.definition}")
-
-
-def most_shared_wording(term: Term) -> str:
-    """The definition most reports word alike: the term page's summary for search engines and previews."""
-    wordings = term.wordings
-    return max(wordings, key=lambda w: len(w.definitions)).text if wordings else ""
-
-
-def terms_used_block(doc: Document, terms: dict[str, Term], scope: Scope | None = None) -> str:
-    """The terms this report's text links, with counts; and the words it shares with other reports'
-    名词解释 whose definitions do not apply to it (not linked: they may mean something else here)."""
-    counts: Counter = Counter()
-    for p, _, _ in _paragraphs_with_sections(doc):
-        counts.update(o.key for o in occurrences(p))
-    unlinked = scope.same_wording.get(doc.id, Counter()) if scope else Counter()
-    if not counts and not unlinked:
-        return ""
-
-    def listed(found: Counter) -> str:
-        items = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-        return "、".join(f"[{md_escape(terms[k].display)}](../{term_page(terms[k].slug)})（{n}）" for k, n in items)
-    out = ["## 本报告使用的名词 {#terms-used data-search-exclude}\n"]
-    if counts:
-        out.append(f"正文中出现的名词及次数：{listed(counts)}\n")
-    if unlinked:
-        out.append(f"与其他报告名词解释措辞相同、但那些释义不适用于本报告的字词（正文中未加链接，含义可能不同，"
-                   f"见各名词页）：{listed(unlinked)}\n")
-    return "\n".join(out)

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from ..model import Paragraph, Section
+from ..model import Document, Paragraph, Section
 from ..segmentation import word_boundaries
 from .clean import chinese_numeral_value
 from .glossary import HEADING_WORDS, glossary_heading
@@ -69,17 +69,6 @@ def sections_data() -> dict:
 
 
 @dataclass
-class Outline:
-    """What the sections stage returns: the document's parts, each as plain data."""
-    preamble: list[Paragraph] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    appendices: list[Section] = field(default_factory=list)
-    glossary_title: str = ""
-    glossary_lines: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
 class Heading:
     style: str
     number: int
@@ -88,25 +77,27 @@ class Heading:
     body: str
 
 
-def outline(body: str, run_on: bool = False, place_short: str = "") -> Outline:
+def outline(doc: Document, body: str, place_short: str = "") -> list[str]:
+    """Fill in the document's preamble, sections, appendices and 名词解释 lines from its body;
+    returns the doubts (numbering that skips, uncertain heading ends), for the page and `check`."""
     lines = _separate_glued_openers(body.split("\n"))
-    result = Outline()
+    doubts: list[str] = []
     glossary_at = _first_glossary_heading(lines)
     main = lines if glossary_at is None else lines[:glossary_at]
     if glossary_at is not None:
-        result.glossary_title = glossary_heading(lines[glossary_at]) or lines[glossary_at]
+        doc.glossary_title = glossary_heading(lines[glossary_at]) or lines[glossary_at]
         block = lines[glossary_at + 1:]
         appendix_in_block = next((i for i, line in enumerate(block) if APPENDIX.match(line) and not _opens_glossary(line)), None)
         if appendix_in_block is not None:
             main = main + block[appendix_in_block:]
             block = block[:appendix_in_block]
-        result.glossary_lines = block
+        doc.glossary_lines = block
     appendix_at = _appendix_start(main)
     body_lines, appendix_lines = main[:appendix_at], main[appendix_at:]
-    _build_tree(body_lines, run_on, place_short, result)
-    result.appendices = _appendices(appendix_lines)
-    _assign_anchors(result)
-    return result
+    _build_tree(body_lines, doc.run_on, place_short, doc, doubts)
+    doc.appendices = _appendices(appendix_lines)
+    _assign_anchors(doc)
+    return doubts
 
 
 def _first_glossary_heading(lines: list[str]) -> int | None:
@@ -177,22 +168,22 @@ class _Series:
     last: int
 
 
-def _build_tree(lines: list[str], run_on: bool, place_short: str, result: Outline) -> None:
+def _build_tree(lines: list[str], run_on: bool, place_short: str, result: Document, notes: list[str]) -> None:
     unnumbered = _unnumbered_headings(lines)
     headings = {i: h for i, line in enumerate(lines) if (h := _parse_heading(line, i in unnumbered, run_on))}
     if not run_on:
         _drop_run_on_items(headings)
     if run_on:
-        _split_glued(lines, headings, place_short, result.notes)
+        _split_glued(lines, headings, place_short, notes)
     stack: list[Section] = []                 # open sections, outermost first
     series: dict[str, list[_Series]] = {}     # style -> its numbering series, outermost first
     previous_text = ""
     for i, line in enumerate(lines):
         h = headings.get(i)
-        level = _level_for(h, stack, series, previous_text, result.notes) if h else None
+        level = _level_for(h, stack, series, previous_text, notes) if h else None
         if level is None:
             if h:   # a numbered line out of sequence is text, not a heading
-                result.notes.append(f"“{line[:20]}…”编号不连续，按正文处理")
+                notes.append(f"“{line[:20]}…”编号不连续，按正文处理")
             target = stack[-1].paragraphs if stack else result.preamble
             target.append(_paragraph(line))
             previous_text = line
@@ -409,7 +400,7 @@ def _paragraph(line: str) -> Paragraph:
     return Paragraph(text=text.replace("**", ""), emphasis=emphasis)
 
 
-def _assign_anchors(result: Outline) -> None:
+def _assign_anchors(result: Document) -> None:
     """Anchors follow the tree's positions (sec-2-3), so they are the same on every rebuild."""
     for i, p in enumerate(result.preamble, 1):
         p.anchor = f"preamble-p{i}"

@@ -34,7 +34,7 @@ def document_json(doc: Document) -> dict:
                       "anchor": e.anchor} for e in doc.glossary],
         "removed": [{"fix": r.fix, "text": r.text, "replacement": r.replacement or None, "count": r.count}
                     for r in doc.removed],
-        "notes": doc.notes,
+        "notes": [n.message for n in doc.notes],
     }
 
 

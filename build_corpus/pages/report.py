@@ -239,7 +239,7 @@ def _provenance_block(doc: Document) -> str:
                    f"（{code_text(doc.source_path + '.meta.yml')}）中补充，见仓库的 CONTRIBUTING.md")
     if doc.notes:
         out.append("\n!!! warning \"处理中的疑点\"\n")
-        out.extend(f"    - {md_escape(n)}" for n in doc.notes)
+        out.extend(f"    - {md_escape(n.message)}" for n in doc.notes)
     counts: dict[str, int] = defaultdict(int)
     for r in doc.removed:
         counts[r.fix] += r.count

@@ -30,8 +30,8 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-from build_corpus.cli import PREVIEW_ENV, preview_rebuild
 from build_corpus.pages.write import JOURNAL, STAGING, build_lock, finish_interrupted_swap
+from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
 from build_corpus.renderer.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")

@@ -1,0 +1,92 @@
+"""Running the per-source steps over many sources: in parallel processes, from the per-source
+cache where a source is unchanged, and never raising (a bug in one source must not hide the
+others' results). What the steps are is pipeline.py's business; this is only how they are run.
+"""
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+
+from .cache import SourceCache
+from .contributions.inputs import shown_path
+from .contributions.sidecar import sidecar_path
+from .document.steps import unreadable
+from .model import Problem, Source
+
+# A source larger than this is refused: a 50 MB file became one page, a 96 s mkdocs run and a
+# 57 MB search index. The largest real report is ~0.3 MB; --max-source-mb raises the limit.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+Result = tuple[Source, list[Problem]]
+
+
+def process_sources(paths: list[Path], root: Path | None, cache: SourceCache | None, workers: int,
+                    max_source_bytes: int, process: Callable[[Path], Result]) -> Iterator[Result]:
+    """`process` on every path, results in path order. With `workers` > 1, in that many processes
+    (`process` must then be picklable: a module-level function or a partial of one)."""
+    job = partial(_guarded, root=root, cache=cache, max_bytes=max_source_bytes, process=process)
+    with _cyclic_gc_paused():
+        if workers > 1 and len(paths) >= 2 * workers:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(job, paths, chunksize=max(1, len(paths) // (8 * workers))))
+        else:
+            results = [job(path) for path in paths]
+    if cache is not None:   # pool workers had their own copies of the counters
+        cache.hits = sum(1 for source, _ in results if source.from_cache)
+    return iter(results)
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """The stages allocate many small objects and make no garbage cycles worth collecting, but
+    CPython's cycle collector rescans the whole growing corpus every so often: at 1,000 reports
+    that made a rebuild from the cache (unpickling ~1 M objects) several times slower than
+    reading the pickles. Reference counting still frees everything as usual; the corpus is then
+    frozen out of later collections (the site steps')."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()   # the corpus lives as long as the build: later collections need not rescan it
+        if enabled:
+            gc.enable()
+
+
+def _guarded(path: Path, root: Path | None, cache: SourceCache | None, max_bytes: int,
+             process: Callable[[Path], Result]) -> Result:
+    """One source, never raising."""
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        return unreadable(path, root, f"无法读取 / cannot read: {err.strerror}")
+    if size > max_bytes:
+        return unreadable(path, root, f"文件过大（{size / 2**20:.1f} MB，上限 {max_bytes / 2**20:.1f} MB），未处理 / "
+                                      f"file too large ({size:,} bytes, limit {max_bytes:,}); not processed — split it, "
+                                      "or raise the limit with --max-source-mb")
+    try:
+        return _cached(path, root, cache, process)
+    except Exception as err:
+        return unreadable(path, root, f"内部错误 / internal error: {type(err).__name__}: {err} — please report it "
+                                      "with this file")
+
+
+def _cached(path: Path, root: Path | None, cache: SourceCache | None, process: Callable[[Path], Result]) -> Result:
+    if cache is None:
+        return process(path)
+    try:
+        sidecar = sidecar_path(path)
+        key = cache.key(shown_path(path, root), path.read_bytes(), sidecar.read_bytes() if sidecar.is_file() else None)
+    except OSError:
+        return process(path)
+    hit = cache.get(key)
+    if hit is not None:
+        hit[0].from_cache = True
+        return hit
+    result = process(path)
+    cache.put(key, result)
+    return result

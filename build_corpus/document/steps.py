@@ -1,0 +1,191 @@
+"""The per-source and per-document steps of pipeline.py: each one fills in the plain data of one
+source or one document from what the steps before it left, using its stage module.
+
+A source step may stop its source with `SourceError` (unreadable, undecodable): the source is
+then listed with that error and nothing else is made of it.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..contributions.inputs import shown_path
+from ..contributions.sidecar import read_sidecar
+from ..model import OTHER, WORK_REPORT, Document, Problem, Removal, Source
+from .classify import SHORT_REPORT, classify, is_traditional, simplified
+from .clean import clean
+from .decode import DecodeError, decode_bytes
+from .footnotes import link_footnote_markers
+from .glossary import parse_entries, split_terms, term_key
+from .metadata import apply_pinned, infer_from_body, page_metadata, read_header, split_header, strip_level
+from .sections import outline
+from .split import split_documents
+
+
+class SourceError(Exception):
+    """The source cannot be processed at all; the message says why, in Chinese and English."""
+
+
+@dataclass
+class SourceWork:
+    """One source file on its way through the source steps."""
+    path: Path
+    source: Source
+    problems: list[Problem] = field(default_factory=list)
+    data: bytes = b""
+    text: str = ""
+    pinned: dict[int, dict] = field(default_factory=dict)   # document position (0: all) -> pinned fields
+
+
+@dataclass
+class DocumentWork:
+    """One document on its way through the document steps, with what they pass on that the
+    Document itself does not keep."""
+    doc: Document
+    pinned: dict                       # the sidecar's fields for this document
+    problems: list[Problem]            # the source's problems (what `check` prints)
+    header: str = ""                   # the lines before 各位代表 (they become metadata)
+    body: str = ""                     # the rest: the report itself
+    traditional: bool = False          # written in traditional characters
+
+    def doubt(self, message: str) -> None:
+        """Something a reader should know about this document's processing: on its page and in `check`."""
+        self.doc.notes.append(Problem(self.doc.source_path, message, "notice", key=f"#{self.doc.position}"))
+
+    def simplified(self, text: str) -> str:
+        """Metadata is read in simplified characters: a traditional text's place and office words are
+        then the ones the patterns and the gazetteer know. The text itself stays as written."""
+        return simplified(text, self.traditional)
+
+
+# --- per source ------------------------------------------------------------------
+
+def read_source(work: SourceWork) -> None:
+    try:
+        work.data = work.path.read_bytes()
+    except OSError as err:
+        raise SourceError(f"无法读取 / cannot read: {err.strerror}") from None
+    work.source.sha256 = hashlib.sha256(work.data).hexdigest()
+
+
+def decode_source(work: SourceWork) -> None:
+    try:
+        work.text, work.source.encoding = decode_bytes(work.data)
+    except DecodeError as err:
+        raise SourceError(str(err)) from None
+    work.data = b""
+
+
+def split_source(work: SourceWork) -> None:
+    work.source.documents, work.source.removed = split_documents(work.text, work.source.path)
+    work.text = ""
+
+
+def read_pinned(work: SourceWork) -> None:
+    """The curator's sidecar file next to the source (`x.txt.meta.yml`): fields that always win."""
+    work.pinned, problems = read_sidecar(work.path, work.source.path)
+    work.problems.extend(problems)
+
+
+def unreadable(path: Path, root: Path | None, error: str) -> tuple[Source, list[Problem]]:
+    """A source that could not be processed, listed with its error."""
+    shown = shown_path(path, root)
+    return Source(path=shown, error=error), [Problem(shown, error)]
+
+
+# --- per document ----------------------------------------------------------------
+
+def read_page_metadata(work: DocumentWork) -> None:
+    """A web page's own 来源/时间 lines, before cleaning drops them as page chrome."""
+    page_metadata(work.doc.raw_text, work.doc.meta)
+
+
+def classify_document(work: DocumentWork) -> None:
+    doc = work.doc
+    doc.kind, doc.kind_reason = classify(doc.title, doc.raw_text)
+    if work.pinned.get("kind") in (WORK_REPORT, OTHER):
+        doc.kind, doc.kind_reason = work.pinned["kind"], "由 sidecar 文件指定 / pinned by the sidecar"
+
+
+def clean_document(work: DocumentWork) -> None:
+    doc = work.doc
+    doc.text, doc.removed = clean(doc.raw_text)
+    doc.run_on = any(r.fix == "break_run_on_lines" for r in doc.removed)
+
+
+def read_header_metadata(work: DocumentWork) -> None:
+    """Place, level, meeting, date and speaker from the report's own header and listing title."""
+    doc = work.doc
+    if len(doc.text) < SHORT_REPORT:   # a report by its evidence, whatever its length; but say so
+        work.doubt(f"篇幅短（{len(doc.text)} 字），按报告处理：请核对是否完整")
+    work.header, work.body = split_header(doc.text)
+    if work.header:
+        doc.removed.append(Removal("header_to_metadata", work.header))
+    work.traditional = is_traditional(doc.text)
+    read_header(work.simplified(work.header), work.simplified(doc.title), doc.meta,
+                work.simplified(split_header(doc.raw_text)[0]))
+
+
+def apply_pinned_metadata(work: DocumentWork) -> None:
+    """The sidecar's fields win, and what they fix is neither inferred nor noted as missing."""
+    apply_pinned(work.doc.meta, {k: v for k, v in work.pinned.items() if k != "kind"})
+
+
+def find_sections(work: DocumentWork) -> None:
+    """The report's own heading tree, its appendices and its 名词解释 block."""
+    for message in outline(work.doc, work.body, strip_level(work.doc.meta.place or "")):
+        work.doubt(message)
+
+
+def infer_metadata(work: DocumentWork) -> None:
+    """What the header left open, from the body: 我代表XX人民政府, dated headings, 全市/全县 …"""
+    doc, messages = work.doc, []
+    infer_from_body(work.simplified(work.body), [work.simplified(s.number + s.title) for s in doc.sections],
+                    doc.meta, messages, work.simplified(work.header))
+    for message in messages:
+        work.doubt(message)
+
+
+def parse_glossary(work: DocumentWork) -> None:
+    doc = work.doc
+    if not doc.glossary_lines:
+        return
+    doc.glossary, messages = parse_entries(doc.glossary_lines)
+    for message in messages:
+        work.doubt(message)
+    for entry in doc.glossary:
+        entry.terms = entry.terms or [term_key(t) for t in split_terms(entry.term)]
+
+
+def link_footnotes(work: DocumentWork) -> None:
+    link_footnote_markers(work.doc)
+
+
+def choose_title(work: DocumentWork) -> None:
+    """A bare 政府工作报告 says nothing in a list of reports: name the place and year."""
+    doc = work.doc
+    if doc.kind != WORK_REPORT:
+        doc.title = doc.title or doc.text.split("\n", 1)[0][:60]
+        return
+    written, m = doc.meta.title or "", doc.meta
+    named = (m.place or "~") in written and str(m.year) in written
+    doc.title = written if named else f"{f'{m.year}年' if m.year else ''}{m.place or ''}政府工作报告"
+
+
+def check_required_metadata(work: DocumentWork) -> None:
+    """A report without place or year cannot be placed on the site's indexes: a warning, so that
+    `--strict` asks a curator to pin it."""
+    doc = work.doc
+    missing = [f for f in ("place", "year") if not getattr(doc.meta, f)]
+    if missing:
+        work.problems.append(Problem(
+            doc.source_path, f"第 {doc.position} 篇无法确定 {', '.join(missing)}；请在 {Path(doc.source_path).name}.meta.yml "
+            f"中指定 / could not determine {', '.join(missing)} of document {doc.position}; pin it in a sidecar file",
+            severity="warning"))
+
+
+def release_raw_text(work: DocumentWork) -> None:
+    """Nothing after this reads the raw text (the source file keeps it): cached results are a third smaller."""
+    work.doc.raw_digest = hashlib.sha1(work.doc.raw_text.encode()).hexdigest()
+    work.doc.raw_text = ""

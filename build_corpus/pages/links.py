@@ -1,0 +1,69 @@
+"""Term links in a report page: the first occurrence of a term in each section links to the
+definition that applies (corpus/linking.py decided which), with a tooltip saying whose it is."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from ..corpus.linking import occurrences, paragraphs_with_sections, target_of
+from ..corpus.scope import Scope, Target, whose
+from ..corpus.terms import Term
+from ..model import Document, Paragraph
+from ..safe_text import tooltip_attr
+from ..urls import term_page, wording_anchor
+from .report import md_escape, paragraph_markdown
+
+
+def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
+    """A function rendering one paragraph with its first-in-section term occurrences linked."""
+    linked_in_section: dict[str, set[str]] = defaultdict(set)
+    section_of = {id(p): anchor for p, _, anchor in paragraphs_with_sections(doc)}
+
+    def link(p: Paragraph, _doc: Document) -> str:
+        seen = linked_in_section[section_of.get(id(p), "")]
+        insertions = {}
+        for o in occurrences(p):
+            if o.key in seen:
+                continue
+            seen.add(o.key)
+            href, tooltip = link_target(terms[o.key], target_of(scope, doc, p, o))
+            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{tooltip_attr(tooltip)}")')]
+        return paragraph_markdown(p, doc, insertions)
+    return link
+
+
+def link_target(term: Term, target: Target) -> tuple[str, str]:
+    """(href, tooltip): the report's own entry on the same page; otherwise the definition on the
+    term page, and the tooltip says whose it is (海南省 2026：…)."""
+    d = target.definition
+    if target.rule == "own":
+        return f"#{d.entry.anchor}", d.entry.definition
+    return (f"../{term_page(term.slug)}#{wording_anchor(term.wording_number(d))}",
+            f"{whose(d)}：{d.entry.definition}")
+
+
+def most_shared_wording(term: Term) -> str:
+    """The definition most reports word alike: the term page's summary for search engines and previews."""
+    wordings = term.wordings
+    return max(wordings, key=lambda w: len(w.definitions)).text if wordings else ""
+
+
+def terms_used_block(doc: Document, terms: dict[str, Term], scope: Scope | None = None) -> str:
+    """The terms this report's text links, with counts; and the words it shares with other reports'
+    名词解释 whose definitions do not apply to it (not linked: they may mean something else here)."""
+    counts: Counter = Counter()
+    for p, _, _ in paragraphs_with_sections(doc):
+        counts.update(o.key for o in occurrences(p))
+    unlinked = scope.same_wording.get(doc.id, Counter()) if scope else Counter()
+    if not counts and not unlinked:
+        return ""
+
+    def listed(found: Counter) -> str:
+        items = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+        return "、".join(f"[{md_escape(terms[k].display)}](../{term_page(terms[k].slug)})（{n}）" for k, n in items)
+    out = ["## 本报告使用的名词 {#terms-used data-search-exclude}\n"]
+    if counts:
+        out.append(f"正文中出现的名词及次数：{listed(counts)}\n")
+    if unlinked:
+        out.append(f"与其他报告名词解释措辞相同、但那些释义不适用于本报告的字词（正文中未加链接，含义可能不同，"
+                   f"见各名词页）：{listed(unlinked)}\n")
+    return "\n".join(out)

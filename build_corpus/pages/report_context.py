@@ -1,0 +1,106 @@
+"""What a report page shows about the rest of the corpus: other years of the same place, reports that
+explain the same terms, the term links, and what search engines and citation managers read."""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..corpus.terms import pinyin_sort_key
+from ..model import Document, GlossaryEntry, Site
+from ..urls import place_anchor
+from . import citation
+from .compare import compare_link
+from .links import paragraph_linker, terms_used_block
+from .report import PageContext, md_escape
+
+
+def report_context(doc: Document, site: Site) -> PageContext:
+    def place_link(place: str) -> str:
+        return f"../places.md#{place_anchor(place)}"
+
+    def term_link(entry: GlossaryEntry, key: str):
+        term = site.terms.get(key)
+        return f"../terms/{term.slug}.md" if term else None
+
+    return PageContext(place_link=place_link, term_link=term_link,
+                       link_paragraph=paragraph_linker(doc, site.terms, site.scope),
+                       timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", [])),
+                       terms_used=terms_used_block(doc, site.terms, site.scope) + _shared_definitions(doc, site),
+                       front_matter={"description": report_description(doc), "cite": citation.cite_data(doc),
+                                     "schema": citation.report_schema(doc)},
+                       citation=_citation_block(doc))
+
+
+# --- what readers and machines see about a page ---------------------------------
+
+DESCRIPTION_CHARS = 120
+
+
+def clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def report_description(doc: Document) -> str:
+    """The page's own summary for search engines and link previews: what, when, and how it opens."""
+    m = doc.meta
+    when = "，".join(x for x in (m.meeting, m.date) if x)
+    opening = next((p.text for p in [*doc.preamble, *(p for s in doc.all_sections() for p in s.paragraphs)]
+                    if len(p.text) > 20), "")
+    head = f"{doc.title}全文" + (f"（{when}）" if when else "") + ("，含章节目录和名词解释。" if doc.glossary else "。")
+    return clip(head + opening, DESCRIPTION_CHARS)
+
+
+def _citation_block(doc: Document) -> str:
+    """Cite the whole report: the reference (the page script adds the URL and a copy button) and downloads."""
+    return "\n".join([
+        '??? quote "引用本报告"', "",
+        f"    {md_escape(citation.reference_head(doc))}",
+        "    {: .report-cite }", "",
+        f"    下载引文：[BibTeX](../downloads/cite/{doc.id}.bib)"
+        f" · [CSL-JSON](../downloads/cite/{doc.id}.json)（可导入 Zotero、EndNote 等文献管理软件）。"
+        "每段末尾的“引用”复制该段的引文，含章节、段落和网址。", ""])
+
+
+def _shared_definitions(doc: Document, site: Site) -> str:
+    """Other reports whose 名词解释 explain some of the same terms: the slogans travel between places."""
+    mine = sorted({k for e in doc.glossary for k in e.terms if k in site.defined_by}, key=pinyin_sort_key)
+    shared: Counter = Counter()     # report id -> how many of my terms it explains
+    for key in mine:
+        shared.update(site.defined_by[key].keys())
+    shared.pop(doc.id, None)
+    if not shared:
+        return ""
+    out = ["\n## 解释了相同名词的报告 {#shared-terms data-search-exclude}\n"]
+    for other_id in _most_shared(shared, MAX_SHARED_REPORTS):
+        keys = [k for k in mine if other_id in site.defined_by[k]]
+        other = site.defined_by[keys[0]][other_id]
+        names = "、".join(f"[{md_escape(k)}](../terms/{site.terms[k].slug}.md)" for k in keys)
+        out.append(f"- [{md_escape(other.title)}]({other.id}.md)：{len(keys)} 个（{names}）")
+    if len(shared) > MAX_SHARED_REPORTS:
+        # Listing them all grows every page with the corpus (N² in all); the term pages list everyone.
+        out.append(f"- 另有 {len(shared) - MAX_SHARED_REPORTS} 份报告，见各名词页")
+    return "\n".join(out) + "\n"
+
+
+def _most_shared(shared: Counter, n: int) -> list[str]:
+    """The `n` report ids sharing the most terms, ties by id; only those that can make the cut are sorted."""
+    floor = sorted(shared.values(), reverse=True)[min(n, len(shared)) - 1]
+    contenders = [(-count, report_id) for report_id, count in shared.items() if count >= floor]
+    return [report_id for _, report_id in sorted(contenders)[:n]]
+
+
+MAX_SHARED_REPORTS = 10
+
+
+def _timeline(doc: Document, same: list[Document]) -> str:
+    """Links to the other years of the same place; `same` is that place's reports in year order."""
+    if len(same) < 2:
+        return ""
+    items = []
+    for d in same:
+        label = str(d.meta.year or "?")
+        items.append(f"**{label}**" if d is doc else f"[{label}]({d.id}.md)")
+    i = same.index(doc)
+    prev = f"[{same[i - 1].meta.year}]({same[i - 1].id}.md)" if i > 0 else "无"
+    nxt = f"[{same[i + 1].meta.year}]({same[i + 1].id}.md)" if i < len(same) - 1 else "无"
+    return (f'<div class="timeline" markdown>\n{md_escape(doc.meta.place)}历年报告：{" · ".join(items)}'
+            f"　｜　上一份：{prev}　下一份：{nxt}\n</div>\n") + compare_link(doc, same)

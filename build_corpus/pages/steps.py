@@ -1,0 +1,49 @@
+"""The page steps of pipeline.py: each fills in some of the site's pages (path under docs/ ->
+Markdown) or downloads (path -> bytes) from the finished `Site`."""
+from __future__ import annotations
+
+from ..model import Site
+from ..urls import report_page, term_page
+from .compare import compare_pages
+from .downloads import download_files, render_downloads
+from .indexes import render_home, render_places, render_skipped, render_years
+from .indicators import indicator_pages, target_downloads
+from .report import render_report
+from .report_context import report_context
+from .term import render_term, render_term_index
+from .term_trends import render_term_trends, reports_by_year, term_timeline
+
+
+def report_pages(site: Site) -> None:
+    for doc in site.reports:
+        site.pages[report_page(doc.id)] = render_report(doc, report_context(doc, site))
+
+
+def term_pages(site: Site) -> None:
+    by_year = reports_by_year(site.reports)
+    for term in site.terms.values():
+        site.pages[term_page(term.slug)] = render_term(term, site.terms, site.address, scope=site.scope,
+                                                          timeline=term_timeline(term, by_year))
+    site.pages["terms/index.md"] = render_term_index(site.terms)
+    site.pages["terms/trends.md"] = render_term_trends(site.terms, site.reports)
+
+
+def target_pages(site: Site) -> None:
+    site.pages.update(indicator_pages(site.targets))
+
+
+def comparison_pages(site: Site) -> None:
+    site.pages.update(compare_pages(site.by_place, site.targets, site.terms))
+
+
+def index_pages(site: Site) -> None:
+    site.pages["index.md"] = render_home(site)
+    site.pages["places.md"] = render_places(site.reports, site.address)
+    site.pages["years.md"] = render_years(site.reports)
+    site.pages["skipped.md"] = render_skipped(site.corpus)
+
+
+def downloads(site: Site) -> None:
+    site.pages["downloads/index.md"] = render_downloads(site)
+    site.files.update(download_files(site))
+    site.files.update(target_downloads(site.targets))

@@ -1,0 +1,200 @@
+"""A page per term: every definition and wording, whose it is, where the term is used, and the curated note."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from pypinyin import Style, lazy_pinyin
+
+from ..contributions.curation import render_curated
+from ..corpus.scope import RULE_LABELS, Scope, whose
+from ..corpus.terms import Term, pinyin_sort_key
+from ..publishing import Address
+from ..safe_text import html_text, page_title
+from ..urls import wording_anchor
+from . import citation
+from .links import most_shared_wording
+from .report import md_escape
+from .report_context import DESCRIPTION_CHARS, clip
+
+
+def render_term(term: Term, terms: dict[str, Term] | None = None, address: Address | None = None,
+                scope: Scope | None = None, timeline: str = "") -> str:
+    # search.boost: a search for the term should show its own page first.
+    definition = most_shared_wording(term)
+    # No quotes of our own around the term: a display form often has its own (“两重”).
+    description = clip(f"{term.display}（名词解释）：{definition}", DESCRIPTION_CHARS) if definition else \
+        f"{term.display}：在政府工作报告中的使用"
+    schema = citation.term_schema(term.display, definition, term.defining_reports)
+    out = ["---", f"title: {json.dumps(page_title(term.display), ensure_ascii=False)}",
+           f"description: {json.dumps(description, ensure_ascii=False)}",
+           f"schema: {json.dumps(schema, ensure_ascii=False)}",
+           "search:", "  boost: 2", "---",
+           f"# {md_escape(term.display)}\n"]
+    # Toneless and spaced, as people type it: search_worker.js finds `wushui` through this line.
+    syllables = lazy_pinyin(term.key, style=Style.NORMAL, errors="ignore")
+    if syllables:
+        out.append(f'<p class="pinyin">拼音：<span lang="zh-Latn-pinyin">{html_text(" ".join(syllables))}</span></p>\n')
+    if term.forms != [term.key]:
+        # The quote-free form is what people type; written out, it is one word in the search index too.
+        out.append(f"报告中的写法：{'、'.join(md_escape(f) for f in term.forms)}（检索写作：{md_escape(term.key)}）\n")
+    reports = term.defining_reports
+    same = term.same_wording_reports
+    out.append(f"{len(reports)} 份报告解释了这个名词，{len(term.using_reports)} 份报告在正文中按适用的释义使用它"
+               + (f"，{len(same)} 份报告用了相同的字词、但没有适用于它们的释义" if same else "") + "。\n")
+    out.append("## 各报告的释义\n")
+    wordings = term.wordings
+    for n, wording in enumerate(wordings, 1):
+        heading = f"释义{_cn_ordinal(n)}" if len(wordings) > 1 else "释义"
+        sources = "、".join(
+            f"[{md_escape(d.report.title)}](../reports/{d.report.id}.md#{d.entry.anchor})"
+            + (f"（原文写作：{md_escape(d.written)}）" if d.written != term.key else "")
+            for d in wording.definitions)
+        shared = f"（{len(wording.definitions)} 份报告措辞相同）" if len(wording.definitions) > 1 else ""
+        out.append(f"### {heading}{shared} {{#{wording_anchor(n)}}}\n")
+        out.append(f"> {md_escape(wording.text)}\n")
+        out.append(f"出自：{sources}\n")
+    if len(wordings) > 1:
+        out.append("## 措辞比较\n")
+        out.append("与释义一相比，<del>删去</del>和<ins>新增</ins>的文字：\n")
+        base = wordings[0].text
+        out.append('<table class="wording-diff"><thead><tr><th>释义一</th><th>比较的释义</th></tr></thead><tbody>')
+        for n, wording in enumerate(wordings[1:], 2):
+            left, right = diff_html(base, wording.text)
+            out.append(f"<tr><td>{left}</td><td><b>释义{_cn_ordinal(n)}</b>：{right}</td></tr>")
+        out.append("</tbody></table>\n")
+    if term.curated:
+        others = terms or {}
+        out.append(render_curated(term.curated, lambda key: f"{others[key].slug}.md" if key in others else None))
+    if scope is not None:
+        out.append(_scope_block(term, scope))
+    out.append(timeline)   # term_trends.term_timeline: reports using the term per year
+    out.append(_uses_block(term))
+    if address and address.repo_url:
+        out.append(_term_edit_link(term, address))
+    return "\n".join(out)
+
+
+SCOPE_EXPLAINED = ("各地的名词解释只说明本地的提法：同样的字词在别的地区、别的年份可能另有所指（如“三资”“五大战略”）。"
+                   "所以报告正文中的名词只链接到适用于它的释义：报告自己的名词解释；同一地区其他年份的、"
+                   "上级或下级地区的（省—市—县—镇）、全国性报告的、几个互不隶属的地区以相同文字解释的"
+                   "（视为全国性提法），以上只取前后五年内的报告（提法会改写）；"
+                   "或整理者在 `build_corpus/data/link_scope.yml` 中认定为全国或全省通用、并写明理由的。"
+                   "其余用了相同字词的报告不加链接，列在本页末尾供读者判断。链接的提示框写明释义出自哪份报告。")
+
+
+def _scope_block(term: Term, scope: Scope) -> str:
+    """Why this term's definitions apply where they do: the general rule, then this term's case."""
+    out = ["## 释义的适用范围 {#scope}\n", SCOPE_EXPLAINED + "\n"]
+    region = scope.rules.regions.get(term.key)
+    if region:
+        where = "全国" if region.region == "全国" else md_escape(region.region) + "范围内"
+        when = []
+        if region.with_words:
+            when.append("仅当前后文字有" + "、".join(f"“{md_escape(w)}”" for w in region.with_words) + "之一时")
+        if region.without_words:
+            when.append("前后文字有" + "、".join(f"“{md_escape(w)}”" for w in region.without_words) + "时除外（另有所指）")
+        out.append(f"**本名词**：整理者认定它在{where}含义相同（{md_escape(region.why)}）"
+                   + (f"，{'；'.join(when)}" if when else "") + "。\n")
+    shared = [d for d in term.definitions if id(d) in scope.shared.get(term.key, ())]
+    if shared:
+        places = "、".join(dict.fromkeys(md_escape(whose(d)) for d in shared))
+        out.append(f"**本名词**：{places} 互不隶属，却以相同的文字解释了它，视为全国性提法，这一释义适用于所有报告。\n")
+    if not region and not shared:
+        out.append("**本名词**：各报告的释义只适用于解释它的地区本身（各年份）及其上下级地区。\n")
+    return "\n".join(out)
+
+
+def _term_edit_link(term: Term, address: Address) -> str:
+    """Edit the term's note in the repository, or start one: a pull request from the browser."""
+    if term.curated:
+        url = address.repo_file(term.curated.path)
+        return f"\n[修改这个名词的注释（GitHub）]({url}){{ .contribute }}\n"
+    from urllib.parse import quote
+    skeleton = (f"term: {json.dumps(term.key, ensure_ascii=False)}\nnotes:\n  - text: \n    author: \n")
+    url = (f"{address.repo_url}/new/main/glossary?filename={quote(term.slug)}.yml&value={quote(skeleton)}")
+    return f"\n[为这个名词写注释（GitHub，格式见 glossary/README.md）]({url}){{ .contribute }}\n"
+
+
+def _cn_ordinal(n: int) -> str:
+    return "一二三四五六七八九十"[n - 1] if n <= 10 else str(n)
+
+
+def diff_html(a: str, b: str) -> tuple[str, str]:
+    """Character diff of two wordings: what only `a` has in <del>, what only `b` has in <ins>."""
+    import difflib
+
+    left, right = [], []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            left.append(html_text(a[a1:a2]))
+            right.append(html_text(b[b1:b2]))
+            continue
+        if a2 > a1:
+            left.append(f"<del>{html_text(a[a1:a2])}</del>")
+        if b2 > b1:
+            right.append(f"<ins>{html_text(b[b1:b2])}</ins>")
+    return "".join(left), "".join(right)
+
+
+def _uses_block(term: Term) -> str:
+    out = ["## 在报告正文中的使用\n"]
+    if not term.uses:
+        out.append("没有报告在正文中使用这个名词（名词解释区除外）。\n")
+        return "\n".join(out)
+    own = [u for u in term.uses if u.rule == "own"]
+    other = [u for u in term.uses if u.definition is not None and u.rule != "own"]
+    unlinked = [u for u in term.uses if u.definition is None]
+    if own:
+        out.append("### 按本报告自己的释义\n")
+        out.extend(_uses_by_report(own, lambda u: ""))
+    if other:
+        out.append("\n### 按其他报告的释义\n")
+        out.extend(_uses_by_report(other, lambda u: f"按[{md_escape(whose(u.definition))} 的释义]"
+                                   f"(#{wording_anchor(term.wording_number(u.definition))})"
+                                   f"（{RULE_LABELS.get(u.rule, u.rule)}）"))
+    if unlinked:
+        out.append("\n### 措辞相同、没有适用的释义 {#same-wording}\n")
+        out.append("这些报告用了相同的字词，但上面的释义都不适用于它们（地区互不隶属、年份相隔太久，"
+                   "或整理者指出此处另有所指），可能不是同一个意思，所以正文中没有链接。\n")
+        out.extend(_uses_by_report(unlinked, lambda u: ""))
+    return "\n".join(out) + "\n"
+
+
+def _uses_by_report(uses: list, how) -> list[str]:
+    """One line per report (and definition): where in its text the term is used."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for use in uses:
+        groups[(use.report.id, id(use.definition))].append(use)
+    lines = []
+    for same in sorted(groups.values(), key=lambda g: (g[0].report.meta.place or "", g[0].report.meta.year or 0,
+                                                       g[0].report.id)):
+        doc = same[0].report
+        total = sum(u.count for u in same)
+        links = "、".join(f"[{md_escape(u.section)}](../reports/{doc.id}.md#{u.anchor})" for u in same)
+        label = how(same[0])
+        lines.append(f"- **{md_escape(doc.meta.place or '')} {doc.meta.year or ''}**"
+                     f"（[{md_escape(doc.title)}](../reports/{doc.id}.md)，{total} 次）{('：' + label) if label else ''}：{links}")
+    return lines
+
+
+def render_term_index(terms: dict[str, Term]) -> str:
+    out = ["---", "title: 名词索引", f"description: 各地政府工作报告“名词解释”中的 {len(terms)} 个名词，按拼音排序", "---",
+           "# 名词索引\n",
+           f"语料中各报告“名词解释”收录的 {len(terms)} 个名词，按拼音排序、以首字母分组。"
+           "每个名词后是解释它的报告数和在正文中使用它的报告数。\n"]
+    groups: dict[str, list[Term]] = defaultdict(list)
+    for term in sorted(terms.values(), key=lambda t: pinyin_sort_key(t.key)):
+        groups[term.initial if term.initial.isalpha() else "#"].append(term)
+    letters = sorted(groups, key=lambda k: (k == "#", k))
+    out.append(" · ".join(f"[{k}](#letter-{k.lower() if k != '#' else 'other'})" for k in letters) + "\n")
+    for k in letters:
+        out.append(f"## {md_escape(k)} {{#letter-{k.lower() if k != '#' else 'other'}}}\n")
+        for term in groups[k]:
+            out.append(f"- [{md_escape(term.display)}]({term.slug}.md)　"
+                       f"<small>解释 {len(term.defining_reports)} · 使用 {len(term.using_reports)}</small>")
+        out.append("")
+    return "\n".join(out)
+
+
+# --- indexes ---------------------------------------------------------------
