@@ -94,19 +94,21 @@ def _known_places() -> dict:
     return gazetteer()
 
 
-def place_chain(place: str, parent: str | None) -> list[str]:
-    """桐乡市 → [浙江省, 嘉兴市, 桐乡市] using the report's parent and the gazetteer."""
+@cache
+def place_chain(place: str, parent: str | None) -> tuple[str, ...]:
+    """桐乡市 → (浙江省, 嘉兴市, 桐乡市) using the report's parent and the gazetteer. Remembered:
+    the scope asks for it for every candidate definition of every occurrence."""
     chain = [place]
     known = _known_places()
     current = parent or (known[place].parent if place in known else None)
     while current and current not in chain:
         chain.insert(0, current)
         current = known[current].parent if current in known else None
-    return chain
+    return tuple(chain)
 
 
-def report_chain(doc: Document) -> list[str]:
-    return place_chain(doc.meta.place, doc.meta.parent) if doc.meta.place else []
+def report_chain(doc: Document) -> tuple[str, ...]:
+    return place_chain(doc.meta.place, doc.meta.parent) if doc.meta.place else ()
 
 
 def relation(user: Document, definer: Document, rules: ScopeRules) -> str | None:
@@ -180,6 +182,7 @@ class Scope:
         self.terms = terms
         self.shared = {key: {id(d) for d in shared_wording(term, self.rules)} for key, term in terms.items()}
         self.cache: dict[tuple, Target] = {}
+        self.wording_ranks: dict[str, dict[int, int]] = {}   # term key -> id(definition) -> rank
         self.same_wording: dict[str, Counter] = defaultdict(Counter)   # report id -> unlinked term keys, counts
 
     def target(self, doc: Document, key: str, around: str = "") -> Target:
@@ -202,7 +205,7 @@ class Scope:
             if rule is None and id(d) in self.shared[term.key] and self._near(doc, d.report):
                 rule = "shared"
             if rule is not None:
-                candidates.append((RULES.index(rule), self._distance(doc, d.report), _wording_rank(term, d),
+                candidates.append((RULES.index(rule), self._distance(doc, d.report), self._wording_rank(term, d),
                                    d.report.id, d, rule))
         if not candidates:
             return Target(None)
@@ -212,6 +215,15 @@ class Scope:
     def _near(self, user: Document, definer: Document) -> bool:
         years = abs((user.meta.year or 0) - (definer.meta.year or 0))
         return self.rules.max_years_apart is None or years <= self.rules.max_years_apart
+
+    def _wording_rank(self, term: Term, d: Definition) -> int:
+        """Among equally near definitions, the wording most reports share. Computed once a term:
+        `Term.wordings` groups every definition again on each call."""
+        ranks = self.wording_ranks.get(term.key)
+        if ranks is None:
+            ranks = self.wording_ranks[term.key] = {id(x): -len(wording.definitions)
+                                                    for wording in term.wordings for x in wording.definitions}
+        return ranks.get(id(d), 0)
 
     @staticmethod
     def _in_region(doc: Document, region: RegionTerm) -> bool:
@@ -224,14 +236,6 @@ class Scope:
         years = abs((user.meta.year or 0) - (definer.meta.year or 0))
         levels = abs(len(report_chain(user)) - len(report_chain(definer)))
         return years, levels
-
-
-def _wording_rank(term: Term, d: Definition) -> int:
-    """Among equally near definitions, the wording most reports share."""
-    for wording in term.wordings:
-        if any(x is d for x in wording.definitions):
-            return -len(wording.definitions)
-    return 0
 
 
 def whose(d: Definition) -> str:
