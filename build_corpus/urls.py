@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from pypinyin import lazy_pinyin
-
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # A generated page path: folders and a file name of slug characters, one known suffix.
 PAGE_PATH = re.compile(r"^([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css)$")
@@ -31,6 +29,7 @@ def slugify(text: str, fallback: str = "term", joiner: str = "-") -> str:
     >>> slugify("“”", fallback="report")
     'report'
     """
+    from pypinyin import lazy_pinyin  # here: MkDocs' hooks import this module and never make a slug
     parts = lazy_pinyin(text, errors=lambda s: [s])
     slug = joiner.join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts)
     slug = re.sub(r"-{2,}", "-", slug).strip("-")[:80].strip("-")

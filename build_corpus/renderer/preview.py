@@ -8,8 +8,10 @@ import json
 import os
 from dataclasses import asdict, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..pipeline import Settings
+if TYPE_CHECKING:   # the hook imports this module on every `mkdocs build`: the pipeline only when it runs
+    from ..pipeline import Settings
 
 PREVIEW_ENV = "BUILD_CORPUS_PREVIEW"   # the settings, from the command to the hook (same process)
 
@@ -29,7 +31,7 @@ def preview_rebuild(last: dict) -> dict:
     an input file changed since `last` (a fingerprint), and print its problems. Returns the new one."""
     from ..cli import report_problems
     from ..pages.write import build_lock
-    from ..pipeline import build, write_site
+    from ..pipeline import Settings, build, write_site
     saved = json.loads(os.environ[PREVIEW_ENV])
     paths = {f.name for f in fields(Settings) if f.name in ("sources", "glossary", "annotations", "root", "cache")}
     settings = Settings(**{k: Path(v) if k in paths and v is not None else v for k, v in saved.items() if k != "docs"})
