@@ -1,4 +1,4 @@
-"""Stage 3 — classify: is a document a government work report, or some other article?
+"""Classify: is a document a government work report, or some other article?
 
 A work report is a speech to a people's congress, and says so in a few fixed
 ways: it addresses 各位代表, opens with "(我)代表…人民政府/国务院…报告…工作",
