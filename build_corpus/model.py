@@ -18,9 +18,10 @@ if TYPE_CHECKING:   # annotations only: the corpus-wide types are built from the
 WORK_REPORT = "work_report"
 OTHER = "other"
 
-# Metadata fields a curator may pin in a sidecar file (see README).
+# Metadata fields, in the order every output lists them (front matter, JSON, CSV); a curator may pin
+# any of them in a sidecar file (data/sidecar.schema.json, README).
 META_FIELDS = ("place", "level", "parent", "year", "date", "speaker", "speaker_title",
-               "meeting", "title", "published", "publisher")
+               "meeting", "title", "publisher", "published")
 
 
 @dataclass

@@ -7,6 +7,7 @@ outside that alphabet, or one that would leave docs/, is an error.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path, PurePosixPath
 
@@ -76,12 +77,65 @@ def place_anchor(place: str) -> str:
     return "place-" + slugify(place, "unknown", joiner="")
 
 
+def compare_anchor(place: str) -> str:
+    """`compare-tongxiangshi`: a place's entry on the comparisons' index."""
+    return "compare-" + slugify(place, "unknown", joiner="")
+
+
+# --- pages, as paths under docs/ --------------------------------------------------------
+
+PLACES_PAGE = "places.md"
+TERM_INDEX = "terms/index.md"
+TRENDS_PAGE = "terms/trends.md"
+COMPARE_INDEX = "compare/index.md"
+
+
 def report_page(report: str) -> str:
     return f"reports/{report}.md"
 
 
 def term_page(slug: str) -> str:
     return f"terms/{slug}.md"
+
+
+def compare_page(earlier: str, later: str) -> str:
+    """Two reports of one place side by side: `compare/tongxiangshi-2023--tongxiangshi-2024.md`."""
+    return f"compare/{earlier}--{later}.md"
+
+
+def indicator_page(key: str) -> str:
+    return f"indicators/{key}.md"
+
+
+def citation_file(report: str, suffix: str) -> str:
+    """A report's citation download: `downloads/cite/<id>.bib` or `.json`."""
+    return f"downloads/cite/{report}.{suffix}"
+
+
+def built_path(page: str, anchor: str = "") -> str:
+    """Where a page is in the built site (mkdocs.yml has use_directory_urls: false, so the same
+    links work from file://): `reports/x.md` → `reports/x.html`.
+
+    >>> built_path("reports/a-2024.md", "sec-1")
+    'reports/a-2024.html#sec-1'
+    """
+    path = page[:-len(".md")] + ".html" if page.endswith(".md") else page
+    return f"{path}#{anchor}" if anchor else path
+
+
+def href(from_page: str, to_page: str, anchor: str = "") -> str:
+    """The relative link from one generated page to another (or to an anchor on it), as Markdown
+    wants it: MkDocs checks it and rewrites it for the built site (and for file://).
+
+    >>> href("reports/a-2024.md", "terms/x.md", "wording-2")
+    '../terms/x.md#wording-2'
+    >>> href("reports/a-2024.md", "reports/a-2023.md")
+    'a-2023.md'
+    >>> href("index.md", "reports/a-2023.md")
+    'reports/a-2023.md'
+    """
+    link = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return f"{link}#{anchor}" if anchor else link
 
 
 def page_path(docs: Path, relative: str) -> Path:

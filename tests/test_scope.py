@@ -157,10 +157,10 @@ def test_term_page_and_tooltips_say_whose_definition():
     assert "### 按其他报告的释义" in page and "按[海南省 2026 的释义](#wording-" in page
     assert "四川省 2026、海南省 2026 互不隶属" in page
     target = scope.target(beijing, "两新")
-    href, tooltip = link_target(terms["两新"], target)
+    href, tooltip = link_target(terms["两新"], target, "reports/beijingshi-2026.md")
     assert href.startswith("../terms/") and "#wording-" in href
     assert tooltip == "海南省 2026：大规模设备更新和消费品以旧换新。"
-    href, tooltip = link_target(terms["两新"], scope.target(sichuan, "两新"))
+    href, tooltip = link_target(terms["两新"], scope.target(sichuan, "两新"), "reports/sichuansheng-2026.md")
     assert href == "#gloss-1" and tooltip == "是指大规模设备更新和消费品以旧换新。"
 
 

@@ -1,4 +1,4 @@
-"""Stage 8b — targets: the year's 主要预期目标 and the figures of the year under review, as records.
+"""Targets: the year's 主要预期目标 and the figures of the year under review, as records.
 
 A report states its targets in one passage (主要预期目标是：地区生产总值增长5.5%左右；城镇新增就业
 85万人…). Each clause of it that names an indicator and a number becomes a `Target`; the passage ends

@@ -1,4 +1,4 @@
-"""Stage 7b — terms: merge every report's 名词解释 entries into one term per concept.
+"""Terms: merge every report's 名词解释 entries into one term per concept.
 
 Identity is `term_key` (quotes and brackets don't make a new term). A
 qualified form whose quoted core is itself a defined term (“四位一体”管理 →

@@ -1,4 +1,4 @@
-"""Stage 3 — classify: is a document a government work report, or some other article?
+"""Classify: is a document a government work report, or some other article?
 
 A work report is a speech to a people's congress, and says so in a few fixed
 ways: it addresses 各位代表, opens with "(我)代表…人民政府/国务院…报告…工作",
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import ne
 
 from ..model import OTHER, WORK_REPORT
 
@@ -79,7 +80,8 @@ def is_traditional(text: str) -> bool:
     if not sample:
         return False
     converted = _converter().convert(sample)
-    return len(converted) != len(sample) or sum(a != b for a, b in zip(sample, converted)) >= max(5, len(sample) // 100)
+    # map(ne, …) compares in C: this runs on every report, and a generator made it a fifth of the pipeline.
+    return len(converted) != len(sample) or sum(map(ne, sample, converted)) >= max(5, len(sample) // 100)
 
 
 def simplified(text: str, traditional: bool | None = None) -> str:

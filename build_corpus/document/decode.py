@@ -1,4 +1,4 @@
-"""Stage 1 — decode: raw bytes to text, or a one-line reason why not.
+"""Decode: raw bytes to text, or a one-line reason why not.
 
 Sources arrive as UTF-8 (with or without BOM), GB18030/GBK, or UTF-16 with a
 BOM, with any line endings. We try the encodings in that order because UTF-8

@@ -1,4 +1,4 @@
-"""Stage — extract glossary: a report's 名词解释 block into `GlossaryEntry` items.
+"""Extract glossary: a report's 名词解释 block into `GlossaryEntry` items.
 
 Reports print their glossary in many layouts: one entry a line, all entries
 on one line, numbered 1. / ［1］ / ① / （1） or not numbered, the term on one

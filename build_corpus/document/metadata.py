@@ -1,4 +1,4 @@
-"""Stage 5 — metadata: place, level, year, meeting date, speaker, meeting.
+"""Metadata: place, level, year, meeting date, speaker, meeting.
 
 Read first from the report's own header (the lines before 各位代表), the
 listing title and the web page's 来源/时间 lines; what the header lacks is

@@ -1,4 +1,4 @@
-"""Stage 6 — sections: the report's own heading tree, its appendices and its 名词解释 block.
+"""Sections: the report's own heading tree, its appendices and its 名词解释 block.
 
 Heading styles are 一、 / （一） / 1. plus, in some provincial reports, short
 unnumbered lines above the 一、 level. A style's level is fixed where it first

@@ -1,4 +1,4 @@
-"""Stage 2 — split: one source file into the documents it holds.
+"""Split: one source file into the documents it holds.
 
 A scraped listing page holds several items separated by rule lines (`-`,
 `----`, `====`), each a title line, a body and a posting date. Anything else

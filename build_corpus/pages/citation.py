@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 
 from ..model import Document
+from ..urls import built_path, report_page
 
 SITE_NAME = "政府工作报告注释语料"
 GENRE = "政府工作报告"
@@ -49,7 +50,7 @@ def cite_data(doc: Document) -> dict:
 
 
 def report_url(site_url: str, doc: Document) -> str:
-    return f"{site_url}reports/{doc.id}.html" if site_url else ""
+    return site_url + built_path(report_page(doc.id)) if site_url else ""
 
 
 def _date_parts(doc: Document) -> list[int]:

@@ -18,7 +18,7 @@ from ..corpus.targets import TARGET, Target
 from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document, Section
 from ..safe_text import page_title
-from ..urls import slugify
+from ..urls import COMPARE_INDEX, PLACES_PAGE, compare_anchor, compare_page, href, report_page, term_page
 from .report import md_escape
 
 OUTLINE_DEPTH = 2          # 一、 and （一） headings; deeper ones make the table too long to read
@@ -48,7 +48,12 @@ class Heading:
 
 
 def compare_path(a: Document, b: Document) -> str:
-    return f"compare/{a.id}--{b.id}.md"
+    return compare_page(a.id, b.id)
+
+
+def _link(to_page: str, anchor: str = "") -> str:
+    """A link from a comparison page: they all live in compare/, beside its index."""
+    return href(COMPARE_INDEX, to_page, anchor)
 
 
 def pairs(by_place: dict[str, list[Document]]) -> list[tuple[Document, Document]]:
@@ -64,25 +69,21 @@ def compare_link(doc: Document, same: list[Document]) -> str:
     consecutive = before.meta.year and doc.meta.year and doc.meta.year - before.meta.year == 1
     label = "与上一年比较" if consecutive else f"与上一份报告（{before.meta.year or '年份未知'} 年）比较"
     return (f'<div class="compare-link" markdown>\n[{label}：{before.meta.year or "?"} ↔ {doc.meta.year or "?"}]'
-            f"(../{compare_path(before, doc)})　·　[{md_escape(doc.meta.place or '')}的全部比较](../compare/index.md)\n</div>\n")
+            f"({href(report_page(doc.id), compare_path(before, doc))})　·　"
+            f"[{md_escape(doc.meta.place or '')}的全部比较]({href(report_page(doc.id), COMPARE_INDEX)})\n</div>\n")
 
 
 def compare_links(place: str, same: list[Document]) -> str:
     """On the places page: the way to compare any two of a place's reports ('' for fewer than two)."""
     if len(same) < 2:
         return ""
-    return f"　（[比较任意两份](compare/index.md#{place_anchor(place)})）"
-
-
-def place_anchor(place: str) -> str:
-    """`compare-tongxiangshi`: a place's entry on compare/index.md (urls.slugify: safe in an id)."""
-    return "compare-" + slugify(place, "unknown", joiner="")
+    return f"　（[比较任意两份]({href(PLACES_PAGE, COMPARE_INDEX, compare_anchor(place))})）"
 
 
 def compare_pages(by_place: dict[str, list[Document]], records: dict[str, list[Target]],
                   terms: dict[str, Term]) -> dict[str, str]:
     pages = {compare_path(a, b): render_compare(a, b, records, terms) for a, b in pairs(by_place)}
-    pages["compare/index.md"] = _index(by_place)
+    pages[COMPARE_INDEX] = _index(by_place)
     return pages
 
 
@@ -96,8 +97,8 @@ def _index(by_place: dict[str, list[Document]]) -> str:
         out.append("语料中还没有哪个地区有两份以上的报告。")
     for place in places:
         same = by_place[place]
-        links = " · ".join(f"[{a.meta.year} ↔ {b.meta.year}]({a.id}--{b.id}.md)" for a, b in pairs({place: same}))
-        out.append(f'- <a id="{place_anchor(place)}"></a>**{md_escape(place)}**（{len(same)} 份）：{links}')
+        links = " · ".join(f"[{a.meta.year} ↔ {b.meta.year}]({_link(compare_path(a, b))})" for a, b in pairs({place: same}))
+        out.append(f'- <a id="{compare_anchor(place)}"></a>**{md_escape(place)}**（{len(same)} 份）：{links}')
     return "\n".join(out) + "\n"
 
 
@@ -108,9 +109,9 @@ def render_compare(a: Document, b: Document, records: dict[str, list[Target]], t
     out = ["---", f"title: {json.dumps(page_title(f'{place} {ya} ↔ {yb} 报告比较'), ensure_ascii=False)}",
            f"description: {json.dumps(page_title(description), ensure_ascii=False)}", "---",
            f"# {md_escape(place)}：{ya} 年与 {yb} 年报告比较\n",
-           f"- 较早：[{md_escape(a.title)}](../reports/{a.id}.md)",
-           f"- 较晚：[{md_escape(b.title)}](../reports/{b.id}.md)",
-           f"- 其他比较：[{md_escape(place)}的全部比较](index.md)\n"]
+           f"- 较早：[{md_escape(a.title)}]({_link(report_page(a.id))})",
+           f"- 较晚：[{md_escape(b.title)}]({_link(report_page(b.id))})",
+           f"- 其他比较：[{md_escape(place)}的全部比较]({_link(COMPARE_INDEX)})\n"]
     out.append(_targets_block(a, b, records))
     out.append(_terms_block(a, b, terms))
     out.append(_outline_block(a, b))
@@ -174,7 +175,7 @@ def _heading_cell(doc: Document, h: Heading | None) -> str:
     if h is None:
         return ""
     indent = "　" * (h.level - 1)
-    return f"{indent}[{md_escape(h.text)}](../reports/{doc.id}.md#{h.anchor})"
+    return f"{indent}[{md_escape(h.text)}]({_link(report_page(doc.id), h.anchor)})"
 
 
 # --- terms -----------------------------------------------------------------------
@@ -213,7 +214,7 @@ def _term_links(doc: Document, keys: list[str], found: dict[str, tuple[int, str]
     for key in keys:
         count, anchor = found[key]
         where = f"[{count} 次]" if count else "[名词解释]"
-        items.append(f"[{md_escape(key)}](../terms/{terms[key].slug}.md)（{where}(../reports/{doc.id}.md#{anchor})）")
+        items.append(f"[{md_escape(key)}]({_link(term_page(terms[key].slug))})（{where}({_link(report_page(doc.id), anchor)})）")
     return "、".join(items) + "\n"
 
 
@@ -248,7 +249,7 @@ def _target_cell(doc: Document, t: Target | None) -> str:
     if t is None:
         return "—"
     text = t.statement
-    return f"[{md_escape(text)}](../reports/{doc.id}.md#{t.anchor})"
+    return f"[{md_escape(text)}]({_link(report_page(doc.id), t.anchor)})"
 
 
 def change(before: Target | None, after: Target | None) -> str:

@@ -1,10 +1,9 @@
 """The corpus's machine-readable form: the `inspect --format json` structure (see README)."""
 from __future__ import annotations
 
-from ..model import Document, Section, Source
+from ..model import META_FIELDS, Document, Section, Source
 
-META_KEYS = ("place", "level", "parent", "year", "date", "speaker", "speaker_title", "meeting",
-             "title", "publisher", "published", "inferred", "pinned")
+META_KEYS = (*META_FIELDS, "inferred", "pinned")
 
 
 def source_json(source: Source) -> dict:

@@ -10,7 +10,7 @@ from ..document.metadata import gazetteer
 from ..model import Corpus, Document, Site
 from ..publishing import Address
 from ..safe_text import code_text
-from ..urls import place_anchor
+from ..urls import PLACES_PAGE, href, place_anchor, report_page
 from .compare import compare_links
 from .report import LevelLabel, md_escape
 
@@ -33,7 +33,7 @@ def render_home(site: Site) -> str:
            *_contribute_lines(site.address), "",
            "原始文本逐字节保存在仓库的 `sources/` 目录；所有清理都在构建时进行，每份报告页末尾都列出了"
            "清理步骤和删除的文字。\n", "## 最新报告\n"]
-    out.extend(f"- [{md_escape(d.title)}](reports/{d.id}.md)" for d in latest[:20])
+    out.extend(f"- [{md_escape(d.title)}]({href('index.md', report_page(d.id))})" for d in latest[:20])
     return "\n".join(out) + "\n"
 
 
@@ -68,7 +68,7 @@ def render_places(reports: list[Document], address: Address | None = None) -> st
                 (d.meta.level for d in by_place.get(place, []) if d.meta.level), "")
             indent = "    " * depth
             docs = sorted(by_place.get(place, []), key=lambda d: d.meta.year or 0)
-            links = " · ".join(f"[{d.meta.year or '年份未知'}](reports/{d.id}.md)" for d in docs) + compare_links(place, docs)
+            links = " · ".join(f"[{d.meta.year or '年份未知'}]({href(PLACES_PAGE, report_page(d.id))})" for d in docs) + compare_links(place, docs)
             label = f"{md_escape(place)}（{md_escape(level)}）" if level else md_escape(place)
             out.append(f'{indent}- <a id="{place_anchor(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
             walk(node[place], depth + 1)
@@ -85,7 +85,7 @@ def render_years(reports: list[Document]) -> str:
         out.append(f"## {year or '年份未知'} {{#year-{year or 'unknown'}}}\n")
         for doc in sorted(by_year[year], key=lambda d: pinyin_sort_key(d.meta.place or "")):
             level = LevelLabel.get(doc.meta.level or "", doc.meta.level or "")
-            out.append(f"- [{md_escape(doc.title)}](reports/{doc.id}.md)　<small>{md_escape(level)}</small>")
+            out.append(f"- [{md_escape(doc.title)}]({href('years.md', report_page(doc.id))})　<small>{md_escape(level)}</small>")
         out.append("")
     return "\n".join(out)
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from ..corpus.targets import ACHIEVED, TARGET, Target, indicator_labels
 from ..corpus.terms import pinyin_sort_key
 from ..safe_text import page_title
-from ..urls import slugify
+from ..urls import built_path, href, indicator_page, report_page, slugify
 from .charts import Bar, YearPoint, bar_chart, number, target_vs_achieved
 from .report import md_escape
 
@@ -34,7 +34,7 @@ def all_records(records: dict[str, list[Target]]) -> list[Target]:
 
 def record_json(t: Target) -> dict:
     data = t.as_json()
-    data["page"] = f"reports/{t.report_id}.html#{t.anchor}"
+    data["page"] = built_path(report_page(t.report_id), t.anchor)
     return {k: data[k] for k in FIELDS}
 
 
@@ -57,9 +57,9 @@ def indicator_pages(records: dict[str, list[Target]]) -> dict[str, str]:
     for t in all_records(records):
         by_key[t.key or OTHER].append(t)
     labels = indicator_labels()
-    pages = {f"indicators/{key}.md": _indicator_page(key, labels[key], by_key[key]) for key in labels if by_key.get(key)}
-    pages["indicators/other.md"] = _other_page(by_key.get(OTHER, []))
-    pages["indicators/index.md"] = _index_page(records, by_key, labels)
+    pages = {indicator_page(key): _indicator_page(key, labels[key], by_key[key]) for key in labels if by_key.get(key)}
+    pages[indicator_page(OTHER)] = _other_page(by_key.get(OTHER, []))
+    pages[indicator_page("index")] = _index_page(records, by_key, labels)
     return pages
 
 
@@ -80,7 +80,7 @@ def _index_page(records: dict[str, list[Target]], by_key: dict[str, list[Target]
         if not same:
             continue
         counts = _kind_counts(same)
-        out.append(f"| [{md_escape(label)}]({key}.md) | {counts[TARGET]} | {counts[ACHIEVED]} | {len({t.place for t in same})} |")
+        out.append(f"| [{md_escape(label)}]({_link(indicator_page(key))}) | {counts[TARGET]} | {counts[ACHIEVED]} | {len({t.place for t in same})} |")
     other = by_key.get(OTHER, [])
     counts = _kind_counts(other)
     out.append(f"| [其他指标](other.md) | {counts[TARGET]} | {counts[ACHIEVED]} | {len({t.place for t in other})} |")
@@ -221,5 +221,10 @@ def _range_number(t: Target) -> str:
 
 
 
-def _source_link(t: Target, depth: int = 1) -> str:
-    return f"[{t.year} 年报告]({'../' * depth}reports/{t.report_id}.md#{t.anchor})"
+def _source_link(t: Target) -> str:
+    return f"[{t.year} 年报告]({_link(report_page(t.report_id), t.anchor)})"
+
+
+def _link(to_page: str, anchor: str = "") -> str:
+    """A link from an indicator page: they all live in indicators/."""
+    return href(indicator_page("index"), to_page, anchor)

@@ -9,7 +9,7 @@ from ..corpus.scope import Scope, Target, whose
 from ..corpus.terms import Term
 from ..model import Document, Paragraph
 from ..safe_text import tooltip_attr
-from ..urls import term_page, wording_anchor
+from ..urls import href, report_page, term_page, wording_anchor
 from .report import md_escape, paragraph_markdown
 
 
@@ -17,6 +17,7 @@ def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
     """A function rendering one paragraph with its first-in-section term occurrences linked."""
     linked_in_section: dict[str, set[str]] = defaultdict(set)
     section_of = {id(p): anchor for p, _, anchor in paragraphs_with_sections(doc)}
+    here = report_page(doc.id)
 
     def link(p: Paragraph, _doc: Document) -> str:
         seen = linked_in_section[section_of.get(id(p), "")]
@@ -25,19 +26,19 @@ def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
             if o.key in seen:
                 continue
             seen.add(o.key)
-            href, tooltip = link_target(terms[o.key], target_of(scope, doc, p, o))
-            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({href} "{tooltip_attr(tooltip)}")')]
+            url, tooltip = link_target(terms[o.key], target_of(scope, doc, p, o), here)
+            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({url} "{tooltip_attr(tooltip)}")')]
         return paragraph_markdown(p, doc, insertions)
     return link
 
 
-def link_target(term: Term, target: Target) -> tuple[str, str]:
-    """(href, tooltip): the report's own entry on the same page; otherwise the definition on the
-    term page, and the tooltip says whose it is (海南省 2026：…)."""
+def link_target(term: Term, target: Target, from_page: str) -> tuple[str, str]:
+    """(href, tooltip) of a link on `from_page`: the report's own entry on the same page; otherwise
+    the definition on the term page, and the tooltip says whose it is (海南省 2026：…)."""
     d = target.definition
     if target.rule == "own":
         return f"#{d.entry.anchor}", d.entry.definition
-    return (f"../{term_page(term.slug)}#{wording_anchor(term.wording_number(d))}",
+    return (href(from_page, term_page(term.slug), wording_anchor(term.wording_number(d))),
             f"{whose(d)}：{d.entry.definition}")
 
 
@@ -59,7 +60,8 @@ def terms_used_block(doc: Document, terms: dict[str, Term], scope: Scope | None 
 
     def listed(found: Counter) -> str:
         items = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-        return "、".join(f"[{md_escape(terms[k].display)}](../{term_page(terms[k].slug)})（{n}）" for k, n in items)
+        here = report_page(doc.id)
+        return "、".join(f"[{md_escape(terms[k].display)}]({href(here, term_page(terms[k].slug))})（{n}）" for k, n in items)
     out = ["## 本报告使用的名词 {#terms-used data-search-exclude}\n"]
     if counts:
         out.append(f"正文中出现的名词及次数：{listed(counts)}\n")

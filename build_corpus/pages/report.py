@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from ..model import Annotation, Document, GlossaryEntry, Paragraph, Section
+from ..model import META_FIELDS, Annotation, Document, GlossaryEntry, Paragraph, Section
 from ..safe_text import (
     code_text,
     contributed_block,
@@ -43,8 +43,7 @@ def front_matter(doc: Document, extra: dict | None = None) -> str:
     """The page's YAML header; `extra` adds what the site stage knows (description, citation data)."""
     m = doc.meta
     data = {"title": page_title(doc.title), "report_id": doc.id, "kind": doc.kind}
-    data.update({k: getattr(m, k) for k in ("place", "level", "parent", "year", "date", "speaker", "speaker_title",
-                                          "meeting", "publisher", "published") if getattr(m, k)})
+    data.update({k: getattr(m, k) for k in META_FIELDS if k != "title" and getattr(m, k)})   # the title is above
     data["inferred"] = m.inferred
     data["pinned"] = m.pinned
     data["source"] = {"path": doc.source_path, "position": doc.position, "line": doc.line}

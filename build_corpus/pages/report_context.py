@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..corpus.terms import pinyin_sort_key
 from ..model import Document, GlossaryEntry, Site
-from ..urls import place_anchor
+from ..urls import PLACES_PAGE, citation_file, href, place_anchor, report_page, term_page
 from . import citation
 from .compare import compare_link
 from .links import paragraph_linker, terms_used_block
@@ -14,12 +14,14 @@ from .report import PageContext, md_escape
 
 
 def report_context(doc: Document, site: Site) -> PageContext:
+    here = report_page(doc.id)
+
     def place_link(place: str) -> str:
-        return f"../places.md#{place_anchor(place)}"
+        return href(here, PLACES_PAGE, place_anchor(place))
 
     def term_link(entry: GlossaryEntry, key: str):
         term = site.terms.get(key)
-        return f"../terms/{term.slug}.md" if term else None
+        return href(here, term_page(term.slug)) if term else None
 
     return PageContext(place_link=place_link, term_link=term_link,
                        link_paragraph=paragraph_linker(doc, site.terms, site.scope),
@@ -55,8 +57,8 @@ def _citation_block(doc: Document) -> str:
         '??? quote "引用本报告"', "",
         f"    {md_escape(citation.reference_head(doc))}",
         "    {: .report-cite }", "",
-        f"    下载引文：[BibTeX](../downloads/cite/{doc.id}.bib)"
-        f" · [CSL-JSON](../downloads/cite/{doc.id}.json)（可导入 Zotero、EndNote 等文献管理软件）。"
+        f"    下载引文：[BibTeX]({href(report_page(doc.id), citation_file(doc.id, 'bib'))})"
+        f" · [CSL-JSON]({href(report_page(doc.id), citation_file(doc.id, 'json'))})（可导入 Zotero、EndNote 等文献管理软件）。"
         "每段末尾的“引用”复制该段的引文，含章节、段落和网址。", ""])
 
 
@@ -73,8 +75,9 @@ def _shared_definitions(doc: Document, site: Site) -> str:
     for other_id in _most_shared(shared, MAX_SHARED_REPORTS):
         keys = [k for k in mine if other_id in site.defined_by[k]]
         other = site.defined_by[keys[0]][other_id]
-        names = "、".join(f"[{md_escape(k)}](../terms/{site.terms[k].slug}.md)" for k in keys)
-        out.append(f"- [{md_escape(other.title)}]({other.id}.md)：{len(keys)} 个（{names}）")
+        here = report_page(doc.id)
+        names = "、".join(f"[{md_escape(k)}]({href(here, term_page(site.terms[k].slug))})" for k in keys)
+        out.append(f"- [{md_escape(other.title)}]({href(here, report_page(other.id))})：{len(keys)} 个（{names}）")
     if len(shared) > MAX_SHARED_REPORTS:
         # Listing them all grows every page with the corpus (N² in all); the term pages list everyone.
         out.append(f"- 另有 {len(shared) - MAX_SHARED_REPORTS} 份报告，见各名词页")
@@ -95,12 +98,12 @@ def _timeline(doc: Document, same: list[Document]) -> str:
     """Links to the other years of the same place; `same` is that place's reports in year order."""
     if len(same) < 2:
         return ""
-    items = []
+    here, items = report_page(doc.id), []
     for d in same:
         label = str(d.meta.year or "?")
-        items.append(f"**{label}**" if d is doc else f"[{label}]({d.id}.md)")
+        items.append(f"**{label}**" if d is doc else f"[{label}]({href(here, report_page(d.id))})")
     i = same.index(doc)
-    prev = f"[{same[i - 1].meta.year}]({same[i - 1].id}.md)" if i > 0 else "无"
-    nxt = f"[{same[i + 1].meta.year}]({same[i + 1].id}.md)" if i < len(same) - 1 else "无"
+    prev = f"[{same[i - 1].meta.year}]({href(here, report_page(same[i - 1].id))})" if i > 0 else "无"
+    nxt = f"[{same[i + 1].meta.year}]({href(here, report_page(same[i + 1].id))})" if i < len(same) - 1 else "无"
     return (f'<div class="timeline" markdown>\n{md_escape(doc.meta.place)}历年报告：{" · ".join(items)}'
             f"　｜　上一份：{prev}　下一份：{nxt}\n</div>\n") + compare_link(doc, same)

@@ -3,7 +3,7 @@ Markdown) or downloads (path -> bytes) from the finished `Site`."""
 from __future__ import annotations
 
 from ..model import Site
-from ..urls import report_page, term_page
+from ..urls import PLACES_PAGE, TERM_INDEX, TRENDS_PAGE, report_page, term_page
 from .compare import compare_pages
 from .downloads import download_files, render_downloads
 from .indexes import render_home, render_places, render_skipped, render_years
@@ -24,8 +24,8 @@ def term_pages(site: Site) -> None:
     for term in site.terms.values():
         site.pages[term_page(term.slug)] = render_term(term, site.terms, site.address, scope=site.scope,
                                                           timeline=term_timeline(term, by_year))
-    site.pages["terms/index.md"] = render_term_index(site.terms)
-    site.pages["terms/trends.md"] = render_term_trends(site.terms, site.reports)
+    site.pages[TERM_INDEX] = render_term_index(site.terms)
+    site.pages[TRENDS_PAGE] = render_term_trends(site.terms, site.reports)
 
 
 def target_pages(site: Site) -> None:
@@ -38,7 +38,7 @@ def comparison_pages(site: Site) -> None:
 
 def index_pages(site: Site) -> None:
     site.pages["index.md"] = render_home(site)
-    site.pages["places.md"] = render_places(site.reports, site.address)
+    site.pages[PLACES_PAGE] = render_places(site.reports, site.address)
     site.pages["years.md"] = render_years(site.reports)
     site.pages["skipped.md"] = render_skipped(site.corpus)
 

@@ -11,11 +11,16 @@ from ..corpus.scope import RULE_LABELS, Scope, whose
 from ..corpus.terms import Term, pinyin_sort_key
 from ..publishing import Address
 from ..safe_text import html_text, page_title
-from ..urls import wording_anchor
+from ..urls import TERM_INDEX, href, report_page, term_page, wording_anchor
 from . import citation
 from .links import most_shared_wording
 from .report import md_escape
 from .report_context import DESCRIPTION_CHARS, clip
+
+
+def _link(to_page: str, anchor: str = "") -> str:
+    """A link from a term page (or the term index): they all live in terms/."""
+    return href(TERM_INDEX, to_page, anchor)
 
 
 def render_term(term: Term, terms: dict[str, Term] | None = None, address: Address | None = None,
@@ -47,7 +52,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
     for n, wording in enumerate(wordings, 1):
         heading = f"释义{_cn_ordinal(n)}" if len(wordings) > 1 else "释义"
         sources = "、".join(
-            f"[{md_escape(d.report.title)}](../reports/{d.report.id}.md#{d.entry.anchor})"
+            f"[{md_escape(d.report.title)}]({_link(report_page(d.report.id), d.entry.anchor)})"
             + (f"（原文写作：{md_escape(d.written)}）" if d.written != term.key else "")
             for d in wording.definitions)
         shared = f"（{len(wording.definitions)} 份报告措辞相同）" if len(wording.definitions) > 1 else ""
@@ -65,7 +70,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
         out.append("</tbody></table>\n")
     if term.curated:
         others = terms or {}
-        out.append(render_curated(term.curated, lambda key: f"{others[key].slug}.md" if key in others else None))
+        out.append(render_curated(term.curated, lambda key: _link(term_page(others[key].slug)) if key in others else None))
     if scope is not None:
         out.append(_scope_block(term, scope))
     out.append(timeline)   # term_trends.term_timeline: reports using the term per year
@@ -171,10 +176,10 @@ def _uses_by_report(uses: list, how) -> list[str]:
                                                        g[0].report.id)):
         doc = same[0].report
         total = sum(u.count for u in same)
-        links = "、".join(f"[{md_escape(u.section)}](../reports/{doc.id}.md#{u.anchor})" for u in same)
+        links = "、".join(f"[{md_escape(u.section)}]({_link(report_page(doc.id), u.anchor)})" for u in same)
         label = how(same[0])
         lines.append(f"- **{md_escape(doc.meta.place or '')} {doc.meta.year or ''}**"
-                     f"（[{md_escape(doc.title)}](../reports/{doc.id}.md)，{total} 次）{('：' + label) if label else ''}：{links}")
+                     f"（[{md_escape(doc.title)}]({_link(report_page(doc.id))})，{total} 次）{('：' + label) if label else ''}：{links}")
     return lines
 
 
@@ -191,7 +196,7 @@ def render_term_index(terms: dict[str, Term]) -> str:
     for k in letters:
         out.append(f"## {md_escape(k)} {{#letter-{k.lower() if k != '#' else 'other'}}}\n")
         for term in groups[k]:
-            out.append(f"- [{md_escape(term.display)}]({term.slug}.md)　"
+            out.append(f"- [{md_escape(term.display)}]({_link(term_page(term.slug))})　"
                        f"<small>解释 {len(term.defining_reports)} · 使用 {len(term.using_reports)}</small>")
         out.append("")
     return "\n".join(out)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document
+from ..urls import TRENDS_PAGE, href, term_page
 from .charts import year_counts
 from .report import md_escape
 
@@ -125,7 +126,7 @@ def render_term_trends(terms: dict[str, Term], reports: list[Document]) -> str:
 def _term_list(items: list[tuple[Term, str]]) -> str:
     if not items:
         return "无。\n"
-    shown = "、".join(f"[{md_escape(t.display)}]({t.slug}.md)（{why}）" for t, why in items[:MAX_LISTED])
+    shown = "、".join(f"[{md_escape(t.display)}]({href(TRENDS_PAGE, term_page(t.slug))})（{why}）" for t, why in items[:MAX_LISTED])
     more = f"，另有 {len(items) - MAX_LISTED} 个" if len(items) > MAX_LISTED else ""
     return shown + more + "\n"
 
@@ -135,7 +136,7 @@ def _change_table(changes: list[Change], previous: int, year: int) -> str:
         return "无。\n"
     rows = [f"| 名词 | {previous} 年 | {year} 年 |", "| --- | ---: | ---: |"]
     for c in changes[:MAX_LISTED]:
-        rows.append(f"| [{md_escape(c.term.display)}]({c.term.slug}.md) | {c.before}/{c.before_total} | {c.after}/{c.after_total} |")
+        rows.append(f"| [{md_escape(c.term.display)}]({href(TRENDS_PAGE, term_page(c.term.slug))}) | {c.before}/{c.before_total} | {c.after}/{c.after_total} |")
     if len(changes) > MAX_LISTED:
         rows.append(f"| 另有 {len(changes) - MAX_LISTED} 个 | | |")
     return "\n".join(rows) + "\n"

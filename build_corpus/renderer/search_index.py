@@ -1,4 +1,4 @@
-"""Stage 10 — search: a static index cut into small files, so a query downloads a few of them.
+"""Search: a static index cut into small files, so a query downloads a few of them.
 
 Material's own search ships one index (every page's text, jieba-segmented) that the browser
 loads whole before the first query: 12.5 MB at 100 reports, ~100 MB at 1,000. Here the index
