@@ -75,9 +75,10 @@ def _shared_definitions(doc: Document, site: Site) -> str:
     for other_id in _most_shared(shared, MAX_SHARED_REPORTS):
         keys = [k for k in mine if other_id in site.defined_by[k]]
         other = site.defined_by[keys[0]][other_id]
-        here = report_page(doc.id)
-        names = "、".join(f"[{md_escape(k)}]({href(here, term_page(site.terms[k].slug))})" for k in keys)
-        out.append(f"- [{md_escape(other.title)}]({href(here, report_page(other.id))})：{len(keys)} 个（{names}）")
+        # The names as text: each is this report's own entry in 名词解释 above, linked there to its term
+        # page; a link on every name here was 40% of a report page's links (and of MkDocs' work on them).
+        names = "、".join(md_escape(k) for k in keys)
+        out.append(f"- [{md_escape(other.title)}]({href(report_page(doc.id), report_page(other.id))})：{len(keys)} 个（{names}）")
     if len(shared) > MAX_SHARED_REPORTS:
         # Listing them all grows every page with the corpus (N² in all); the term pages list everyone.
         out.append(f"- 另有 {len(shared) - MAX_SHARED_REPORTS} 份报告，见各名词页")

@@ -7,7 +7,7 @@ reader's browser downloads whole before the first query (12.5 MB at 100 reports,
 - `on_pre_build` finishes an interrupted `build-corpus build` (write_docs), so MkDocs never
   renders a half-swapped docs/; under `build-corpus serve` it first re-runs the pipeline when
   sources/, glossary/ or annotations/ changed, so a contributor's edit shows on the next reload.
-- `on_page_context` (before Material's plugin) hands each page's HTML to a second process
+- `on_page_content` (before Material's plugin sees the page) hands each page's HTML to a second process
   (search_index.BackgroundIndexer), which splits it into sections with Material's own HTML
   parser (same sections, same locations, `data-search-exclude` honoured) and indexes them while
   MkDocs renders the next pages; the page is then marked excluded, so Material's plugin neither
@@ -63,13 +63,16 @@ def on_pre_build(config, **_):
     _indexer = None if _dirty and _last_shards else BackgroundIndexer(Path(config["site_dir"]) / "search")
 
 
-@event_priority(50)   # before Material's search plugin, which would otherwise index the page
-def on_page_context(context, page, config, **_):
+@event_priority(-100)   # after any other plugin's changes to the HTML: the index sees the page as built
+def on_page_content(html, page, config, **_):
+    """Hand the page to the indexer as soon as its Markdown is rendered, so indexing runs while MkDocs
+    renders the other pages' Markdown (it used to wait for the templates phase, and MkDocs then
+    waited for it); mark it excluded before Material's search plugin sees it (on_page_context)."""
     search = page.meta.get("search") or {}
     if _indexer is not None and not search.get("exclude"):
-        _indexer.add(page.url, str(page.meta.get("title", page.title)), page.content, float(search.get("boost", 1.0)))
+        _indexer.add(page.url, str(page.meta.get("title", page.title)), html, float(search.get("boost", 1.0)))
     page.meta["search"] = {**search, "exclude": True}
-    return context
+    return html
 
 
 def on_build_error(error, **_):
