@@ -28,7 +28,7 @@ import shutil
 import traceback
 import unicodedata
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +116,20 @@ class IndexSummary:
     bytes: int
 
 
+def _append_all(arrays, values) -> None:
+    deque(map(array.append, arrays, values), maxlen=0)
+
+
+def _gaps(stored: array) -> list[int]:
+    """doc_id << 3 | flags, in document order → the posting values: each id as the gap from the previous.
+
+    >>> _gaps(array("I", [5 << 3 | 1, 9 << 3 | 6]))
+    [41, 38]
+    """
+    values = stored.tolist()
+    return [v - (previous & ~7) for v, previous in zip(values, [0, *values])]
+
+
 class ShardedIndexWriter:
     """Takes documents in order, writes document chunks as they fill, postings shards at the end.
 
@@ -125,8 +139,7 @@ class ShardedIndexWriter:
     def __init__(self, search_dir: Path):
         self.search_dir = search_dir
         self.building = search_dir / ".building"
-        self.postings: dict[str, array] = {}
-        self.last_doc: dict[str, int] = {}
+        self.postings: dict[str, array] = defaultdict(lambda: array("I"))   # key -> doc_id << 3 | flags
         self.chunk: list[list] = []
         self.chunk_size = 0
         self.chunks = 0
@@ -149,17 +162,15 @@ class ShardedIndexWriter:
         self.docs += 1
         in_title = keys_of(doc.title)
         in_text = keys_of(doc.text)
-        keys = in_title.keys() | in_text.keys()
-        postings, last_doc = self.postings, self.last_doc
-        for key in keys:
-            value = ((doc_id - last_doc.get(key, 0)) << 3) | (TITLE_FLAG if key in in_title else 0) \
-                | min(in_text.get(key, 0), TF_CAP)
-            if key in postings:
-                postings[key].append(value)
-            else:
-                postings[key] = array("I", [value])
-            last_doc[key] = doc_id
-        self.pairs += len(keys)
+        # Stored as doc_id << 3 | flags; finish() turns the ids into gaps. The keys of the text alone
+        # (nearly all) are appended by C loops (map), the few of the title one by one.
+        base = doc_id << 3
+        text_only = in_text.keys() - in_title.keys()
+        _append_all(map(self.postings.__getitem__, text_only),
+                    [base | (tf if tf < TF_CAP else TF_CAP) for tf in map(in_text.__getitem__, text_only)])
+        for key in in_title:
+            self.postings[key].append(base | TITLE_FLAG | min(in_text.get(key, 0), TF_CAP))
+        self.pairs += len(text_only) + len(in_title)
 
     def finish(self) -> IndexSummary:
         """Write the postings shards, then move the folder to its versioned name."""
@@ -168,7 +179,7 @@ class ShardedIndexWriter:
         shards = _shard_count(self.pairs)
         buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
         for key in sorted(self.postings):
-            buckets[shard_of(key, shards)][key] = self.postings[key].tolist()
+            buckets[shard_of(key, shards)][key] = _gaps(self.postings[key])
         for n, bucket in enumerate(buckets):
             self._write(f"b{n}", bucket)
         version = self.digest.hexdigest()[:12]
@@ -179,7 +190,6 @@ class ShardedIndexWriter:
         summary = IndexSummary(f"{folder.relative_to(self.search_dir.parent).as_posix()}/", version, self.docs,
                                self.chunks, shards, len(self.postings), self.pairs, self.bytes)
         self.postings.clear()
-        self.last_doc.clear()
         return summary
 
     def _flush_chunk(self) -> None:
