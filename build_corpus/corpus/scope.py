@@ -183,6 +183,8 @@ class Scope:
         self.shared = {key: {id(d) for d in shared_wording(term, self.rules)} for key, term in terms.items()}
         self.cache: dict[tuple, Target] = {}
         self.wording_ranks: dict[str, dict[int, int]] = {}   # term key -> id(definition) -> rank
+        self.indexes: dict[str, _DefinitionIndex] = {}
+        self.shared_choice: dict[tuple, Target] = {}     # (term key, year, levels) -> the `shared` target
         self.same_wording: dict[str, Counter] = defaultdict(Counter)   # report id -> unlinked term keys, counts
 
     def target(self, doc: Document, key: str, around: str = "") -> Target:
@@ -197,12 +199,31 @@ class Scope:
         return found
 
     def _decide(self, doc: Document, term: Term, region: RegionTerm | None) -> Target:
+        """The nearest rule wins (RULES), then the nearest years and levels, the most shared wording,
+        the report id, and the term's own order. A popular term has a definition in most reports, so
+        not every one is asked: the rules up to `national` are found through an index by place; only
+        when none applies does `shared` compete, and its choice depends only on the year and level."""
+        if region and self._in_region(doc, region):
+            return self._best(doc, term, term.definitions, region)
+        index = self.indexes.get(term.key)
+        if index is None:
+            index = self.indexes[term.key] = _DefinitionIndex(term, self.rules, self.shared[term.key])
+        found = self._best(doc, term, index.related(doc, term), None, shared=False)
+        if found.linked:
+            return found
+        key = (term.key, doc.meta.year or 0, len(report_chain(doc)))
+        if key not in self.shared_choice:
+            self.shared_choice[key] = self._best(doc, term, [term.definitions[i] for i in index.shared], None)
+        return self.shared_choice[key]
+
+    def _best(self, doc: Document, term: Term, definitions: list[Definition], region: RegionTerm | None,
+              shared: bool = True) -> Target:
         candidates = []
-        for d in term.definitions:
+        for d in definitions:
             rule = relation(doc, d.report, self.rules)
             if rule is None and region and self._in_region(doc, region) and self._in_region(d.report, region):
                 rule = "region"
-            if rule is None and id(d) in self.shared[term.key] and self._near(doc, d.report):
+            if rule is None and shared and id(d) in self.shared[term.key] and self._near(doc, d.report):
                 rule = "shared"
             if rule is not None:
                 candidates.append((RULES.index(rule), self._distance(doc, d.report), self._wording_rank(term, d),
@@ -236,6 +257,38 @@ class Scope:
         years = abs((user.meta.year or 0) - (definer.meta.year or 0))
         levels = abs(len(report_chain(user)) - len(report_chain(definer)))
         return years, levels
+
+
+class _DefinitionIndex:
+    """A term's definitions (their positions in term.definitions) by what `relation` looks at:
+    the defining report, its place, every place of its chain (省 → 市 → 县), national places,
+    and the definitions shared wording made national."""
+
+    def __init__(self, term: Term, rules: ScopeRules, shared: set[int]):
+        self.by_report: dict[int, list[int]] = defaultdict(list)
+        self.by_place: dict[str, list[int]] = defaultdict(list)
+        self.in_chain: dict[str, list[int]] = defaultdict(list)
+        self.national: list[int] = []
+        self.shared = [i for i, d in enumerate(term.definitions) if id(d) in shared]
+        for i, d in enumerate(term.definitions):
+            self.by_report[id(d.report)].append(i)
+            place = d.report.meta.place
+            if not place:
+                continue
+            self.by_place[place].append(i)
+            for p in report_chain(d.report):
+                self.in_chain[p].append(i)
+            if place in rules.national_places:
+                self.national.append(i)
+
+    def related(self, doc: Document, term: Term) -> list[Definition]:
+        """Every definition `relation` may give a rule for `doc` (own, same place, above, below,
+        national), in the term's order; `relation` itself decides."""
+        chain = report_chain(doc)
+        found = {*self.by_report.get(id(doc), ()), *self.national,
+                 *(i for place in chain for i in self.by_place.get(place, ())),
+                 *(self.in_chain.get(doc.meta.place, ()) if doc.meta.place else ())}
+        return [term.definitions[i] for i in sorted(found)]
 
 
 def whose(d: Definition) -> str:

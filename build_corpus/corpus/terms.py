@@ -8,6 +8,7 @@ Identical definitions are grouped; different wordings stay side by side.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -50,15 +51,31 @@ class Term:
     definitions: list[Definition] = field(default_factory=list)
     curated: object | None = None                      # curation.CuratedTerm
     uses: list[Use] = field(default_factory=list)
+    # What display/wordings computed, for the definitions and forms counted: pages ask for them per
+    # link and per use, and regrouping every definition each time made the site N² (merge_terms only
+    # ever appends definitions and forms).
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _remembered(self, name: str, make):
+        stamp = (len(self.definitions), len(self.forms))
+        if name not in self._memo or self._memo[name][0] != stamp:
+            self._memo[name] = (stamp, make())
+        return self._memo[name][1]
 
     @property
     def display(self) -> str:
         """The form the reports write most often (城市品质提升“七大专项行动”), quotes and all."""
-        written = [d.written for d in self.definitions if term_key(d.written) == self.key]
-        return max(self.forms, key=lambda f: (written.count(f), -self.forms.index(f))) if written else self.key
+        return self._remembered("display", self._display)
+
+    def _display(self) -> str:
+        written = Counter(d.written for d in self.definitions if term_key(d.written) == self.key)
+        return max(self.forms, key=lambda f: (written[f], -self.forms.index(f))) if written else self.key
 
     @property
     def wordings(self) -> list[Wording]:
+        return self._remembered("wordings", self._wordings)
+
+    def _wordings(self) -> list[Wording]:
         groups: dict[str, Wording] = {}
         for d in self.definitions:
             norm = _normalise_wording(d.entry.definition)
@@ -81,7 +98,9 @@ class Term:
 
     def wording_number(self, definition: Definition) -> int:
         """1-based number of the wording (释义一, 释义二 …) holding this definition."""
-        return next((n for n, w in enumerate(self.wordings, 1) if any(d is definition for d in w.definitions)), 1)
+        numbers = self._remembered("wording numbers", lambda: {id(d): n for n, w in enumerate(self.wordings, 1)
+                                                                for d in w.definitions})
+        return numbers.get(id(definition), 1)
 
     @property
     def initial(self) -> str:
