@@ -184,7 +184,7 @@ class Scope:
         self.cache: dict[tuple, Target] = {}
         self.wording_ranks: dict[str, dict[int, int]] = {}   # term key -> id(definition) -> rank
         self.indexes: dict[str, _DefinitionIndex] = {}
-        self.shared_choice: dict[tuple, Target] = {}     # (term key, year, levels) -> the `shared` target
+        self.choices: dict[tuple, Target] = {}   # (rule, term key, year, levels) -> a region or shared target
         self.same_wording: dict[str, Counter] = defaultdict(Counter)   # report id -> unlinked term keys, counts
 
     def target(self, doc: Document, key: str, around: str = "") -> Target:
@@ -202,19 +202,27 @@ class Scope:
         """The nearest rule wins (RULES), then the nearest years and levels, the most shared wording,
         the report id, and the term's own order. A popular term has a definition in most reports, so
         not every one is asked: the rules up to `national` are found through an index by place; only
-        when none applies does `shared` compete, and its choice depends only on the year and level."""
-        if region and self._in_region(doc, region):
-            return self._best(doc, term, term.definitions, region)
+        when none applies do `region`, then `shared`, compete, and their choice depends only on the
+        report's year and level (so it is made once for each)."""
         index = self.indexes.get(term.key)
         if index is None:
             index = self.indexes[term.key] = _DefinitionIndex(term, self.rules, self.shared[term.key])
         found = self._best(doc, term, index.related(doc, term), None, shared=False)
         if found.linked:
             return found
-        key = (term.key, doc.meta.year or 0, len(report_chain(doc)))
-        if key not in self.shared_choice:
-            self.shared_choice[key] = self._best(doc, term, [term.definitions[i] for i in index.shared], None)
-        return self.shared_choice[key]
+        when = (doc.meta.year or 0, len(report_chain(doc)))
+        if region and self._in_region(doc, region):
+            found = self._remembered(("region", term.key, *when), lambda: self._best(
+                doc, term, [d for d in term.definitions if self._in_region(d.report, region)], region, shared=False))
+            if found.linked:
+                return found
+        return self._remembered(("shared", term.key, *when),
+                                lambda: self._best(doc, term, [term.definitions[i] for i in index.shared], None))
+
+    def _remembered(self, key: tuple, decide) -> Target:
+        if key not in self.choices:
+            self.choices[key] = decide()
+        return self.choices[key]
 
     def _best(self, doc: Document, term: Term, definitions: list[Definition], region: RegionTerm | None,
               shared: bool = True) -> Target:
