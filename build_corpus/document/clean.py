@@ -25,17 +25,27 @@ from pathlib import Path
 
 import yaml
 
+from ..chinese import (
+    BLOCK_HEADING,
+    CHINESE_HEADING_NUMBER,
+    CJK_PUNCT,
+    CLOSERS,
+    FULLWIDTH_ALNUM_TO_ASCII,
+    HALFWIDTH_TO_FULLWIDTH_PUNCTUATION,
+    HAN,
+    HEADING_START,
+    NUMERALS,
+    SALUTATION_WORD,
+    SENTENCE_ENDS,
+    TERMINAL,
+    chinese_numeral_value,
+    heading_number,
+    leaves_open,
+)
 from ..model import Removal
 
 DATA = Path(__file__).parent.parent / "data" / "cleaning.yml"
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
-# Characters that end a sentence or a clause a paragraph may end on.
-TERMINAL = "。！？；：…!?;:"
-CLOSERS = "”’）》」』】)"
-HEADING_START = re.compile(r"^(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"
-                           r"|[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d))")
 
 # text[start:end] of a fix's input becomes the string; a fix's edits are sorted and do not overlap.
 Edit = tuple[int, int, str]
@@ -351,7 +361,6 @@ def balance_bold_markers(text: str) -> Fixed:
     return rewrite.apply(edits).result()
 
 
-_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
 # (Written as `[\uff10-\uff5a](?<=…)…` because a regex engine scans for one range much faster than for three.)
 _FULLWIDTH_RUN = re.compile("[\uff10-\uff5a](?<=[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]*")
 
@@ -362,11 +371,10 @@ def fullwidth_alphanumerics_to_ascii(text: str) -> Fixed:
     >>> fullwidth_alphanumerics_to_ascii("增长７．２％，ＧＤＰ")
     ('增长7．2％，GDP', [(2, 3, '7'), (4, 5, '2'), (7, 10, 'GDP')])
     """
-    return Rewrite(text).convert(_FULLWIDTH_RUN, _FULLWIDTH_ALNUM).result()
+    return Rewrite(text).convert(_FULLWIDTH_RUN, FULLWIDTH_ALNUM_TO_ASCII).result()
 
 
 _CN = f"[{HAN}{CJK_PUNCT}]"
-_HALF_TO_FULL = str.maketrans({",": "，", ";": "；", "?": "？", "!": "！", ":": "："})
 # `X(?<=YX)` is `(?<=Y)X`, written so that the regex engine looks for the rare X instead of
 # testing the lookbehind at every position.
 # A space PDF extraction left before the mark goes with it (营商环境 ,通过).
@@ -402,13 +410,13 @@ def halfwidth_punctuation_to_fullwidth(text: str) -> Fixed:
             rewrite.delete(_SPACE_BEFORE_MARK)
         for mark, pattern in _MARKS_AFTER_CHINESE.items():
             if mark in rewrite.text:
-                rewrite.convert(pattern, _HALF_TO_FULL)
+                rewrite.convert(pattern, HALFWIDTH_TO_FULLWIDTH_PUNCTUATION)
         if any(mark in rewrite.text for mark in ",;?!"):
             for mark, pattern in _MARK_AFTER_NUMBER.items():
                 if mark in rewrite.text:
-                    rewrite.convert(pattern, _HALF_TO_FULL)
-            rewrite.convert(_MARKS_AFTER_NUMBER_AFTER_CHINESE, _HALF_TO_FULL, 1)
-        rewrite.convert(_COLON_AFTER_NUMBER, _HALF_TO_FULL)
+                    rewrite.convert(pattern, HALFWIDTH_TO_FULLWIDTH_PUNCTUATION)
+            rewrite.convert(_MARKS_AFTER_NUMBER_AFTER_CHINESE, HALFWIDTH_TO_FULLWIDTH_PUNCTUATION, 1)
+        rewrite.convert(_COLON_AFTER_NUMBER, HALFWIDTH_TO_FULLWIDTH_PUNCTUATION)
     if "(" in rewrite.text:
         rewrite.sub(_BRACKETS_AROUND_CHINESE, _fullwidth_brackets)
     return rewrite.result()
@@ -482,8 +490,7 @@ def join_wrapped_lines(text: str) -> Fixed:
 _CLAUSE_PUNCTUATION = re.compile("[，。；、,]")
 
 
-_HEADING_MARKER_ONLY = re.compile(r"(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])")
-_SENTENCE_INSIDE = re.compile("[。！？；]")
+_SENTENCE_INSIDE = re.compile(f"[{SENTENCE_ENDS}]")
 _HAN_ONLY = re.compile(f"[{HAN}]+")
 
 
@@ -501,16 +508,16 @@ def _continues(previous: str, line: str, last: str | None = None) -> bool:
         return False
     if line[0] in "，、。；：！？）”’》":
         return True
-    if _HEADING_MARKER_ONLY.fullmatch(previous):   # 一、 alone: its title is on the next line
+    if CHINESE_HEADING_NUMBER.fullmatch(previous):   # 一、 alone: its title is on the next line
         return True
     # A heading line, unless its body began on it (（三）民生保障更加有力。新增…县人 / 民医院…):
     # then the line was wrapped mid-sentence and goes on.
-    if HEADING_START.match(previous) and len(previous) <= 40 and not _open_quote(previous) \
+    if HEADING_START.match(previous) and len(previous) <= 40 and not leaves_open(previous) \
             and not _SENTENCE_INSIDE.search(previous):
         return False
     endings, fragment = _link_break()
     if previous.endswith(endings) or (len(last) <= fragment and _HAN_ONLY.fullmatch(last) and _HAN_ONLY.match(line)
-                                      and not last.startswith("各位代表") and not _BLOCK_HEADING.match(last)
+                                      and not last.startswith(SALUTATION_WORD) and not BLOCK_HEADING.match(last)
                                       and not last.startswith(("注释", "注解", "附"))):
         return True   # a line cut where the page had a link
     if last is not previous and _HAN_ONLY.match(line):
@@ -519,11 +526,7 @@ def _continues(previous: str, line: str, last: str | None = None) -> bool:
         return False
     if previous.endswith("**") and previous[:-2][-1:] in TERMINAL:
         return False
-    return _open_quote(previous) or bool(_CLAUSE_PUNCTUATION.search(previous)) or len(previous) >= 40
-
-
-def _open_quote(line: str) -> bool:
-    return line.count("“") > line.count("”") or line.count("（") > line.count("）") or line.count("《") > line.count("》")
+    return leaves_open(previous) or bool(_CLAUSE_PUNCTUATION.search(previous)) or len(previous) >= 40
 
 
 RUN_ON_MIN_CHARS = 1500
@@ -551,21 +554,19 @@ def break_run_on_lines(text: str) -> Fixed:
 
 
 _SENTENCE_END = "。！？!?；;"
-_NUMERALS = "一二三四五六七八九十"
 # Where a run-on line may break, by numbering style. Group "n" is the heading number.
 _DIGIT_HEADING_DOT = rf"[.．](?=[{HAN}“「《(（A-Za-z])"
 _BREAK_CANDIDATES = {
-    "cn": re.compile(rf"(?P<n>[{_NUMERALS}]{{1,3}})、"),
-    "paren": re.compile(rf"[（(](?P<n>[{_NUMERALS}]{{1,3}})[）)]"),
+    "cn": re.compile(heading_number("cn")),
+    "paren": re.compile(heading_number("paren")),
     "digit": re.compile(rf"(?P<n>\d{{1,2}}){_DIGIT_HEADING_DOT}"),
 }
 # `\d` is slow to scan for; the dot after a digit heading number is quick to find, and the
 # number (at most 2 digits) is then matched from just before it (see `_matches_ending_at`).
 _DIGIT_NUMBER_DOT = re.compile(_DIGIT_HEADING_DOT)
 # Likewise the 、 after a Chinese heading number (a character found fast, and rarely after a numeral).
-_NUMERAL_COMMA = re.compile(rf"、(?<=[{_NUMERALS}]、)")
+_NUMERAL_COMMA = re.compile(rf"、(?<=[{NUMERALS}]、)")
 _STRONG_BEFORE = set(_SENTENCE_END + "：:”")
-_BLOCK_HEADING = re.compile(r"(名词解释|名词注释|附件\d*|附表\d*)(?=[\s:：\d]|$)")
 _SPACE_AFTER_SENTENCE = [re.compile(rf"{re.escape(end)}\s+(?=\S)") for end in _SENTENCE_END]   # (one per mark: found faster)
 
 
@@ -601,7 +602,7 @@ def _break_points(line: str) -> set[int]:
     with no other 二、 between them — which rejects 第 一、全省第五 and 新建 二、三级.
     """
     breaks = {m.end() for pattern in _SPACE_AFTER_SENTENCE for m in pattern.finditer(line)}
-    for m in _BLOCK_HEADING.finditer(line):
+    for m in BLOCK_HEADING.finditer(line):
         before = _last_visible(line, m.start())
         if before and (before in _STRONG_BEFORE or before == "!" or line[m.start() - 1].isspace()):
             breaks.add(m.start())
@@ -659,25 +660,6 @@ def _fills_gap(found: list[tuple[int, int, bool]], i: int) -> bool:
     if n == 1:   # a list starting again after a finished one, or the first list
         return not earlier or earlier[-1] >= 2
     return bool(earlier) and earlier[-1] == n - 1
-
-
-_CHINESE_NUMERAL = re.compile(r"^(?:(?P<tens>[一二三四五六七八九])?(?P<ten>十))?(?P<ones>[一二三四五六七八九])?$")
-
-
-def chinese_numeral_value(numeral: str) -> int | None:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20; ASCII digits pass through; 一一 or 十十 → None.
-
-    >>> [chinese_numeral_value(n) for n in ("三", "十", "十二", "二十一", "7", "一一")]
-    [3, 10, 12, 21, 7, None]
-    """
-    if numeral.isdigit():
-        return int(numeral)
-    m = _CHINESE_NUMERAL.match(numeral)
-    if not m or not numeral:
-        return None
-    digits = "一二三四五六七八九"
-    tens = (digits.index(m["tens"]) + 1 if m["tens"] else 1) if m["ten"] else 0
-    return tens * 10 + (digits.index(m["ones"]) + 1 if m["ones"] else 0)
 
 
 _SPACE = "[ \t\u3000\u00a0]"
