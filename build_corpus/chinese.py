@@ -119,6 +119,8 @@ FULLWIDTH_ALNUM_TO_ASCII = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *ran
 FULLWIDTH_CODE_TO_ASCII = FULLWIDTH_ALNUM_TO_ASCII | {0xFF0B: 0x2B, 0xFF06: 0x26, 0xFF0D: 0x2D}
 # The ASCII clause marks Chinese text writes full-width (only these: ． and ％ stay as they are).
 HALFWIDTH_TO_FULLWIDTH_PUNCTUATION = str.maketrans({",": "，", ";": "；", "?": "？", "!": "！", ":": "："})
+# Brackets around Chinese text: （一）, not (一).
+HALFWIDTH_TO_FULLWIDTH_BRACKETS = str.maketrans("()", "（）")
 
 # --- quotes and brackets ---------------------------------------------------
 

@@ -19,6 +19,7 @@ from ..chinese import (
     CJK_PUNCT,
     CLOSERS,
     FULLWIDTH_ALNUM_TO_ASCII,
+    HALFWIDTH_TO_FULLWIDTH_BRACKETS,
     HALFWIDTH_TO_FULLWIDTH_PUNCTUATION,
     HAN,
     HEADING_START,
@@ -296,7 +297,6 @@ _MARKS_AFTER_NUMBER_AFTER_CHINESE = re.compile(rf"[0-9](?<=[{HAN}][0-9])[0-9.%]*
 _COLON_AFTER_NUMBER = re.compile(rf":(?<=[0-9%]:)(?=[{HAN}])")
 # Brackets whose content holds Chinese: (一) (作坊) (国卫复查)
 _BRACKETS_AROUND_CHINESE = re.compile(rf"\(([^()\n]*[{HAN}][^()\n]*)\)")
-_FULLWIDTH_BRACKETS = str.maketrans("()", "（）")
 
 
 def _to_fullwidth(marks: str) -> str:
@@ -326,7 +326,7 @@ def halfwidth_punctuation_to_fullwidth(text: str) -> Fixed:
             text = _replace(_MARKS_AFTER_NUMBER_AFTER_CHINESE, text, changes, _to_fullwidth)
         text = _replace(_COLON_AFTER_NUMBER, text, changes, _to_fullwidth)
     if "(" in text:
-        text = _replace(_BRACKETS_AROUND_CHINESE, text, changes, lambda brackets: brackets.translate(_FULLWIDTH_BRACKETS))
+        text = _replace(_BRACKETS_AROUND_CHINESE, text, changes, lambda brackets: brackets.translate(HALFWIDTH_TO_FULLWIDTH_BRACKETS))
     return text, changes
 
 
