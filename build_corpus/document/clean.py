@@ -1,4 +1,4 @@
-"""Stage 4 — clean: an ordered table of small named fixes, and the log of what they did.
+"""Clean: an ordered table of small named fixes, and the log of what they did.
 
 The text between stages is one paragraph per line, no blank lines. `clean()` runs
 the fixes (fixes.py) in FIXES order and, like ftfy's `fix_and_explain`, logs by fix
