@@ -2,7 +2,7 @@
 
 1. Idempotence: clean(clean(x)[0])[0] == clean(x)[0].
 2. No Han character vanishes unrecorded (see `han_balance`).
-3. Each fix's edits make exactly its output.
+3. Each fix's log accounts for every character it removed (tests/clean_log.py).
 
 Hypothesis runs derandomized, without an example database and with few
 examples, so the file is deterministic and fast.
@@ -14,10 +14,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from clean_log import junk_string, runs, unaccounted
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from build_corpus.document.clean import FIXES, apply_edits, clean, cleaning_data, junk_reference
+from build_corpus.document.clean import clean
 from build_corpus.document.split import split_documents
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -28,22 +29,12 @@ def han(text: str) -> int:
     return len(HAN.findall(text))
 
 
-def logged_text(text: str) -> str:
-    """The text a log entry stands for: clean() names a removed junk string by its
-    cleaning.yml entry (⟨cleaning.yml junk_strings #1⟩) instead of repeating it."""
-    for i, junk in enumerate(cleaning_data()["junk_strings"]):
-        if text == junk_reference(i):
-            return junk
-    return text
-
-
 def han_balance(text: str, output: str, log) -> int:
     """Han characters of `text` that are neither in its clean `output` nor in the `log` (0 when all are).
 
-    The log is built from the edits each fix reports: a deleted line is logged as
-    its stripped text, a changed run of lines as the (removed, replacement) pieces
-    its edits make, a pure insertion as ("", inserted); whitespace-only pieces are
-    logged by name (␣, \\n) and hold no Han; identical pairs are counted
+    The log is what each fix says it changed: a removed line as its stripped text, a
+    replacement as (removed, replacement), an insertion as ("", inserted); whitespace-only
+    pieces are logged by name (␣, \\n) and hold no Han; identical pairs are counted
     (Removal.count). So, summing over the whole log:
 
         han(input) == han(output) + Σ r.count · (han(r.text) − han(r.replacement))
@@ -52,7 +43,7 @@ def han_balance(text: str, output: str, log) -> int:
     was a diff of each fix's input and output, this failed wherever the diff paired
     a changed line with an identical twin nearby; the repeated-line example below.)
     """
-    logged = sum(r.count * (han(logged_text(r.text)) - han(logged_text(r.replacement))) for r in log)
+    logged = sum(r.count * (han(junk_string(r.text)) - han(junk_string(r.replacement))) for r in log)
     return han(text) - han(output) - logged
 
 
@@ -178,10 +169,7 @@ def test_every_han_character_of_generated_run_on_text_is_kept_or_logged(text):
 @example(JOIN_BESIDE_A_TWIN)
 @example(BOLD_ACROSS_BREAK)
 @given(st.one_of(mixed_text, run_on_text))
-def test_each_fix_reports_the_edits_that_make_its_output(text):
-    """Run in FIXES order, each fix's edits, made on its input, give its output."""
-    for _, fix in FIXES:
-        fixed, edits = fix(text)
-        assert apply_edits(text, edits) == fixed
-        assert all(end <= next_start for (_, end, _), (next_start, _, _) in zip(edits, edits[1:]))
-        text = fixed
+def test_each_fix_logs_what_it_removed(text):
+    """Run as clean() runs them, each fix's log entries account for every character it took out."""
+    for fix, before, after, entries in runs(text):
+        assert unaccounted(before, after, entries) == [], fix

@@ -200,3 +200,24 @@ def test_most_shared_reports_are_the_top_of_the_full_ranking():
         shared = Counter({f"r{rng.randrange(60):02d}": rng.randint(1, 5) for _ in range(rng.randint(1, 40))})
         ranking = [report_id for report_id, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))]
         assert _most_shared(shared, 10) == ranking[:10]
+
+
+def test_a_reports_doubts_are_the_same_list_in_check_and_on_its_page(tmp_path):
+    """A doubt (here: a short report) is a notice: `check --strict` lists it and still passes, and
+    the report's page shows the same words."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "realworld" / "town_qingshizhen_2024.txt", sources)
+    for folder in ("glossary", "annotations"):   # no contributions, only their schemas
+        (tmp_path / folder).mkdir()
+        shutil.copy(ROOT / folder / "schema.json", tmp_path / folder)
+    args = ("--sources", str(sources), "--no-cache")
+    check = run_cli("check", "--strict", "--quiet", *args, cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    notices = [line for line in check.stderr.splitlines() if ": notice: " in line]
+    assert notices and all("town_qingshizhen_2024.txt: #1: notice: " in line for line in notices), check.stderr
+    build = run_cli("build", *args, "--docs", str(tmp_path / "docs"), cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    page = (tmp_path / "docs" / "reports" / "qingshizhen-2024.md").read_text(encoding="utf-8")
+    for line in notices:
+        assert line.split(": notice: ", 1)[1] in page

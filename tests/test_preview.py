@@ -2,43 +2,30 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from project_copy import copy_project
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from preview import fetch, free_port  # noqa: E402   (the preview benchmark's HTTP helpers)
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
 
 
 def test_a_glossary_edit_shows_in_the_preview(tmp_path):
     project = tmp_path / "project"
     copy_project(project)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "build_corpus", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     page = f"http://127.0.0.1:{port}/terms/wu-shui-gong-zhi.html"
     try:
         deadline = time.monotonic() + 240
-        while "五水共治" not in _get(page):
+        while "五水共治" not in fetch(page):
             assert server.poll() is None, server.stderr.read()[-3000:]
             assert time.monotonic() < deadline, "the preview never served the term page"
             time.sleep(0.5)
@@ -46,12 +33,12 @@ def test_a_glossary_edit_shows_in_the_preview(tmp_path):
         note.write_text(note.read_text(encoding="utf-8").replace("其中治污水是突破口。", "其中治污水是突破口。预览测试标记。"),
                         encoding="utf-8")
         saved = time.monotonic()
-        while "预览测试标记" not in _get(page):
+        while "预览测试标记" not in fetch(page):
             assert server.poll() is None, server.stderr.read()[-3000:]
             assert time.monotonic() < saved + 120, "the edit never reached the preview"
             time.sleep(0.2)
         print(f"\nglossary edit → preview: {time.monotonic() - saved:.1f} s")
-        index = _get(f"http://127.0.0.1:{port}/search/search_index.json")
+        index = fetch(f"http://127.0.0.1:{port}/search/search_index.json")
         assert '"shards"' in index, "a preview rebuild lost the search index"
     finally:
         server.terminate()

@@ -27,15 +27,15 @@ from itertools import accumulate
 
 import jieba
 
+from ..chinese import CLOSING_QUOTES, QUOTES
+from ..chinese import QUOTE_PAIRS as OPENING
 from ..model import Document, Paragraph
 from ..segmentation import WordBoundaries, pristine_dictionary, words_removed
 from .scope import Scope, Target
 from .terms import Term, Use
 
-QUOTES = "“”‘’「」『』\""
 QUOTE = re.compile(f"[{re.escape(QUOTES)}]")
-OPENING = {"“": "”", "‘": "’", "「": "」", "『": "』"}
-CLOSING = set(OPENING.values())
+CLOSING = set(CLOSING_QUOTES)
 SPACE = re.compile(r"\s+")
 MIN_TERM_CHARS = 2
 CONTEXT = 8      # characters either side that a curated scope condition may look at (scope.RegionTerm)

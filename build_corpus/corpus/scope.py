@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from ..chinese import QUOTES
 from ..document.glossary import term_key
 from ..document.metadata import gazetteer
 from ..model import Document
@@ -136,7 +137,7 @@ def relation(user: Document, definer: Document, rules: ScopeRules) -> str | None
 # --- wordings ------------------------------------------------------------------------
 
 LEADING = re.compile(r"^(?:是指|系指|意指|指的是|指|即|是)")
-NOT_WORDING = re.compile(r"[\s“”‘’「」『』\"。；;，,、：:.（）()]")
+NOT_WORDING = re.compile(rf"[\s{QUOTES}。；;，,、：:.（）()]")
 
 
 def same_words(definition: str) -> str:

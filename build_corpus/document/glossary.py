@@ -16,16 +16,17 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ..chinese import CLOSING_QUOTES, FULLWIDTH_CODE_TO_ASCII, HAN, NUMERALS, OPENING_QUOTES
+from ..chinese import GLOSSARY_HEADING_WORDS as HEADING_WORDS
 from ..model import GlossaryEntry
 
 # --- data -------------------------------------------------------------------
 
-HEADING_WORDS = ("名词解释", "名词注释", "名词解读", "名词术语解释", "注释", "注解")
 # Matched against the line with all whitespace removed, as a whole: a sentence
 # that mentions 名词解释, a `注：…` footer or a bare 附件 never matches.
 HEADING = re.compile(
     r"[【\[（(]?"
-    r"(?:附件?[0-9０-９一二三四五六七八九十]*[:：、.．]?)?"
+    rf"(?:附件?[0-9０-９{NUMERALS}]*[:：、.．]?)?"
     r"(?:《[^》]{1,40}》(?:有关|相关)?(?:内容)?的?)?"
     rf"(?:{'|'.join(HEADING_WORDS)})"
     r"[】\]）)]?[:：]?"
@@ -53,15 +54,10 @@ COLON = re.compile(r"[:：]")
 # Unnumbered entries on one line are separated by a sentence end and a space.
 INLINE_BREAK = re.compile(r"[。；;.!！?？]\s+")
 
-OPENING_QUOTES = "“‘「『"
-CLOSING_QUOTES = "”’」』"
 # Characters that do not make a new term: quotes, brackets, whitespace.
 KEY_DROPS = str.maketrans("", "", OPENING_QUOTES + CLOSING_QUOTES + "\"《》〈〉【】[]［］()（）〔〕、")
-FULLWIDTH_TO_ASCII = str.maketrans(
-    {chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
-                                       *range(0xFF41, 0xFF5B), 0xFF0B, 0xFF06, 0xFF0D]})
 QUOTED = re.compile(rf"[{OPENING_QUOTES}\"]([^{OPENING_QUOTES}{CLOSING_QUOTES}\"]+)[{CLOSING_QUOTES}\"]")
-HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN_CHARACTER = re.compile(f"[{HAN}]")
 CODE = re.compile(r"[0-9A-Za-z]+(?:\+[0-9A-Za-z]+)+")   # 1+3+1+X, 4+1
 
 FOOTNOTE_MARK = re.compile(rf"[\[［]{NUMBER}[\]］]|([①-⑳㉑-㉟㊱-㊿])")
@@ -80,14 +76,14 @@ def glossary_heading(text: str) -> str | None:
 
 def normalise_number(mark: str) -> str:
     """`１` → `1`, `03` → `3`, `①` → `1`: entry numbers compared as plain digits."""
-    return CIRCLED_VALUES.get(mark) or str(int(mark.translate(FULLWIDTH_TO_ASCII)))
+    return CIRCLED_VALUES.get(mark) or str(int(mark.translate(FULLWIDTH_CODE_TO_ASCII)))
 
 
 # --- terms -----------------------------------------------------------------------
 
 def term_key(term: str) -> str:
     """Identity of a term: “三改一拆” = 「三改一拆」 = 三改一拆, `“两化”融合` = 两化融合, ＲＤ = RD."""
-    return re.sub(r"\s+", "", term).translate(FULLWIDTH_TO_ASCII).translate(KEY_DROPS)
+    return re.sub(r"\s+", "", term).translate(FULLWIDTH_CODE_TO_ASCII).translate(KEY_DROPS)
 
 
 def term_core(term: str) -> str | None:
@@ -105,7 +101,7 @@ def term_core(term: str) -> str | None:
     core = term_key(parts[0])
     if core == term_key(term):
         return None
-    return core if len(HAN.findall(core)) >= 2 or CODE.fullmatch(core) else None
+    return core if len(HAN_CHARACTER.findall(core)) >= 2 or CODE.fullmatch(core) else None
 
 
 def split_terms(term: str) -> list[str]:

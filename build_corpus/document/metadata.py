@@ -22,8 +22,9 @@ from pathlib import Path
 
 import yaml
 
+from ..chinese import HAN, SALUTATION, chinese_numeral_value
+from ..chinese import NUMERALS_WITH_ZERO as NUMERAL
 from ..model import Metadata
-from .clean import HAN
 
 PLACES = Path(__file__).parent.parent / "data" / "places.yml"
 METADATA_DATA = Path(__file__).parent.parent / "data" / "metadata.yml"
@@ -36,8 +37,6 @@ DATASET_LEVELS = {"省": "省", "自治区": "自治区", "直辖市": "直辖�
                   "县级市": "市", "市辖区": "区", "县": "县", "自治县": "县", "旗": "旗", "自治旗": "旗", "自治州": "自治州",
                   "盟": "盟", "地区": "地区", "林区": "林区", "特区": "特区"}
 ETHNIC_AUTONOMY = re.compile(rf"(?:[{HAN}]{{1,5}}?族)*自治(?:区|州|县|旗)")
-SALUTATION = re.compile(r"各位代表\s*[：:，,！!、]")
-NUMERAL = "〇零一二三四五六七八九十"
 ORDINAL = rf"[{NUMERAL}\d]{{1,4}}"
 # 2026年1月27日在陕西省第十四届人民代表大会第四次会议上 (newlines allowed: a header may wrap anywhere)
 MEETING = re.compile(rf"(?P<y>\d{{4}})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日\s*在\s*(?P<meeting>[{HAN}\w\s]+?会议)\s*上")
@@ -431,7 +430,6 @@ def _infer_year(level1_headings: list[str], body: str, meta: Metadata, notes: li
 
 
 def _small_number(numeral: str) -> int | None:
-    from .clean import chinese_numeral_value
     return chinese_numeral_value(numeral)
 
 

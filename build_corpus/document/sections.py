@@ -24,33 +24,35 @@ from pathlib import Path
 
 import yaml
 
+from ..chinese import APPENDIX_HEADING as APPENDIX
+from ..chinese import GLOSSARY_HEADING_WORDS as HEADING_WORDS
+from ..chinese import GLUED_GLOSSARY_HEADING as GLUED_GLOSSARY
+from ..chinese import GLUED_SALUTATION as SALUTATION
+from ..chinese import HEADING_NUMBER_START as NUMBERED_START
+from ..chinese import (
+    HEADING_NUMBERS,
+    QUOTE_AND_BRACKET,
+    SALUTATION_WORD,
+    SENTENCE_ENDS,
+    chinese_numeral_value,
+    heading_number,
+    leaves_open,
+)
 from ..model import Document, Paragraph, Section
 from ..segmentation import word_boundaries
-from .clean import chinese_numeral_value
-from .glossary import HEADING_WORDS, glossary_heading
+from .glossary import glossary_heading
 
 DATA = Path(__file__).parent.parent / "data" / "sections.yml"
-NUMERALS = "一二三四五六七八九十"
 # Heading numberings, outermost first as reports usually nest them; the level of each is
 # still fixed where it first appears (see _level_for), so other nestings work too.
-STYLES = [
-    ("part", re.compile(rf"^第(?P<n>[{NUMERALS}]{{1,3}})部分[\s:：、]*(?P<rest>\S.*)$")),
-    ("cn", re.compile(rf"^(?P<n>[{NUMERALS}]{{1,3}})、\s*(?P<rest>\S.*)$")),
-    ("paren", re.compile(rf"^[（(](?P<n>[{NUMERALS}]{{1,3}})[）)]\s*(?P<rest>\S.*)$")),
-    ("digit", re.compile(r"^(?P<n>\d{1,2})[.．、](?!\d)\s*(?P<rest>\S.*)$")),
-    ("paren_digit", re.compile(r"^[（(](?P<n>\d{1,2})[）)]\s*(?P<rest>\S.*)$")),
-]
+STYLES = [(style, re.compile("^" + heading_number(style) + (r"[\s:：、]*" if style == "part" else r"\s*") + r"(?P<rest>\S.*)$"))
+          for style in HEADING_NUMBERS]
 LIST_STYLES = ("digit", "paren_digit")   # headings only when short; otherwise numbered paragraphs
-# What every numbered heading starts with: most lines are body text and fail this one test.
-NUMBERED_START = re.compile(rf"[第（({NUMERALS}]|\d")
-SENTENCE_END = re.compile(r"[。！？；]")
+SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
 MAX_HEADING = 45            # characters of a heading's own text
 MAX_LIST_HEADING = 25       # a numbered 1. line is a heading only when its first sentence is this short
-SALUTATION = re.compile(r"^(各位代表[：:！!，,])\s*(?=\S)")
-GLUED_GLOSSARY = re.compile(r"^(名词解释|名词注释)[：:]?\s*(?=\S)")
 FIRST_LINE_OPENERS = (SALUTATION, GLUED_GLOSSARY)   # 各位代表： opens only a report's first lines
 LINE_OPENERS = (GLUED_GLOSSARY,)
-APPENDIX = re.compile(r"^(附件|附表)\s*\d*\s*[：:]?\s*(?P<title>\S.{0,30})?$")
 EMPHASIS = re.compile(r"\*\*(.+?)\*\*")
 # glossary_heading wants one of HEADING_WORDS once whitespace is taken out; most lines have none,
 # and this finds that without rebuilding each line (nor crossing into the next one).
@@ -131,7 +133,7 @@ def _separate_glued_openers(lines: list[str]) -> list[str]:
 
 def _appendix_start(lines: list[str]) -> int:
     """Index of the first appendix line: 附件/附表, or a 民生实事 list, after the closing appeal (各位代表！…)."""
-    closing = max((i for i, line in enumerate(lines) if line.startswith("各位代表") and i >= 2), default=None)
+    closing = max((i for i, line in enumerate(lines) if line.startswith(SALUTATION_WORD) and i >= 2), default=None)
     after_body = closing if closing is not None else len(lines) // 2
     for i, line in enumerate(lines):
         if i <= after_body:
@@ -365,7 +367,7 @@ def _seam(rest: str, shared_opening: str | None, place_short: str) -> int | None
     starts = [p for p in boundaries if 4 <= p < window_end and len(rest) - p >= 4]
     for evidence, literal in ((STRONG_EVIDENCE, shared_opening), (_body_openings(), place_short)):
         for p in starts:
-            if (evidence.match(rest, p) or (literal and rest.startswith(literal, p))) and not _open_quote(rest[:p]):
+            if (evidence.match(rest, p) or (literal and rest.startswith(literal, p))) and not leaves_open(rest[:p], QUOTE_AND_BRACKET):
                 return p
     return None
 
@@ -374,10 +376,6 @@ def _seam(rest: str, shared_opening: str | None, place_short: str) -> int | None
 def _body_openings() -> re.Pattern:
     """The words of sections.yml that open a body, as one regex (they use no backreferences)."""
     return re.compile("|".join(f"(?:{p})" for p in sections_data()["body_openings"]))
-
-
-def _open_quote(text: str) -> bool:
-    return text.count("“") > text.count("”") or text.count("（") > text.count("）")
 
 
 # --- paragraphs and anchors ------------------------------------------------

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..chinese import NUMERALS_WITH_ZERO
 from ..corpus.targets import TARGET, Target
 from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document, Section
@@ -23,7 +24,7 @@ from .report import md_escape
 
 OUTLINE_DEPTH = 2          # 一、 and （一） headings; deeper ones make the table too long to read
 SIMILAR = 0.5              # difflib ratio from which two titles in the same place count as similar
-NOT_IN_TITLE = re.compile(r"[\d０-９〇零一二三四五六七八九十]{2,4}年|[\d\s\W_]+")
+NOT_IN_TITLE = re.compile(rf"[\d０-９{NUMERALS_WITH_ZERO}]{{2,4}}年|[\d\s\W_]+")
 
 
 @dataclass

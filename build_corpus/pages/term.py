@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from pypinyin import Style, lazy_pinyin
 
+from ..chinese import chinese_ordinal
 from ..contributions.curation import render_curated
 from ..corpus.scope import RULE_LABELS, Scope, whose
 from ..corpus.terms import Term, pinyin_sort_key
@@ -50,7 +51,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
     out.append("## 各报告的释义\n")
     wordings = term.wordings
     for n, wording in enumerate(wordings, 1):
-        heading = f"释义{_cn_ordinal(n)}" if len(wordings) > 1 else "释义"
+        heading = f"释义{chinese_ordinal(n)}" if len(wordings) > 1 else "释义"
         sources = "、".join(
             f"[{md_escape(d.report.title)}]({_link(report_page(d.report.id), d.entry.anchor)})"
             + (f"（原文写作：{md_escape(d.written)}）" if d.written != term.key else "")
@@ -66,7 +67,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
         out.append('<table class="wording-diff"><thead><tr><th>释义一</th><th>比较的释义</th></tr></thead><tbody>')
         for n, wording in enumerate(wordings[1:], 2):
             left, right = diff_html(base, wording.text)
-            out.append(f"<tr><td>{left}</td><td><b>释义{_cn_ordinal(n)}</b>：{right}</td></tr>")
+            out.append(f"<tr><td>{left}</td><td><b>释义{chinese_ordinal(n)}</b>：{right}</td></tr>")
         out.append("</tbody></table>\n")
     if term.curated:
         others = terms or {}
@@ -119,10 +120,6 @@ def _term_edit_link(term: Term, address: Address) -> str:
     skeleton = (f"term: {json.dumps(term.key, ensure_ascii=False)}\nnotes:\n  - text: \n    author: \n")
     url = (f"{address.repo_url}/new/main/glossary?filename={quote(term.slug)}.yml&value={quote(skeleton)}")
     return f"\n[为这个名词写注释（GitHub，格式见 glossary/README.md）]({url}){{ .contribute }}\n"
-
-
-def _cn_ordinal(n: int) -> str:
-    return "一二三四五六七八九十"[n - 1] if n <= 10 else str(n)
 
 
 def diff_html(a: str, b: str) -> tuple[str, str]:

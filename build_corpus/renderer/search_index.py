@@ -34,11 +34,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from ..chinese import HAN_ALL_PLANES
+
 # The query side, copied over Material's search worker by mkdocs_hooks.py.
 WORKER_JS = Path(__file__).with_name("search_worker.js")
 
-# Han ranges the worker's regular expression also uses (search_worker.js: HAN).
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+HAN = HAN_ALL_PLANES   # the worker's regular expression uses the same ranges (search_worker.js: HAN)
 TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 
