@@ -155,14 +155,17 @@ def timed_subprocess(cmd: list[str], cwd: Path, log: Path, timeout: float | None
 
 def stock_on_our_pages(project: Path, work: Path, timeout: float) -> dict:
     """The other reading of "the same pages": our generated docs/ built by stock MkDocs + Material,
-    whose search plugin segments every page with jieba and writes one index, without our hooks."""
+    whose search plugin segments every page with jieba and writes one index, without our search hook."""
     stock = work / "stock-our-pages"
     if stock.exists():
         shutil.rmtree(stock)
     stock.mkdir()
     (stock / "docs").symlink_to(project / "docs")
+    (stock / "build_corpus").symlink_to(ROOT / "build_corpus")   # the readers' hook, named by path
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"\nhooks:\n(?:[ \t]+.*\n|\n)*", "\n", config)   # drop the hooks: block
+    # Without our search hook (Material's own jieba search runs instead); the readers' hook stays,
+    # since the templates use its script_json filter (without it the build fails at 404.html).
+    config = re.sub(r"\n[ \t]*- build_corpus/renderer/mkdocs_hooks\.py\n", "\n", config)
     (stock / "mkdocs.yml").write_text(config, encoding="utf-8")
     run = timed_subprocess([sys.executable, "-m", "mkdocs", "build", "-q"], stock, work / "mkdocs-stock-our-pages.log",
                            timeout)
