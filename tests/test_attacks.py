@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from attack_corpus import EXPECTED_ERRORS, AttackCorpus, lay_out
 from test_browser import SiteSearch, Tab, Target, _QuietHandler
+from test_site_markdown import differences
 
 NO_TRACEBACK = "Traceback (most recent call last)"
 
@@ -102,6 +103,14 @@ def test_hostile_text_and_file_names_stay_text_in_the_markdown(attack):
         assert "\\{: onclick" in body and "&lt;script&gt;" in body
         assert not re.search(r"^(<a id=[^>]+></a>)?(!!! danger|\?\?\? note \"x\")", body, re.M)   # report text is no block
         assert re.search(r"^<a id=[^>]+></a>\\!!! danger", body, re.M) and "&#63;?? note" in body
+
+
+def test_restricted_markdown_renders_the_attack_pages_as_full_markdown_does(attack):
+    corpus, _ = attack
+    docs = corpus.project / "docs"
+    pages = {str(p.relative_to(docs)): p.read_text(encoding="utf-8") for p in docs.rglob("*.md")}
+    assert len(pages) > 20
+    assert differences(pages) == []
 
 
 def test_site_builds_strict_with_the_attack_corpus(attack):

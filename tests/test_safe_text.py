@@ -34,12 +34,15 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
-def site_markdown() -> markdown.Markdown:
-    """Python-Markdown configured as mkdocs.yml configures it (its slugify tag needs no import here)."""
+def site_markdown(without: tuple[str, ...] = ()) -> markdown.Markdown:
+    """Python-Markdown configured as mkdocs.yml configures it (its slugify tag needs no import here),
+    leaving out the extensions named in `without`."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
     extensions, configs = [], {}
     for item in config["markdown_extensions"]:
         name, options = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
+        if name in without:
+            continue
         extensions.append(name)
         if options:
             configs[name] = {k: v for k, v in options.items() if v is not None}
