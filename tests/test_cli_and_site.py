@@ -55,6 +55,30 @@ def test_site_pages_exist(built):
     assert len(lines) == 38 and json.loads(lines[0])["kind"] == "work_report"
 
 
+def _search_documents(site) -> list[list]:
+    """Every document of the built search index: [location, title, text, …]."""
+    docs = []
+    for chunk in sorted(site.glob("search/idx-*/d*.js")):
+        body = chunk.read_text(encoding="utf-8")
+        docs.extend(json.loads(body[body.index(",") + 1:body.rindex(")")]))
+    return docs
+
+
+def test_search_skips_what_only_repeats_other_pages(built):
+    """Comparisons and a term page's list of uses are titles found on the report pages: a query for a
+    term should not list them, and indexing them was a fifth of the indexer's work."""
+    work, _ = built
+    docs = _search_documents(work / "site")
+    locations = [doc[0] for doc in docs]
+    assert len(docs) > 1000
+    assert any(loc.startswith("reports/tongxiangshi-2023.html#") for loc in locations)
+    assert any(loc == "terms/san-gai-yi-chai.html" for loc in locations)
+    assert not [loc for loc in locations if loc.startswith("compare/") and loc != "compare/index.html"
+                and not loc.startswith("compare/index.html#")]
+    assert not [loc for loc in locations if loc.startswith("terms/") and
+                any(h in loc for h in ("在报告正文中的使用", "按本报告自己的释义", "按其他报告的释义", "same-wording"))]
+
+
 def test_place_index_knows_the_hierarchy(built):
     work, _ = built
     places = (work / "docs" / "places.md").read_text(encoding="utf-8")

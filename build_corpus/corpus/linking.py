@@ -168,8 +168,10 @@ def quote_safe(text: str, pairs: dict[int, int], start: int, end: int) -> tuple[
             end = partner + 1
         else:
             return None
-    for i in range(start - 1, -1, -1):          # the innermost quoted unit around the span
-        if text[i] in OPENING and pairs.get(i, -1) >= end:
+    # The innermost quoted unit around the span (its opening mark is in `pairs`, before the span):
+    # a paragraph has a few quote marks and hundreds of characters.
+    for i in sorted((j for j in pairs if j < start), reverse=True):
+        if text[i] in OPENING and pairs[i] >= end:
             head, tail = i == start - 1, pairs[i] == end
             # The unit's first or last words, continued by more of its words, not by a + or 、 that
             # joins terms (“标准地+承诺制”): a part of one term.

@@ -108,7 +108,10 @@ def render_compare(a: Document, b: Document, records: dict[str, list[Target]], t
     ya, yb = a.meta.year or "?", b.meta.year or "?"
     description = f"{place} {ya} 年与 {yb} 年政府工作报告比较：主要预期目标的变化、新出现和不再出现的名词、标题结构对照"
     out = ["---", f"title: {json.dumps(page_title(f'{place} {ya} ↔ {yb} 报告比较'), ensure_ascii=False)}",
-           f"description: {json.dumps(page_title(description), ensure_ascii=False)}", "---",
+           f"description: {json.dumps(page_title(description), ensure_ascii=False)}",
+           # Not searched: every word of a comparison (headings, term names) is on the two report pages
+           # and the term pages, and a query for a term found every comparison of every place using it.
+           "search:", "  exclude: true", "---",
            f"# {md_escape(place)}：{ya} 年与 {yb} 年报告比较\n",
            f"- 较早：[{md_escape(a.title)}]({_link(report_page(a.id))})",
            f"- 较晚：[{md_escape(b.title)}]({_link(report_page(b.id))})",

@@ -37,6 +37,9 @@ LevelLabel = {"国家": "全国", "省": "省级", "自治区": "省级", "直�
 FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), ("year", "年份"), ("date", "会议日期"),
                 ("meeting", "会议"), ("speaker", "报告人"), ("publisher", "来源"), ("published", "发布日期")]
 MAX_HEADING_LEVEL = 6
+# libyaml's safe dumper writes the same YAML as PyYAML's (the bundled docs/ are byte-identical) in a
+# tenth of the time: front matter was 1.5 s of the build at 1,000 reports.
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def front_matter(doc: Document, extra: dict | None = None) -> str:
@@ -48,7 +51,7 @@ def front_matter(doc: Document, extra: dict | None = None) -> str:
     data["pinned"] = m.pinned
     data["source"] = {"path": doc.source_path, "position": doc.position, "line": doc.line}
     data.update(extra or {})
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
+    return "---\n" + yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False) + "---\n"
 
 
 def render_report(doc: Document, context: PageContext) -> str:

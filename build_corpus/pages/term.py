@@ -81,17 +81,20 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
     return "\n".join(out)
 
 
+# The rule of which definition a term in running text links to (corpus/scope.py), for readers.
 SCOPE_EXPLAINED = ("各地的名词解释只说明本地的提法：同样的字词在别的地区、别的年份可能另有所指（如“三资”“五大战略”）。"
                    "所以报告正文中的名词只链接到适用于它的释义：报告自己的名词解释；同一地区其他年份的、"
                    "上级或下级地区的（省—市—县—镇）、全国性报告的、几个互不隶属的地区以相同文字解释的"
                    "（视为全国性提法），以上只取前后五年内的报告（提法会改写）；"
                    "或整理者在 `build_corpus/data/link_scope.yml` 中认定为全国或全省通用、并写明理由的。"
-                   "其余用了相同字词的报告不加链接，列在本页末尾供读者判断。链接的提示框写明释义出自哪份报告。")
+                   "其余用了相同字词的报告不加链接，列在名词页的末尾供读者判断。链接的提示框写明释义出自哪份报告。")
 
 
 def _scope_block(term: Term, scope: Scope) -> str:
-    """Why this term's definitions apply where they do: the general rule, then this term's case."""
-    out = ["## 释义的适用范围 {#scope}\n", SCOPE_EXPLAINED + "\n"]
+    """Why this term's definitions apply where they do: this term's case, and a link to the general
+    rule, which the term index states once (it was 10% of every term page)."""
+    out = ["## 释义的适用范围 {#scope}\n",
+           f"正文中的名词只链接到适用于它的释义，规则见[名词索引]({_link(TERM_INDEX, 'scope')})。\n"]
     region = scope.rules.regions.get(term.key)
     if region:
         where = "全国" if region.region == "全国" else md_escape(region.region) + "范围内"
@@ -140,7 +143,9 @@ def diff_html(a: str, b: str) -> tuple[str, str]:
 
 
 def _uses_block(term: Term) -> str:
-    out = ["## 在报告正文中的使用\n"]
+    """Where reports use the term. Not searched (data-search-exclude, on each heading: the search cuts a page
+    at every heading): it is report and section titles, which a query finds on the report pages."""
+    out = ["## 在报告正文中的使用 {data-search-exclude}\n"]
     if not term.uses:
         out.append("没有报告在正文中使用这个名词（名词解释区除外）。\n")
         return "\n".join(out)
@@ -148,15 +153,15 @@ def _uses_block(term: Term) -> str:
     other = [u for u in term.uses if u.definition is not None and u.rule != "own"]
     unlinked = [u for u in term.uses if u.definition is None]
     if own:
-        out.append("### 按本报告自己的释义\n")
+        out.append("### 按本报告自己的释义 {data-search-exclude}\n")
         out.extend(_uses_by_report(own, lambda u: ""))
     if other:
-        out.append("\n### 按其他报告的释义\n")
+        out.append("\n### 按其他报告的释义 {data-search-exclude}\n")
         out.extend(_uses_by_report(other, lambda u: f"按[{md_escape(whose(u.definition))} 的释义]"
                                    f"(#{wording_anchor(term.wording_number(u.definition))})"
                                    f"（{RULE_LABELS.get(u.rule, u.rule)}）"))
     if unlinked:
-        out.append("\n### 措辞相同、没有适用的释义 {#same-wording}\n")
+        out.append("\n### 措辞相同、没有适用的释义 {#same-wording data-search-exclude}\n")
         out.append("这些报告用了相同的字词，但上面的释义都不适用于它们（地区互不隶属、年份相隔太久，"
                    "或整理者指出此处另有所指），可能不是同一个意思，所以正文中没有链接。\n")
         out.extend(_uses_by_report(unlinked, lambda u: ""))
@@ -184,7 +189,8 @@ def render_term_index(terms: dict[str, Term]) -> str:
     out = ["---", "title: 名词索引", f"description: 各地政府工作报告“名词解释”中的 {len(terms)} 个名词，按拼音排序", "---",
            "# 名词索引\n",
            f"语料中各报告“名词解释”收录的 {len(terms)} 个名词，按拼音排序、以首字母分组。"
-           "每个名词后是解释它的报告数和在正文中使用它的报告数。\n"]
+           "每个名词后是解释它的报告数和在正文中使用它的报告数。\n",
+           "## 释义的适用范围 {#scope}\n", SCOPE_EXPLAINED + "\n"]
     groups: dict[str, list[Term]] = defaultdict(list)
     for term in sorted(terms.values(), key=lambda t: pinyin_sort_key(t.key)):
         groups[term.initial if term.initial.isalpha() else "#"].append(term)
