@@ -5,11 +5,15 @@ others' results). What the steps are is pipeline.py's business; this is only how
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import threading
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from .cache import SourceCache
 from .contributions.inputs import shown_path
@@ -90,3 +94,56 @@ def _cached(path: Path, root: Path | None, cache: SourceCache | None, process: C
     result = process(path)
     cache.put(key, result)
     return result
+
+
+# --- two things at once ---------------------------------------------------------------------
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+class BesideError(RuntimeError):
+    """The forked half of `beside` raised or died; the message holds its traceback or exit code."""
+
+
+def can_fork() -> bool:
+    """A fork copies only the calling thread: with other threads running (`mkdocs serve`'s watcher and
+    server) a lock one of them held could stay locked forever in the copy."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def beside(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
+    """`here()` in this process while `there()` runs in a forked copy of it; both results, as if run
+    one after the other (`there` sees the state from before `here` ran, and what it changes stays
+    in the copy: it must return everything it makes). Without fork, one after the other."""
+    if not can_fork():
+        return here(), there()
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_send_result, args=(there, sending), name="beside", daemon=True)
+    child.start()
+    sending.close()
+    with receiving:
+        try:
+            first = here()
+        except BaseException:
+            child.terminate()
+            child.join()
+            raise
+        try:
+            ok, second = receiving.recv()
+        except EOFError:
+            ok, second = False, None
+        child.join()
+    if not ok:
+        raise BesideError(second or f"the second process died (exit code {child.exitcode})")
+    return first, second
+
+
+def _send_result(job: Callable, sending) -> None:
+    try:
+        result = (True, job())
+    except BaseException:
+        result = (False, traceback.format_exc())
+    sending.send(result)
+    sending.close()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .batch import MAX_SOURCE_BYTES, process_sources
+from .batch import MAX_SOURCE_BYTES, beside, process_sources
 from .cache import SourceCache
 from .contributions.annotations import load_annotations
 from .contributions.curation import load_curated
@@ -80,6 +80,8 @@ SITE_STEPS = (
     Step("places", corpus.group_by_place),
     Step("targets", corpus.find_targets),
 )
+# Page steps only read the finished Site and each fill in their own pages: with jobs > 1 the first
+# (the report pages, half the work) runs in this process and the rest beside it (run_page_steps).
 PAGE_STEPS = (
     Step("report pages", pages.report_pages),
     Step("term pages", pages.term_pages),
@@ -151,14 +153,31 @@ def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache
 # --- corpus-wide and pages ----------------------------------------------------------------
 
 def build_site(corpus: Corpus, curated: dict | None = None, address: Address | None = None,
-               annotations: dict | None = None, clock: Clock = untimed) -> Site:
+               annotations: dict | None = None, clock: Clock = untimed, jobs: int = 1) -> Site:
     """SITE_STEPS, then every page (PAGE_STEPS): nothing is written yet."""
     site = Site(corpus, from_environment() if address is None else address, curated=curated or {},
                 annotations=annotations or {},
                 reports=sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0)))
     run_steps("site", SITE_STEPS, site, clock)
-    run_steps("page", PAGE_STEPS, site, clock)
+    run_page_steps(site, clock, jobs)
     return site
+
+
+def run_page_steps(site: Site, clock: Clock = untimed, jobs: int = 1) -> None:
+    """PAGE_STEPS; with jobs > 1, the first in this process and the others in a second one (a
+    clock times steps only in this process, so a timed run keeps to one)."""
+    if jobs < 2 or clock is not untimed:
+        run_steps("page", PAGE_STEPS, site, clock)
+        return
+    here, there = PAGE_STEPS[:1], PAGE_STEPS[1:]
+
+    def the_others() -> tuple[dict, dict]:
+        run_steps("page", there, site)
+        return site.pages, site.files
+
+    _, (made, files) = beside(lambda: run_steps("page", here, site), the_others)
+    site.pages.update(made)
+    site.files.update(files)
 
 
 def write_site(site: Site, docs: Path) -> None:
@@ -211,5 +230,5 @@ def build(settings: Settings, clock: Clock = untimed) -> Build:
     # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.
     corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(settings.sources))
     curated, annotations, contribution_problems = load_contributions(settings)
-    site = build_site(corpus, curated, annotations=annotations, clock=clock)
+    site = build_site(corpus, curated, annotations=annotations, clock=clock, jobs=settings.jobs)
     return Build(paths, corpus, site, problems + corpus.problems + contribution_problems + site.problems)

@@ -145,12 +145,17 @@ def _relative(to_page: str, from_folder: str) -> str:
     return posixpath.relpath(to_page, from_folder)
 
 
+@cache
+def _real_folder(docs: Path) -> Path:
+    """docs/ with its symbolic links resolved, once a build rather than twice a page."""
+    return docs.resolve()
+
+
 def page_path(docs: Path, relative: str) -> Path:
     """The file under docs/ for a generated page, refusing anything outside the alphabet or docs/."""
     if not PAGE_PATH.match(relative) or ".." in PurePosixPath(relative).parts:
         raise UnsafePath(f"生成的页面路径不安全 / unsafe page path {relative!r}")
     target = (docs / relative).resolve()
-    root = docs.resolve()
-    if not target.is_relative_to(root):
+    if not target.is_relative_to(_real_folder(docs)):
         raise UnsafePath(f"页面路径越出 docs/ / page path {relative!r} leaves {docs}")
     return docs / relative
