@@ -81,7 +81,7 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache", type=Path, default=Path(".cache/build-corpus"),
                         help="per-source cache: unchanged sources are not processed again")
     parser.add_argument("--no-cache", action="store_true", help="process every source again, without the cache")
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages (and, from 2, the page steps side by side)")
     parser.add_argument("--max-source-mb", type=float, default=None, metavar="MB",
                         help="refuse sources larger than this (default 5 MB)")
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import markdown
 import pytest
+from test_safe_text import site_markdown as configured_markdown
 
 from build_corpus.contributions.curation import load_curated
 from build_corpus.pipeline import build_site
 from build_corpus.renderer import site_markdown
-from test_safe_text import site_markdown as configured_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
