@@ -200,3 +200,4 @@ class Site:
     pages: dict[str, str] = field(default_factory=dict)        # path under docs/ -> Markdown
     files: dict[str, bytes] = field(default_factory=dict)      # downloads: path under docs/ -> bytes
     problems: list[Problem] = field(default_factory=list)      # what the corpus-wide steps found wrong
+    jobs: int = 1                                              # processes the corpus-wide steps may use

@@ -156,17 +156,17 @@ def build_site(corpus: Corpus, curated: dict | None = None, address: Address | N
                annotations: dict | None = None, clock: Clock = untimed, jobs: int = 1) -> Site:
     """SITE_STEPS, then every page (PAGE_STEPS): nothing is written yet."""
     site = Site(corpus, from_environment() if address is None else address, curated=curated or {},
-                annotations=annotations or {},
+                annotations=annotations or {}, jobs=jobs,
                 reports=sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0)))
     run_steps("site", SITE_STEPS, site, clock)
-    run_page_steps(site, clock, jobs)
+    run_page_steps(site, clock)
     return site
 
 
-def run_page_steps(site: Site, clock: Clock = untimed, jobs: int = 1) -> None:
-    """PAGE_STEPS; with jobs > 1, the first in this process and the others in a second one (a
+def run_page_steps(site: Site, clock: Clock = untimed) -> None:
+    """PAGE_STEPS; with site.jobs > 1, the first in this process and the others in a second one (a
     clock times steps only in this process, so a timed run keeps to one)."""
-    if jobs < 2 or clock is not untimed:
+    if site.jobs < 2 or clock is not untimed:
         run_steps("page", PAGE_STEPS, site, clock)
         return
     here, there = PAGE_STEPS[:1], PAGE_STEPS[1:]

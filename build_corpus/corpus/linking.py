@@ -27,6 +27,7 @@ from itertools import accumulate
 
 import jieba
 
+from ..batch import beside
 from ..chinese import CLOSING_QUOTES, QUOTES
 from ..chinese import QUOTE_PAIRS as OPENING
 from ..model import Document, Paragraph
@@ -256,30 +257,69 @@ def paragraphs_with_sections(doc: Document):
             yield p, section.number + section.title, section.anchor
 
 
-def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | None = None) -> Scope:
+def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | None = None,
+                jobs: int = 1) -> Scope:
     """Find every occurrence in every report and decide what each links to (scope.py).
 
     Linked occurrences become the paragraph's `term_spans` (the linker's input); every
     occurrence, linked or not, is a `Use` of its term, for the term pages. Returns the scope,
-    whose decisions the linker asks for again (they are remembered).
+    whose decisions the linker asks for again (they are remembered). With jobs > 1 the second
+    half of the reports is looked at in a second process (batch.beside); the result is the same.
     """
     scope = scope or Scope(terms)
     matcher = TermMatcher(match_forms(terms))
-    for doc in reports:
-        for p, section_title, _ in paragraphs_with_sections(doc):
-            found = matcher.find(p.text)
-            p.term_spans = []
+    half = len(reports) // 2 if jobs > 1 else len(reports)
+    found = [_found_in(reports[:half], matcher, scope, terms)]
+    if half < len(reports):
+        found = list(beside(lambda: found[0], lambda: _found_in(reports[half:], matcher, scope, terms)))
+    for docs, (spans, uses, unlinked) in zip((reports[:half], reports[half:]), found):
+        _record(docs, spans, uses, unlinked, terms, scope)
+    return scope
+
+
+# One report's findings as plain data, so they can come back from another process: the term spans
+# of each paragraph; each use as (term key, paragraph, count, the definition's index among the term's
+# definitions or None, rule); the counts of unlinked uses by key.
+Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]]]
+
+
+def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: dict[str, Term]) -> Findings:
+    spans_of, uses_of, unlinked_of = [], [], []
+    index_of = {key: {id(d): i for i, d in enumerate(term.definitions)} for key, term in terms.items()}
+    for doc in docs:
+        spans, found_uses, unlinked = [], [], defaultdict(int)
+        for n, (p, _, _) in enumerate(paragraphs_with_sections(doc)):
+            term_spans = []
             uses: dict[tuple, list] = {}     # (key, definition, rule) -> [target, count]
-            for o in found:
+            for o in matcher.find(p.text):
                 target = target_of(scope, doc, p, o)
                 if target.linked:
-                    p.term_spans.append((o.start, o.end, o.key))
+                    term_spans.append((o.start, o.end, o.key))
                 uses.setdefault((o.key, id(target.definition), target.rule), [target, 0])[1] += 1
-            for (key, _, _), (target, n) in uses.items():
-                terms[key].uses.append(Use(doc, p.anchor, section_title, n, target.definition, target.rule))
+            for (key, _, _), (target, count) in uses.items():
+                which = None if target.definition is None else index_of[key][id(target.definition)]
+                found_uses.append((key, n, count, which, target.rule))
                 if not target.linked:
-                    scope.same_wording[doc.id][key] += n
-    return scope
+                    unlinked[key] += count
+            spans.append(term_spans)
+        spans_of.append(spans)
+        uses_of.append(found_uses)
+        unlinked_of.append(dict(unlinked))
+    return spans_of, uses_of, unlinked_of
+
+
+def _record(docs: list[Document], spans_of, uses_of, unlinked_of, terms: dict[str, Term], scope: Scope) -> None:
+    """Findings into the paragraphs, the terms' uses and the scope's same-wording counts, in report order."""
+    for doc, spans, found_uses, unlinked in zip(docs, spans_of, uses_of, unlinked_of):
+        paragraphs = list(paragraphs_with_sections(doc))
+        for (p, _, _), term_spans in zip(paragraphs, spans):
+            p.term_spans = term_spans
+        for key, n, count, which, rule in found_uses:
+            p, section_title, _ = paragraphs[n]
+            definition = None if which is None else terms[key].definitions[which]
+            terms[key].uses.append(Use(doc, p.anchor, section_title, count, definition, rule))
+        for key, count in unlinked.items():
+            scope.same_wording[doc.id][key] += count
 
 
 def target_of(scope: Scope, doc: Document, p: Paragraph, o: Occurrence) -> Target:

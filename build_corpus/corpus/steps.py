@@ -64,7 +64,7 @@ def check_curated_notes(site: Site) -> None:
 
 def record_uses(site: Site) -> None:
     """Every occurrence of every term, and which definition each may link to (scope.py)."""
-    site.scope = linking.record_uses(site.reports, site.terms)
+    site.scope = linking.record_uses(site.reports, site.terms, jobs=site.jobs)
 
 
 def group_by_place(site: Site) -> None:
