@@ -14,6 +14,7 @@ import pytest
 from project_copy import copy_project
 
 from build_corpus.cli import main
+from build_corpus.renderer.render_helper import OFF_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -53,6 +54,48 @@ def test_site_pages_exist(built):
         assert (site / page).is_file(), page
     lines = (site / "downloads" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 38 and json.loads(lines[0])["kind"] == "work_report"
+
+
+def _mkdocs(cwd: Path, *args: str, helper: bool = True) -> subprocess.CompletedProcess:
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    if not helper:
+        env[OFF_ENV] = "1"
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env=env)
+
+
+def _tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_render_helper_changes_nothing_in_the_site(built, tmp_path):
+    """MkDocs with a share of the pages rendered by the helper process (the default) builds exactly the
+    site MkDocs builds alone."""
+    work, _ = built
+    alone = _mkdocs(work, "-d", str(tmp_path / "alone"), helper=False)
+    assert alone.returncode == 0, alone.stderr[-3000:]
+    with_helper, alone_files = _tree_bytes(work / "site"), _tree_bytes(tmp_path / "alone")
+    assert len(alone_files) > 300
+    assert with_helper.keys() == alone_files.keys()
+    assert [name for name in alone_files if with_helper[name] != alone_files[name]] == []
+
+
+def test_a_warning_on_a_page_the_helper_renders_still_fails_strict(built, tmp_path):
+    """Three pages with a broken link at the end of the page order: one is in the helper's share
+    (every third page), and each page's warning is logged once and counted by --strict."""
+    work, _ = built
+    project = tmp_path / "project"
+    shutil.copytree(work, project, symlinks=True, ignore=shutil.ignore_patterns("site"))
+    names = [f"zz-broken-{n}.md" for n in range(1, 4)]
+    for name in names:
+        (project / "docs" / name).write_text(f"# {name}\n\n见[不存在的页面](missing-{name})。\n", encoding="utf-8")
+    run = _mkdocs(project, "-v")
+    assert run.returncode != 0
+    assert "render helper: rendered" in run.stderr, "the helper did not run"
+    for name in names:
+        assert len(re.findall(rf"WARNING.*'{re.escape(name)}'.*missing-{re.escape(name)}", run.stderr)) == 1, \
+            (name, run.stderr[-3000:])
+    assert "Aborted with 3 warnings in strict mode" in run.stdout + run.stderr, run.stderr[-3000:]
 
 
 def _search_documents(site) -> list[list]:

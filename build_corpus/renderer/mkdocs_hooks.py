@@ -29,9 +29,11 @@ import shutil
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import InclusionLevel
 
 from build_corpus.pages.write import JOURNAL, STAGING, build_lock, finish_interrupted_swap
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
+from build_corpus.renderer.render_helper import RenderHelper, render_from
 from build_corpus.renderer.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
@@ -42,6 +44,7 @@ _indexer: BackgroundIndexer | None = None
 _preview_inputs: dict = {}   # build-corpus serve: the inputs' fingerprint at the last pipeline run
 _dirty = False               # `mkdocs serve --dirty` (build-corpus serve): only changed pages are rendered
 _last_shards: dict | None = None   # the search index a dirty rebuild keeps (it sees only the changed pages)
+_helper: RenderHelper | None = None   # renders a share of the pages' Markdown in a second process
 
 
 def on_startup(command, dirty, **_):
@@ -63,6 +66,29 @@ def on_pre_build(config, **_):
     _indexer = None if _dirty and _last_shards else BackgroundIndexer(Path(config["site_dir"]) / "search")
 
 
+def on_nav(nav, config, files, **_):
+    """The pages are known: start the render helper on its share of them (not for a preview)."""
+    global _helper
+    if not _dirty and PREVIEW_ENV not in os.environ:
+        _helper = RenderHelper.start(config, files, InclusionLevel.is_included)
+    return nav
+
+
+def on_pre_page(page, config, files, **_):
+    if _helper is not None and _helper.takes(page):
+        page.render = render_from(_helper, page)
+    return page
+
+
+def on_env(env, config, files, **_):
+    """Every page's Markdown is rendered (MkDocs calls this right after its loop): the helper is done."""
+    global _helper
+    if _helper is not None:
+        _helper.finish()
+        _helper = None
+    return env
+
+
 @event_priority(-100)   # after any other plugin's changes to the HTML: the index sees the page as built
 def on_page_content(html, page, config, **_):
     """Hand the page to the indexer as soon as its Markdown is rendered, so indexing runs while MkDocs
@@ -76,10 +102,13 @@ def on_page_content(html, page, config, **_):
 
 
 def on_build_error(error, **_):
-    global _indexer
+    global _indexer, _helper
     if _indexer is not None:
         _indexer.stop()
         _indexer = None
+    if _helper is not None:
+        _helper.finish()
+        _helper = None
 
 
 @event_priority(-50)   # after Material wrote search_index.json (0), before offline inlines it (-100)
