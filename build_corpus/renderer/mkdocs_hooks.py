@@ -1,4 +1,5 @@
-"""MkDocs hooks (mkdocs.yml `hooks:`): Material's search box, over a sharded index of our own.
+"""MkDocs hooks (mkdocs.yml `hooks:`): Material's search box over a sharded index of our own, and
+the second core put to work.
 
 Material's search plugin puts every page's text, segmented with jieba, into one index that a
 reader's browser downloads whole before the first query (12.5 MB at 100 reports, ~100 MB at
@@ -7,6 +8,9 @@ reader's browser downloads whole before the first query (12.5 MB at 100 reports,
 - `on_pre_build` finishes an interrupted `build-corpus build` (write_docs), so MkDocs never
   renders a half-swapped docs/; under `build-corpus serve` it first re-runs the pipeline when
   sources/, glossary/ or annotations/ changed, so a contributor's edit shows on the next reload.
+- `on_nav` starts the render helper (render_helper.py), a forked copy of MkDocs that renders every
+  third page's Markdown while MkDocs renders the others; `on_pre_page` gives those pages the
+  helper's result, and `on_env` (right after MkDocs' loop) ends the helper.
 - `on_page_content` (before Material's plugin sees the page) hands each page's HTML to a second process
   (search_index.BackgroundIndexer), which splits it into sections with Material's own HTML
   parser (same sections, same locations, `data-search-exclude` honoured) and indexes them while
