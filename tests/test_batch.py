@@ -1,64 +1,31 @@
-"""batch.beside: the page steps in two processes, with the same pages as in one."""
+"""Running in two processes (batch.beside and what uses it), checked in a fresh interpreter.
+
+batch.can_fork refuses to fork while other threads run (a forked copy could inherit a lock one of
+them holds), and this suite keeps threads alive once the browser tests have started; so the checks
+live in tests/fork_checks.py and run here under their own pytest, where nothing else runs.
+"""
 from __future__ import annotations
 
+import multiprocessing
 import os
+import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
-import pytest
+from build_corpus.batch import beside, can_fork
 
-from build_corpus import pipeline
-from build_corpus.batch import BesideError, beside, can_fork
-from build_corpus.contributions.curation import load_curated
-from build_corpus.pipeline import build_site
-
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
 
 
-@pytest.fixture
-def forking():
-    if not can_fork():
-        pytest.skip("no fork here: another platform, or another test left a thread running")
-
-
-def test_the_second_runs_in_another_process_and_both_results_come_back(forking):
-    here, there = beside(lambda: ("here", os.getpid()), lambda: ("there", os.getpid(), {"页": "内容" * 1000}))
-    assert here == ("here", os.getpid())
-    assert there[0] == "there" and there[1] != os.getpid() and there[2] == {"页": "内容" * 1000}
-
-
-def test_what_the_second_changes_stays_in_its_copy(forking):
-    state = {"n": 1}
-
-    def change() -> int:
-        state["n"] += 10
-        return state["n"]
-
-    assert beside(lambda: state["n"], change) == (1, 11)
-    assert state == {"n": 1}
-
-
-def test_an_error_in_the_second_is_raised_here_with_its_traceback(forking):
-    def fails():
-        raise ValueError("坏了")
-
-    with pytest.raises(BesideError, match="ValueError: 坏了"):
-        beside(lambda: 1, fails)
-
-
-def test_a_second_process_that_dies_is_an_error_not_a_hang(forking):
-    with pytest.raises(BesideError, match="exit code 3"):
-        beside(lambda: 1, lambda: os._exit(3))
-
-
-def test_an_error_here_stops_the_second_process(forking):
-    event = threading.Event()
-
-    def fails():
-        raise KeyError("here")
-
-    with pytest.raises(KeyError):
-        beside(fails, lambda: event.wait(600))
+def test_two_process_checks_pass_in_a_fresh_process():
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", str(HERE / "fork_checks.py")],
+                         cwd=HERE.parent, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert re.search(r"\b6 passed", run.stdout), run.stdout[-2000:]
+    if "fork" in multiprocessing.get_all_start_methods():
+        assert "skipped" not in run.stdout, run.stdout[-2000:]
 
 
 def test_with_other_threads_running_nothing_is_forked():
@@ -71,12 +38,3 @@ def test_with_other_threads_running_nothing_is_forked():
     finally:
         stop.set()
         thread.join()
-
-
-def test_page_steps_in_two_processes_make_the_same_pages_and_files(corpus, forking, monkeypatch):
-    monkeypatch.setattr(pipeline, "SITE_JOBS_FROM", 0)   # the bundled corpus is below it
-    curated = load_curated(ROOT / "glossary")[0]
-    one, two = build_site(corpus, curated), build_site(corpus, curated, jobs=2)
-    assert two.jobs == 2
-    assert list(two.pages) == list(one.pages) and two.pages == one.pages
-    assert two.files == one.files
