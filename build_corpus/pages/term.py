@@ -189,8 +189,8 @@ def render_term_index(terms: dict[str, Term]) -> str:
     out = ["---", "title: 名词索引", f"description: 各地政府工作报告“名词解释”中的 {len(terms)} 个名词，按拼音排序", "---",
            "# 名词索引\n",
            f"语料中各报告“名词解释”收录的 {len(terms)} 个名词，按拼音排序、以首字母分组。"
-           "每个名词后是解释它的报告数和在正文中使用它的报告数。\n",
-           "## 释义的适用范围 {#scope}\n", SCOPE_EXPLAINED + "\n"]
+           "每个名词后是解释它的报告数和在正文中使用它的报告数。正文中的名词链接到哪一条释义，"
+           "见页末的[释义的适用范围](#scope)。\n"]
     groups: dict[str, list[Term]] = defaultdict(list)
     for term in sorted(terms.values(), key=lambda t: pinyin_sort_key(t.key)):
         groups[term.initial if term.initial.isalpha() else "#"].append(term)
@@ -202,6 +202,7 @@ def render_term_index(terms: dict[str, Term]) -> str:
             out.append(f"- [{md_escape(term.display)}]({_link(term_page(term.slug))})　"
                        f"<small>解释 {len(term.defining_reports)} · 使用 {len(term.using_reports)}</small>")
         out.append("")
+    out.extend(["## 释义的适用范围 {#scope}\n", SCOPE_EXPLAINED + "\n"])   # each term page links here
     return "\n".join(out)
 
 
