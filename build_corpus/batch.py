@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -107,9 +108,11 @@ class BesideError(RuntimeError):
 
 
 def can_fork() -> bool:
-    """A fork copies only the calling thread: with other threads running (`mkdocs serve`'s watcher and
-    server) a lock one of them held could stay locked forever in the copy."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Linux only (macOS has fork, but its system libraries may break in a forked copy, which is why
+    Python does not fork there by default), and no other thread running: a fork copies only the
+    calling thread, so a lock another thread held (`mkdocs serve`'s watcher and server) could stay
+    locked forever in the copy."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def beside(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:

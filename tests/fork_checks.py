@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def forking():
     if not can_fork():
-        pytest.skip("no fork on this platform")
+        pytest.skip("batch.can_fork: not on this platform")
 
 
 def test_the_second_runs_in_another_process_and_both_results_come_back(forking):

@@ -12,7 +12,7 @@ loop reaches such a page, `on_pre_page` gives it a `render` that takes the finis
 A result is used only if it was rendered from exactly the Markdown MkDocs now holds for the page;
 otherwise, or if the helper failed or died, MkDocs renders the page itself, as it always did. The
 helper is not started where a fork could copy another thread's lock (`mkdocs serve`, whose
-preview rebuilds render few pages anyway), nor without fork. Everything here depends on MkDocs
+preview rebuilds render few pages anyway), nor off Linux (batch.can_fork says why). Everything here depends on MkDocs
 1.6's build loop (mkdocs/commands/build.py: _populate_page) and Page.render, pinned in pyproject.
 """
 from __future__ import annotations
