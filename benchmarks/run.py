@@ -463,7 +463,9 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
             from build_corpus import pipeline
             with Timer() as par_site_t:
                 pipeline.build_site(corpus, curated, annotations=annotations, jobs=args.workers)
-            record(f"build_site with jobs={args.workers} (page steps beside each other)", par_site_t, rss_mb(),
+            shared = "two processes" if len(corpus.reports) >= pipeline.SITE_JOBS_FROM else \
+                f"one process: below {pipeline.SITE_JOBS_FROM} reports"
+            record(f"build_site with jobs={args.workers} ({shared})", par_site_t, rss_mb(),
                    f"{site_t.wall / par_site_t.wall:.2f}× as fast as one process (wall); cpu s = parent only")
             result.update(parallel_site_s=round(par_site_t.wall, 3))
 
