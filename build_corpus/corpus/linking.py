@@ -269,18 +269,22 @@ def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | 
     scope = scope or Scope(terms)
     matcher = TermMatcher(match_forms(terms))
     half = len(reports) // 2 if jobs > 1 else len(reports)
-    found = [_found_in(reports[:half], matcher, scope, terms)]
     if half < len(reports):
-        found = list(beside(lambda: found[0], lambda: _found_in(reports[half:], matcher, scope, terms)))
-    for docs, (spans, uses, unlinked) in zip((reports[:half], reports[half:]), found):
-        _record(docs, spans, uses, unlinked, terms, scope)
+        found = beside(lambda: _found_in(reports[:half], matcher, scope, terms),
+                       lambda: _found_in(reports[half:], matcher, scope, terms))
+    else:
+        found = (_found_in(reports, matcher, scope, terms),)
+    for docs, findings, elsewhere in zip((reports[:half], reports[half:]), found, (False, True)):
+        _record(docs, findings, terms, scope, decisions_too=elsewhere)
     return scope
 
 
-# One report's findings as plain data, so they can come back from another process: the term spans
-# of each paragraph; each use as (term key, paragraph, count, the definition's index among the term's
-# definitions or None, rule); the counts of unlinked uses by key.
-Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]]]
+# The reports' findings as plain data, so they can come back from another process: per report, the
+# term spans of each paragraph; each use as (term key, paragraph, count, the definition's index among
+# the term's definitions or None, rule); the counts of unlinked uses by key. Then the scope's
+# decisions for these reports as (report, term key, condition held, definition index or None, rule),
+# which the report pages' links ask for again.
+Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]], list[tuple]]
 
 
 def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: dict[str, Term]) -> Findings:
@@ -305,11 +309,17 @@ def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: d
         spans_of.append(spans)
         uses_of.append(found_uses)
         unlinked_of.append(dict(unlinked))
-    return spans_of, uses_of, unlinked_of
+    position = {id(doc): i for i, doc in enumerate(docs)}
+    decisions = [(position[doc_id], key, holds, None if t.definition is None else index_of[key][id(t.definition)], t.rule)
+                 for (doc_id, key, holds), t in scope.cache.items() if doc_id in position]
+    return spans_of, uses_of, unlinked_of, decisions
 
 
-def _record(docs: list[Document], spans_of, uses_of, unlinked_of, terms: dict[str, Term], scope: Scope) -> None:
-    """Findings into the paragraphs, the terms' uses and the scope's same-wording counts, in report order."""
+def _record(docs: list[Document], findings: Findings, terms: dict[str, Term], scope: Scope,
+            decisions_too: bool = False) -> None:
+    """Findings into the paragraphs, the terms' uses and the scope's same-wording counts, in report
+    order; with `decisions_too` (they were made in another process), the scope's decisions as well."""
+    spans_of, uses_of, unlinked_of, decisions = findings
     for doc, spans, found_uses, unlinked in zip(docs, spans_of, uses_of, unlinked_of):
         paragraphs = list(paragraphs_with_sections(doc))
         for (p, _, _), term_spans in zip(paragraphs, spans):
@@ -320,6 +330,8 @@ def _record(docs: list[Document], spans_of, uses_of, unlinked_of, terms: dict[st
             terms[key].uses.append(Use(doc, p.anchor, section_title, count, definition, rule))
         for key, count in unlinked.items():
             scope.same_wording[doc.id][key] += count
+    for i, key, holds, which, rule in decisions if decisions_too else ():
+        scope.cache[(id(docs[i]), key, holds)] = Target(None if which is None else terms[key].definitions[which], rule)
 
 
 def target_of(scope: Scope, doc: Document, p: Paragraph, o: Occurrence) -> Target:
