@@ -81,7 +81,7 @@ SITE_STEPS = (
     Step("targets", corpus.find_targets),
 )
 # From this many reports the corpus-wide steps use build_site's jobs: below it, forking the process
-# costs more than it saves (N=100: 0.72 s in one process, 0.86 s in two; N=1,000: 13.5 s, 9.6 s).
+# costs more than it saves (N=100: 0.72 s in one process, 0.86 s in two; N=1,000: 9.98 s, 7.50 s).
 SITE_JOBS_FROM = 250
 # Page steps only read the finished Site and each fill in their own pages: with jobs > 1 the first
 # (the report pages, half the work) runs in this process and the rest beside it (run_page_steps).
