@@ -271,23 +271,25 @@ def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | 
     half = len(reports) // 2 if jobs > 1 else len(reports)
     if half < len(reports):
         found = beside(lambda: _found_in(reports[:half], matcher, scope, terms),
-                       lambda: _found_in(reports[half:], matcher, scope, terms))
+                       lambda: _found_in(reports[half:], matcher, scope, terms, with_decisions=True))
     else:
         found = (_found_in(reports, matcher, scope, terms),)
-    for docs, findings, elsewhere in zip((reports[:half], reports[half:]), found, (False, True)):
-        _record(docs, findings, terms, scope, decisions_too=elsewhere)
+    for docs, findings in zip((reports[:half], reports[half:]), found):
+        _record(docs, findings, terms, scope)
     return scope
 
 
 # The reports' findings as plain data, so they can come back from another process: per report, the
 # term spans of each paragraph; each use as (term key, paragraph, count, the definition's index among
-# the term's definitions or None, rule); the counts of unlinked uses by key. Then the scope's
-# decisions for these reports as (report, term key, condition held, definition index or None, rule),
-# which the report pages' links ask for again.
+# the term's definitions or None, rule); the counts of unlinked uses by key. Then, from another
+# process, the scope's decisions for these reports as (report, term key, condition held, definition
+# index or None, rule), which the report pages' links ask for again (in this process the scope
+# remembers them itself).
 Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]], list[tuple]]
 
 
-def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: dict[str, Term]) -> Findings:
+def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: dict[str, Term],
+              with_decisions: bool = False) -> Findings:
     spans_of, uses_of, unlinked_of = [], [], []
     index_of = {key: {id(d): i for i, d in enumerate(term.definitions)} for key, term in terms.items()}
     for doc in docs:
@@ -309,16 +311,17 @@ def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: d
         spans_of.append(spans)
         uses_of.append(found_uses)
         unlinked_of.append(dict(unlinked))
-    position = {id(doc): i for i, doc in enumerate(docs)}
-    decisions = [(position[doc_id], key, holds, None if t.definition is None else index_of[key][id(t.definition)], t.rule)
-                 for (doc_id, key, holds), t in scope.cache.items() if doc_id in position]
+    decisions = []
+    if with_decisions:
+        position = {id(doc): i for i, doc in enumerate(docs)}
+        decisions = [(position[doc_id], key, holds, None if t.definition is None else index_of[key][id(t.definition)],
+                      t.rule) for (doc_id, key, holds), t in scope.cache.items() if doc_id in position]
     return spans_of, uses_of, unlinked_of, decisions
 
 
-def _record(docs: list[Document], findings: Findings, terms: dict[str, Term], scope: Scope,
-            decisions_too: bool = False) -> None:
-    """Findings into the paragraphs, the terms' uses and the scope's same-wording counts, in report
-    order; with `decisions_too` (they were made in another process), the scope's decisions as well."""
+def _record(docs: list[Document], findings: Findings, terms: dict[str, Term], scope: Scope) -> None:
+    """Findings into the paragraphs, the terms' uses, the scope's same-wording counts and (from
+    another process) its decisions, in report order."""
     spans_of, uses_of, unlinked_of, decisions = findings
     for doc, spans, found_uses, unlinked in zip(docs, spans_of, uses_of, unlinked_of):
         paragraphs = list(paragraphs_with_sections(doc))
@@ -330,7 +333,7 @@ def _record(docs: list[Document], findings: Findings, terms: dict[str, Term], sc
             terms[key].uses.append(Use(doc, p.anchor, section_title, count, definition, rule))
         for key, count in unlinked.items():
             scope.same_wording[doc.id][key] += count
-    for i, key, holds, which, rule in decisions if decisions_too else ():
+    for i, key, holds, which, rule in decisions:
         scope.cache[(id(docs[i]), key, holds)] = Target(None if which is None else terms[key].definitions[which], rule)
 
 

@@ -86,11 +86,15 @@ def on_pre_page(page, config, files, **_):
 
 def on_env(env, config, files, **_):
     """Every page's Markdown is rendered (MkDocs calls this right after its loop): the helper is done."""
+    _end_helper()
+    return env
+
+
+def _end_helper() -> None:
     global _helper
     if _helper is not None:
         _helper.finish()
         _helper = None
-    return env
 
 
 @event_priority(-100)   # after any other plugin's changes to the HTML: the index sees the page as built
@@ -106,13 +110,11 @@ def on_page_content(html, page, config, **_):
 
 
 def on_build_error(error, **_):
-    global _indexer, _helper
+    global _indexer
     if _indexer is not None:
         _indexer.stop()
         _indexer = None
-    if _helper is not None:
-        _helper.finish()
-        _helper = None
+    _end_helper()
 
 
 @event_priority(-50)   # after Material wrote search_index.json (0), before offline inlines it (-100)
