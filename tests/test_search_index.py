@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -119,6 +120,32 @@ def test_background_indexer_reports_a_failure_instead_of_hanging(tmp_path):
     indexer.add("p.html", "页", None, 1.0)   # not HTML: the parser fails in the other process
     with pytest.raises(SearchIndexError, match="search indexing failed"):
         indexer.finish()
+
+
+DIES_THEN_EXITS = """
+import os, signal, sys
+from pathlib import Path
+from build_corpus.renderer.search_index import BackgroundIndexer, SearchIndexError
+if __name__ == "__main__":
+    indexer = BackgroundIndexer(Path(sys.argv[1]))
+    os.kill(indexer.process.pid, signal.SIGKILL)
+    indexer.process.join()
+    try:
+        for i in range(1000):   # ~1 MB each: far more than the pipe holds
+            indexer.add(f"p{i}.html", "页", "<p>" + "五水共治" * 250_000 + "</p>", 1.0)
+        indexer.finish()
+    except SearchIndexError as error:
+        print(error)
+"""
+
+
+def test_a_build_whose_indexer_died_exits_instead_of_hanging(tmp_path):
+    """Pages still queued for a dead indexer must not keep the interpreter from exiting."""
+    script = tmp_path / "dies.py"
+    script.write_text(DIES_THEN_EXITS, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script), str(tmp_path / "search")], capture_output=True, text=True,
+                         timeout=120)
+    assert "the search indexing process died" in run.stdout, run.stderr
 
 
 def test_pages_after_a_failure_raise_instead_of_filling_the_queue_forever(tmp_path):

@@ -290,6 +290,7 @@ class BackgroundIndexer:
                 break
             except queue.Empty:
                 if not self.process.is_alive():
+                    self._abandon_queue()
                     raise SearchIndexError(
                         f"the search indexing process died (exit code {self.process.exitcode})") from None
         if isinstance(result, str):
@@ -299,6 +300,12 @@ class BackgroundIndexer:
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.terminate()
+        self._abandon_queue()
+
+    def _abandon_queue(self) -> None:
+        """Pages still queued will never be read: without this, Python's exit waits forever for the
+        queue's feeder thread to write them into a pipe nobody empties (a build whose indexer died hung)."""
+        self.pages.cancel_join_thread()
 
 
 QUEUED_PAGES = 64        # pages waiting for the indexer before MkDocs waits for it
