@@ -115,6 +115,19 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+PIPE_BYTES = 1 << 20   # what a pipe between two of the build's processes holds before its writer waits
+
+
+def widen_pipe(fd: int) -> None:
+    """Room for PIPE_BYTES in a pipe (Linux; elsewhere, or above the system's limit, the default 64 KB),
+    so the process writing it can run that far ahead of the one reading it."""
+    try:
+        import fcntl
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
 def beside(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     """`here()` in this process while `there()` runs in a forked copy of it; both results, as if run
     one after the other (`there` sees the state from before `here` ran, and what it changes stays

@@ -69,8 +69,8 @@ def _tree_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_render_helper_changes_nothing_in_the_site(built, tmp_path):
-    """MkDocs with a share of the pages rendered by the helper process (the default) builds exactly the
-    site MkDocs builds alone."""
+    """MkDocs with a share of the pages' Markdown and templates rendered by the helper processes (the
+    default) builds exactly the site MkDocs builds alone."""
     work, _ = built
     alone = _mkdocs(work, "-d", str(tmp_path / "alone"), helper=False)
     assert alone.returncode == 0, alone.stderr[-3000:]
@@ -91,7 +91,8 @@ def test_a_warning_on_a_page_the_helper_renders_still_fails_strict(built, tmp_pa
         (project / "docs" / name).write_text(f"# {name}\n\n见[不存在的页面](missing-{name})。\n", encoding="utf-8")
     run = _mkdocs(project, "-v")
     assert run.returncode != 0
-    assert "render helper: rendered" in run.stderr, "the helper did not run"
+    assert re.search(r"render helper: did [1-9]", run.stderr), "the Markdown helper did not run"
+    assert re.search(r"template helper: did [1-9]", run.stderr), "the template helper did not run"
     for name in names:
         assert len(re.findall(rf"WARNING.*'{re.escape(name)}'.*missing-{re.escape(name)}", run.stderr)) == 1, \
             (name, run.stderr[-3000:])

@@ -17,7 +17,6 @@ import pytest
 
 from build_corpus.renderer.search_index import (
     CHUNK_DOCS,
-    QUEUED_PAGES,
     WORKER_JS,
     BackgroundIndexer,
     SearchDoc,
@@ -140,7 +139,8 @@ if __name__ == "__main__":
 
 
 def test_a_build_whose_indexer_died_exits_instead_of_hanging(tmp_path):
-    """Pages still queued for a dead indexer must not keep the interpreter from exiting."""
+    """A dead indexer is an error, and the build then exits (pages once queued for it kept the
+    queue's writing thread, and so the interpreter, waiting forever)."""
     script = tmp_path / "dies.py"
     script.write_text(DIES_THEN_EXITS, encoding="utf-8")
     run = subprocess.run([sys.executable, str(script), str(tmp_path / "search")], capture_output=True, text=True,
@@ -148,16 +148,16 @@ def test_a_build_whose_indexer_died_exits_instead_of_hanging(tmp_path):
     assert "the search indexing process died" in run.stdout, run.stderr
 
 
-def test_pages_after_a_failure_raise_instead_of_filling_the_queue_forever(tmp_path):
-    """MkDocs keeps sending pages; once the indexer is gone, the first full queue raises."""
+def test_pages_after_a_failure_raise_instead_of_filling_the_pipe_forever(tmp_path):
+    """MkDocs keeps sending pages; once the indexer has failed, sending raises."""
     indexer = BackgroundIndexer(tmp_path / "search")
     indexer.add("p.html", "页", None, 1.0)
     outcome: list[BaseException] = []
 
     def send_many():
         try:
-            for i in range(QUEUED_PAGES * 3):
-                indexer.add(f"p{i}.html", "页", "<p>五水共治</p>", 1.0)
+            for i in range(10_000):   # up to 300 MB: far more than the pipe holds
+                indexer.add(f"p{i}.html", "页", "<p>" + "五水共治" * 10_000 + "</p>", 1.0)
         except BaseException as error:
             outcome.append(error)
 

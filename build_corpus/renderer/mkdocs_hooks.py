@@ -8,9 +8,11 @@ reader's browser downloads whole before the first query (12.5 MB at 100 reports,
 - `on_pre_build` finishes an interrupted `build-corpus build` (write_docs), so MkDocs never
   renders a half-swapped docs/; under `build-corpus serve` it first re-runs the pipeline when
   sources/, glossary/ or annotations/ changed, so a contributor's edit shows on the next reload.
-- `on_nav` starts the render helper (render_helper.py), a forked copy of MkDocs that renders every
+- `on_nav` starts the Markdown helper (render_helper.py), a forked copy of MkDocs that renders every
   third page's Markdown while MkDocs renders the others; `on_pre_page` gives those pages the
-  helper's result, and `on_env` (right after MkDocs' loop) ends the helper.
+  helper's result. `on_env` (right after MkDocs' Markdown loop) ends it and starts the template
+  helper, which renders every other page's theme template while MkDocs renders the rest; the
+  environment's `get_template` gives those pages the helper's HTML. `on_post_build` ends it.
 - `on_page_content` (before Material's plugin sees the page) hands each page's HTML to a second process
   (search_index.BackgroundIndexer), which splits it into sections with Material's own HTML
   parser (same sections, same locations, `data-search-exclude` honoured) and indexes them while
@@ -37,7 +39,8 @@ from mkdocs.structure.files import InclusionLevel
 
 from build_corpus.pages.write import JOURNAL, STAGING, build_lock, finish_interrupted_swap
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
-from build_corpus.renderer.render_helper import RenderHelper, render_from
+from build_corpus.renderer.render_helper import (Helper, render_from, start_markdown_helper, start_template_helper,
+                                                 templates_from)
 from build_corpus.renderer.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
@@ -48,7 +51,8 @@ _indexer: BackgroundIndexer | None = None
 _preview_inputs: dict = {}   # build-corpus serve: the inputs' fingerprint at the last pipeline run
 _dirty = False               # `mkdocs serve --dirty` (build-corpus serve): only changed pages are rendered
 _last_shards: dict | None = None   # the search index a dirty rebuild keeps (it sees only the changed pages)
-_helper: RenderHelper | None = None   # renders a share of the pages' Markdown in a second process
+_helper: Helper | None = None   # renders a share of the pages' Markdown, then of their templates, in a second process
+_nav = None                     # this build's navigation, for the template helper
 
 
 def on_startup(command, dirty, **_):
@@ -71,22 +75,34 @@ def on_pre_build(config, **_):
 
 
 def on_nav(nav, config, files, **_):
-    """The pages are known: start the render helper on its share of them (not for a preview)."""
-    global _helper
-    if not _dirty and PREVIEW_ENV not in os.environ:
-        _helper = RenderHelper.start(config, files, InclusionLevel.is_included)
+    """The pages are known: start the Markdown helper on its share of them (not for a preview)."""
+    global _helper, _nav
+    _nav = nav
+    if _helpers_wanted():
+        _helper = start_markdown_helper(config, files, InclusionLevel.is_included)
     return nav
 
 
+def _helpers_wanted() -> bool:
+    return not _dirty and PREVIEW_ENV not in os.environ
+
+
 def on_pre_page(page, config, files, **_):
-    if _helper is not None and _helper.takes(page):
+    if _helper is not None and _helper.claim(page):
         page.render = render_from(_helper, page)
     return page
 
 
+@event_priority(-100)   # after every other on_env (reader_hooks' filter): the helper copies the finished environment
 def on_env(env, config, files, **_):
-    """Every page's Markdown is rendered (MkDocs calls this right after its loop): the helper is done."""
+    """Every page's Markdown is rendered (MkDocs calls this right after its loop): the Markdown helper
+    is done; the template helper starts on its share of the pages' templates."""
+    global _helper
     _end_helper()
+    if _helpers_wanted():
+        _helper = start_template_helper(config, files, _nav, env, InclusionLevel.is_included)
+        if _helper is not None:
+            env.get_template = templates_from(_helper, config, env.get_template)
     return env
 
 
@@ -110,7 +126,8 @@ def on_page_content(html, page, config, **_):
 
 
 def on_build_error(error, **_):
-    global _indexer
+    global _indexer, _nav
+    _nav = None
     if _indexer is not None:
         _indexer.stop()
         _indexer = None
@@ -119,7 +136,9 @@ def on_build_error(error, **_):
 
 @event_priority(-50)   # after Material wrote search_index.json (0), before offline inlines it (-100)
 def on_post_build(config, **_):
-    global _indexer, _last_shards
+    global _indexer, _last_shards, _nav
+    _end_helper()   # MkDocs' page loop is over
+    _nav = None
     site = Path(config["site_dir"])
     index_file = site / "search" / "search_index.json"
     if not index_file.exists():

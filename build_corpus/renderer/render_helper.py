@@ -1,19 +1,27 @@
-"""A second process renders a share of the pages' Markdown while MkDocs renders the rest.
+"""Forked copies of MkDocs take a share of its two page loops: the Markdown, then the templates.
 
-MkDocs converts every page's Markdown in one process, one page after another; at 1,000 reports
-that was ~55 s of CPU, most of the build, while the second core ran only the search indexer
-(mkdocs_hooks.py) and sat idle for half the build. Here a forked copy of the MkDocs process,
-started once the pages are known (`on_nav`), renders every SHARE-th page exactly as MkDocs would
-(read, `on_page_markdown`, `Page.render`) and sends back what rendering fills in: the HTML, the
-table of contents, the title, the anchors and links for MkDocs' anchor check, and every log
-record, which is then logged here, so `--strict` counts a warning as before. When MkDocs' own
-loop reaches such a page, `on_pre_page` gives it a `render` that takes the finished result.
+MkDocs builds in one process: it converts every page's Markdown, then renders every page's theme
+template, one page after another. At 1,000 reports that was ~55 s and ~13 s of CPU, while the
+second core ran only the search indexer (mkdocs_hooks.py) and sat idle for much of the build.
+Here a helper, a forked copy of the MkDocs process, works through every n-th page in MkDocs' order
+and sends one result per page; when MkDocs' own loop reaches such a page it takes the result:
 
-A result is used only if it was rendered from exactly the Markdown MkDocs now holds for the page;
-otherwise, or if the helper failed or died, MkDocs renders the page itself, as it always did. The
-helper is not started where a fork could copy another thread's lock (`mkdocs serve`, whose
-preview rebuilds render few pages anyway), nor off Linux (batch.can_fork says why). Everything here depends on MkDocs
-1.6's build loop (mkdocs/commands/build.py: _populate_page) and Page.render, pinned in pyproject.
+- the Markdown helper, forked once the pages are known (`on_nav`), renders every MARKDOWN_SHARE-th
+  page exactly as MkDocs' _populate_page does (read, `on_page_markdown`, `Page.render`) and sends
+  what rendering fills in: the HTML, the table of contents, the title, the anchors and links for
+  MkDocs' anchor check. `on_pre_page` gives those pages a `render` that takes the result.
+- the template helper, forked once every page's Markdown is rendered (`on_env`), renders every
+  TEMPLATE_SHARE-th page's theme template exactly as MkDocs' _build_page does (context,
+  `on_page_context`, template) and sends the page's HTML; MkDocs' environment then gives those
+  pages a template whose `render` is that HTML. MkDocs still runs `on_post_page` and writes the file.
+
+Every log record a helper's work makes is sent too and logged here, so `--strict` counts a warning
+as before. A result is used only if it was made from exactly what MkDocs now holds for the page
+(its Markdown; its HTML content); otherwise, or if a helper failed or died, MkDocs does the page
+itself, as it always did. No helper starts where a fork could copy another thread's lock (`mkdocs
+serve`, whose preview rebuilds render few pages anyway), nor off Linux (batch.can_fork says why).
+Everything here depends on MkDocs 1.6's build loop (mkdocs/commands/build.py: _populate_page,
+_build_page) and Page.render, pinned in pyproject.
 """
 from __future__ import annotations
 
@@ -23,77 +31,102 @@ import multiprocessing
 import os
 import traceback
 from dataclasses import dataclass, field
+from typing import Callable
 
+from mkdocs.commands.build import get_context
 from mkdocs.structure.pages import Page
 
-from ..batch import can_fork
+from ..batch import can_fork, widen_pipe
 
-SHARE = 3          # the helper renders every third page: with the indexer it then keeps the second core busy
-OFF_ENV = "BUILD_CORPUS_NO_RENDER_HELPER"   # set: MkDocs renders every page itself (the tests compare the two)
-WAIT_SECONDS = 120  # no page takes a second; a helper this late is stuck, and MkDocs goes on without it
+MARKDOWN_SHARE = 3   # every third page's Markdown: with the indexer, that keeps the second core busy
+TEMPLATE_SHARE = 2   # every other page's template: MkDocs still runs on_post_page and writes all of them
+OFF_ENV = "BUILD_CORPUS_NO_RENDER_HELPER"   # set: MkDocs does every page itself (the tests compare the two)
+WAIT_SECONDS = 120   # no page takes a second; a helper this late is stuck, and MkDocs goes on without it
 log = logging.getLogger("mkdocs.hooks.build_corpus")
 
 
 @dataclass
-class Rendered:
-    """What Page.render fills in, in a form that crosses a process boundary."""
+class Result:
+    """One page's result from a helper, in a form that crosses a process boundary."""
     uri: str
-    markdown_digest: str = ""
+    made_from: str = ""   # digest of what it was made from: the page's Markdown, or its HTML content
+    records: list[tuple[str, int, str]] = field(default_factory=list)   # (logger, level, message)
+    error: str = ""
+
+
+@dataclass
+class Rendered(Result):
+    """What Page.render fills in."""
     content: str = ""
     toc: object = None
     title: str | None = None
     anchors: set[str] = field(default_factory=set)
     links_to_anchors: dict[str, dict[str, str]] | None = None   # by the linked file's src_uri
-    records: list[tuple[str, int, str]] = field(default_factory=list)   # (logger, level, message)
-    error: str = ""
 
 
-def _digest(markdown: str) -> str:
-    return hashlib.sha256(markdown.encode("utf-8")).hexdigest()
+@dataclass
+class Built(Result):
+    """The page's HTML from its theme template, before on_post_page."""
+    html: str = ""
 
 
-class RenderHelper:
-    """The forked renderer: started with the pages in MkDocs' order, asked for each of its pages in turn."""
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def __init__(self, uris: list[str], config, files):
+
+class Helper:
+    """A forked copy of MkDocs working through its pages in MkDocs' order; each result is asked for once."""
+
+    def __init__(self, name: str, uris: list[str], work: Callable[[str], Result]):
+        self.name = name
         self.uris = set(uris)
-        self.waiting: dict[str, Rendered] = {}
+        self.claimed: set[str] = set()
+        self.waiting: dict[str, Result] = {}
         self.done = False
         self.used = 0
         context = multiprocessing.get_context("fork")
         self.receiving, sending = context.Pipe(duplex=False)
-        self.process = context.Process(target=_render_share, args=(uris, config, files, sending),
-                                       name="render-helper", daemon=True)
+        widen_pipe(sending.fileno())   # the helper may run a few pages ahead of MkDocs
+        self.process = context.Process(target=_work_through, args=(uris, work, sending), name=name, daemon=True)
         self.process.start()
         sending.close()
 
-    @classmethod
-    def start(cls, config, files, inclusion) -> RenderHelper | None:
-        if not can_fork() or os.environ.get(OFF_ENV):
-            return None
-        uris = [f.src_uri for n, f in enumerate(files.documentation_pages(inclusion=inclusion)) if n % SHARE == SHARE - 1]
-        return cls(uris, config, files) if uris else None
+    def claim(self, page: Page) -> bool:
+        """True once for each of the helper's pages (while it runs): MkDocs takes its result for this page."""
+        uri = page.file.src_uri
+        if self.done or uri not in self.uris or uri in self.claimed:
+            return False
+        self.claimed.add(uri)
+        return True
 
-    def takes(self, page: Page) -> bool:
-        return page.file.src_uri in self.uris and not self.done
-
-    def result(self, uri: str) -> Rendered | None:
+    def result(self, uri: str) -> Result | None:
         """This page's result, reading the helper's results in order until it comes; None if it never will."""
         while uri not in self.waiting and not self.done:
             try:
                 if not self.receiving.poll(WAIT_SECONDS):
-                    self._stop(f"the render helper sent nothing for {WAIT_SECONDS} s; MkDocs renders the rest")
+                    self._stop(f"the {self.name} sent nothing for {WAIT_SECONDS} s; MkDocs does the rest itself")
                     break
                 item = self.receiving.recv()
             except (EOFError, OSError):
-                self._stop(f"the render helper stopped (exit code {self.process.exitcode}); MkDocs renders the rest")
+                self._stop(f"the {self.name} stopped (exit code {self.process.exitcode}); MkDocs does the rest itself")
                 break
             self.waiting[item.uri] = item
         return self.waiting.pop(uri, None)
 
+    def usable(self, done: Result | None, digest: str) -> bool:
+        """A result made from what MkDocs now holds for the page; re-logs its records."""
+        if done is not None and done.error:
+            log.info("%s: %s: %s; MkDocs does it itself", self.name, done.uri, done.error.splitlines()[-1])
+        if done is None or done.error or done.made_from != digest:
+            return False
+        self.used += 1
+        for name, level, message in done.records:
+            logging.getLogger(name).log(level, message)
+        return True
+
     def finish(self) -> None:
         """After MkDocs' loop: the helper has sent everything, or is stopped."""
-        log.debug("render helper: rendered %d of its %d pages", self.used, len(self.uris))
+        log.debug("%s: did %d of its %d pages", self.name, self.used, len(self.uris))
         self._stop("")
 
     def _stop(self, why: str) -> None:
@@ -107,19 +140,50 @@ class RenderHelper:
             self.process.join()
 
 
-def render_from(helper: RenderHelper, page: Page):
+def _share(config, files, inclusion, every: int) -> list[str]:
+    """Every `every`-th page MkDocs builds (drafts, which MkDocs marks while building, excepted)."""
+    return [f.src_uri for n, f in enumerate(files.documentation_pages(inclusion=inclusion))
+            if n % every == every - 1 and not f.inclusion.is_excluded()]
+
+
+def _enabled() -> bool:
+    return can_fork() and not os.environ.get(OFF_ENV)
+
+
+# --- Markdown: MkDocs' first loop ---------------------------------------------------
+
+def start_markdown_helper(config, files, inclusion) -> Helper | None:
+    """Fork the Markdown helper (at on_nav); None where helpers are off."""
+    uris = _share(config, files, inclusion, MARKDOWN_SHARE) if _enabled() else []
+    return Helper("render helper", uris, _render_markdown(config, files)) if uris else None
+
+
+def _render_markdown(config, files) -> Callable[[str], Rendered]:
+    def work(uri: str) -> Rendered:
+        file = files.get_file_from_path(uri)
+        page = file.page if file.page is not None else Page(None, file, config)
+        config._current_page = page
+        try:
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            page.render(config, files)
+            return Rendered(uri, made_from=_digest(page.markdown), content=page.content, toc=page.toc,
+                            title=page._title_from_render, anchors=set(page.present_anchor_ids or ()),
+                            links_to_anchors=None if page.links_to_anchors is None else
+                            {f.src_uri: links for f, links in page.links_to_anchors.items()})
+        finally:
+            config._current_page = None
+    return work
+
+
+def render_from(helper: Helper, page: Page):
     """A `render` for this page that takes the helper's result, or renders as MkDocs does."""
     def render(config, files) -> None:
         del page.render   # back to Page.render
         done = helper.result(page.file.src_uri)
-        if done is None or done.error or page.markdown is None or done.markdown_digest != _digest(page.markdown):
-            if done is not None and done.error:
-                log.info("render helper: %s: %s; MkDocs renders it", page.file.src_uri, done.error.splitlines()[-1])
+        if page.markdown is None or not helper.usable(done, _digest(page.markdown)):
             page.render(config, files)
             return
-        helper.used += 1
-        for name, level, message in done.records:
-            logging.getLogger(name).log(level, message)
         page.content = done.content
         page.toc = done.toc
         page._title_from_render = done.title
@@ -128,6 +192,58 @@ def render_from(helper: RenderHelper, page: Page):
             page.links_to_anchors = {files.get_file_from_path(uri): links for uri, links in done.links_to_anchors.items()}
     return render
 
+
+# --- templates: MkDocs' second loop -------------------------------------------------
+
+def start_template_helper(config, files, nav, env, inclusion) -> Helper | None:
+    """Fork the template helper (at on_env, every page's Markdown rendered); None where helpers are off."""
+    uris = _share(config, files, inclusion, TEMPLATE_SHARE) if _enabled() and nav is not None else []
+    if not uris:
+        return None
+    doc_files = files.documentation_pages(inclusion=inclusion)
+    return Helper("template helper", uris, _render_template(config, files, nav, env, doc_files))
+
+
+def _render_template(config, files, nav, env, doc_files) -> Callable[[str], Built]:
+    def work(uri: str) -> Built:
+        page = files.get_file_from_path(uri).page
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(nav, doc_files, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            return Built(uri, made_from=_digest(page.content or ""), html=template.render(context))
+        finally:
+            page.active = False
+            config._current_page = None
+    return work
+
+
+def templates_from(helper: Helper, config, get_template):
+    """`env.get_template` for MkDocs' page loop: a helper page's template is its finished HTML."""
+    def get(name, *args, **kwargs):
+        page = config._current_page
+        if page is not None and helper.claim(page):
+            return _Finished(helper, page, lambda: get_template(name, *args, **kwargs))
+        return get_template(name, *args, **kwargs)
+    return get
+
+
+class _Finished:
+    """Stands in for a page's template in MkDocs' _build_page: render() is the helper's HTML."""
+
+    def __init__(self, helper: Helper, page: Page, template):
+        self.helper, self.page, self.template = helper, page, template
+
+    def render(self, context) -> str:
+        done = self.helper.result(self.page.file.src_uri)
+        if not self.helper.usable(done, _digest(self.page.content or "")):
+            return self.template().render(context)
+        return done.html
+
+
+# --- in the forked copy -------------------------------------------------------------
 
 class _Collect(logging.Handler):
     def __init__(self):
@@ -138,9 +254,9 @@ class _Collect(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _render_share(uris: list[str], config, files, sending) -> None:
-    """In the forked copy: render each page as _populate_page does, send the result. Never returns
-    normally: os._exit skips the exit handlers the copy inherited (they belong to MkDocs' process)."""
+def _work_through(uris: list[str], work: Callable[[str], Result], sending) -> None:
+    """Do each page's work, send its result. Never returns normally: os._exit skips the exit
+    handlers the copy inherited (they belong to MkDocs' process)."""
     try:
         collect = _Collect()
         mkdocs_log = logging.getLogger("mkdocs")
@@ -148,24 +264,11 @@ def _render_share(uris: list[str], config, files, sending) -> None:
         mkdocs_log.propagate = False
         for uri in uris:
             collect.records = []
-            result = Rendered(uri)
             try:
-                file = files.get_file_from_path(uri)
-                page = file.page if file.page is not None else Page(None, file, config)
-                config._current_page = page
-                page.read_source(config)
-                page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-                page.render(config, files)
-                result.markdown_digest = _digest(page.markdown)
-                result.content, result.toc, result.title = page.content, page.toc, page._title_from_render
-                result.anchors = set(page.present_anchor_ids or ())
-                if page.links_to_anchors is not None:
-                    result.links_to_anchors = {f.src_uri: links for f, links in page.links_to_anchors.items()}
+                result = work(uri)
                 result.records = collect.records
             except Exception:
-                result = Rendered(uri, error=traceback.format_exc())
-            finally:
-                config._current_page = None
+                result = Result(uri, error=traceback.format_exc())
             sending.send(result)
         sending.close()
     except BaseException:   # the pipe closed (MkDocs stopped): nothing to tell

@@ -22,7 +22,6 @@ import hashlib
 import html
 import json
 import multiprocessing
-import queue
 import re
 import shutil
 import traceback
@@ -34,6 +33,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from ..batch import widen_pipe
 from ..chinese import HAN_ALL_PLANES
 
 # The query side, copied over Material's search worker by mkdocs_hooks.py.
@@ -242,27 +242,38 @@ def page_documents(content: str, page_url: str, page_title: str, boost: float = 
 
 
 def index_pages(search_dir: Path, pages, summaries) -> None:
-    """The indexing process: pages (url, title, html, boost) in, one IndexSummary (or error) out."""
+    """The indexing process: pages (html, url, title, boost) in, one IndexSummary (or error) out."""
     try:
         writer = ShardedIndexWriter(search_dir)
-        while (page := pages.get()) is not None:
+        while (page := pages.recv()) is not None:
             for doc in page_documents(*page):
                 writer.add(doc)
-        summaries.put(writer.finish())
+        result = writer.finish()
     except BaseException:   # reported by the build, which is waiting for the summary
-        summaries.put(traceback.format_exc())
+        result = traceback.format_exc()
+    pages.close()   # the build's next page then fails at once instead of filling the pipe
+    summaries.send(result)
 
 
 class BackgroundIndexer:
-    """Indexes each page in a second process while MkDocs goes on rendering: the two cores."""
+    """Indexes each page in a second process while MkDocs goes on rendering: the two cores.
+
+    Pages go through a pipe that this thread writes itself, not a multiprocessing queue: a queue
+    writes from a thread of its own, and with a thread running the MkDocs process cannot fork its
+    template helper (batch.can_fork). The pipe holds about batch.PIPE_BYTES of pages (~40 report pages); beyond that MkDocs
+    waits for the indexer, as it waited for a full queue.
+    """
 
     def __init__(self, search_dir: Path):
         context = multiprocessing.get_context("spawn")
-        self.pages = context.Queue(maxsize=QUEUED_PAGES)
-        self.summaries = context.Queue()
-        self.process = context.Process(target=index_pages, args=(search_dir, self.pages, self.summaries),
+        reading_pages, self.pages = context.Pipe(duplex=False)
+        self.summaries, sending_summary = context.Pipe(duplex=False)
+        widen_pipe(self.pages.fileno())
+        self.process = context.Process(target=index_pages, args=(search_dir, reading_pages, sending_summary),
                                        name="search-index", daemon=True)
         self.process.start()
+        reading_pages.close()     # only the indexer holds these ends: its exit then shows here as a
+        sending_summary.close()   # broken pipe (sending) or an end of file (receiving), never a hang
 
     def add(self, url: str, title: str, content: str, boost: float) -> None:
         self._send((content, url, title, boost))
@@ -271,41 +282,36 @@ class BackgroundIndexer:
         self._send(None)
         result = self._receive()
         self.process.join()
+        self._close()
         return result
 
     def _send(self, item) -> None:
-        """Queue an item; if the indexer has stopped, say why instead of waiting for it forever."""
-        while True:
-            try:
-                self.pages.put(item, timeout=1)
-                return
-            except queue.Full:
-                if not self.process.is_alive():
-                    self._receive()   # raises with the indexer's error
+        """Send an item; if the indexer has stopped, say why."""
+        try:
+            self.pages.send(item)
+        except OSError:   # the indexer's end is closed: it failed or died
+            self._receive()
+            raise SearchIndexError("the search indexing process stopped reading pages") from None
 
     def _receive(self) -> IndexSummary:
-        while True:
-            try:
-                result = self.summaries.get(timeout=1)
-                break
-            except queue.Empty:
-                if not self.process.is_alive():
-                    self._abandon_queue()
-                    raise SearchIndexError(
-                        f"the search indexing process died (exit code {self.process.exitcode})") from None
+        try:
+            result = self.summaries.recv()
+        except (EOFError, OSError):
+            self.process.join()
+            self._close()
+            raise SearchIndexError(f"the search indexing process died (exit code {self.process.exitcode})") from None
         if isinstance(result, str):
+            self._close()
             raise SearchIndexError(f"search indexing failed:\n{result}")
         return result
 
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.terminate()
-        self._abandon_queue()
+        self._close()
 
-    def _abandon_queue(self) -> None:
-        """Pages still queued will never be read: without this, Python's exit waits forever for the
-        queue's feeder thread to write them into a pipe nobody empties (a build whose indexer died hung)."""
-        self.pages.cancel_join_thread()
+    def _close(self) -> None:
+        self.pages.close()
+        self.summaries.close()
 
 
-QUEUED_PAGES = 64        # pages waiting for the indexer before MkDocs waits for it
