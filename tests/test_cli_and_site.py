@@ -123,6 +123,27 @@ def test_search_skips_what_only_repeats_other_pages(built):
                 any(h in loc for h in ("在报告正文中的使用", "按本报告自己的释义", "按其他报告的释义", "same-wording"))]
 
 
+def test_the_indexer_s_tokenizer_reads_every_built_page_as_htmlparser_does(built):
+    """The whole built pages (header, navigation, scripts, forms; the doctype, which the tokenizer
+    leaves to HTMLParser, set aside), not just the content the indexer gets: each one gives the same
+    search documents through the tokenizer as through HTMLParser."""
+    from unittest import mock
+
+    from material.plugins.search.plugin import Parser
+
+    from build_corpus.renderer.search_index import _feed_tags, page_documents
+    work, _ = built
+    pages = sorted((work / "site").rglob("*.html"))
+    assert len(pages) > 150
+    for path in pages:
+        markup = path.read_text(encoding="utf-8")
+        markup = markup[markup.index("<html"):]
+        assert _feed_tags(Parser(), markup), path
+        fast = page_documents(markup, path.name, "页")
+        with mock.patch("build_corpus.renderer.search_index._feed_tags", return_value=False):
+            assert fast == page_documents(markup, path.name, "页"), path
+
+
 def test_place_index_knows_the_hierarchy(built):
     work, _ = built
     places = (work / "docs" / "places.md").read_text(encoding="utf-8")

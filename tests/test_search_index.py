@@ -12,12 +12,14 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from build_corpus.renderer.search_index import (
     CHUNK_DOCS,
     WORKER_JS,
+    _feed_tags,
     BackgroundIndexer,
     SearchDoc,
     SearchIndexError,
@@ -93,6 +95,35 @@ def test_page_documents_follow_headings_and_skip_excluded_blocks():
         ("reports/x.html#sec-2", "二、任务", "乡村振兴"),
     ]
     assert docs[1].page_title == "某市2024年政府工作报告" and docs[0].page_title == ""
+
+
+def _by_htmlparser(markup: str, url: str = "p.html", title: str = "页") -> list[SearchDoc]:
+    """page_documents as it was before the tokenizer: Material's Parser fed by HTMLParser itself."""
+    with mock.patch("build_corpus.renderer.search_index._feed_tags", return_value=False):
+        return page_documents(markup, url, title)
+
+
+ODD_MARKUP = [
+    '<h1 id="t">页</h1><p>甲 &amp; 乙 &lt;丙&gt; 5 < 6 &#x4e01;</p><h2 id="s" class="x">节<a class="headerlink" href="#s">¶</a></h2>',
+    '<p data-search-exclude>不要</p><p>要</p><div data-search-exclude><div>里</div>外</div><p>后</p>',
+    '<p>一<br>二<br />三<img alt="图" src="a.png"/></p><ul><li>项</li><li>  </li></ul><pre><code>a\n  b</code></pre>',
+    '<div><h2 id="in">嵌套</h2><p>里</p></div><p>外</p><h3 id="x" data-search-exclude>藏</h3><p>藏文</p>',
+    "<P CLASS='a' Title=\"甲&quot;乙\" hidden>大写</P><script>if (a < b) {'<p>'}</script><style>p>a{}</style>尾",
+    '<p>注释<!-- <h2 id="no">不是</h2> -->后</p><p title="a>b">属性里的 &gt;</p><span a=b c>裸值</span>',
+    '<!DOCTYPE html><p>声明</p>', '<p>坏标签 <a href="x"</p>', '</ p>怪<?xml x?>', '',
+]
+
+
+@pytest.mark.parametrize("markup", ODD_MARKUP)
+def test_the_tokenizer_feeds_material_s_parser_as_htmlparser_does(markup):
+    assert page_documents(markup, "p.html", "页") == _by_htmlparser(markup)
+
+
+def test_the_tokenizer_leaves_markup_it_does_not_read_to_htmlparser():
+    from material.plugins.search.plugin import Parser
+    assert _feed_tags(Parser(), ODD_MARKUP[0])
+    for odd in ('<!DOCTYPE html><p>x</p>', '<p>坏 <a href="x"</p>', '</ p>x', '<?xml x?>', '<script>x'):
+        assert not _feed_tags(Parser(), odd), odd
 
 
 def test_index_folder_is_versioned_by_content(tmp_path):

@@ -228,7 +228,9 @@ def page_documents(content: str, page_url: str, page_title: str, boost: float = 
     except ImportError as error:   # only with another Material version than the pinned one
         raise SearchIndexError(f"Material's search parser moved ({error}); update build_corpus/renderer/search_index.py") from error
     parser = Parser()
-    parser.feed(content)
+    if not _feed_tags(parser, content):   # markup the tokenizer leaves to HTMLParser: parse it all again
+        parser = Parser()
+        parser.feed(content)
     parser.close()
     docs = []
     for section in parser.data:
@@ -239,6 +241,62 @@ def page_documents(content: str, page_url: str, page_title: str, boost: float = 
         docs.append(SearchDoc(location, title, plain_text("".join(section.text)),
                               "" if location == page_url else page_title, boost))
     return docs
+
+
+# Material's Parser is an HTMLParser; on our pages HTMLParser's own tokenizing was half of the
+# indexer's time. Python-Markdown writes regular HTML (text escaped, attribute values quoted), which
+# one regular expression splits into the calls HTMLParser would make; other markup is left to it.
+_MARKUP = re.compile(r"<[a-zA-Z/!?]")
+_TAG = re.compile(r"""<(?:([a-zA-Z][^\t\n\r\f />\x00]*)((?:\s+[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
+                  r"|/([a-zA-Z][^\t\n\r\f />\x00]*)\s*>|!--.*?-->)", re.S)
+_ATTRIBUTE = re.compile(r"""\s+([^\s/>"'=]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_RAW_TEXT_END = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in ("script", "style")}   # HTMLParser's CDATA elements
+
+
+def _attributes(markup: str) -> list[tuple[str, str | None]]:
+    """As HTMLParser gives them: names in lower case, values unquoted and unescaped, None if absent."""
+    attrs = []
+    for found in _ATTRIBUTE.finditer(markup):
+        name, has_value, double, single, bare = found.groups()
+        value = None if has_value is None else next(v for v in (double, single, bare) if v is not None)
+        attrs.append((name.lower(), html.unescape(value) if value else value))
+    return attrs
+
+
+def _feed_tags(parser, markup: str) -> bool:
+    """Feed `markup` to an HTMLParser's handlers as HTMLParser would (text may come in other pieces,
+    which changes no text the index keeps); False at markup this tokenizer does not read, such as a
+    declaration or a malformed tag."""
+    text_from = at = 0
+    while (start := markup.find("<", at)) >= 0:
+        if not _MARKUP.match(markup, start):   # a "<" that starts no markup is text
+            at = start + 1
+            continue
+        tag = _TAG.match(markup, start)
+        if tag is None:
+            return False
+        if start > text_from:
+            parser.handle_data(html.unescape(markup[text_from:start]))
+        at = text_from = tag.end()
+        name, attrs, self_closing, end_name = tag.group(1, 2, 3, 4)
+        if end_name:
+            parser.handle_endtag(end_name.lower())
+        elif name:
+            name = name.lower()
+            parser.handle_starttag(name, _attributes(attrs))
+            if self_closing:
+                parser.handle_endtag(name)
+            elif name in _RAW_TEXT_END:
+                end = _RAW_TEXT_END[name].search(markup, at)
+                if end is None:
+                    return False
+                if end.start() > at:
+                    parser.handle_data(markup[at:end.start()])
+                parser.handle_endtag(name)
+                at = text_from = end.end()
+    if text_from < len(markup):
+        parser.handle_data(html.unescape(markup[text_from:]))
+    return True
 
 
 def index_pages(search_dir: Path, pages, summaries) -> None:
