@@ -129,18 +129,18 @@ def test_the_indexer_s_tokenizer_reads_every_built_page_as_htmlparser_does(built
     search documents through the tokenizer as through HTMLParser."""
     from unittest import mock
 
-    from material.plugins.search.plugin import Parser
+    from material.plugins.search.plugin import Parser, void
 
-    from build_corpus.renderer.search_index import _feed_tags, page_documents
+    from build_corpus.renderer.search_index import _feed_sections, page_documents
     work, _ = built
     pages = sorted((work / "site").rglob("*.html"))
     assert len(pages) > 150
     for path in pages:
         markup = path.read_text(encoding="utf-8")
         markup = markup[markup.index("<html"):]
-        assert _feed_tags(Parser(), markup), path
+        assert _feed_sections(Parser(), markup, void), path
         fast = page_documents(markup, path.name, "页")
-        with mock.patch("build_corpus.renderer.search_index._feed_tags", return_value=False):
+        with mock.patch("build_corpus.renderer.search_index._feed_sections", return_value=False):
             assert fast == page_documents(markup, path.name, "页"), path
 
 

@@ -19,7 +19,7 @@ import pytest
 from build_corpus.renderer.search_index import (
     CHUNK_DOCS,
     WORKER_JS,
-    _feed_tags,
+    _feed_sections,
     BackgroundIndexer,
     SearchDoc,
     SearchIndexError,
@@ -99,7 +99,7 @@ def test_page_documents_follow_headings_and_skip_excluded_blocks():
 
 def _by_htmlparser(markup: str, url: str = "p.html", title: str = "页") -> list[SearchDoc]:
     """page_documents as it was before the tokenizer: Material's Parser fed by HTMLParser itself."""
-    with mock.patch("build_corpus.renderer.search_index._feed_tags", return_value=False):
+    with mock.patch("build_corpus.renderer.search_index._feed_sections", return_value=False):
         return page_documents(markup, url, title)
 
 
@@ -111,6 +111,15 @@ ODD_MARKUP = [
     "<P CLASS='a' Title=\"甲&quot;乙\" hidden>大写</P><script>if (a < b) {'<p>'}</script><style>p>a{}</style>尾",
     '<p>注释<!-- <h2 id="no">不是</h2> -->后</p><p title="a>b">属性里的 &gt;</p><span a=b c>裸值</span>',
     '<!DOCTYPE html><p>声明</p>', '<p>坏标签 <a href="x"</p>', '</ p>怪<?xml x?>', '',
+    # excluded sections: skipped whole where that changes nothing, fed tag by tag where it could
+    '<h1 id="t">页</h1><p>甲</p><h2 data-search-exclude id="u">用</h2><ul><li>乙<br>丙</li></ul><h2 id="v">后</h2><p>丁</p>',
+    '<h2 data-search-exclude id="first">首节即排除</h2><p>甲</p><h3 id="b">乙</h3><p>丙</p>',
+    '<h2 id="a">甲</h2><h2 data-search-exclude id="u">用</h2><div><h3 id="in">嵌套的标题</h3><p>里</p></div><p>外</p>',
+    '<h2 data-search-exclude id="u">用</h2><p>未闭合<p>段落</div><h2 id="v">后</h2><p>丁</p>',
+    '<div><h2 data-search-exclude id="u">在 div 里</h2><p>甲</p></div><p>乙</p><h2 id="v">丙</h2>',
+    '<h2 data-search-exclude id="u">用</h2><script>var a = "<h2 id=\'x\'>";</script><h2 id="v">后</h2>',
+    '<h2 id="a">甲</h2><h3 data-search-exclude id="u">到页尾</h3><p>乙</p><h4>无 id 的标题</h4><p>丙</p>',
+    '<h2 data-search-exclude id="u">用</h2><p data-search-exclude>再排除</p><p>甲 <img src="x"></p><svg><path d="M0"/></svg><h2 id="v">后</h2>',
 ]
 
 
@@ -119,11 +128,22 @@ def test_the_tokenizer_feeds_material_s_parser_as_htmlparser_does(markup):
     assert page_documents(markup, "p.html", "页") == _by_htmlparser(markup)
 
 
+def test_excluded_sections_are_skipped_whole_only_where_that_changes_nothing():
+    from build_corpus.renderer.search_index import _excluded_section_end
+    from material.plugins.search.plugin import void
+    page = '<h2 data-search-exclude id="u">用</h2><ul><li>乙</li></ul><h2 id="v">后</h2>'
+    assert _excluded_section_end(page, page.index(">") + 1, "h2", void) == page.index('<h2 id="v">')
+    nested = '<h2 data-search-exclude id="u">用</h2><div><h3 id="in">里</h3></div><h2 id="v">后</h2>'
+    assert _excluded_section_end(nested, nested.index(">") + 1, "h2", void) is None
+    unclosed = '<h2 data-search-exclude id="u">用</h2><p>未闭合<h2 id="v">后</h2>'
+    assert _excluded_section_end(unclosed, unclosed.index(">") + 1, "h2", void) is None
+
+
 def test_the_tokenizer_leaves_markup_it_does_not_read_to_htmlparser():
-    from material.plugins.search.plugin import Parser
-    assert _feed_tags(Parser(), ODD_MARKUP[0])
+    from material.plugins.search.plugin import Parser, void, void
+    assert _feed_sections(Parser(), ODD_MARKUP[0], void)
     for odd in ('<!DOCTYPE html><p>x</p>', '<p>坏 <a href="x"</p>', '</ p>x', '<?xml x?>', '<script>x'):
-        assert not _feed_tags(Parser(), odd), odd
+        assert not _feed_sections(Parser(), odd, void), odd
 
 
 def test_index_folder_is_versioned_by_content(tmp_path):

@@ -224,11 +224,11 @@ class SearchIndexError(PluginError):
 def page_documents(content: str, page_url: str, page_title: str, boost: float = 1.0) -> list[SearchDoc]:
     """A page's sections as Material's search plugin cuts them: the preface, then one per heading."""
     try:
-        from material.plugins.search.plugin import Parser
+        from material.plugins.search.plugin import Parser, void
     except ImportError as error:   # only with another Material version than the pinned one
         raise SearchIndexError(f"Material's search parser moved ({error}); update build_corpus/renderer/search_index.py") from error
     parser = Parser()
-    if not _feed_tags(parser, content):   # markup the tokenizer leaves to HTMLParser: parse it all again
+    if not _feed_sections(parser, content, void):   # markup left to HTMLParser: parse it all again
         parser = Parser()
         parser.feed(content)
     parser.close()
@@ -243,14 +243,19 @@ def page_documents(content: str, page_url: str, page_title: str, boost: float = 
     return docs
 
 
-# Material's Parser is an HTMLParser; on our pages HTMLParser's own tokenizing was half of the
-# indexer's time. Python-Markdown writes regular HTML (text escaped, attribute values quoted), which
-# one regular expression splits into the calls HTMLParser would make; other markup is left to it.
+# Material's Parser is an HTMLParser. Two shortcuts, each giving the Parser's handlers the calls
+# HTMLParser would give them, or leaving the page to HTMLParser:
+# - Python-Markdown writes regular HTML (text escaped, attribute values quoted), which one regular
+#   expression splits into tags and text (HTMLParser's own tokenizing was ~9% of the parser's time);
+# - a section whose heading is marked data-search-exclude is dropped from the index whole; when its
+#   elements all close before the next heading with an id, its body is skipped instead of fed tag by
+#   tag. Term pages' lists of uses are such sections: 20 of the 49 MB of HTML at 1,000 reports.
 _MARKUP = re.compile(r"<[a-zA-Z/!?]")
 _TAG = re.compile(r"""<(?:([a-zA-Z][^\t\n\r\f />\x00]*)((?:\s+[^\s/>"'=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
                   r"|/([a-zA-Z][^\t\n\r\f />\x00]*)\s*>|!--.*?-->)", re.S)
 _ATTRIBUTE = re.compile(r"""\s+([^\s/>"'=]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _RAW_TEXT_END = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in ("script", "style")}   # HTMLParser's CDATA elements
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 
 
 def _attributes(markup: str) -> list[tuple[str, str | None]]:
@@ -263,40 +268,85 @@ def _attributes(markup: str) -> list[tuple[str, str | None]]:
     return attrs
 
 
-def _feed_tags(parser, markup: str) -> bool:
-    """Feed `markup` to an HTMLParser's handlers as HTMLParser would (text may come in other pieces,
-    which changes no text the index keeps); False at markup this tokenizer does not read, such as a
-    declaration or a malformed tag."""
-    text_from = at = 0
+def _tags(markup: str, at: int):
+    """(start, match) of each tag or comment from `at`; match None at markup this tokenizer does not read."""
     while (start := markup.find("<", at)) >= 0:
         if not _MARKUP.match(markup, start):   # a "<" that starts no markup is text
             at = start + 1
             continue
         tag = _TAG.match(markup, start)
+        yield start, tag
+        if tag is None:
+            return
+        at = tag.end()
+
+
+def _feed_sections(parser, markup: str, void: set[str]) -> bool:
+    """Feed `markup` to Material's Parser as HTMLParser would (text may come in other pieces, which
+    changes no text the index keeps), skipping the bodies of excluded sections; False at markup
+    this tokenizer does not read, such as a declaration or a malformed tag."""
+    text_from = 0
+    tags = _tags(markup, 0)
+    while (item := next(tags, None)) is not None:
+        start, tag = item
         if tag is None:
             return False
         if start > text_from:
             parser.handle_data(html.unescape(markup[text_from:start]))
-        at = text_from = tag.end()
+        text_from = tag.end()
         name, attrs, self_closing, end_name = tag.group(1, 2, 3, 4)
         if end_name:
             parser.handle_endtag(end_name.lower())
-        elif name:
-            name = name.lower()
-            parser.handle_starttag(name, _attributes(attrs))
-            if self_closing:
-                parser.handle_endtag(name)
-            elif name in _RAW_TEXT_END:
-                end = _RAW_TEXT_END[name].search(markup, at)
-                if end is None:
-                    return False
-                if end.start() > at:
-                    parser.handle_data(markup[at:end.start()])
-                parser.handle_endtag(name)
-                at = text_from = end.end()
+            continue
+        if not name:   # a comment
+            continue
+        name, attributes = name.lower(), _attributes(attrs)
+        parser.handle_starttag(name, attributes)
+        if self_closing:
+            parser.handle_endtag(name)
+        elif name in _RAW_TEXT_END:
+            end = _RAW_TEXT_END[name].search(markup, text_from)
+            if end is None:
+                return False
+            if end.start() > text_from:
+                parser.handle_data(markup[text_from:end.start()])
+            parser.handle_endtag(name)
+            text_from = end.end()
+            tags = _tags(markup, text_from)
+        elif (name in _HEADINGS and len(parser.context) == 1
+              and {"id", "data-search-exclude"} <= dict(attributes).keys()
+              and (end := _excluded_section_end(markup, text_from, name, void)) is not None):
+            parser.handle_endtag(name)   # its section exists, excluded: its title and body are not needed
+            text_from = end
+            tags = _tags(markup, text_from)
     if text_from < len(markup):
         parser.handle_data(html.unescape(markup[text_from:]))
     return True
+
+
+def _excluded_section_end(markup: str, at: int, heading: str, void: set[str]) -> int | None:
+    """Where the section of the top-level `heading`, whose start tag ends at `at`, ends: at the next
+    heading with an id, or at the end of the page. None unless every element opened on the way
+    (the heading first) is closed on the way, in order: only then is the Parser's state after it as
+    it was before, with nothing of it in another section. None too at a script, or at markup this
+    tokenizer does not read."""
+    open_tags = [heading]
+    for start, tag in _tags(markup, at):
+        if tag is None:
+            return None
+        name, attrs, self_closing, end_name = tag.group(1, 2, 3, 4)
+        if end_name:
+            if not open_tags or open_tags.pop() != end_name.lower():
+                return None
+        elif name:
+            name = name.lower()
+            if name in _HEADINGS and "id" in dict(_attributes(attrs)):
+                return start if not open_tags else None
+            if name in _RAW_TEXT_END:
+                return None
+            if not self_closing and name not in void:
+                open_tags.append(name)
+    return len(markup) if not open_tags else None
 
 
 def index_pages(search_dir: Path, pages, summaries) -> None:
