@@ -139,6 +139,17 @@ def href(from_page: str, to_page: str, anchor: str = "") -> str:
     return f"{link}#{anchor}" if anchor else link
 
 
+def built_href(from_page: str, to_page: str, anchor: str = "") -> str:
+    """The same link as `href`, as MkDocs writes it into the built page: for links in HTML that MkDocs
+    neither checks nor rewrites (long generated lists, where every Markdown link cost both
+    Python-Markdown and MkDocs time).
+
+    >>> built_href("terms/x.md", "reports/a-2024.md", "sec-1-p2")
+    '../reports/a-2024.html#sec-1-p2'
+    """
+    return built_path(_relative(to_page, posixpath.dirname(from_page) or "."), anchor)
+
+
 @cache
 def _relative(to_page: str, from_folder: str) -> str:
     """posixpath.relpath, remembered: a site asks for the same few thousand pairs ~300,000 times at N=1000."""

@@ -150,11 +150,11 @@ def test_term_page_and_tooltips_say_whose_definition():
     assert scope.same_wording["宁夏回族自治区-2026"] == {"五大战略": 1}       # …but recorded
     page = render_term(terms["五大战略"], terms, scope=scope)
     assert "## 释义的适用范围" in page and "各报告的释义只适用于解释它的地区本身" in page
-    assert "### 按本报告自己的释义" in page and "**江西省 2026**" in page.split("### 按本报告自己的释义")[1]
-    assert "**宁夏回族自治区 2026**" in page.split("### 措辞相同、没有适用的释义")[1]
+    assert "### 按本报告自己的释义" in page and "<strong>江西省 2026</strong>" in page.split("### 按本报告自己的释义")[1]
+    assert "<strong>宁夏回族自治区 2026</strong>" in page.split("### 措辞相同、没有适用的释义")[1]
 
     page = render_term(terms["两新"], terms, scope=scope)
-    assert "### 按其他报告的释义" in page and "按[海南省 2026 的释义](#wording-" in page
+    assert "### 按其他报告的释义" in page and "按<a href=\"#wording-2\">海南省 2026 的释义</a>" in page
     assert "四川省 2026、海南省 2026 互不隶属" in page
     target = scope.target(beijing, "两新")
     href, tooltip = link_target(terms["两新"], target, "reports/beijingshi-2026.md")

@@ -19,11 +19,11 @@ import pytest
 from build_corpus.renderer.search_index import (
     CHUNK_DOCS,
     WORKER_JS,
-    _feed_sections,
     BackgroundIndexer,
     SearchDoc,
     SearchIndexError,
     ShardedIndexWriter,
+    _feed_sections,
     keys_of,
     page_documents,
     plain_text,
@@ -129,8 +129,9 @@ def test_the_tokenizer_feeds_material_s_parser_as_htmlparser_does(markup):
 
 
 def test_excluded_sections_are_skipped_whole_only_where_that_changes_nothing():
-    from build_corpus.renderer.search_index import _excluded_section_end
     from material.plugins.search.plugin import void
+
+    from build_corpus.renderer.search_index import _excluded_section_end
     page = '<h2 data-search-exclude id="u">用</h2><ul><li>乙</li></ul><h2 id="v">后</h2>'
     assert _excluded_section_end(page, page.index(">") + 1, "h2", void) == page.index('<h2 id="v">')
     nested = '<h2 data-search-exclude id="u">用</h2><div><h3 id="in">里</h3></div><h2 id="v">后</h2>'
@@ -140,7 +141,7 @@ def test_excluded_sections_are_skipped_whole_only_where_that_changes_nothing():
 
 
 def test_the_tokenizer_leaves_markup_it_does_not_read_to_htmlparser():
-    from material.plugins.search.plugin import Parser, void, void
+    from material.plugins.search.plugin import Parser, void
     assert _feed_sections(Parser(), ODD_MARKUP[0], void)
     for odd in ('<!DOCTYPE html><p>x</p>', '<p>坏 <a href="x"</p>', '</ p>x', '<?xml x?>', '<script>x'):
         assert not _feed_sections(Parser(), odd, void), odd

@@ -11,8 +11,8 @@ from ..contributions.curation import render_curated
 from ..corpus.scope import RULE_LABELS, Scope, whose
 from ..corpus.terms import Term, pinyin_sort_key
 from ..publishing import Address
-from ..safe_text import html_text, page_title
-from ..urls import TERM_INDEX, href, report_page, term_page, wording_anchor
+from ..safe_text import html_attr, html_text, page_title
+from ..urls import TERM_INDEX, built_href, href, report_page, term_page, wording_anchor
 from . import citation
 from .links import most_shared_wording
 from .report import md_escape
@@ -154,35 +154,44 @@ def _uses_block(term: Term) -> str:
     unlinked = [u for u in term.uses if u.definition is None]
     if own:
         out.append("### 按本报告自己的释义 {data-search-exclude}\n")
-        out.extend(_uses_by_report(own, lambda u: ""))
+        out.append(_uses_by_report(own, lambda u: ""))
     if other:
         out.append("\n### 按其他报告的释义 {data-search-exclude}\n")
-        out.extend(_uses_by_report(other, lambda u: f"按[{md_escape(whose(u.definition))} 的释义]"
-                                   f"(#{wording_anchor(term.wording_number(u.definition))})"
-                                   f"（{RULE_LABELS.get(u.rule, u.rule)}）"))
+        out.append(_uses_by_report(other, lambda u: f'按<a href="#{wording_anchor(term.wording_number(u.definition))}">'
+                                   f"{html_text(whose(u.definition))} 的释义</a>"
+                                   f"（{html_text(RULE_LABELS.get(u.rule, u.rule))}）"))
     if unlinked:
         out.append("\n### 措辞相同、没有适用的释义 {#same-wording data-search-exclude}\n")
         out.append("这些报告用了相同的字词，但上面的释义都不适用于它们（地区互不隶属、年份相隔太久，"
                    "或整理者指出此处另有所指），可能不是同一个意思，所以正文中没有链接。\n")
-        out.extend(_uses_by_report(unlinked, lambda u: ""))
+        out.append(_uses_by_report(unlinked, lambda u: ""))
     return "\n".join(out) + "\n"
 
 
-def _uses_by_report(uses: list, how) -> list[str]:
-    """One line per report (and definition): where in its text the term is used."""
+def _uses_by_report(uses: list, how) -> str:
+    """One item per report (and definition): where in its text the term is used. An HTML block, the
+    list Python-Markdown would make of it: with ~100,000 links at 1,000 reports, these lists as
+    Markdown were 60% of MkDocs' time on term pages (each link parsed, then resolved by MkDocs)."""
     groups: dict[tuple, list] = defaultdict(list)
     for use in uses:
         groups[(use.report.id, id(use.definition))].append(use)
-    lines = []
+    items = []
     for same in sorted(groups.values(), key=lambda g: (g[0].report.meta.place or "", g[0].report.meta.year or 0,
                                                        g[0].report.id)):
         doc = same[0].report
+        page = report_page(doc.id)
         total = sum(u.count for u in same)
-        links = "、".join(f"[{md_escape(u.section)}]({_link(report_page(doc.id), u.anchor)})" for u in same)
+        links = "、".join(f'<a href="{_built_link(page, u.anchor)}">{html_text(u.section)}</a>' for u in same)
         label = how(same[0])
-        lines.append(f"- **{md_escape(doc.meta.place or '')} {doc.meta.year or ''}**"
-                     f"（[{md_escape(doc.title)}]({_link(report_page(doc.id))})，{total} 次）{('：' + label) if label else ''}：{links}")
-    return lines
+        items.append(f"<li><strong>{html_text(doc.meta.place or '')} {doc.meta.year or ''}</strong>"
+                     f'（<a href="{_built_link(page)}">{html_text(doc.title)}</a>，{total} 次）'
+                     f"{('：' + label) if label else ''}：{links}</li>")
+    return "\n".join(["<ul>", *items, "</ul>"])
+
+
+def _built_link(to_page: str, anchor: str = "") -> str:
+    """`_link` as the built page has it, for links in HTML."""
+    return html_attr(built_href(TERM_INDEX, to_page, anchor))
 
 
 def render_term_index(terms: dict[str, Term]) -> str:

@@ -39,8 +39,7 @@ from mkdocs.structure.files import InclusionLevel
 
 from build_corpus.pages.write import JOURNAL, STAGING, build_lock, finish_interrupted_swap
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
-from build_corpus.renderer.render_helper import (Helper, render_from, start_markdown_helper, start_template_helper,
-                                                 templates_from)
+from build_corpus.renderer.render_helper import Helper, render_from, start_markdown_helper, start_template_helper, templates_from
 from build_corpus.renderer.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")

@@ -30,8 +30,8 @@ import logging
 import multiprocessing
 import os
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from mkdocs.commands.build import get_context
 from mkdocs.structure.pages import Page
