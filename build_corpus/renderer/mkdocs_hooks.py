@@ -15,7 +15,8 @@ reader's browser downloads whole before the first query (12.5 MB at 100 reports,
   environment's `get_template` gives those pages the helper's HTML. `on_post_build` ends it.
 - `on_page_content` (before Material's plugin sees the page) hands each page's HTML to a second process
   (search_index.BackgroundIndexer), which splits it into sections with Material's own HTML
-  parser (same sections, same locations, `data-search-exclude` honoured) and indexes them while
+  parser (same sections, same locations, `data-search-exclude` honoured; fed by a faster tokenizer
+  that skips the bodies of excluded sections, search_index.py says when) and indexes them while
   MkDocs renders the next pages; the page is then marked excluded, so Material's plugin neither
   segments it nor puts it in search_index.json.
 - `on_post_build`, after Material wrote its (now empty) search_index.json and before the
