@@ -177,14 +177,25 @@ def run_page_steps(site: Site, clock: Clock = untimed) -> None:
         return
     here = tuple(step for step in PAGE_STEPS if step.name in PAGES_HERE)
     there = tuple(step for step in PAGE_STEPS if step.name not in PAGES_HERE)
+    before = dict(site.pages)
 
-    def the_others() -> tuple[dict, dict]:
-        run_steps("page", there, site)
-        return site.pages, site.files
+    def the_others() -> tuple[dict[str, dict], dict]:
+        return _pages_by_step(there, site), site.files
 
-    _, (made, files) = beside(lambda: run_steps("page", here, site), the_others)
-    site.pages.update(made)
+    made_here, (made_there, files) = beside(lambda: _pages_by_step(here, site), the_others)
+    made = {**made_here, **made_there}
+    site.pages = {**before, **{path: text for step in PAGE_STEPS for path, text in made[step.name].items()}}
     site.files.update(files)
+
+
+def _pages_by_step(steps: tuple[Step, ...], site: Site) -> dict[str, dict[str, str]]:
+    """Each step's new pages, so that pages made in two processes keep the one-process order."""
+    made = {}
+    for step in steps:
+        known = set(site.pages)
+        run_steps("page", (step,), site)
+        made[step.name] = {path: text for path, text in site.pages.items() if path not in known}
+    return made
 
 
 def write_site(site: Site, docs: Path) -> None:
