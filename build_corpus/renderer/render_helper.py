@@ -140,10 +140,10 @@ class Helper:
             self.process.join()
 
 
-def _share(config, files, inclusion, every: int) -> list[str]:
-    """Every `every`-th page MkDocs builds (drafts, which MkDocs marks while building, excepted)."""
-    return [f.src_uri for n, f in enumerate(files.documentation_pages(inclusion=inclusion))
-            if n % every == every - 1 and not f.inclusion.is_excluded()]
+def _share(doc_files, every: int) -> list[str]:
+    """Every `every`-th of the pages MkDocs builds, in its order (drafts, which MkDocs marks while
+    building, excepted)."""
+    return [f.src_uri for n, f in enumerate(doc_files) if n % every == every - 1 and not f.inclusion.is_excluded()]
 
 
 def _enabled() -> bool:
@@ -154,7 +154,7 @@ def _enabled() -> bool:
 
 def start_markdown_helper(config, files, inclusion) -> Helper | None:
     """Fork the Markdown helper (at on_nav); None where helpers are off."""
-    uris = _share(config, files, inclusion, MARKDOWN_SHARE) if _enabled() else []
+    uris = _share(files.documentation_pages(inclusion=inclusion), MARKDOWN_SHARE) if _enabled() else []
     return Helper("render helper", uris, _render_markdown(config, files)) if uris else None
 
 
@@ -197,10 +197,12 @@ def render_from(helper: Helper, page: Page):
 
 def start_template_helper(config, files, nav, env, inclusion) -> Helper | None:
     """Fork the template helper (at on_env, every page's Markdown rendered); None where helpers are off."""
-    uris = _share(config, files, inclusion, TEMPLATE_SHARE) if _enabled() and nav is not None else []
-    if not uris:
+    if not _enabled() or nav is None:
         return None
     doc_files = files.documentation_pages(inclusion=inclusion)
+    uris = _share(doc_files, TEMPLATE_SHARE)
+    if not uris:
+        return None
     return Helper("template helper", uris, _render_template(config, files, nav, env, doc_files))
 
 
