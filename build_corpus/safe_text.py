@@ -43,6 +43,8 @@ import nh3
 _BACKSLASHED = "\\`*_{}[]#|"
 _SPECIALS = str.maketrans({**{c: "\\" + c for c in _BACKSLASHED}, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _SPECIAL_CHARS = re.compile(r"[\\`*_{}\[\]#|&<>]")
+# In HTML we write: the same characters, as character references (html_text).
+_HTML_SPECIALS = str.maketrans({**{c: f"&#{ord(c)};" for c in _BACKSLASHED}, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Control characters: line breaks and tabs become a space (a new line could start a block);
 # the rest, including Python-Markdown's own placeholder markers \x02 and \x03, become U+FFFD
 # so nothing vanishes unseen.
@@ -103,8 +105,16 @@ def code_text(text: str) -> str:
 
 
 def html_text(text: str) -> str:
-    """Plain text inside HTML we write (table cells, SVG, raw HTML blocks)."""
-    return html.escape(_controls_out(text), quote=False)
+    """Plain text inside HTML we write (paragraphs, table cells, SVG, raw HTML blocks).
+
+    Markdown's characters become character references too, so the text stays inert even where
+    Markdown would read the HTML's text (an HTML block that is not one, say): it looks the same.
+
+    >>> html_text("**加粗**{: onclick=x} <b>&")
+    '&#42;&#42;加粗&#42;&#42;&#123;: onclick=x&#125; &lt;b&gt;&amp;'
+    """
+    text = _controls_out(text)
+    return text.translate(_HTML_SPECIALS) if _SPECIAL_CHARS.search(text) else text
 
 
 def html_attr(text: str) -> str:

@@ -20,7 +20,8 @@ from build_corpus.corpus.scope import whose
 from build_corpus.pipeline import build_site
 from build_corpus.segmentation import CONTEXT_CHARS, WordBoundaries, word_boundaries
 
-LINK = re.compile(r'\[([^\]]+)\]\(([^ )]+) "([^"]*)"\)')
+# A term link in a report's HTML (a footnote reference, in <sup>, is not one).
+LINK = re.compile(r'(?<!<sup class="footnote-ref">)<a href="(?P<href>[^"]+)" title="(?P<title>[^"]*)">(?P<text>[^<]+)</a>')
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_first_occurrence_in_each_section_is_linked(site):
     for doc in site.corpus.reports:
         page = site.pages[f"reports/{doc.id}.md"]
         for heading, body in _report_sections(page):
-            keys = [LINK.match(m.group(0)).group(1) for m in LINK.finditer(body)]
+            keys = [html.unescape(m.group("text")) for m in LINK.finditer(body)]
             linked_terms = [re.sub("[“”]", "", k) for k in keys]
             assert len(linked_terms) == len(set(linked_terms)), (doc.id, heading, linked_terms)
 
@@ -111,7 +112,7 @@ def test_every_section_with_an_occurrence_has_its_link(site):
             for p in section.paragraphs:
                 for s, e, k in p.term_spans:
                     first.setdefault(k, p.text[s:e])
-            linked = [html.unescape(m.group(1)).replace("\\", "") for m in LINK.finditer(body)]
+            linked = [html.unescape(m.group("text")) for m in LINK.finditer(body)]
             assert sorted(linked) == sorted(first.values()), heading
 
 
@@ -122,13 +123,13 @@ def test_tooltip_is_the_definition_shown(site):
         page = site.pages[f"reports/{doc.id}.md"]
         own = {e.anchor: e.definition for e in doc.glossary}
         for m in LINK.finditer(page.split("\n## 来源与清理记录")[0]):
-            text, href, title = m.groups()
+            href, title = m.group("href", "title")
             if href.startswith("#gloss-"):
                 assert html.unescape(html.unescape(title)) == own[href[1:]]
                 checked += 1
             elif href.startswith("../terms/"):
                 page_path, anchor = href[len("../terms/"):].split("#")
-                term = next(t for t in site.terms.values() if f"{t.slug}.md" == page_path)
+                term = next(t for t in site.terms.values() if f"{t.slug}.html" == page_path)
                 wording = term.wordings[int(anchor.removeprefix("wording-")) - 1]
                 assert html.unescape(html.unescape(title)) in {f"{whose(d)}：{d.entry.definition}" for d in wording.definitions}
                 assert all(d.report is not doc for d in term.definitions)

@@ -1,7 +1,8 @@
-"""Inline Markdown of a paragraph: escaping, emphasis, footnote references and linker replacements.
+"""A paragraph's HTML and Markdown escaping: emphasis, footnote references and linker replacements.
 
 The renderer escapes the text between two markup offsets in one piece; these properties hold it
-to the plain definition, one character at a time, on generated paragraphs. Hypothesis runs
+to the plain definition, one character at a time, on generated paragraphs. A further test checks
+that the site's Markdown passes the paragraph through exactly as written. Hypothesis runs
 derandomized and without an example database, so the file is deterministic and fast.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_corpus.model import Document, GlossaryEntry, Paragraph
-from build_corpus.pages.report import md_escape, paragraph_markdown
+from build_corpus.pages.report import md_escape, paragraph_html
 
 PROPERTY_SETTINGS = settings(max_examples=300, derandomize=True, database=None, deadline=None)
 # Markdown specials, line-start markers, quotes and Han text: what the escaping has to get right.
@@ -41,12 +42,12 @@ def escape_line_start(text: str) -> str:
                   text)
 
 
-def markdown_one_by_one(p: Paragraph, doc: Document, insertions: dict) -> str:
-    """paragraph_markdown's definition: walk the text a character at a time."""
+def html_one_by_one(p: Paragraph, doc: Document, insertions: dict) -> str:
+    """paragraph_html's definition: walk the text a character at a time."""
     events: dict[int, list[str]] = defaultdict(list)
     for start, end in p.emphasis:
-        events[start].append("**")
-        events[end].insert(0, "**")
+        events[start].append("<strong>")
+        events[end].insert(0, "</strong>")
     definitions = {e.number: e.definition for e in doc.glossary}
     for offset, number in p.notes:
         title = html.escape(html.escape(definitions.get(number, ""), quote=True), quote=True)   # Material: innerHTML
@@ -55,16 +56,19 @@ def markdown_one_by_one(p: Paragraph, doc: Document, insertions: dict) -> str:
     while i <= len(p.text):
         out.extend(events.get(i, []))
         if i in insertions:
-            end, markdown = insertions[i][0]
-            out.append(markdown)
+            end, markup = insertions[i][0]
+            out.append(markup)
             for k in range(i + 1, end):
                 out.extend(events.get(k, []))
             i = end
             continue
         if i < len(p.text):
-            out.append(inline_one_by_one(p.text[i]) if p.text[i] in "\\`*_{}[]#|<>&\n\x02" else p.text[i])
+            c = p.text[i]
+            c = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: " " if m.group() in "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
+                       else "\ufffd", c)
+            out.append(f"&#{ord(c)};" if c in "\\`*_{}[]#|" else html.escape(c, quote=False))
         i += 1
-    return escape_line_start("".join(out))
+    return "".join(out).lstrip(" ")
 
 
 @st.composite
@@ -75,7 +79,8 @@ def paragraphs(draw):
     spans = draw(st.lists(st.tuples(offsets, offsets).map(sorted).map(tuple), max_size=3))
     notes = draw(st.lists(st.tuples(offsets, st.sampled_from(["1", "2", "9"])), max_size=3))
     cuts = sorted(set(draw(st.lists(offsets, max_size=6))))
-    insertions = {start: [(end, f"[{text[start:end]}](#x)")] for start, end in zip(cuts[::2], cuts[1::2]) if end > start}
+    insertions = {start: [(end, f'<a href="#x">{html.escape(text[start:end])}</a>')]
+                  for start, end in zip(cuts[::2], cuts[1::2]) if end > start}
     return Paragraph(text=text, emphasis=spans, notes=notes), insertions
 
 
@@ -85,9 +90,9 @@ DOC = Document(source_path="x.txt", position=1, line=1, raw_text="",
 
 @PROPERTY_SETTINGS
 @given(paragraphs())
-def test_paragraph_markdown_is_the_character_by_character_definition(generated):
+def test_paragraph_html_is_the_character_by_character_definition(generated):
     p, insertions = generated
-    assert paragraph_markdown(p, DOC, insertions) == markdown_one_by_one(p, DOC, insertions)
+    assert paragraph_html(p, DOC, insertions) == html_one_by_one(p, DOC, insertions)
 
 
 @PROPERTY_SETTINGS
@@ -98,6 +103,6 @@ def test_md_escape_is_the_step_by_step_definition(text):
 
 def test_markup_inside_a_linked_span_follows_the_link():
     p = Paragraph(text="推进两化融合*", emphasis=[(2, 4)], notes=[(4, "1")])
-    out = paragraph_markdown(p, DOC, {2: [(6, "[两化融合](#x)")]})
-    assert out == '推进**[两化融合](#x)<sup class="footnote-ref"><a href="#gloss-1" ' \
-                  'title="工业化和&amp;quot;信息化&amp;quot;&amp;lt;融合&amp;gt;">[1]</a></sup>**\\*'
+    out = paragraph_html(p, DOC, {2: [(6, '<a href="#x">两化融合</a>')]})
+    assert out == '推进<strong><a href="#x">两化融合</a><sup class="footnote-ref"><a href="#gloss-1" ' \
+                  'title="工业化和&amp;quot;信息化&amp;quot;&amp;lt;融合&amp;gt;">[1]</a></sup></strong>&#42;'

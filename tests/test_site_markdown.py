@@ -1,11 +1,14 @@
 """The site's restricted Markdown (build_corpus/renderer/site_markdown.py) renders every generated
-page exactly as full Python-Markdown does: the inline patterns it drops are ones no page uses.
+page exactly as full Python-Markdown does: the inline patterns it drops are ones no page uses, and
+the HTML blocks it passes through unparsed come out as Python-Markdown's parser kept them (only
+the blank lines md_in_html puts around a block are not there).
 
 If a page starts writing reference links, images, autolinks or hard line breaks, this fails and
 names the page; the pattern then goes back into use (remove it from UNUSED_INLINE_PATTERNS).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -29,13 +32,17 @@ def body(page: str) -> str:
     return page.split("\n---\n", 1)[1] if page.startswith("---\n") else page
 
 
+def without_blank_lines(html: str) -> str:
+    return re.sub(r"\n\s*\n", "\n", html)
+
+
 def differences(pages: dict[str, str]) -> list[str]:
     restricted, full = configured_markdown(), full_markdown()
     changed = []
     for path, page in pages.items():
         restricted.reset()
         full.reset()
-        if restricted.convert(body(page)) != full.convert(body(page)):
+        if without_blank_lines(restricted.convert(body(page))) != without_blank_lines(full.convert(body(page))):
             changed.append(path)
     return changed
 
@@ -57,3 +64,44 @@ def test_every_bundled_page_renders_as_full_markdown_renders_it(pages):
 
 def test_a_page_using_a_dropped_pattern_is_caught():
     assert differences({"x.md": "见<https://example.org>与![图](a.png)"}) == ["x.md"]
+
+
+def stashed(text: str) -> list[str]:
+    """The blocks HtmlBlocks hands to Python-Markdown's stash, unparsed."""
+    md = configured_markdown()
+    site_markdown.HtmlBlocks(md).run(text.split("\n"))
+    return list(md.htmlStash.rawHtmlBlocks)
+
+
+def test_report_paragraphs_reach_the_page_unparsed(pages):
+    page = body(pages["reports/tongxiangshi-2023.md"])
+    paragraphs = re.findall(r"^<p><a id=.*</p>$", page, flags=re.M)
+    assert len(paragraphs) > 20
+    assert set(paragraphs) <= set(stashed(page))
+
+
+@pytest.mark.parametrize("text", [
+    '<div class="timeline" markdown>\n**2017** · [2018](a.md)\n</div>',   # md_in_html renders its inside
+    "<p>一</p>后面还有文字",                                                # more than the element
+    "<p>一</p><p>二</p>",                                                   # two elements
+    "<p>一</p>\n<p>二</p>",                                                 # two elements, two lines
+    "文字\n<p>一</p>",                                                      # not after a blank line
+    "    <p>一</p>",                                                        # indented: code, or inside a block
+    "<span>一</span>",                                                      # not a block-level tag
+    "<p>一<p>二</p>",                                                       # unbalanced
+    "<pre>一</pre>x",
+])
+def test_html_blocks_leaves_anything_but_one_whole_element_to_python_markdown(text):
+    assert stashed(text) == []
+    assert differences({"x.md": text}) == []
+
+
+@pytest.mark.parametrize("text", [
+    '<p><a id="sec-1-p1"></a>推进<a href="../terms/x.html#wording-1" title="释义">两化融合</a>*{: onclick=x}*</p>',
+    "<ul>\n<li>一</li>\n<li>二<ul><li>三</li></ul></li>\n</ul>",
+    "<table><tr><td>一</td></tr></table>",
+])
+def test_html_blocks_passes_one_whole_element_through_as_python_markdown_keeps_it(text):
+    page = f"# 标题\n\n{text}\n\n正文"
+    assert stashed(page) == [text]
+    assert differences({"x.md": page}) == []

@@ -55,6 +55,26 @@ def test_links_in_html_blocks_land_on_anchors_that_exist(site):
     assert checked > 500
 
 
+def test_report_pages_links_in_html_land_on_pages_and_anchors_that_exist(site):
+    """Report paragraphs, 名词解释 entries and the terms-used list are HTML too: each term link names
+    a term page that exists and, when it names a definition, a definition that page has; each link
+    to the report's own 名词解释 names an entry of it."""
+    term_anchors = {path: set(re.findall(r"\{#([\w-]+)\}", page)) for path, page in site.pages.items()
+                    if path.startswith("terms/")}
+    checked = own = 0
+    for doc in site.corpus.reports:
+        page = site.pages[f"reports/{doc.id}.md"]
+        for slug, anchor in re.findall(r'<a href="\.\./terms/([\w-]+)\.html(?:#([\w-]+))?"', page):
+            assert f"terms/{slug}.md" in term_anchors, (doc.id, slug)
+            assert not anchor or anchor in term_anchors[f"terms/{slug}.md"], (doc.id, slug, anchor)
+            checked += 1
+        for anchor in re.findall(r'<a href="#([\w-]+)"', page):
+            assert anchor in _anchors(doc) | {"glossary", "provenance"}, (doc.id, anchor)
+            own += 1
+        assert "](" not in "".join(re.findall(r"^<p>.*$", page, flags=re.M)), "a Markdown link inside HTML"
+    assert checked > 500 and own > 100, (checked, own)
+
+
 def test_indicator_pages_hold_the_targets(site):
     gdp = site.pages["indicators/gdp.md"]
     assert "| 四川省 | 2026 | 预期目标 | 5.5 | 地区生产总值 增长 5.5%左右 |" in gdp, "四川 2026 地区生产总值 增长 5.5% 左右"

@@ -1,5 +1,6 @@
 """Term links in a report page: the first occurrence of a term in each section links to the
-definition that applies (corpus/linking.py decided which), with a tooltip saying whose it is."""
+definition that applies (corpus/linking.py decided which), with a tooltip saying whose it is.
+Written as HTML, like the paragraphs they sit in (pages/report.py says why)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -8,9 +9,9 @@ from ..corpus.linking import occurrences, paragraphs_with_sections, target_of
 from ..corpus.scope import Scope, Target, whose
 from ..corpus.terms import Term
 from ..model import Document, Paragraph
-from ..safe_text import tooltip_attr
-from ..urls import href, report_page, term_page, wording_anchor
-from .report import md_escape, paragraph_markdown
+from ..safe_text import html_attr, html_text, tooltip_attr
+from ..urls import built_href, report_page, term_page, wording_anchor
+from .report import paragraph_html
 
 
 def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
@@ -27,18 +28,19 @@ def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
                 continue
             seen.add(o.key)
             url, tooltip = link_target(terms[o.key], target_of(scope, doc, p, o), here)
-            insertions[o.start] = [(o.end, f'[{md_escape(p.text[o.start:o.end])}]({url} "{tooltip_attr(tooltip)}")')]
-        return paragraph_markdown(p, doc, insertions)
+            insertions[o.start] = [(o.end, f'<a href="{html_attr(url)}" title="{tooltip_attr(tooltip)}">'
+                                           f'{html_text(p.text[o.start:o.end])}</a>')]
+        return paragraph_html(p, doc, insertions)
     return link
 
 
 def link_target(term: Term, target: Target, from_page: str) -> tuple[str, str]:
-    """(href, tooltip) of a link on `from_page`: the report's own entry on the same page; otherwise
-    the definition on the term page, and the tooltip says whose it is (海南省 2026：…)."""
+    """(href as built, tooltip) of a link on `from_page`: the report's own entry on the same page;
+    otherwise the definition on the term page, and the tooltip says whose it is (海南省 2026：…)."""
     d = target.definition
     if target.rule == "own":
         return f"#{d.entry.anchor}", d.entry.definition
-    return (href(from_page, term_page(term.slug), wording_anchor(term.wording_number(d))),
+    return (built_href(from_page, term_page(term.slug), wording_anchor(term.wording_number(d))),
             f"{whose(d)}：{d.entry.definition}")
 
 
@@ -61,11 +63,12 @@ def terms_used_block(doc: Document, terms: dict[str, Term], scope: Scope | None 
     def listed(found: Counter) -> str:
         items = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
         here = report_page(doc.id)
-        return "、".join(f"[{md_escape(terms[k].display)}]({href(here, term_page(terms[k].slug))})（{n}）" for k, n in items)
+        return "、".join(f'<a href="{html_attr(built_href(here, term_page(terms[k].slug)))}">'
+                        f"{html_text(terms[k].display)}</a>（{n}）" for k, n in items)
     out = ["## 本报告使用的名词 {#terms-used data-search-exclude}\n"]
     if counts:
-        out.append(f"正文中出现的名词及次数：{listed(counts)}\n")
+        out.append(f"<p>正文中出现的名词及次数：{listed(counts)}</p>\n")
     if unlinked:
-        out.append(f"与其他报告名词解释措辞相同、但那些释义不适用于本报告的字词（正文中未加链接，含义可能不同，"
-                   f"见各名词页）：{listed(unlinked)}\n")
+        out.append(f"<p>与其他报告名词解释措辞相同、但那些释义不适用于本报告的字词（正文中未加链接，含义可能不同，"
+                   f"见各名词页）：{listed(unlinked)}</p>\n")
     return "\n".join(out)

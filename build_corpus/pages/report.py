@@ -1,9 +1,11 @@
 """Stage 8 — render: one report as the Markdown page the site shows.
 
-The page reads well as plain Markdown on GitHub too: anchors are empty
-`<a id>` tags, metadata is a list, and the provenance log sits at the end.
-Links to other pages are relative .md paths so MkDocs checks every one
-(`--strict`) and GitHub follows them.
+Headings, the metadata box, the outline and the provenance log are Markdown; the report's own
+paragraphs (and its 名词解释 entries) are written as the HTML Python-Markdown made of them, because
+they are most of the page and their text is plain: escaping it for Markdown and having
+Python-Markdown parse it back cost most of MkDocs' time on a report page. Links in that HTML are
+written as the built site has them (`urls.built_href`), since MkDocs does not rewrite them; the
+tests check that each lands on a page and anchor that exist.
 """
 from __future__ import annotations
 
@@ -18,8 +20,6 @@ from ..model import META_FIELDS, Annotation, Document, GlossaryEntry, Paragraph,
 from ..safe_text import (
     code_text,
     contributed_block,
-    escape_inline,
-    escape_line_start,
     html_attr,
     html_text,
     link_html,
@@ -30,7 +30,7 @@ from ..safe_text import (
 )
 from ..urls import gloss_anchor
 
-__all__ = ["md_escape", "render_report", "PageContext", "paragraph_markdown"]
+__all__ = ["md_escape", "render_report", "PageContext", "paragraph_html"]
 
 LevelLabel = {"国家": "全国", "省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
               "镇": "镇级", "乡": "乡级", "街道": "街道"}
@@ -79,7 +79,7 @@ class PageContext:
     """What a report page needs from the rest of the corpus (filled by the site stage)."""
 
     def __init__(self, place_link: Callable[[str], str] = lambda p: "",
-                 term_link: Callable[[GlossaryEntry, str], str | None] = lambda e, t: None,
+                 term_link: Callable[[GlossaryEntry, str], str | None] = lambda e, t: None,   # built href
                  link_paragraph: Callable[[Paragraph, Document], str] | None = None,
                  timeline: str = "", terms_used: str = "", depth: int = 1,
                  front_matter: dict | None = None, citation: str = ""):
@@ -149,9 +149,9 @@ def _section_md(section: Section, doc: Document, context: PageContext, appendix:
 
 
 def _paragraph_md(p: Paragraph, doc: Document, context: PageContext) -> str:
-    body = context.link_paragraph(p, doc) if context.link_paragraph else paragraph_markdown(p, doc)
+    body = context.link_paragraph(p, doc) if context.link_paragraph else paragraph_html(p, doc)
     notes = [a for a in doc.annotations if a.paragraph_anchor == p.anchor]
-    return f'<a id="{p.anchor}"></a>{body}\n' + "".join(_annotation_md(a) for a in notes)
+    return f'<p><a id="{p.anchor}"></a>{body}</p>\n' + "".join(_annotation_md(a) for a in notes)
 
 
 def _annotation_md(a: Annotation) -> str:
@@ -165,11 +165,12 @@ def _annotation_md(a: Annotation) -> str:
     return "\n" + contributed_block(parts, "note", "整理者注（非报告原文）")
 
 
-def paragraph_markdown(p: Paragraph, doc: Document, insertions: dict[int, list[tuple[int, str]]] | None = None) -> str:
-    """Escape the text and put back emphasis and footnote links at their offsets.
+def paragraph_html(p: Paragraph, doc: Document, insertions: dict[int, list[tuple[int, str]]] | None = None) -> str:
+    """The paragraph's text as HTML, with emphasis and footnote links put back at their offsets.
 
-    `insertions` maps an offset to (end, markdown) replacements made by the linker.
-    The text between two offsets is escaped in one piece, not character by character.
+    `insertions` maps an offset to (end, html) replacements made by the linker.
+    The text between two offsets is escaped in one piece, not character by character. Leading
+    blanks are dropped, as Python-Markdown dropped them from the Markdown line this used to be.
     """
     events = _inline_events(p, doc)
     replacements = insertions or {}
@@ -178,27 +179,27 @@ def paragraph_markdown(p: Paragraph, doc: Document, insertions: dict[int, list[t
     for stop in stops:
         if stop < pos or stop > len(text):   # inside a replaced span, or past the text
             continue
-        out.append(escape_inline(text[pos:stop]))
+        out.append(html_text(text[pos:stop]))
         out.extend(events.get(stop, ()))
         pos = stop
         if stop in replacements:
-            end, markdown = replacements[stop][0]
-            out.append(markdown)
+            end, markup = replacements[stop][0]
+            out.append(markup)
             # emphasis/footnotes inside a replaced span are kept after it
             for inside in stops:
                 if stop < inside < end:
                     out.extend(events.get(inside, ()))
             pos = end
-    out.append(escape_inline(text[pos:]))
-    return escape_line_start("".join(out))
+    out.append(html_text(text[pos:]))
+    return "".join(out).lstrip(" ")
 
 
 def _inline_events(p: Paragraph, doc: Document) -> dict[int, list[str]]:
-    """Markup to put in at each offset of the plain text: ** around emphasis, footnote references."""
+    """Markup to put in at each offset of the plain text: <strong> around emphasis, footnote references."""
     events: dict[int, list[str]] = defaultdict(list)
     for start, end in p.emphasis:
-        events[start].append("**")
-        events[end].insert(0, "**")
+        events[start].append("<strong>")
+        events[end].insert(0, "</strong>")
     if p.notes:
         definitions = {e.number: e.definition for e in doc.glossary}
         for offset, number in p.notes:
@@ -217,15 +218,15 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
         return "\n".join(out)
     out.append("本报告自带的名词解释（原文）。每个名词链接到全语料的名词页，可比较各报告的释义。\n")
     for entry in doc.glossary:
-        number = f"{entry.number}. " if entry.number else ""
+        number = f"{html_text(entry.number)}. " if entry.number else ""
         links = []
         for key in entry.terms:
             target = context.term_link(entry, key)
             if target:
-                links.append(f"[{md_escape(key)}]({target})")
-        term = f"**{md_escape(entry.term)}**"
+                links.append(f'<a href="{html_attr(target)}">{html_text(key)}</a>')
         see = f" <small>→ 名词页：{'、'.join(links)}</small>" if links else ""
-        out.append(f'<a id="{entry.anchor}"></a>{number}{term}：{md_escape(entry.definition)}{see}\n')
+        out.append(f'<p><a id="{entry.anchor}"></a>{number}<strong>{html_text(entry.term)}</strong>：'
+                   f'{html_text(entry.definition)}{see}</p>\n')
     return "\n".join(out)
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..corpus.terms import pinyin_sort_key
 from ..model import Document, GlossaryEntry, Site
-from ..urls import PLACES_PAGE, citation_file, href, place_anchor, report_page, term_page
+from ..urls import PLACES_PAGE, built_href, citation_file, href, place_anchor, report_page, term_page
 from . import citation
 from .compare import compare_link
 from .links import paragraph_linker, terms_used_block
@@ -21,7 +21,7 @@ def report_context(doc: Document, site: Site) -> PageContext:
 
     def term_link(entry: GlossaryEntry, key: str):
         term = site.terms.get(key)
-        return href(here, term_page(term.slug)) if term else None
+        return built_href(here, term_page(term.slug)) if term else None
 
     return PageContext(place_link=place_link, term_link=term_link,
                        link_paragraph=paragraph_linker(doc, site.terms, site.scope),
