@@ -29,6 +29,7 @@ import unicodedata
 from array import array
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -40,8 +41,8 @@ from ..chinese import HAN_ALL_PLANES
 WORKER_JS = Path(__file__).with_name("search_worker.js")
 
 HAN = HAN_ALL_PLANES   # the worker's regular expression uses the same ranges (search_worker.js: HAN)
-TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
-_HAN_CHAR = re.compile(f"[{HAN}]")
+HAN_RUN = re.compile(f"[{HAN}]+")
+LATIN_WORD = re.compile("[a-z0-9]+")
 
 CHUNK_BYTES = 32_000          # a document chunk: ~10 KB gzipped
 CHUNK_DOCS = 256              # a document id is chunk * CHUNK_DOCS + position in the chunk
@@ -72,14 +73,16 @@ def keys_of(text: str) -> Counter:
     >>> sorted(keys_of("五水共治，GDP"))
     ['gdp', '五', '五水', '共', '共治', '水', '水共', '治']
     """
-    keys: Counter = Counter()
-    for token in TOKEN.findall(normalise(text)):
-        if _HAN_CHAR.match(token):
-            keys.update(token)
-            keys.update(map(str.__add__, token, token[1:]))
-        else:
-            keys[token] += 1
+    text = normalise(text)
+    runs = HAN_RUN.findall(text)
+    keys = Counter("".join(runs))   # counted in one call each, not per run: a quarter of the indexer's time
+    keys.update(chain.from_iterable(map(_bigrams, runs)))
+    keys.update(LATIN_WORD.findall(text))
     return keys
+
+
+def _bigrams(run: str):
+    return map(str.__add__, run, run[1:])
 
 
 def shard_of(key: str, shards: int) -> int:

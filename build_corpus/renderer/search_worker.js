@@ -9,7 +9,7 @@
  */
 "use strict";
 
-// The Han ranges and key rules of search_index.py (HAN, TOKEN, keys_of, shard_of).
+// The Han ranges and key rules of search_index.py (HAN; HAN_RUN and LATIN_WORD, which TOKEN joins; keys_of, shard_of).
 const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ebef}";
 const TOKEN = new RegExp(`[${HAN}]+|[a-z0-9]+`, "gu");
 const IS_HAN = new RegExp(`^[${HAN}]`, "u");
