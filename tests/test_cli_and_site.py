@@ -14,6 +14,7 @@ import pytest
 from project_copy import copy_project
 
 from build_corpus.cli import main
+from build_corpus.renderer.reader_hooks import TEMPLATE_CACHES_OFF_ENV
 from build_corpus.renderer.render_helper import OFF_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +59,8 @@ def test_site_pages_exist(built):
 
 def _mkdocs(cwd: Path, *args: str, helper: bool = True) -> subprocess.CompletedProcess:
     env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
-    if not helper:
-        env[OFF_ENV] = "1"
+    if not helper:   # MkDocs alone, Material rendering every part of every page
+        env[OFF_ENV] = env[TEMPLATE_CACHES_OFF_ENV] = "1"
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=300, env=env)
 
@@ -68,9 +69,10 @@ def _tree_bytes(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_render_helper_changes_nothing_in_the_site(built, tmp_path):
-    """MkDocs with a share of the pages' Markdown and templates rendered by the helper processes (the
-    default) builds exactly the site MkDocs builds alone."""
+def test_the_render_helpers_and_template_caches_change_nothing_in_the_site(built, tmp_path):
+    """MkDocs with a share of the pages' Markdown and templates rendered by the helper processes, and
+    the nav and tables of contents rendered once (the default), builds exactly the site MkDocs builds
+    alone, rendering each of them on every page."""
     work, _ = built
     alone = _mkdocs(work, "-d", str(tmp_path / "alone"), helper=False)
     assert alone.returncode == 0, alone.stderr[-3000:]

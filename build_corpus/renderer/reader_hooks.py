@@ -6,9 +6,14 @@
   project path (/<repo>/assets/…) instead of the host's root. A local build has none, and
   needs none: its pages link relatively.
 - `on_env`: the `script_json` filter, so the templates (docs/overrides/main.html) put page
-  data and schema.org JSON-LD into <script> elements that no text can close.
+  data and schema.org JSON-LD into <script> elements that no text can close; and an empty
+  `nav_items_cache` for this build, where docs/overrides/partials/nav.html keeps the nav's items
+  once per folder, and `toc_cache`, where partials/toc.html keeps a page's table of contents
+  between its two places on the page.
 """
 from __future__ import annotations
+
+import os
 
 from mkdocs.exceptions import PluginError
 
@@ -29,6 +34,19 @@ def on_config(config, **_):
     return config
 
 
+TEMPLATE_CACHES_OFF_ENV = "BUILD_CORPUS_NO_TEMPLATE_CACHE"   # set: every page renders its nav and toc (tests compare)
+
+
+class _KeepsNothing(dict):
+    """A template cache that stores nothing (TEMPLATE_CACHES_OFF_ENV)."""
+
+    def update(self, *args, **kwargs) -> None:
+        pass
+
+
 def on_env(env, **_):
     env.filters["script_json"] = script_json
+    cache = _KeepsNothing if os.environ.get(TEMPLATE_CACHES_OFF_ENV) else dict
+    env.globals["nav_items_cache"] = cache()   # one per build: docs/overrides/partials/nav.html
+    env.globals["toc_cache"] = cache()         # and partials/toc.html
     return env
