@@ -23,6 +23,7 @@ class UnsafePath(ValueError):
     """A page path built from input left the allowed alphabet or docs/ (a bug or an attack)."""
 
 
+@cache   # the same few hundred place names every build, and pypinyin was half of a cached rebuild
 def slugify(text: str, fallback: str = "term", joiner: str = "-") -> str:
     """`三改一拆` → `san-gai-yi-chai`, `1+3+1+X产业` → `1-3-1-x-chan-ye`, `../x` → `x`: readable, URL-safe.
 
@@ -52,7 +53,7 @@ def report_id(place: str | None, year: int | None, digest: str) -> str:
     """
     if not place:
         return f"report-{slugify(digest[:8], 'x')}"
-    base = slugify(place, fallback=f"report-{slugify(digest[:8], 'x')}", joiner="")
+    base = slugify(place, fallback="", joiner="") or f"report-{slugify(digest[:8], 'x')}"
     return f"{base}-{int(year)}" if year else base
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -438,6 +438,11 @@ def place_pinyin(place: str) -> str:
     known = places_overlay().get(place)
     if known and known.pinyin:
         return known.pinyin
+    return _plain_pinyin(place)
+
+
+@cache   # every build romanises the same few hundred places again; pypinyin is slow at it
+def _plain_pinyin(place: str) -> str:
     from pypinyin import lazy_pinyin
     return re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(place)).lower().replace("ü", "v"))
 
