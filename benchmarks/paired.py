@@ -12,25 +12,19 @@ each round's ratio compares two builds a minute apart:
 By default each build starts without a site/ (as on a fresh clone); `--over-previous-site` leaves the
 previous build's site/, which MkDocs deletes first (ours has ~10× stock's files). Our exit status is
 shown, not checked: the kept project reads the repository's annotations/, which name bundled reports
-the synthetic corpus does not have.
+the synthetic corpus does not have. Each command's output goes to DIR/N/paired-*.log.
 """
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    start = time.perf_counter()
-    run = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    return time.perf_counter() - start, run.returncode
+from run import timed_subprocess  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,18 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     for n in range(1, args.rounds + 1):
         if not args.over_previous_site:
             shutil.rmtree(ours_dir / "site", ignore_errors=True)
-        pipeline_s, pipeline_rc = timed([python, "-m", "build_corpus", "build", "--sources", str(base / "sources"),
-                                         "--no-cache", "--jobs", "2"], ours_dir)
-        mkdocs_s, mkdocs_rc = timed([python, "-m", "mkdocs", "build", "--strict"], ours_dir)
+        corpus = timed_subprocess([python, "-m", "build_corpus", "build", "--sources", str(base / "sources"),
+                                   "--no-cache", "--jobs", "2"], ours_dir, base / "paired-build-corpus.log")
+        mkdocs = timed_subprocess([python, "-m", "mkdocs", "build", "--strict"], ours_dir, base / "paired-mkdocs-ours.log")
         if not args.over_previous_site:
             shutil.rmtree(stock_dir / "site", ignore_errors=True)
-        stock_s, stock_rc = timed([python, "-m", "mkdocs", "build", "-q"], stock_dir)
-        ours_s = pipeline_s + mkdocs_s
-        ratios.append(ours_s / stock_s)
-        rows.append((ours_s, stock_s))
-        print(f"round {n}: ours {ours_s:.1f} s (build-corpus {pipeline_s:.1f} s, exit {pipeline_rc}; "
-              f"mkdocs {mkdocs_s:.1f} s, exit {mkdocs_rc}), stock {stock_s:.1f} s (exit {stock_rc}): "
-              f"{ours_s / stock_s:.2f}×", flush=True)
+        stock = timed_subprocess([python, "-m", "mkdocs", "build", "-q"], stock_dir, base / "paired-mkdocs-stock.log")
+        ours_s = corpus["wall"] + mkdocs["wall"]
+        ratios.append(ours_s / stock["wall"])
+        rows.append((ours_s, stock["wall"]))
+        print(f"round {n}: ours {ours_s:.1f} s, {corpus['cpu'] + mkdocs['cpu']:.1f} cpu s (build-corpus "
+              f"{corpus['wall']:.1f} s, exit {corpus['status']}; mkdocs {mkdocs['wall']:.1f} s, exit {mkdocs['status']}), "
+              f"stock {stock['wall']:.1f} s, {stock['cpu']:.1f} cpu s (exit {stock['status']}): {ratios[-1]:.2f}×",
+              flush=True)
     ours_median = statistics.median(r[0] for r in rows)
     stock_median = statistics.median(r[1] for r in rows)
     print(f"medians: ours {ours_median:.1f} s, stock {stock_median:.1f} s: {ours_median / stock_median:.2f}×; "

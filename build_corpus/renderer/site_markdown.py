@@ -44,17 +44,18 @@ class HtmlBlocks(Preprocessor):
         out: list[str] = []
         i = 0
         while i < len(lines):
-            end = self._element_end(lines, i) if lines[i].startswith("<") and (i == 0 or not lines[i - 1]) else None
-            if end is None:
+            element = self._element(lines, i) if lines[i].startswith("<") and (i == 0 or not lines[i - 1]) else None
+            if element is None:
                 out.append(lines[i])
                 i += 1
                 continue
-            out.append(self.md.htmlStash.store("\n".join(lines[i:end])))
-            i = end
+            i, block = element
+            out.append(self.md.htmlStash.store(block))
         return out
 
-    def _element_end(self, lines: list[str], start: int) -> int | None:
-        """The index of the blank line (or the end) after the element opening at `start`, if the block is it."""
+    def _element(self, lines: list[str], start: int) -> tuple[int, str] | None:
+        """(the index of the blank line or the end after it, the block) if the block starting at
+        `start` is one element."""
         opening = OPENING_TAG.match(lines[start])
         if not opening or not self.md.is_block_level(opening[1]) or MARKDOWN_ATTRIBUTE.search(opening[0]):
             return None
@@ -69,7 +70,7 @@ class HtmlBlocks(Preprocessor):
         for m in re.finditer(rf"<(/?){tag}(?=[\s>])", block):
             depth += -1 if m[1] else 1
             if depth == 0:
-                return end if m.end() + 1 == len(block) else None
+                return (end, block) if m.end() + 1 == len(block) else None
         return None
 
 
