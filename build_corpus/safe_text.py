@@ -198,7 +198,8 @@ def sanitize_html(fragment: str) -> str:
 
 
 def link_html(label: str, url: str) -> str:
-    """A link with a plain-text label; the sanitizer drops the href unless it is http(s)."""
+    """A link with a plain-text label. (In a contributed block, the sanitizer then drops the href
+    unless it is http(s); the pages' own links are built by urls.)"""
     return f'<a href="{html_attr(url)}">{html_text(label)}</a>'
 
 

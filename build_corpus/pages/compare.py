@@ -18,7 +18,7 @@ from ..chinese import NUMERALS_WITH_ZERO
 from ..corpus.targets import TARGET, Target
 from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document, Section
-from ..safe_text import html_attr, html_text, page_title
+from ..safe_text import link_html, page_title
 from ..urls import COMPARE_INDEX, PLACES_PAGE, built_href, compare_anchor, compare_page, href, report_page, term_page
 from .report import md_escape
 
@@ -191,7 +191,7 @@ def _heading_cell(doc: Document, h: Heading | None) -> str:
     if h is None:
         return ""
     indent = "　" * (h.level - 1)
-    return f'{indent}<a href="{_built_link(report_page(doc.id), h.anchor)}">{html_text(h.text)}</a>'
+    return indent + _html_link(h.text, report_page(doc.id), h.anchor)
 
 
 # --- terms -----------------------------------------------------------------------
@@ -233,14 +233,13 @@ def _term_links(doc: Document, keys: list[str], found: dict[str, tuple[int, str]
     for key in keys:
         count, anchor = found[key]
         where = f"{count} 次" if count else "名词解释"
-        items.append(f'<a href="{_built_link(term_page(terms[key].slug))}">{html_text(key)}</a>'
-                     f'（<a href="{_built_link(report_page(doc.id), anchor)}">{where}</a>）')
+        items.append(f"{_html_link(key, term_page(terms[key].slug))}（{_html_link(where, report_page(doc.id), anchor)}）")
     return "<p>" + "、".join(items) + "</p>\n"
 
 
-def _built_link(to_page: str, anchor: str = "") -> str:
-    """`_link` as the built page has it, for links in HTML."""
-    return html_attr(built_href(COMPARE_INDEX, to_page, anchor))
+def _html_link(label: str, to_page: str, anchor: str = "") -> str:
+    """A link in HTML, to the page as the built site has it (MkDocs rewrites only Markdown links)."""
+    return link_html(label, built_href(COMPARE_INDEX, to_page, anchor))
 
 
 # --- targets ----------------------------------------------------------------------

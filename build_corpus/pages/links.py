@@ -9,7 +9,7 @@ from ..corpus.linking import occurrences, paragraphs_with_sections, target_of
 from ..corpus.scope import Scope, Target, whose
 from ..corpus.terms import Term
 from ..model import Document, Paragraph
-from ..safe_text import html_attr, html_text, tooltip_attr
+from ..safe_text import html_attr, html_text, link_html, tooltip_attr
 from ..urls import built_href, report_page, term_page, wording_anchor
 from .report import paragraph_html
 
@@ -63,8 +63,8 @@ def terms_used_block(doc: Document, terms: dict[str, Term], scope: Scope | None 
     def listed(found: Counter) -> str:
         items = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
         here = report_page(doc.id)
-        return "、".join(f'<a href="{html_attr(built_href(here, term_page(terms[k].slug)))}">'
-                        f"{html_text(terms[k].display)}</a>（{n}）" for k, n in items)
+        return "、".join(f"{link_html(terms[k].display, built_href(here, term_page(terms[k].slug)))}（{n}）"
+                        for k, n in items)
     out = ["## 本报告使用的名词 {#terms-used data-search-exclude}\n"]
     if counts:
         out.append(f"<p>正文中出现的名词及次数：{listed(counts)}</p>\n")

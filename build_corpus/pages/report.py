@@ -223,7 +223,7 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
         for key in entry.terms:
             target = context.term_link(entry, key)
             if target:
-                links.append(f'<a href="{html_attr(target)}">{html_text(key)}</a>')
+                links.append(link_html(key, target))
         see = f" <small>→ 名词页：{'、'.join(links)}</small>" if links else ""
         out.append(f'<p><a id="{entry.anchor}"></a>{number}<strong>{html_text(entry.term)}</strong>：'
                    f'{html_text(entry.definition)}{see}</p>\n')

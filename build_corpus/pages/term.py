@@ -11,7 +11,7 @@ from ..contributions.curation import render_curated
 from ..corpus.scope import RULE_LABELS, Scope, whose
 from ..corpus.terms import Term, pinyin_sort_key
 from ..publishing import Address
-from ..safe_text import html_attr, html_text, page_title
+from ..safe_text import html_text, link_html, page_title
 from ..urls import TERM_INDEX, built_href, href, report_page, term_page, wording_anchor
 from . import citation
 from .links import most_shared_wording
@@ -181,17 +181,17 @@ def _uses_by_report(uses: list, how) -> str:
         doc = same[0].report
         page = report_page(doc.id)
         total = sum(u.count for u in same)
-        links = "、".join(f'<a href="{_built_link(page, u.anchor)}">{html_text(u.section)}</a>' for u in same)
+        links = "、".join(_html_link(u.section, page, u.anchor) for u in same)
         label = how(same[0])
         items.append(f"<li><strong>{html_text(doc.meta.place or '')} {doc.meta.year or ''}</strong>"
-                     f'（<a href="{_built_link(page)}">{html_text(doc.title)}</a>，{total} 次）'
+                     f"（{_html_link(doc.title, page)}，{total} 次）"
                      f"{('：' + label) if label else ''}：{links}</li>")
     return "\n".join(["<ul>", *items, "</ul>"])
 
 
-def _built_link(to_page: str, anchor: str = "") -> str:
-    """`_link` as the built page has it, for links in HTML."""
-    return html_attr(built_href(TERM_INDEX, to_page, anchor))
+def _html_link(label: str, to_page: str, anchor: str = "") -> str:
+    """A link in HTML, to the page as the built site has it (MkDocs rewrites only Markdown links)."""
+    return link_html(label, built_href(TERM_INDEX, to_page, anchor))
 
 
 def render_term_index(terms: dict[str, Term]) -> str:
