@@ -49,6 +49,7 @@ def _patterns() -> dict:
         "any_chrome": _line_start_guard(list(data["chrome_patterns"].values())),
         "chrome_lines": frozenset(data["chrome_lines"]),
         "footer_starts": tuple(data["footer_starts"]),
+        "any_footer_start": re.compile("|".join(map(re.escape, data["footer_starts"]))),
         "page_number": re.compile("|".join(f"(?:{p})" for p in data["page_number_patterns"])),
     }
 
@@ -96,7 +97,7 @@ def _replace(pattern: re.Pattern, text: str, changes: list[Change],
 def _differences(old: str, new: str) -> list[Change]:
     """A replacement as a reader counts it: of the same length, each run of swapped characters
     (７．２ → 7．2 is ７ → 7 and ２ → 2); otherwise the whole."""
-    if len(old) != len(new):
+    if len(old) != len(new) or len(old) == 1:
         return [(old, new)]
     runs, i = [], 0
     while i < len(old):
@@ -186,7 +187,7 @@ def drop_page_footer(text: str) -> Fixed:
     """
     starts = _patterns()["footer_starts"]
     third = len(text) * 2 / 3
-    if all(text.find(marker, int(third)) < 0 for marker in starts):   # no marker late enough
+    if not _patterns()["any_footer_start"].search(text, int(third)):   # no marker late enough
         return text, []
     offset = 0
     for line in text.split("\n"):
@@ -289,8 +290,10 @@ _CN = f"[{HAN}{CJK_PUNCT}]"
 _SPACE_BEFORE_MARK = re.compile(rf"[ \t](?<={_CN}[ \t])[ \t]*(?=[,;?!:])")
 # Before the mark(s): a Chinese character, or a digit/percent closing a Chinese clause.
 # One pattern per mark, because the regex engine finds one character much faster than any of
-# several; a run of marks goes whole with the pattern of its first.
-_MARKS_AFTER_CHINESE = {mark: re.compile(rf"{re.escape(mark)}(?<={_CN}{re.escape(mark)})[,;?!:]*") for mark in ",;?!:"}
+# several; a run of marks goes whole with the pattern of its first. A mark alone (nearly every
+# one) is replaced by the regex engine itself, the runs then one by one.
+_MARK_AFTER_CHINESE = {mark: re.compile(rf"{re.escape(mark)}(?<={_CN}{re.escape(mark)})(?![,;?!:])") for mark in ",;?!:"}
+_MARKS_AFTER_CHINESE = {mark: re.compile(rf"{re.escape(mark)}(?<={_CN}{re.escape(mark)})[,;?!:]+") for mark in ",;?!:"}
 _MARK_AFTER_NUMBER = {mark: re.compile(rf"{re.escape(mark)}(?<=[0-9%）)]{re.escape(mark)})(?={_CN})") for mark in ",;?!"}
 # 增长7.1%;财政 — but not a thousands separator (1,200亿元).
 _MARKS_AFTER_NUMBER_AFTER_CHINESE = re.compile(rf"[0-9](?<=[{HAN}][0-9])[0-9.%]*([,;?!]+)(?![0-9])")
@@ -316,9 +319,11 @@ def halfwidth_punctuation_to_fullwidth(text: str) -> Fixed:
     if marks:
         if any(space + mark in text for mark in marks for space in " \t"):
             text = _replace(_SPACE_BEFORE_MARK, text, changes)
-        for mark, pattern in _MARKS_AFTER_CHINESE.items():
+        for mark in marks:
             if mark in text:
-                text = _replace(pattern, text, changes, _to_fullwidth)
+                text, n = _MARK_AFTER_CHINESE[mark].subn(_to_fullwidth(mark), text)
+                changes += [(mark, _to_fullwidth(mark))] * n
+                text = _replace(_MARKS_AFTER_CHINESE[mark], text, changes, _to_fullwidth)
         if any(mark in text for mark in ",;?!"):
             for mark, pattern in _MARK_AFTER_NUMBER.items():
                 if mark in text:
