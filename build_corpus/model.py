@@ -133,7 +133,8 @@ class Document:
     kind: str = OTHER
     kind_reason: str = ""
     title: str = ""
-    text: str = ""                     # after cleaning
+    text: str = ""                     # after cleaning; a report's is released once its sections,
+                                       # paragraphs and 名词解释 hold it (the cache holds it once)
     run_on: bool = False               # paragraphs and headings were glued on one line
     meta: Metadata = field(default_factory=Metadata)
     preamble: list[Paragraph] = field(default_factory=list)
@@ -156,6 +157,12 @@ class Document:
                 yield from walk(s.sections)
         yield from walk(self.sections)
         yield from walk(self.appendices)
+
+    def all_paragraphs(self):
+        """Every paragraph in reading order: the preamble, then the sections', appendices last."""
+        yield from self.preamble
+        for section in self.all_sections():
+            yield from section.paragraphs
 
 
 @dataclass

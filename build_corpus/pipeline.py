@@ -66,7 +66,7 @@ DOCUMENT_STEPS = (
     Step("footnotes", document.link_footnotes, reports_only=True),                # [3] → entry 3
     Step("title", document.choose_title),
     Step("required metadata", document.check_required_metadata, reports_only=True),
-    Step("release raw text", document.release_raw_text),
+    Step("release texts", document.release_texts),
 )
 CORPUS_STEPS = (
     Step("ids", corpus.assign_ids),

@@ -90,6 +90,18 @@ def test_check_command_fails_on_a_dangling_term_only_with_strict(folder, capsys)
     assert "x.yml:1: term: warning: 名词“完全不存在的名词”" in err
 
 
+def test_a_term_only_in_running_text_is_found_there_also_from_the_cache(folder, tmp_path, capsys):
+    """The check reads the reports' shown text (headings, paragraphs, 名词解释), which is all a cached
+    source keeps of it."""
+    (folder / "x.yml").write_text("term: 高质量发展\n", encoding="utf-8")
+    sources = Path(__file__).parent.parent / "sources"
+    args = ["check", "--quiet", "--strict", "--sources", str(sources), "--glossary", str(folder), "--cache", str(tmp_path / "c")]
+    assert main(args) == 0   # fills the cache
+    assert list((tmp_path / "c").glob("*.pickle"))
+    assert main(args) == 0   # from it
+    assert "高质量发展" not in capsys.readouterr().err
+
+
 def test_curated_content_is_set_apart_from_the_reports_words():
     curated, _ = load_curated(GLOSSARY)
     html = render_curated(curated["五水共治"])

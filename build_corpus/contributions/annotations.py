@@ -63,7 +63,7 @@ def attach_annotations(annotations: dict[str, list[Annotation]], reports: list[D
             problems.append(Problem(notes[0].path, f"没有编号为 {report_id} 的报告{hint} / no report has this id "
                                     "(see the report page's URL)", key="report", line=1))
             continue
-        paragraphs = [p for p in doc.preamble] + [p for s in doc.all_sections() for p in s.paragraphs]
+        paragraphs = list(doc.all_paragraphs())
         for note in notes:
             problem = _resolve(note, paragraphs)
             if problem:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..contributions.annotations import attach_annotations
 from ..contributions.curation import check_against_corpus
 from ..document.metadata import place_pinyin
-from ..model import Corpus, Problem, Site
+from ..model import Corpus, Document, Problem, Site
 from ..urls import gloss_anchor, report_id
 from . import linking
 from .places import reports_by_place
@@ -59,7 +59,14 @@ def check_curated_notes(site: Site) -> None:
     reports = site.corpus.reports
     glossaries = {d.id: {str(e.number or e.term) for e in d.glossary} | {e.term for e in d.glossary} for d in reports}
     site.problems.extend(check_against_corpus(site.curated, set(site.terms), glossaries,
-                                              "\n".join(d.text for d in reports)))
+                                              "\n".join(_shown_text(d) for d in reports)))
+
+
+def _shown_text(report: Document) -> str:
+    """A report's text as its page shows it: headings, paragraphs (footnote markers and bold marks
+    gone) and 名词解释 entries."""
+    return "\n".join([*(s.number + s.title for s in report.all_sections()), *(p.text for p in report.all_paragraphs()),
+                      *(f"{e.term}\n{e.definition}" for e in report.glossary)])
 
 
 def record_uses(site: Site) -> None:

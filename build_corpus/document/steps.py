@@ -185,7 +185,11 @@ def check_required_metadata(work: DocumentWork) -> None:
             severity="warning"))
 
 
-def release_raw_text(work: DocumentWork) -> None:
-    """Nothing after this reads the raw text (the source file keeps it): cached results are a third smaller."""
-    work.doc.raw_digest = hashlib.sha1(work.doc.raw_text.encode()).hexdigest()
-    work.doc.raw_text = ""
+def release_texts(work: DocumentWork) -> None:
+    """Nothing after this reads the raw text (the source file keeps it), nor a report's whole cleaned
+    text (its sections, paragraphs and 名词解释 hold it): the cache then holds that text once."""
+    doc = work.doc
+    doc.raw_digest = hashlib.sha1(doc.raw_text.encode()).hexdigest()
+    doc.raw_text = ""
+    if doc.kind == WORK_REPORT:
+        doc.text = ""

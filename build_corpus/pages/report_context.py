@@ -45,8 +45,7 @@ def report_description(doc: Document) -> str:
     """The page's own summary for search engines and link previews: what, when, and how it opens."""
     m = doc.meta
     when = "，".join(x for x in (m.meeting, m.date) if x)
-    opening = next((p.text for p in [*doc.preamble, *(p for s in doc.all_sections() for p in s.paragraphs)]
-                    if len(p.text) > 20), "")
+    opening = next((p.text for p in doc.all_paragraphs() if len(p.text) > 20), "")
     head = f"{doc.title}全文" + (f"（{when}）" if when else "") + ("，含章节目录和名词解释。" if doc.glossary else "。")
     return clip(head + opening, DESCRIPTION_CHARS)
 
