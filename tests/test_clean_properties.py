@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from build_corpus.document.clean import clean
+from build_corpus.document.fixes import _chrome_pattern, _WholeLinePattern, cleaning_data
 from build_corpus.document.split import split_documents
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -173,3 +174,29 @@ def test_each_fix_logs_what_it_removed(text):
     """Run as clean() runs them, each fix's log entries account for every character it took out."""
     for fix, before, after, entries in runs(text):
         assert unaccounted(before, after, entries) == [], fix
+
+
+# --- chrome patterns found from newlines (fixes._WholeLinePattern) ---------------------
+
+def _edge_patterns() -> list[str]:
+    """cleaning.yml's chrome patterns, and `^…` patterns that may match empty or span lines."""
+    return [*cleaning_data()["chrome_patterns"].values(), r"^\s*$\n?", r"^(分享)?", r"^\s*?分享", r"^(?:大\n)+",
+            r"^分享|收藏", r"^[|]分享"]
+
+
+@settings(PROPERTY_SETTINGS, max_examples=300)
+@given(st.lists(st.sampled_from(["分享：", "大", "收藏", "", " ", "\u3000", "当前位置：首页", "责任编辑：", "李莎莎",
+                                 "本报记者 王一 摄", "|分享", "正文，", "©版权所有"]), max_size=12),
+       st.sampled_from(["\n", "\n\n", " \n"]))
+def test_chrome_patterns_found_from_newlines_match_as_finditer_does(pieces, joiner):
+    text = joiner.join(pieces)
+    for pattern in _edge_patterns():
+        found = _chrome_pattern(pattern)
+        expected = [m.span() for m in re.compile(pattern, re.MULTILINE).finditer(text)]
+        assert [m.span() for m in found.finditer(text)] == expected, (pattern, text)
+
+
+def test_only_patterns_anchored_as_a_whole_are_found_from_newlines():
+    assert isinstance(_chrome_pattern(r"^(上一篇|下一篇)[：:]"), _WholeLinePattern)
+    assert not isinstance(_chrome_pattern(r"^分享|收藏"), _WholeLinePattern)      # 收藏 anywhere
+    assert not isinstance(_chrome_pattern(r"^(分享)\1"), _WholeLinePattern)       # a backreference

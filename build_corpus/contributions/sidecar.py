@@ -36,9 +36,11 @@ def _validator():
 def read_sidecar(source: Path, shown_source: str | None = None) -> tuple[dict[int, dict], list[Problem]]:
     """Pinned fields per document position (0 = every document of the source), or none and the problems."""
     path = sidecar_path(source)
-    shown = str(sidecar_path(Path(shown_source))) if shown_source else str(path)
-    if not path.exists() and not path.is_symlink():
+    try:
+        path.lstat()   # (one system call: most sources have no sidecar; a dangling link is refused below)
+    except (FileNotFoundError, NotADirectoryError):
         return {}, []
+    shown = str(sidecar_path(Path(shown_source))) if shown_source else str(path)
     refused = refusal(path, source.resolve().parent)
     if refused:
         return {}, [Problem(shown, refused)]

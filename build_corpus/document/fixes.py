@@ -9,7 +9,8 @@ strings to remove are data (data/cleaning.yml).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def _patterns() -> dict:
     """cleaning.yml's patterns, compiled once."""
     data = cleaning_data()
     return {
-        "chrome": [(re.compile(p, re.MULTILINE), _line_start_guard([p])) for p in data["chrome_patterns"].values()],
+        "chrome": [_chrome_pattern(p) for p in data["chrome_patterns"].values()],
         "any_chrome": _line_start_guard(list(data["chrome_patterns"].values())),
         "chrome_lines": frozenset(data["chrome_lines"]),
         "footer_starts": tuple(data["footer_starts"]),
@@ -70,18 +71,80 @@ def _line_start_guard(patterns: list[str]) -> re.Pattern | None:
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
+@dataclass(frozen=True)
+class _WholeLinePattern:
+    """A `^…` pattern whose every match starts at a line start, found by looking for newlines: the
+    regex engine finds the same pattern after a newline (`after_newline`) much faster than it tries
+    `^…` at every position."""
+    pattern: re.Pattern
+    after_newline: re.Pattern
+
+    def match(self, text: str) -> re.Match | None:
+        return self.pattern.match(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        """What `pattern.finditer(text)` yields."""
+        m, search_from = self.pattern.match(text), 0
+        while True:
+            if m is not None:
+                if m.end() == m.start():   # an empty match: go on as finditer goes on after one
+                    rest = self.pattern.finditer(text, m.start())
+                    yield next(rest)
+                    yield from rest
+                    return
+                yield m
+                search_from = m.end() - 1 if text[m.end() - 1] == "\n" else m.end()   # (the next line may start at its end)
+            found = self.after_newline.search(text, search_from)
+            if found is None:
+                return
+            m, search_from = self.pattern.match(text, found.start() + 1), found.start() + 1
+
+
+def _chrome_pattern(pattern: str) -> re.Pattern | _WholeLinePattern:
+    compiled = re.compile(pattern, re.MULTILINE)
+    if not _anchored_as_a_whole(pattern) or _BACKREFERENCE.search(pattern):
+        return compiled
+    return _WholeLinePattern(compiled, re.compile(f"\n(?:{pattern[1:]})", re.MULTILINE))
+
+
+def _anchored_as_a_whole(pattern: str) -> bool:
+    r"""`^…` with no `|` outside its groups and character classes, so that every match starts at a
+    line start (`^A|B` finds B anywhere).
+
+    >>> _anchored_as_a_whole(r"^(上一篇|下一篇)[：:|]"), _anchored_as_a_whole(r"^分享|收藏"), _anchored_as_a_whole(r"^\|")
+    (True, False, True)
+    """
+    depth, in_class, i = 0, False, 1
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += pattern.startswith("^", i + 1)
+            i += pattern.startswith("]", i + 1)   # a ] first in a class is itself
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return pattern.startswith("^")
+
+
 # --- changing text and saying what changed ---------------------------------
 
-def _replace(pattern: re.Pattern, text: str, changes: list[Change],
-             new: Callable[[str], str] = lambda matched: "", start: int = 0) -> str:
-    """`pattern.sub` from `start` on, each match becoming `new(match)`; each change goes into `changes`.
+def _replace(pattern: re.Pattern | _WholeLinePattern, text: str, changes: list[Change],
+             new: Callable[[str], str] = lambda matched: "") -> str:
+    """`pattern.sub`, each match becoming `new(match)`; each change goes into `changes`.
 
     >>> changes = []
     >>> _replace(re.compile(r"\\(一\\)"), "(一)拉高", changes, lambda s: s.translate({40: "（", 41: "）"})), changes
     ('（一）拉高', [('(', '（'), (')', '）')])
     """
     parts, at = [], 0
-    for m in pattern.finditer(text, start):
+    for m in pattern.finditer(text):
         old = m.group()
         replacement = new(old)
         if old != replacement:
@@ -163,12 +226,9 @@ def drop_web_chrome(text: str) -> Fixed:
     """
     patterns = _patterns()
     changes: list[Change] = []
-    if patterns["any_chrome"] is None or patterns["any_chrome"].search(text) or any(p.match(text) for p, _ in patterns["chrome"]):
-        for pattern, guard in patterns["chrome"]:
-            if guard is None or pattern.match(text):
-                text = _replace(pattern, text, changes)
-            elif first := guard.search(text):   # no match before the line after this newline
-                text = _replace(pattern, text, changes, start=first.start() + 1)
+    if patterns["any_chrome"] is None or patterns["any_chrome"].search(text) or any(p.match(text) for p in patterns["chrome"]):
+        for pattern in patterns["chrome"]:
+            text = _replace(pattern, text, changes)
     chrome_lines = patterns["chrome_lines"]
     lines = text.split("\n")
     if any(line.strip() in chrome_lines for line in lines):
