@@ -30,12 +30,16 @@ Result = tuple[Source, list[Problem]]
 
 
 def process_sources(paths: list[Path], root: Path | None, cache: SourceCache | None, workers: int,
-                    max_source_bytes: int, process: Callable[[Path], Result]) -> Iterator[Result]:
+                    max_source_bytes: int, process: Callable[[Path], Result],
+                    before_fork: Callable[[], object] | None = None) -> Iterator[Result]:
     """`process` on every path, results in path order. With `workers` > 1, in that many processes
-    (`process` must then be picklable: a module-level function or a partial of one)."""
+    (`process` must then be picklable: a module-level function or a partial of one), forked after
+    `before_fork()` has loaded what each of them would otherwise load for itself."""
     job = partial(_guarded, root=root, cache=cache, max_bytes=max_source_bytes, process=process)
     with _cyclic_gc_paused():
         if workers > 1 and len(paths) >= 2 * workers:
+            if before_fork is not None:
+                before_fork()
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(job, paths, chunksize=max(1, len(paths) // (8 * workers))))
         else:

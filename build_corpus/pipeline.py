@@ -38,6 +38,7 @@ from .model import WORK_REPORT, Corpus, Problem, Site, Source
 from .pages import steps as pages
 from .pages.write import write_pages
 from .publishing import Address, from_environment
+from .segmentation import pristine_dictionary
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,10 @@ def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache
     """Every source through the per-source steps (from the cache where unchanged), in source
     order, then CORPUS_STEPS. A clock times the steps only in this process (workers=1)."""
     corpus = Corpus()
+    # jieba's dictionary (~1 s to load): the sections stage may need it in every worker, and linking
+    # needs it in this process after them; loaded here first, forked workers share it.
     for source, problems in process_sources(paths, root, cache, workers, max_source_bytes,
-                                            partial(process_source, root=root, clock=clock)):
+                                            partial(process_source, root=root, clock=clock), pristine_dictionary):
         corpus.sources.append(source)
         corpus.problems.extend(problems)
     run_steps("corpus", CORPUS_STEPS, corpus, clock)

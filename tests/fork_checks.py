@@ -72,3 +72,31 @@ def test_page_steps_in_two_processes_make_the_same_pages_and_files(corpus, forki
     assert two.jobs == 2
     assert list(two.pages) == list(one.pages) and two.pages == one.pages
     assert two.files == one.files
+
+
+# --- process_sources: workers forked after what they share is loaded ---------------------------
+
+_loaded: list[int] = []   # pids of the processes that ran _load
+
+
+def _load() -> None:
+    _loaded.append(os.getpid())
+
+
+def _seen_by_worker(path: Path):
+    from build_corpus.model import Source
+    return Source(path=path.name, encoding=f"{os.getpid()}:{_loaded}"), []
+
+
+def test_workers_share_what_was_loaded_before_they_were_forked(forking, tmp_path):
+    from build_corpus.batch import process_sources
+    paths = [tmp_path / f"{i}.txt" for i in range(6)]
+    for path in paths:
+        path.write_text("x", encoding="utf-8")
+    results = list(process_sources(paths, tmp_path, None, 2, 1 << 20, _seen_by_worker, before_fork=_load))
+    assert _loaded == [os.getpid()]   # once, here
+    assert all(source.encoding.split(":")[0] != str(os.getpid()) for source, _ in results)   # run in workers
+    assert {source.encoding.split(":")[1] for source, _ in results} == {f"[{os.getpid()}]"}
+    _loaded.clear()
+    list(process_sources(paths, tmp_path, None, 1, 1 << 20, _seen_by_worker, before_fork=_load))
+    assert _loaded == []   # nothing forked, nothing to share
