@@ -245,9 +245,10 @@ def drop_page_footer(text: str) -> Fixed:
     >>> drop_page_footer("各位代表：" + "正文。" * 20 + "\\n责任编辑：\\n相关链接>>")[1]
     [('\\n责任编辑：\\n相关链接>>', '')]
     """
-    starts = _patterns()["footer_starts"]
+    patterns = _patterns()
+    starts = patterns["footer_starts"]
     third = len(text) * 2 / 3
-    if not _patterns()["any_footer_start"].search(text, int(third)):   # no marker late enough
+    if not patterns["any_footer_start"].search(text, int(third)):   # no marker late enough
         return text, []
     offset = 0
     for line in text.split("\n"):
