@@ -104,7 +104,7 @@ def score(truth: dict, only_held_out: bool) -> dict:
                     for o in oracle:
                         if not any(o.lstrip("（(").startswith(h.lstrip("（(")) for h in made):
                             problems.append(f"{path}: heading not found {o[:40]}")
-                texts = [p.text for p in doc.preamble] + [p.text for s in doc.all_sections() for p in s.paragraphs]
+                texts = [p.text for p in doc.all_paragraphs()]
                 chrome = [t for t in texts if len(t) <= 60 and CHROME.search(t)]
                 counts["chrome"] += len(chrome)
                 problems += [f"{path}: chrome left {t[:40]}" for t in chrome]

@@ -29,7 +29,7 @@ def shapes():
 
 
 def paragraphs(doc) -> list[str]:
-    return [p.text for p in doc.preamble] + [p.text for s in doc.all_sections() for p in s.paragraphs]
+    return [p.text for p in doc.all_paragraphs()]
 
 
 def body_text(doc) -> str:
