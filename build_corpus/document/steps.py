@@ -15,6 +15,7 @@ from ..contributions.sidecar import read_sidecar
 from ..model import OTHER, WORK_REPORT, Document, Problem, Removal, Source
 from .classify import SHORT_REPORT, classify, is_traditional, simplified
 from .clean import clean
+from .repair import DOCUMENT_REPAIRS, LOST, unescape_line_breaks
 from .decode import DecodeError, decode_bytes
 from .footnotes import link_footnote_markers
 from .glossary import parse_entries, split_terms, term_key
@@ -36,6 +37,7 @@ class SourceWork:
     data: bytes = b""
     text: str = ""
     pinned: dict[int, dict] = field(default_factory=dict)   # document position (0: all) -> pinned fields
+    repaired: list[Removal] = field(default_factory=list)  # the source's repairs, logged on each document
 
 
 @dataclass
@@ -77,8 +79,15 @@ def decode_source(work: SourceWork) -> None:
     work.data = b""
 
 
+def unescape_source(work: SourceWork) -> None:
+    """Line breaks an export stored as `\\r\\n`: the split into documents needs the real ones."""
+    work.text, work.repaired = clean(work.text, (("unescape_line_breaks", unescape_line_breaks),))
+
+
 def split_source(work: SourceWork) -> None:
     work.source.documents, work.source.removed = split_documents(work.text, work.source.path)
+    for doc in work.source.documents:
+        doc.removed = list(work.repaired)
     work.text = ""
 
 
@@ -96,6 +105,16 @@ def unreadable(path: Path, root: Path | None, error: str) -> tuple[Source, list[
 
 # --- per document ----------------------------------------------------------------
 
+def repair_document(work: DocumentWork) -> None:
+    """Encoding damage undone before anything reads the text (repair.py); lost characters said."""
+    doc = work.doc
+    doc.raw_text, repaired = clean(doc.raw_text, DOCUMENT_REPAIRS)
+    doc.removed += repaired
+    lost = sum(r.replacement.count(LOST) * r.count for r in repaired if r.fix == "mark_lost_characters")
+    if lost:
+        work.doubt(f"来源中有 {lost} 个字符已经丢失（原文作“??”或“{LOST}”），正文中以“{LOST}”标出，未作猜测")
+
+
 def read_page_metadata(work: DocumentWork) -> None:
     """A web page's own 来源/时间 lines, before cleaning drops them as page chrome."""
     page_metadata(work.doc.raw_text, work.doc.meta)
@@ -110,8 +129,9 @@ def classify_document(work: DocumentWork) -> None:
 
 def clean_document(work: DocumentWork) -> None:
     doc = work.doc
-    doc.text, doc.removed = clean(doc.raw_text)
-    doc.run_on = any(r.fix == "break_run_on_lines" for r in doc.removed)
+    doc.text, cleaned = clean(doc.raw_text)
+    doc.removed += cleaned
+    doc.run_on = any(r.fix == "break_run_on_lines" for r in cleaned)
 
 
 def read_header_metadata(work: DocumentWork) -> None:
