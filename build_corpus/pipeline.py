@@ -60,6 +60,7 @@ DOCUMENT_STEPS = (
     Step("repair", document.repair_document),                # HTML references, odd spaces, lost characters
     Step("page metadata", document.read_page_metadata),     # a web page's 来源/时间, before cleaning drops them
     Step("classify", document.classify_document),           # work report, or something else
+    Step("extent", document.find_report_extent, reports_only=True),   # the page around the report goes
     Step("clean", document.clean_document),                 # named fixes, each logged
     Step("header metadata", document.read_header_metadata, reports_only=True),
     Step("pinned metadata", document.apply_pinned_metadata, reports_only=True),   # the sections read the place

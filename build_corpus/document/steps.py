@@ -17,6 +17,7 @@ from .classify import SHORT_REPORT, classify, is_traditional, simplified
 from .clean import clean
 from .repair import DOCUMENT_REPAIRS, LOST, unescape_line_breaks
 from .decode import DecodeError, decode_bytes
+from .extent import find_extent
 from .footnotes import link_footnote_markers
 from .glossary import parse_entries, split_terms, term_key
 from .metadata import apply_pinned, infer_from_body, page_metadata, read_header, split_header, strip_level
@@ -125,6 +126,24 @@ def classify_document(work: DocumentWork) -> None:
     doc.kind, doc.kind_reason = classify(doc.title, doc.raw_text)
     if work.pinned.get("kind") in (WORK_REPORT, OTHER):
         doc.kind, doc.kind_reason = work.pinned["kind"], "由 sidecar 文件指定 / pinned by the sidecar"
+
+
+def find_report_extent(work: DocumentWork) -> None:
+    """The page around the report goes, logged line by line (extent.py); the page's own title,
+    if the listing gave none, is kept as the document's title."""
+    doc = work.doc
+    lines = doc.raw_text.split("\n")
+    first, end, trailer = find_extent(lines)
+    if first == 0 and end == len(lines) and not trailer:
+        return
+    outside = [line.strip() for line in lines[:first] + lines[end:] if line.strip()]
+    if trailer:
+        lines[end - 1] = lines[end - 1].rstrip()[: -len(trailer)]
+        outside.append(trailer.strip())
+    if not doc.title:
+        doc.title = next((line for line in map(str.strip, lines[:first]) if "政府工作报告" in line and len(line) <= 40), "")
+    doc.removed += [Removal("outside_report", line) for line in outside]
+    doc.raw_text = "\n".join(lines[first:end])
 
 
 def clean_document(work: DocumentWork) -> None:
