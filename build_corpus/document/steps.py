@@ -7,6 +7,7 @@ then listed with that error and nothing else is made of it.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,6 +129,10 @@ def classify_document(work: DocumentWork) -> None:
         doc.kind, doc.kind_reason = work.pinned["kind"], "由 sidecar 文件指定 / pinned by the sidecar"
 
 
+# 标题：二O一二年政府工作报告 — a text archive labels the page's title.
+ARCHIVE_LABEL = re.compile(r"^(?:标题|题目|文章标题|title)\s*[:：]\s*", re.IGNORECASE)
+
+
 def find_report_extent(work: DocumentWork) -> None:
     """The page around the report goes, logged line by line (extent.py); the page's own title,
     if the listing gave none, is kept as the document's title."""
@@ -141,7 +146,8 @@ def find_report_extent(work: DocumentWork) -> None:
         lines[end - 1] = lines[end - 1].rstrip()[: -len(trailer)]
         outside.append(trailer.strip())
     if not doc.title:
-        doc.title = next((line for line in map(str.strip, lines[:first]) if "政府工作报告" in line and len(line) <= 40), "")
+        doc.title = next((ARCHIVE_LABEL.sub("", line) for line in map(str.strip, lines[:first])
+                          if "政府工作报告" in line and len(line) <= 40), "")
     doc.removed += [Removal("outside_report", line) for line in outside]
     doc.raw_text = "\n".join(lines[first:end])
 
@@ -162,8 +168,11 @@ def read_header_metadata(work: DocumentWork) -> None:
     if work.header:
         doc.removed.append(Removal("header_to_metadata", work.header))
     work.traditional = is_traditional(doc.text)
+    notes: list[str] = []
     read_header(work.simplified(work.header), work.simplified(doc.title), doc.meta,
-                work.simplified(split_header(doc.raw_text)[0]))
+                work.simplified(split_header(doc.raw_text)[0]), notes)
+    for note in notes:
+        work.doubt(note)
 
 
 def apply_pinned_metadata(work: DocumentWork) -> None:
