@@ -352,7 +352,26 @@ def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes
 
 def _is_national(body: str, meta: Metadata) -> bool:
     national = metadata_data()["national"]
-    return meta.place == national["place"] or (not meta.place and re.search(national["opening"], body[:3000]) is not None)
+    return meta.place == national["place"] or (not meta.place and _national_evidence(body) is not None)
+
+
+# A report that speaks for the whole country says 全国 where a province says 全省: many times, and
+# far more than any local scope word (a province's report says 全国 too, but 全省 far more).
+NATIONAL_SCOPE_MIN = 10
+NATIONAL_SCOPE_RATIO = 5
+
+
+def _national_evidence(body: str) -> str | None:
+    """The words that make a report the State Council's: its opening (我代表国务院…), or, for one
+    whose opening names no one (向大会作政府工作报告), its scope (全国 throughout, no 全省/全市)."""
+    national = metadata_data()["national"]
+    if m := re.search(national["opening"], body[:3000]):
+        return m.group(0)
+    country = body.count("全国")
+    local = max((body.count("全" + word) + body.count("我" + word) for word in metadata_data()["scope_words"]), default=0)
+    if country >= NATIONAL_SCOPE_MIN and country >= NATIONAL_SCOPE_RATIO * max(local, 1) and own_level(body)[0] is None:
+        return f"“全国”出现 {country} 次，地方自称（全省、全市……）至多 {local} 次"
+    return None
 
 
 def _national(body: str, meta: Metadata, header: str = "") -> None:
@@ -366,7 +385,7 @@ def _national(body: str, meta: Metadata, header: str = "") -> None:
         meta.evidence["speaker"] = m.group(0).strip()
     if meta.place != national["place"]:
         meta.place, meta.level, meta.parent = national["place"], national["level"], None
-        meta.evidence["place"] = meta.evidence["level"] = re.search(national["opening"], body[:3000]).group(0)
+        meta.evidence["place"] = meta.evidence["level"] = _national_evidence(body) or ""
         meta.inferred += ["place", "level"]
     meta.speaker_title = meta.speaker_title or national["speaker_title"]
 
