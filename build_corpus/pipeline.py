@@ -69,6 +69,7 @@ DOCUMENT_STEPS = (
     Step("glossary", document.parse_glossary, reports_only=True),                 # the 名词解释 entries
     Step("footnotes", document.link_footnotes, reports_only=True),                # [3] → entry 3
     Step("title", document.choose_title),
+    Step("origin", document.compare_with_origin, reports_only=True),            # a dataset's labels vs the text
     Step("required metadata", document.check_required_metadata, reports_only=True),
     Step("release texts", document.release_texts),
 )

@@ -25,7 +25,9 @@ _SALUTATION_LINE = re.compile(rf"^\s*(?:{'|'.join(SALUTATION_WORDS)})\s*[:：,�
 _LEVEL1_HEADING = re.compile(rf"^\s*(?:第[{NUMERALS}]{{1,3}}部分|[{NUMERALS}]{{1,3}}、)\s*\S")
 _SPACES = re.compile(r"[ \t\u3000]+")
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[〇○Ｏ零一二三四五六七八九]{4}\s*年[〇○零一二三四五六七八九十]{1,3}月")
-_OFFICE = re.compile(r"人民政府|总理|省长|市长|县长|区长|州长|盟长|旗长|镇长|乡长|主席|主任")
+# The speaker: an office and a name (四川省人民政府省长 施小琳, 国务院总理　李克强, 自治区主席 艾尔肯·吐尼亚孜),
+# or the government alone on its line (河北省人民政府) — not a footer's 主办：河北省人民政府办公厅.
+_OFFICE = re.compile(rf"(?:总理|省长|市长|县长|区长|州长|盟长|旗长|镇长|乡长|主席|主任)[{HAN}·]{{2,12}}$|^[{HAN}]{{2,14}}人民政府$")
 _BARE_NAME = re.compile(rf"^[{HAN}·]{{2,8}}$")
 # A line that may stand in a report's header: its title, the date and meeting, the speaker.
 MAX_HEADER_LINE = 80
@@ -33,6 +35,9 @@ MAX_HEADER_LINE = 80
 # the rest of the header; at most this many in a row are passed over on the way up.
 MAX_CHROME_RUN = 8
 MAX_CHROME_LINE = 40
+# A header is short: the walk up from the opening looks at no more lines than this (a portal's
+# navigation, with 政府工作报告 among its menu items, is not the report's header).
+MAX_HEADER_SPAN = 16
 
 # The closing appeal: 让我们……而努力奋斗！, or a last 各位代表！… paragraph ending in ！.
 _APPEAL = re.compile(r"让我们[^。\n]{0,160}?(?:奋斗|努力|前进|奋进|拼搏|进军|开创|谱写|创造|实现|再创|推进|迈进|建设)")
@@ -53,13 +58,36 @@ _TRAILER = re.compile(rf"(?<=[！!。])(?P<trailer>[^。！？!?；\n“”（�
 
 def find_extent(lines: list[str]) -> tuple[int, int, str | None]:
     """(first, end, trailer): the report is lines[first:end]; `trailer` is text glued to the end
-    of its last line that is not the report's (or None)."""
-    first = _start(lines)
-    end, trailer = _end(lines, first)
+    of its last line that is not the report's (or None). A page that holds the report twice (its
+    opening again further down) ends before the second copy."""
+    first, anchor = _start(lines)
+    again = _repeated_opening(lines, anchor)
+    end, trailer = _end(lines[:again], first)
     return first, end, trailer
 
 
-def _start(lines: list[str]) -> int:
+# An opening this long repeated further down is the page holding the report again, not a phrase.
+MIN_REPEATED_OPENING = 15
+
+
+def _repeated_opening(lines: list[str], anchor: int | None) -> int:
+    """Where the report's opening line comes again (a second copy of the page), or the end."""
+    if anchor is None:
+        return len(lines)
+    at = next((i for i in range(anchor + 1, min(anchor + 4, len(lines))) if lines[i].strip()), None)
+    if at is None or len(lines[at].strip()) < MIN_REPEATED_OPENING:
+        return len(lines)
+    opening = lines[at].strip()
+    again = next((i for i in range(at + 1, len(lines)) if lines[i].strip() == opening), None)
+    if again is None:
+        return len(lines)
+    while again > at + 1 and (_SALUTATION_LINE.match(lines[again - 1]) or _is_header_line(lines[again - 1].strip())
+                              or not lines[again - 1].strip()):
+        again -= 1   # its salutation and header go with it
+    return again
+
+
+def _start(lines: list[str]) -> tuple[int, int | None]:
     anchor = next((i for i, line in enumerate(lines) if _SALUTATION_LINE.match(line)), None)
     if anchor is None:
         anchor = next((i for i, line in enumerate(lines[:200]) if OPENING.search(line) and len(line) < 400
@@ -67,13 +95,14 @@ def _start(lines: list[str]) -> int:
     if anchor is None:
         anchor = next((i for i, line in enumerate(lines) if _LEVEL1_HEADING.match(line)), None)
     if anchor is None:
-        return 0
-    first, i, chrome_run = anchor, anchor - 1, 0
-    while i >= 0:
+        return 0, None
+    first, i, chrome_run, seen = anchor, anchor - 1, 0, 0
+    while i >= 0 and seen < MAX_HEADER_SPAN:
         line = lines[i].strip()
         if not line:
             i -= 1
             continue
+        seen += 1
         if _is_header_line(line):
             first, chrome_run = i, 0
         elif (len(line) <= MAX_CHROME_LINE and not _SENTENCE_END.search(line) or is_chrome_line(line)) and chrome_run < MAX_CHROME_RUN:
@@ -81,7 +110,7 @@ def _start(lines: list[str]) -> int:
         else:
             break
         i -= 1
-    return first
+    return first, anchor
 
 
 def _is_digest(line: str) -> bool:

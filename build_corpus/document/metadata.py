@@ -179,7 +179,7 @@ def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str
     header = arabic_dates(header)
     lines = [line.strip() for line in header.split("\n") if line.strip()]
     title = LISTING_PREFIX.sub("", arabic_dates(listing_title or "")).strip()
-    title_line = next((line for line in lines if "工作报告" in line and len(line) <= 40), None)
+    title_line = _best_title(*[line for line in lines if "工作报告" in line and len(line) <= 40])
     meta.title = _best_title(title_line, title)
     meeting = MEETING.search("\n".join(lines))
     if meeting:
@@ -214,11 +214,16 @@ def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str
 TITLE_ALONE = re.compile(rf"^(?:\d{{4}}\s*年)?[{HAN}]{{0,16}}?(?:\d{{4}}\s*年)?(?:人民)?政府工作报告$")
 
 
-def _best_title(title_line: str | None, page_title: str) -> str | None:
-    """The report's title: a line that is a title alone (2022年河北省政府工作报告) before one with
-    more around it (时政要闻王正谱在…的政府工作报告), the header's before the page's."""
-    candidates = [t for t in (title_line, page_title) if t]
-    return next((t for t in candidates if TITLE_ALONE.match(re.sub(r"\s+", "", t))), candidates[0] if candidates else None)
+def _best_title(*titles: str | None) -> str | None:
+    """The report's title among the lines that could be it, the header's first: one that is a title
+    alone naming its place or year (2022年河北省政府工作报告), else a title alone (政府工作报告), else
+    the first (时政要闻王正谱在…的政府工作报告)."""
+    candidates = [t for t in titles if t]
+    alone = [t for t in candidates if TITLE_ALONE.match(re.sub(r"\s+", "", t))]
+    named = [t for t in alone if re.sub(r"\s+", "", t) not in ("政府工作报告", "人民政府工作报告")]
+    if named:   # the one that says most (陕西省2026年政府工作报告 before a menu's 省政府工作报告)
+        return max(named, key=len)
+    return next(iter(alone or candidates), None)
 
 
 def _offices() -> str:
@@ -524,7 +529,7 @@ def _plain_pinyin(place: str) -> str:
 
 def apply_pinned(meta: Metadata, fields: dict) -> None:
     for name, value in fields.items():
-        if name == "kind":
+        if name in ("kind", "origin"):   # the document's kind, and provenance: not metadata
             continue
         setattr(meta, name, value)
         meta.pinned.append(name)

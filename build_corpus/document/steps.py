@@ -179,8 +179,10 @@ def read_header_metadata(work: DocumentWork) -> None:
 
 
 def apply_pinned_metadata(work: DocumentWork) -> None:
-    """The sidecar's fields win, and what they fix is neither inferred nor noted as missing."""
-    apply_pinned(work.doc.meta, {k: v for k, v in work.pinned.items() if k != "kind"})
+    """The sidecar's fields win, and what they fix is neither inferred nor noted as missing; its
+    `origin` (a dataset's row) is provenance."""
+    apply_pinned(work.doc.meta, {k: v for k, v in work.pinned.items() if k not in ("kind", "origin")})
+    work.doc.origin = dict(work.pinned.get("origin") or {})
 
 
 def find_sections(work: DocumentWork) -> None:
@@ -222,6 +224,16 @@ def choose_title(work: DocumentWork) -> None:
     written, m = doc.meta.title or "", doc.meta
     named = (m.place or "~") in written and str(m.year) in written
     doc.title = written if named else f"{f'{m.year}年' if m.year else ''}{m.place or ''}政府工作报告"
+
+
+def compare_with_origin(work: DocumentWork) -> None:
+    """A dataset's year or place is a label: where the text's own evidence says otherwise, say so."""
+    doc, origin = work.doc, work.doc.origin
+    for name, label in (("year", "年份"), ("place", "地区")):
+        stated, found = origin.get(name), getattr(doc.meta, name)
+        if stated is not None and found is not None and stated != found:
+            work.doubt(f"数据集 {origin.get('dataset')} 第 {origin.get('row')} 行标注的{label}是“{stated}”，"
+                       f"正文的依据是“{found}”：以正文为准")
 
 
 def check_required_metadata(work: DocumentWork) -> None:
