@@ -47,7 +47,7 @@ def report_id(place: str | None, year: int | None, digest: str) -> str:
     >>> report_id("桐乡市", 2023, "ab12cd34ef")
     'tongxiangshi-2023'
     >>> report_id("../../etc", None, "ab12cd34ef")
-    'etc'
+    'etc-undated-ab12cd'
     >>> report_id("内蒙古自治区", 2026, "ab12cd34ef")
     'neimengguzizhiqu-2026'
     >>> report_id("中华人民共和国", None, "ab12cd34ef")

@@ -37,7 +37,7 @@ OPENING = re.compile(rf"代表{_CLAUSE}{{0,24}}{GOVERNMENT}{_CLAUSE}{{0,40}}?报
 # on — the five-year plan, in the 1950s the year's plan or budget — is its report to the congress.
 SPEAKS_AS_GOVERNMENT = re.compile(rf"代表[^，、。！？\n]{{0,30}}?{GOVERNMENT}")
 # Another body reports to a congress: 我代表省人大常委会 / 中共…委员会 / 最高人民法院 / 政协…常务委员会.
-OTHER_BODY = re.compile(r"(?<!人民)代表(?!大会)[^，、。！？\n]{0,30}?(?:委员会|常委会|人民法院|人民检察院)")
+OTHER_BODY = re.compile(r"(?:(?<!人民)代表(?!大会)|受)[^，、。！？\n]{0,30}?(?:委员会|常委会|人民法院|人民检察院)")
 TITLE_SAYS_REPORT = re.compile(r"政府工作报告")
 HEADER_MEETING = re.compile(r"在[^。\n]{2,40}人民代表大会[^。\n]{0,20}会议上")
 CLOSING_APPEAL = re.compile(rf"(?:{SALUTATION_WORD}|{COMMITTEE_SALUTATION_WORD})[！!]|让我们[^。]{{0,80}}(?:奋斗|努力|前进|奋进)")
@@ -106,7 +106,7 @@ def classify(title: str, text: str) -> tuple[str, str]:
         if len(text) < SHORT_REPORT:
             why += f"；篇幅短（{len(text)} 字），证据足以认定"
         return WORK_REPORT, why
-    if not salutation and not opening:
+    if not opening:   # (a salutation may be there all the same: the closing 各位代表！ of a short text)
         body = body_evidence(text)
         if len(body) >= 3 and {"有回顾工作的一级标题", "有部署工作的一级标题"} <= set(body):
             return WORK_REPORT, "没有称呼和开场白（原文从正文开始），正文有工作报告的结构：" + "，".join(body + evidence)

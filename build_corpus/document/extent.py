@@ -19,6 +19,7 @@ import re
 from ..chinese import GLOSSARY_HEADING_WORDS, HAN, NUMERALS, SALUTATION_WORDS, SENTENCE_ENDS
 from .classify import OPENING
 from .fixes import is_chrome_line, starts_page_footer
+from .metadata import metadata_data
 
 # The salutation opening a line: 各位代表： (a 内容摘要 repeats it inside a longer line).
 _SALUTATION_LINE = re.compile(rf"^\s*(?:{'|'.join(SALUTATION_WORDS)})\s*[:：,，!！]")
@@ -131,7 +132,8 @@ def _is_header_line(line: str) -> bool:
         return True
     if _OFFICE.search(compact) and len(compact) <= 30 and not _SENTENCE_END.search(compact):
         return True
-    return bool(_BARE_NAME.match(compact)) or compact.strip("—-－–") == ""
+    return bool(_BARE_NAME.match(compact)) and not any(word in compact for word in metadata_data()["not_names"]) \
+        or compact.strip("—-－–") == ""
 
 
 def _end(lines: list[str], first: int) -> tuple[int, str | None]:
