@@ -16,12 +16,12 @@ from ..contributions.sidecar import read_sidecar
 from ..model import OTHER, WORK_REPORT, Document, Problem, Removal, Source
 from .classify import COMMITTEE_VERSION, DIGEST_VERSION, SHORT_REPORT, classify, is_traditional, simplified
 from .clean import clean
-from .repair import DOCUMENT_REPAIRS, LOST, unescape_line_breaks
 from .decode import DecodeError, decode_bytes
 from .extent import find_extent
 from .footnotes import link_footnote_markers
 from .glossary import parse_entries, split_terms, term_key
 from .metadata import apply_pinned, infer_from_body, page_metadata, read_header, split_header, strip_level
+from .repair import DOCUMENT_REPAIRS, LOST, unescape_line_breaks
 from .sections import outline
 from .split import split_documents
 
