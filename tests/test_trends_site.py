@@ -16,7 +16,6 @@ import pytest
 
 from build_corpus.corpus.targets import TARGET, Target
 from build_corpus.pages.charts import Bar, bar_chart
-from build_corpus.pages.compare import align, compare_path, headings
 from build_corpus.pages.indicators import FIELDS, records_table
 from build_corpus.pages.term_trends import using_by_year
 from build_corpus.pipeline import build_site
@@ -127,32 +126,6 @@ def test_trends_page_compares_each_year_with_the_one_before(site):
     for slug in re.findall(r"\]\(([\w-]+)\.md\)", new_2023):
         term = next(t for t in site.terms.values() if t.slug == slug)
         assert min(using_by_year(term)) == 2023, term.key
-
-
-def test_compare_pages_for_every_place_with_two_reports(site):
-    for place, same in site.by_place.items():
-        for i, a in enumerate(same):
-            for b in same[i + 1:]:
-                assert compare_path(a, b) in site.pages, (place, a.id, b.id)
-    page = site.pages["compare/tongxiangshi-2018--tongxiangshi-2023.md"]
-    assert "| 地区生产总值 → 全市地区生产总值 | [增长 7%左右]" in page and "| 下调 |" in page
-    assert re.search(r"### 2023 年新出现（[1-9]\d*）", page) and re.search(r"### 2023 年不再出现（[1-9]\d*）", page)
-    assert ('<td><a href="../reports/tongxiangshi-2018.html#sec-1">一、2017年工作回顾</a></td>\n'
-            '<td style="text-align: center;">相同</td>\n'
-            '<td><a href="../reports/tongxiangshi-2023.html#sec-1">一、2022年工作回顾</a></td>') in page
-    assert len(_links(page)) > 20
-    for report_id, anchor in _links(page):
-        doc = next(d for d in site.corpus.reports if d.id == report_id)
-        assert anchor in _anchors(doc), (report_id, anchor)
-    report = site.pages["reports/tongxiangshi-2023.md"]
-    assert "(../compare/tongxiangshi-2018--tongxiangshi-2023.md)" in report
-    assert "tongxiangshi-2018--" not in site.pages["reports/tongxiangshi-2018.md"].split("## ")[0], "no previous report"
-
-
-def test_outline_alignment_keeps_every_heading_once(reports):
-    a, b = headings(reports["tongxiangshi-2018"]), headings(reports["tongxiangshi-2023"])
-    rows = align(a, b)
-    assert [h for h, _, _ in rows if h] == a and [h for _, _, h in rows if h] == b
 
 
 def test_report_text_is_escaped_on_the_new_pages():

@@ -95,9 +95,10 @@ MAX_SHARED_REPORTS = 10
 
 
 def _timeline(doc: Document, same: list[Document]) -> str:
-    """Links to the other years of the same place; `same` is that place's reports in year order."""
+    """Links to the other years of the same place (`same`: that place's reports in year order), and
+    the ways to compare this report with another."""
     if len(same) < 2:
-        return ""
+        return compare_link(doc, same)
     here, items = report_page(doc.id), []
     for d in same:
         label = str(d.meta.year or "?")

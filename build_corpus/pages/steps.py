@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Site
 from ..urls import PLACES_PAGE, TERM_INDEX, TRENDS_PAGE, report_page, term_page
-from .compare import compare_pages
+from .compare import compare_data, compare_pages
 from .downloads import download_files, render_downloads
 from .indexes import render_home, render_places, render_skipped, render_years
 from .indicators import indicator_pages, target_downloads
@@ -33,7 +33,8 @@ def target_pages(site: Site) -> None:
 
 
 def comparison_pages(site: Site) -> None:
-    site.pages.update(compare_pages(site.by_place, site.targets, site.terms))
+    site.pages.update(compare_pages(site.by_place))
+    site.files.update(compare_data(site.reports, site.targets, site.terms))
 
 
 def index_pages(site: Site) -> None:
