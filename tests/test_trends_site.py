@@ -139,9 +139,20 @@ def test_report_text_is_escaped_on_the_new_pages():
 
 
 def test_charts_stay_phone_sized_however_many_years():
-    from build_corpus.pages.charts import YearPoint, target_vs_achieved, year_counts
-    many = year_counts("c", "t", "d", [(2000 + i, i % 3, 3) for i in range(30)], "cap")
+    from build_corpus.pages.charts import YearPoint, target_series, year_counts
+    many = year_counts("c", "t", "d", [(1954 + i, i % 3, 3) for i in range(0, 73, 2)], "cap")
     width = int(re.search(r'viewBox="0 0 (\d+)', many)[1])
-    assert width <= 400 and many.count(">2029</text>") == 1
-    points = [YearPoint(2000 + i, 5, 5.5, 4.8) for i in range(15)]
-    assert int(re.search(r'viewBox="0 0 (\d+)', target_vs_achieved("x", "t", "d", points, "c"))[1]) <= 500
+    assert width <= 400 and many.count(">2020</text>") == 1
+    points = [YearPoint(1992 + i, 5, 5.5, 4.8) for i in range(34)]
+    assert int(re.search(r'viewBox="0 0 (\d+)', target_series("x", "t", "d", points, "c"))[1]) <= 400
+
+
+def test_year_axes_are_true_to_scale():
+    """1992, 1993 and 2025 stand as far apart as those years: a gap in the corpus is a gap."""
+    from build_corpus.pages.charts import YearPoint, target_series, year_counts
+    svg = target_series("x", "t", "d", [YearPoint(y, 5) for y in (1992, 1993, 2025)], "c")
+    xs = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" class="chart-target"', svg)][:3]
+    assert abs((xs[2] - xs[1]) / (xs[1] - xs[0]) - 32) < 0.01, xs
+    bars = year_counts("c", "t", "d", [(2017, 1, 2), (2018, 1, 2), (2023, 1, 2)], "cap")
+    tracks = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="20"', bars)]
+    assert abs((tracks[2] - tracks[1]) / (tracks[1] - tracks[0]) - 5) < 0.01, tracks

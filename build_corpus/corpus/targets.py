@@ -121,6 +121,11 @@ def indicator_key(indicator: str) -> str:
     return ""
 
 
+def indicator_notes() -> dict[str, tuple[str, str]]:
+    """Key -> (what a reader of its page must know, the key of the page it points to or "")."""
+    return {key: (spec["note"], spec.get("see", "")) for key, spec in _data()["indicators"].items() if spec.get("note")}
+
+
 def indicator_labels() -> dict[str, str]:
     """Key -> the label of its page, in the order of data/targets.yml."""
     return {key: spec["label"] for key, spec in _data()["indicators"].items()}
