@@ -152,7 +152,7 @@ def test_year_axes_are_true_to_scale():
     from build_corpus.pages.charts import YearPoint, target_series, year_counts
     svg = target_series("x", "t", "d", [YearPoint(y, 5) for y in (1992, 1993, 2025)], "c")
     xs = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" class="chart-target"', svg)][:3]
-    assert abs((xs[2] - xs[1]) / (xs[1] - xs[0]) - 32) < 0.01, xs
+    assert abs((xs[2] - xs[1]) / (xs[1] - xs[0]) - 32) < 0.2, xs   # positions are written to 0.1
     bars = year_counts("c", "t", "d", [(2017, 1, 2), (2018, 1, 2), (2023, 1, 2)], "cap")
     tracks = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="20"', bars)]
     assert abs((tracks[2] - tracks[1]) / (tracks[1] - tracks[0]) - 5) < 0.01, tracks
