@@ -159,6 +159,9 @@ CLOSING_QUOTES = "".join(QUOTE_PAIRS.values())
 # Every quote mark, the ASCII " (which opens and closes alike) included.
 QUOTES = OPENING_QUOTES + CLOSING_QUOTES + '"'
 # Pairs a heading line's split point must not fall inside.
+# A phrase the report itself sets in quotes: how slogans are written (“四个现代化”, “两个毫不动摇”).
+QUOTED_PHRASE = re.compile(r"“([^“”\s，。；、：！？]{2,12})”")
+
 QUOTE_AND_BRACKET = (("“", "”"), ("（", "）"))
 # Pairs a wrapped line may leave open: a book title 《…》 too, as long titles wrap.
 QUOTE_BRACKET_AND_TITLE = QUOTE_AND_BRACKET + (("《", "》"),)

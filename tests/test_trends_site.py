@@ -116,16 +116,42 @@ def test_every_term_page_has_its_timeline_from_the_link_data(site):
         assert f"首次出现：**{min(using)} 年**" in page
 
 
-def test_trends_page_compares_each_year_with_the_one_before(site):
+def test_trends_page_compares_a_year_only_over_the_places_of_both_years(site):
     page = site.pages["terms/trends.md"]
-    years = sorted({d.meta.year for d in site.corpus.reports})
+    by_year = defaultdict(set)
+    for doc in site.corpus.reports:
+        by_year[doc.meta.year].add(doc.meta.place)
+    years = sorted(by_year)
+    compared = 0
     for earlier, later in zip(years, years[1:]):
-        assert f"## {later} 年（与 {earlier} 年相比） {{#year-{later}}}" in page
-    # 2023 (桐乡市) against 2018: a term new in 2023 appears in no earlier report.
-    new_2023 = page.split("{#year-2023}")[1].split("### 上升")[0]
-    for slug in re.findall(r"\]\(([\w-]+)\.md\)", new_2023):
-        term = next(t for t in site.terms.values() if t.slug == slug)
-        assert min(using_by_year(term)) == 2023, term.key
+        heading = f"### {later} 年（与 {earlier} 年相比） {{#year-{later}}}"
+        common = by_year[earlier] & by_year[later]
+        assert (heading in page) == bool(common), (earlier, later, common)
+        if common:
+            compared += 1
+            assert f"两年都有报告的 {len(common)} 个地区" in page.split(heading)[1].split("###")[0]
+    # 2026 (31 provinces) has no place in common with 2024 (3 cities): nothing is "new" in 2026.
+    assert "{#year-2026}" not in page and compared >= 1
+
+
+def test_decades_are_set_apart_by_their_quoted_phrases():
+    from build_corpus.model import Document, Metadata, Paragraph, Section
+    from build_corpus.pages.term_trends import decade_phrases, decades_block
+
+    def report(rid, year, text):
+        doc = Document(source_path="x", position=1, line=1, raw_text="", kind="work_report", id=rid, title=rid,
+                       meta=Metadata(place="中华人民共和国", year=year))
+        doc.sections = [Section("一、", 1, "一、", "sec-1", [Paragraph(text, "sec-1-p1")])]
+        return doc
+    reports = [report("a-1978", 1978, "实现“四个现代化”，粉碎“四人帮”。"), report("a-1979", 1979, "为“四个现代化”而奋斗。"),
+               report("a-1981", 1981, "打破“大锅饭”，实现“四个现代化”。"), report("a-1982", 1982, "不吃“大锅饭”。"),
+               report("a-1985", 1985, "坚持“一国两制”。")]
+    decades = decade_phrases(reports)
+    assert [(x.phrase, x.using, round(x.score, 2)) for x in decades[1970][1]] == [("四个现代化", 2, 0.67)]
+    assert [x.phrase for x in decades[1980][1]] == ["大锅饭"], "a phrase one report quotes does not define a decade"
+    assert decades[1980][1][0].first.id == "a-1981"
+    block = decades_block(reports)
+    assert "**这个年代只有 2 份报告**" in block and "{#decade-1970}" in block and "{#decade-1980}" in block
 
 
 def test_report_text_is_escaped_on_the_new_pages():
