@@ -79,6 +79,11 @@ def place_anchor(place: str) -> str:
     return "place-" + slugify(place, "unknown", joiner="")
 
 
+def speaker_anchor(speaker: str) -> str:
+    """`speaker-li-qiang`: a speaker's entry on the speakers' page."""
+    return "speaker-" + slugify(speaker, "unknown")
+
+
 def compare_anchor(place: str) -> str:
     """`compare-tongxiangshi`: a place's entry on the comparisons' index."""
     return "compare-" + slugify(place, "unknown", joiner="")

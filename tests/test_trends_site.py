@@ -182,3 +182,26 @@ def test_year_axes_are_true_to_scale():
     bars = year_counts("c", "t", "d", [(2017, 1, 2), (2018, 1, 2), (2023, 1, 2)], "cap")
     tracks = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="20"', bars)]
     assert abs((tracks[2] - tracks[1]) / (tracks[1] - tracks[0]) - 5) < 0.01, tracks
+
+
+def test_speakers_page_lists_who_delivered_each_report(site):
+    page = site.pages["speakers.md"]
+    named = [d for d in site.corpus.reports if d.meta.speaker]
+    assert named, "the bundled reports name their speakers"
+    for doc in named:
+        assert f"(reports/{doc.id}.md)" in page, doc.id
+        report = site.pages[f"reports/{doc.id}.md"]
+        anchor = re.search(r"\(\.\./speakers\.md#(speaker-[a-z0-9-]+)\)", report)
+        assert anchor and f'<span id="{anchor[1]}"></span>' in page, doc.id
+    rows = list(csv.reader(io.StringIO(site.files["downloads/speakers.csv"].decode("utf-8-sig"))))
+    assert rows[0][:3] == ["speaker", "speaker_title", "place"] and len(rows) == len(site.corpus.reports) + 1
+
+
+def test_speaker_names_are_text():
+    from build_corpus.model import Document, Metadata
+    from build_corpus.pages.indexes import render_speakers
+    doc = Document(source_path="x", position=1, line=1, raw_text="", kind="work_report", id="x-2026", title="<b>t</b>",
+                   meta=Metadata(place="某地", year=2026, speaker="[x](javascript:alert(1))<img src=x onerror=y>",
+                                 speaker_title="{: onclick=y}"))
+    page = render_speakers([doc])
+    assert "<img" not in page and "](javascript:" not in page and "{: onclick" not in page
