@@ -204,4 +204,5 @@ def test_speaker_names_are_text():
                    meta=Metadata(place="某地", year=2026, speaker="[x](javascript:alert(1))<img src=x onerror=y>",
                                  speaker_title="{: onclick=y}"))
     page = render_speakers([doc])
-    assert "<img" not in page and "](javascript:" not in page and "{: onclick" not in page
+    assert "<img" not in page and "&lt;img" in page
+    assert "\\[x\\](javascript:" in page and "\\{: onclick=y\\}" in page, "brackets and braces escaped: no link, no attributes"
