@@ -48,7 +48,7 @@ def test_pages_only_for_consecutive_reports(site):
         page = site.pages[f"compare/{before.id}--{after.id}.md"]
         assert f'data-a="{before.id}" data-b="{after.id}"' in page
     for doc in site.corpus.reports:   # every report reaches the view with itself chosen
-        assert f"(../compare/index.md#a={doc.id})" in site.pages[f"reports/{doc.id}.md"], doc.id
+        assert f'<a href="../compare/index.html#a={doc.id}">' in site.pages[f"reports/{doc.id}.md"], doc.id
 
 
 def test_every_report_has_its_data_and_the_links_in_it_land(site):

@@ -98,7 +98,8 @@ def compare_link(doc: Document, same: list[Document]) -> str:
         consecutive = before.meta.year and doc.meta.year and doc.meta.year - before.meta.year == 1
         label = "与上一年比较" if consecutive else f"与上一份报告（{before.meta.year or '年份未知'} 年）比较"
         links.append(f"[{label}：{before.meta.year or '?'} ↔ {doc.meta.year or '?'}]({href(here, compare_path(before, doc))})")
-    links.append(f"[与任意一份报告比较…]({href(here, COMPARE_INDEX)}#a={doc.id})")
+    # In HTML: MkDocs would take #a=… for a heading's anchor and warn that the page has none.
+    links.append(link_html("与任意一份报告比较…", built_href(here, COMPARE_INDEX, f"a={doc.id}")))
     return f'<div class="compare-link" markdown>\n{"　·　".join(links)}\n</div>\n'
 
 
@@ -106,7 +107,7 @@ def compare_links(place: str, same: list[Document]) -> str:
     """On the places page: the comparisons of a place's consecutive reports ('' for fewer than two)."""
     if len(same) < 2:
         return ""
-    return f"　（[比较]({href(PLACES_PAGE, COMPARE_INDEX)}#a={same[-2].id}&b={same[-1].id})）"
+    return f"　（{link_html('比较', built_href(PLACES_PAGE, COMPARE_INDEX, f'a={same[-2].id}&b={same[-1].id}'))}）"
 
 
 # --- pages --------------------------------------------------------------------------
