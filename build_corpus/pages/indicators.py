@@ -57,7 +57,8 @@ def indicator_pages(records: dict[str, list[Target]]) -> dict[str, str]:
     for t in all_records(records):
         by_key[t.key or OTHER].append(t)
     labels = indicator_labels()
-    pages = {indicator_page(key): _indicator_page(key, labels[key], by_key[key]) for key in labels if by_key.get(key)}
+    pages = {indicator_page(key): _indicator_page(key, labels[key], by_key[key], set(by_key)) for key in labels
+             if by_key.get(key)}
     pages[indicator_page(OTHER)] = _other_page(by_key.get(OTHER, []))
     pages[indicator_page("index")] = _index_page(records, by_key, labels)
     return pages
@@ -96,7 +97,7 @@ def _kind_counts(records: list[Target]) -> dict[str, int]:
     return counts
 
 
-def _indicator_page(key: str, label: str, records: list[Target]) -> str:
+def _indicator_page(key: str, label: str, records: list[Target], with_pages: set[str]) -> str:
     names = sorted({t.indicator for t in records}, key=pinyin_sort_key)
     description = (f"各地政府工作报告中{label}的预期目标与实际完成：{len({t.report_id for t in records})} 份报告、"
                    f"{len(records)} 条记录，图表和可排序的表格")
@@ -108,7 +109,8 @@ def _indicator_page(key: str, label: str, records: list[Target]) -> str:
            "[← 全部指标](index.md)\n"]
     note = indicator_notes().get(key)
     if note:
-        out.append(f"{md_escape(note[0])}" + (f"见[{md_escape(labels_of(note[1]))}]({note[1]}.md)。" if note[1] else "") + "\n")
+        see = f"见[{md_escape(labels_of(note[1]))}]({note[1]}.md)。" if note[1] in with_pages else ""
+        out.append(f"{md_escape(note[0].rstrip('，,'))}{'，' + see if see else '。'}\n")
     out.extend(_year_charts(key, label, records))
     out.extend(_place_charts(key, label, records))
     out.append("## 全部记录 {#records}\n")
