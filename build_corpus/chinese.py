@@ -123,10 +123,13 @@ HEADING_NUMBER_START = re.compile(rf"[第（({NUMERALS}]|\d")
 # --- the parts of a work report --------------------------------------------
 
 SALUTATION_WORD = "各位代表"
+# 各位委员 — the same report as printed for the members of the CPPCC, who sit in (the 政协稿).
+COMMITTEE_SALUTATION_WORD = "各位委员"
+SALUTATION_WORDS = (SALUTATION_WORD, COMMITTEE_SALUTATION_WORD)
 # 各位代表： — how a report addresses the deputies, opening its body (and again in its closing appeal).
-SALUTATION = re.compile(rf"{SALUTATION_WORD}\s*[:：,，!！、]")
+SALUTATION = re.compile(rf"(?:{SALUTATION_WORD}|{COMMITTEE_SALUTATION_WORD})\s*[:：,，!！、]")
 # 各位代表：现在，… — a salutation with the body on its line, as scraped sources have it.
-GLUED_SALUTATION = re.compile(rf"^({SALUTATION_WORD}[：:！!，,])\s*(?=\S)")
+GLUED_SALUTATION = re.compile(rf"^((?:{SALUTATION_WORD}|{COMMITTEE_SALUTATION_WORD})[：:！!，,])\s*(?=\S)")
 
 # The headings of the glossary block most reports print (名词解释), then the rarer ones.
 GLOSSARY_HEADINGS = ("名词解释", "名词注释")

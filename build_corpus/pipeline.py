@@ -52,12 +52,15 @@ class Step:
 SOURCE_STEPS = (
     Step("read", document.read_source),
     Step("decode", document.decode_source),                 # UTF-8 / GB18030 / UTF-16, BOMs
+    Step("line breaks", document.unescape_source),          # `\r\n` an export wrote as two characters
     Step("split", document.split_source),                   # several documents in one file
     Step("sidecar", document.read_pinned),                  # a curator's x.txt.meta.yml
 )
 DOCUMENT_STEPS = (
+    Step("repair", document.repair_document),                # HTML references, odd spaces, lost characters
     Step("page metadata", document.read_page_metadata),     # a web page's 来源/时间, before cleaning drops them
     Step("classify", document.classify_document),           # work report, or something else
+    Step("extent", document.find_report_extent, reports_only=True),   # the page around the report goes
     Step("clean", document.clean_document),                 # named fixes, each logged
     Step("header metadata", document.read_header_metadata, reports_only=True),
     Step("pinned metadata", document.apply_pinned_metadata, reports_only=True),   # the sections read the place

@@ -25,6 +25,7 @@ import yaml
 from ..chinese import HAN, SALUTATION, chinese_numeral_value
 from ..chinese import NUMERALS_WITH_ZERO as NUMERAL
 from ..model import Metadata
+from . import years
 
 PLACES = Path(__file__).parent.parent / "data" / "places.yml"
 METADATA_DATA = Path(__file__).parent.parent / "data" / "metadata.yml"
@@ -45,8 +46,10 @@ MEETING_PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,16}}?)第?{ORDINAL}届人民
 # (○ and Ｏ stand for 〇 in many typed documents: 二○二四年.) The first digit is written apart from
 # the other three: a pattern that opens with a repeat is tried at every position, one that opens
 # with a character class only where that character stands (the whole body, in a third of the time).
-CHINESE_DATE = re.compile(rf"[〇○Ｏ零一二三四五六七八九][〇○Ｏ零一二三四五六七八九]{{3}}\s*年(?:\s*[{NUMERAL}]{{1,3}}\s*月(?:\s*[{NUMERAL}]{{1,3}}\s*日)?)?")
-ZERO_LOOKALIKES = str.maketrans("○Ｏ", "〇〇")
+CHINESE_DATE = re.compile(rf"[〇○Ｏ零一二三四五六七八九](?:[〇○Ｏ零一二三四五六七八九]|[O0](?=[〇○Ｏ零一二三四五六七八九O0]*[一二三四五六七八九]?\s*年)){{3}}\s*年"
+                          rf"(?:\s*[{NUMERAL}]{{1,3}}\s*月(?:\s*[{NUMERAL}]{{1,3}}\s*日)?)?")
+# ○, Ｏ and the Latin O and digit 0 stand for 〇 in many typed years (二○二四年, 二O一二年, 二00三年).
+ZERO_LOOKALIKES = str.maketrans("○ＯO0", "〇〇〇〇")
 NAME = rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?"
 BARE_NAME = re.compile(rf"^(?:{NAME})$")
 TITLE = re.compile(rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<place>[{HAN}]{{2,16}}?)?(?:(?P<y2>\d{{4}})\s*年\s*)?(?:人民)?政府工作报告")
@@ -54,17 +57,6 @@ PUBLISHER = re.compile(r"来源\s*[:：]\s*\n?\s*(?P<v>[^\s\n]{2,30})")
 PUBLISHED = re.compile(r"(?:时间|发布时间|日期)\s*[:：]\s*(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})"
                        r"|^(?P<y2>\d{4})年(?P<m2>\d{2})月(?P<d2>\d{2})日\s+\d{2}时\d{2}分", re.MULTILINE)
 LISTING_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")
-# Year evidence in the body. A report reviewing year Y is delivered in Y+1; one planning Y, in Y.
-REVIEW_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:的)?(?:政府)?(?:工作|主要工作|经济社会发展)?(?:回顾|总结)"
-                         r"|(?P<y2>(?:19|20)\d{2})\s*年.{0,6}(?:成绩|成就)")
-PLAN_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:的)?(?:政府)?(?:工作|经济社会发展|国民经济和社会发展)?的?"
-                       r"(?:主要任务|工作任务|重点工作|工作安排|总体要求|主要目标|预期目标|工作部署|主要预期目标)")
-# "2025年是“十四五”规划收官之年" opens the plan of a 2025 report and the review of a 2026 one:
-# weak evidence, used only when a report names two consecutive years so (review, then plan).
-YEAR_IS = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年是[^。]{2,60}(?:之年|一年)")
-NATIONAL_SESSION = re.compile(rf"第(?P<n>[{NUMERAL}]{{1,3}})届全国人民代表大会第(?P<m>[{NUMERAL}]{{1,2}})次会议")
-
-
 @dataclass
 class Place:
     name: str
@@ -177,39 +169,56 @@ def arabic_dates(text: str) -> str:
     return CHINESE_DATE.sub(lambda m: cn2an.transform(re.sub(r"\s+", "", m.group(0)).translate(ZERO_LOOKALIKES), "cn2an"), text)
 
 
-def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str = "") -> None:
-    """Fill what the header, and the listing's item title, state outright. `raw_header` is the
-    header before cleaning: a photo caption there (省长毛伟明作政府工作报告) confirms a name."""
+def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str = "", notes: list[str] | None = None) -> None:
+    """Fill what the header, and the listing's or page's title, state outright. `raw_header` is the
+    header before cleaning: a photo caption there (省长毛伟明作政府工作报告) confirms a name.
+
+    The meeting's date is the year's best evidence: a title (an archive's or a portal's label, which
+    can be wrong) gives the year only without one, and a title that disagrees with it is noted."""
+    notes = notes if notes is not None else []
     header = arabic_dates(header)
     lines = [line.strip() for line in header.split("\n") if line.strip()]
-    title = LISTING_PREFIX.sub("", listing_title or "").strip()
+    title = LISTING_PREFIX.sub("", arabic_dates(listing_title or "")).strip()
     title_line = next((line for line in lines if "工作报告" in line and len(line) <= 40), None)
-    meta.title = title_line or title or None
-    for source in filter(None, [title_line, title]):
-        m = TITLE.search(source)
-        year = m and (m.group("y") or m.group("y2"))
-        if year and not meta.year:
-            meta.year = int(year)
-            meta.evidence["year"] = source
-        if m and m.group("place") and not meta.place:
-            _set_place(meta, m.group("place"), source)
-
-    rest = "\n".join(line for line in lines if line != title_line)
-    if m := MEETING.search(rest):
+    meta.title = _best_title(title_line, title)
+    meeting = MEETING.search("\n".join(lines))
+    if meeting:
+        m = meeting
         meta.date = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
         meta.meeting = re.sub(r"\s+", "", m.group("meeting"))
         meta.evidence["date"] = meta.evidence["meeting"] = m.group(0).replace("\n", "")
-        if not meta.year:
-            meta.year = int(m.group("y"))
-            meta.evidence["year"] = meta.evidence["date"]
+        meta.year = int(m.group("y"))
+        meta.evidence["year"] = meta.evidence["date"]
         if pm := MEETING_PLACE.match(meta.meeting):
             _set_place(meta, pm.group("place"), meta.evidence["date"], override=True)
         elif "全国人民代表大会" in meta.meeting:   # 在第十三届全国人民代表大会第二次会议上: the national report
             national = metadata_data()["national"]
             meta.place, meta.level, meta.parent = national["place"], national["level"], None
             meta.evidence["place"] = meta.evidence["date"]
-        rest = (rest[: m.start()] + "\n" + rest[m.end():]).strip()
+    for source in filter(None, dict.fromkeys([title_line, title])):
+        m = TITLE.search(source)
+        year = m and (m.group("y") or m.group("y2"))
+        if year and not meta.year:
+            meta.year = int(year)
+            meta.evidence["year"] = source
+        elif year and int(year) != meta.year:
+            notes.append(f"标题“{source}”写作 {year} 年，与会议日期（{meta.evidence['date']}）不符：年份以会议日期为准")
+        if m and m.group("place") and not meta.place:
+            _set_place(meta, m.group("place"), source)
+    rest = "\n".join(line for line in lines if line != title_line)
+    if meeting:
+        rest = rest.replace(meeting.group(0), "\n")
     _read_speaker(rest, meta, arabic_dates(raw_header))
+
+
+TITLE_ALONE = re.compile(rf"^(?:\d{{4}}\s*年)?[{HAN}]{{0,16}}?(?:\d{{4}}\s*年)?(?:人民)?政府工作报告$")
+
+
+def _best_title(title_line: str | None, page_title: str) -> str | None:
+    """The report's title: a line that is a title alone (2022年河北省政府工作报告) before one with
+    more around it (时政要闻王正谱在…的政府工作报告), the header's before the page's."""
+    candidates = [t for t in (title_line, page_title) if t]
+    return next((t for t in candidates if TITLE_ALONE.match(re.sub(r"\s+", "", t))), candidates[0] if candidates else None)
 
 
 def _offices() -> str:
@@ -296,7 +305,7 @@ def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes
         _national(body, meta, header)
     elif not meta.place:
         _infer_place(body, meta, notes)
-    if not meta.year:
+    if "year" not in meta.pinned and (meta.year is None or meta.evidence.get("year") != meta.evidence.get("date")):
         _infer_year(level1_headings, body, meta, notes)
 
 
@@ -390,44 +399,33 @@ def _infer_place(body: str, meta: Metadata, notes: list[str]) -> None:
 
 
 def _infer_year(level1_headings: list[str], body: str, meta: Metadata, notes: list[str]) -> None:
-    """Vote the evidence: review headings (Y → Y+1), plan headings and phrases (Y), the national
-    congress's session. Agreeing evidence sets the year; a conflict leaves it empty with a note."""
-    votes: list[tuple[int, str]] = []
-    for heading in level1_headings:
-        if m := REVIEW_YEAR.search(heading):
-            votes.append((int(m.group("y") or m.group("y2")) + 1, heading))
-        elif m := PLAN_YEAR.search(heading):
-            votes.append((int(m.group("y") or m.group("y2")), heading))
-    if not votes:
-        head = body[:30000]
-        votes += [(int(m.group("y") or m.group("y2")) + 1, m.group(0)) for m in REVIEW_YEAR.finditer(head)]
-        votes += [(int(m.group("y")), m.group(0)) for m in PLAN_YEAR.finditer(head)]
-    if not votes:
-        said = {int(m.group("y")): m.group(0) for m in YEAR_IS.finditer(body[:30000])}
-        if len(said) == 2 and max(said) - min(said) == 1:   # the year reviewed, then the year planned
-            votes.append((max(said), said[max(said)]))
-        elif said:
-            notes.append(f"“{next(iter(said.values()))}”既可能是所回顾的一年，也可能是所规划的一年，不据此推断年份")
-    if m := NATIONAL_SESSION.search(body[:5000]):
-        # The session the report names is a fact about its own meeting, not a reading of its
-        # contents: it outweighs the rest (“1958年是…的一年” in a 1959 report looks like a plan year).
-        first = metadata_data()["national"]["congress_first_year"]
-        n, k = _small_number(m.group("n")), _small_number(m.group("m"))
-        if n and k and n <= len(first):
-            meta.year = first[n - 1] + k - 1
-            meta.evidence["year"] = m.group(0)
-            meta.inferred.append("year")
-            return
-    if not votes:
+    """The year delivered, from the body's own evidence (years.py). A year read from a title is
+    checked against it: a title the evidence contradicts (an archive's wrong label) gives no year."""
+    national = metadata_data()["national"]
+    found = years.votes(body, level1_headings, national["congress_first_year"], national["five_year_plans"])
+    if not found:
+        found, note = years.pairs_of_year_is(body)
+        if note:
+            notes.append(note)
+    chosen, conflict = years.decide(found)
+    from_title = meta.year is not None and "year" not in meta.pinned and meta.evidence.get("year") != meta.evidence.get("date")
+    if from_title:
+        if chosen and chosen.year != meta.year:
+            notes.append(f"标题写作 {meta.year} 年（“{meta.evidence['year']}”），正文的依据却是 {chosen.year} 年"
+                         f"（“{chosen.text}”），年份留空")
+            meta.year = None
+            meta.evidence.pop("year", None)
+        return
+    if meta.year is not None:
+        return
+    if conflict:
+        notes.append(conflict)
+        return
+    if chosen is None:
         notes.append("报告没有写明年份，正文也没有可以推断年份的依据（回顾某年的工作、某年的任务、全国人大的届次），年份留空")
         return
-    counts = Counter(year for year, _ in votes)
-    (year, n), *others = counts.most_common()
-    if others and others[0][1] * 2 > n:
-        notes.append("年份证据互相矛盾（" + "、".join(f"{y}年：{c} 处" for y, c in counts.most_common()) + "），年份留空")
-        return
-    meta.year = year
-    meta.evidence["year"] = next(text for y, text in votes if y == year)
+    meta.year = chosen.year
+    meta.evidence["year"] = chosen.text
     meta.inferred.append("year")
 
 

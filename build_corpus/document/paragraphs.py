@@ -17,7 +17,7 @@ from ..chinese import (
     HAN,
     HEADING_START,
     NUMERALS,
-    SALUTATION_WORD,
+    SALUTATION_WORDS,
     SENTENCE_ENDS,
     TERMINAL,
     chinese_numeral_value,
@@ -56,7 +56,7 @@ def continues(previous: str, line: str, last: str, endings: tuple[str, ...], fra
             and not _SENTENCE_INSIDE.search(previous):
         return False
     if previous.endswith(endings) or (len(last) <= fragment and _HAN_ONLY.fullmatch(last) and _HAN_ONLY.match(line)
-                                      and not last.startswith(SALUTATION_WORD) and not BLOCK_HEADING.match(last)
+                                      and not last.startswith(SALUTATION_WORDS) and not BLOCK_HEADING.match(last)
                                       and not last.startswith(("注释", "注解", "附"))):
         return True   # a line cut where the page had a link
     if last is not previous and _HAN_ONLY.match(line):

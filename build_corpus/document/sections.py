@@ -32,7 +32,7 @@ from ..chinese import HEADING_NUMBER_START as NUMBERED_START
 from ..chinese import (
     HEADING_NUMBERS,
     QUOTE_AND_BRACKET,
-    SALUTATION_WORD,
+    SALUTATION_WORDS,
     SENTENCE_ENDS,
     chinese_numeral_value,
     heading_number,
@@ -133,7 +133,7 @@ def _separate_glued_openers(lines: list[str]) -> list[str]:
 
 def _appendix_start(lines: list[str]) -> int:
     """Index of the first appendix line: 附件/附表, or a 民生实事 list, after the closing appeal (各位代表！…)."""
-    closing = max((i for i, line in enumerate(lines) if line.startswith(SALUTATION_WORD) and i >= 2), default=None)
+    closing = max((i for i, line in enumerate(lines) if line.startswith(SALUTATION_WORDS) and i >= 2), default=None)
     after_body = closing if closing is not None else len(lines) // 2
     for i, line in enumerate(lines):
         if i <= after_body:
