@@ -578,7 +578,7 @@ def test_compare_view(browser, target, size):
         assert page.locator(".compare-row--reworded ins").count() > 0 and page.locator(".compare-row--reworded del").count() > 0
         if page.locator("details.compare-kept").count():   # kept paragraphs unfold on demand
             page.locator("details.compare-kept summary").first.click()
-            assert page.locator("details.compare-kept[open] .compare-row--kept").count() > 0
+            page.wait_for_selector("details.compare-kept[open] .compare-row--kept")   # filled on its toggle event
         _reader_checks(tab, "compare-tongxiang", size)
 
         # Any two reports, with the picker: two provinces of one year.
