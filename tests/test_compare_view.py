@@ -112,7 +112,7 @@ def test_diff_rebuilds_both_texts():
         var w = c.wordDiff(p[0], p[1]), wa = "", wb = "";
         w.forEach(function (part) { if (part[0] !== "+") wa += part[1]; if (part[0] !== "-") wb += part[1]; });
         return [a, b, wa, wb, r.filter(function (x) { return x[0] !== "="; }).length]; });""", pairs)
-    for (a, b), (ra, rb, wa, wb, edits) in zip(pairs, out):
+    for (a, b), (ra, rb, wa, wb, _) in zip(pairs, out):
         assert (ra, rb, wa, wb) == (a, b, a, b)
     assert out[3][4] == 0
 

@@ -183,7 +183,7 @@ def compare_data(reports: list[Document], records: dict[str, list[Target]], term
 
 def _script(kind: str, value) -> bytes:
     """A data script: `CompareData.report({...});`. Loaded with <script src>, which works from file://."""
-    return f"window.CompareData&&CompareData.{kind}({script_json(value)});\n".encode("utf-8")
+    return f"window.CompareData&&CompareData.{kind}({script_json(value)});\n".encode()
 
 
 def report_data(doc: Document, records: list[Target], terms: dict[str, Term]) -> dict:

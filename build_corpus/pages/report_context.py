@@ -6,7 +6,17 @@ from collections import Counter
 
 from ..corpus.terms import pinyin_sort_key
 from ..model import Document, GlossaryEntry, Site
-from ..urls import PLACES_PAGE, SPEAKERS_PAGE, built_href, citation_file, href, place_anchor, report_page, speaker_anchor, term_page
+from ..urls import (
+    PLACES_PAGE,
+    SPEAKERS_PAGE,
+    built_href,
+    citation_file,
+    href,
+    place_anchor,
+    report_page,
+    speaker_anchor,
+    term_page,
+)
 from . import citation
 from .compare import compare_link
 from .links import paragraph_linker, terms_used_block
