@@ -136,8 +136,10 @@ GLOSSARY_HEADINGS = ("名词解释", "名词注释")
 GLOSSARY_HEADING_WORDS = GLOSSARY_HEADINGS + ("名词解读", "名词术语解释", "注释", "注解")
 APPENDIX_HEADINGS = ("附件", "附表")
 # A glossary or appendix heading inside a run-on line (名词解释1.…, 附件2：…).
+# (The rarer glossary headings — 注释 is a common word — only when the first entry follows: 注释［1］….)
 BLOCK_HEADING = re.compile("(" + "|".join([*GLOSSARY_HEADINGS, *(rf"{word}\d*" for word in APPENDIX_HEADINGS)])
-                           + r")(?=[\s:：\d]|$)")
+                           + r")(?=[\s:：\d]|$)|(" + "|".join(GLOSSARY_HEADING_WORDS[len(GLOSSARY_HEADINGS):])
+                           + r")(?=[:：]?\s*[［\[【〔（(]\s*[1１][］\]】〕）)]|[:：]?\s*①)")
 # 名词解释：1.… — a glossary heading with its first entry on its line.
 GLUED_GLOSSARY_HEADING = re.compile(rf"^({'|'.join(GLOSSARY_HEADINGS)})[：:]?\s*(?=\S)")
 # 附件2：…民生实事 — an appendix heading and its short title.

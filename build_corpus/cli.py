@@ -52,12 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     bundle.add_argument("--name", default="gov-work-reports", help="the zip's name, before -offline-<date>.zip")
 
     args = parser.parse_args(argv)
+    from .document.divisions import DivisionDataMissing, require_data
     from .publishing import AddressError
     try:
+        if args.command != "bundle":
+            require_data()
         return {"build": cmd_build, "inspect": cmd_inspect, "check": cmd_check, "bundle": cmd_bundle,
                 "serve": cmd_serve}[args.command](args)
     except AddressError as err:
         print(f"环境变量 / environment: {err}", file=sys.stderr)
+        return 2
+    except DivisionDataMissing as err:
+        print(f"安装 / setup: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -4,7 +4,7 @@
     per document   page metadata → classify → clean → header metadata →    DOCUMENT_STEPS  document/
                    pinned metadata → sections → inferred metadata →
                    glossary → footnotes → title → required metadata
-    per corpus     ids → glossary anchors                                  CORPUS_STEPS    corpus/
+    per corpus     copies → ids → glossary anchors                         CORPUS_STEPS    corpus/
     contributions  glossary/ and annotations/, checked against schemas     load_contributions  contributions/
     site           contributions → term merge → curated checks →           SITE_STEPS      corpus/
                    uses/links → places → targets
@@ -73,6 +73,7 @@ DOCUMENT_STEPS = (
     Step("release texts", document.release_texts),
 )
 CORPUS_STEPS = (
+    Step("copies", corpus.merge_copies),                    # one report scraped twice: one page, both sources
     Step("ids", corpus.assign_ids),
     Step("glossary anchors", corpus.assign_glossary_anchors),
 )

@@ -25,7 +25,7 @@ import yaml
 from ..chinese import HAN, SALUTATION, chinese_numeral_value
 from ..chinese import NUMERALS_WITH_ZERO as NUMERAL
 from ..model import Metadata
-from . import years
+from . import divisions, years
 
 PLACES = Path(__file__).parent.parent / "data" / "places.yml"
 METADATA_DATA = Path(__file__).parent.parent / "data" / "metadata.yml"
@@ -190,7 +190,7 @@ def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str
         meta.year = int(m.group("y"))
         meta.evidence["year"] = meta.evidence["date"]
         if pm := MEETING_PLACE.match(meta.meeting):
-            _set_place(meta, pm.group("place"), meta.evidence["date"], override=True)
+            _set_place(meta, pm.group("place"), meta.evidence["date"], override=True, notes=notes)
         elif "全国人民代表大会" in meta.meeting:   # 在第十三届全国人民代表大会第二次会议上: the national report
             national = metadata_data()["national"]
             meta.place, meta.level, meta.parent = national["place"], national["level"], None
@@ -204,7 +204,7 @@ def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str
         elif year and int(year) != meta.year:
             notes.append(f"标题“{source}”写作 {year} 年，与会议日期（{meta.evidence['date']}）不符：年份以会议日期为准")
         if m and m.group("place") and not meta.place:
-            _set_place(meta, m.group("place"), source)
+            _set_place(meta, m.group("place"), source, notes=notes)
     rest = "\n".join(line for line in lines if line != title_line)
     if meeting:
         rest = rest.replace(meeting.group(0), "\n")
@@ -275,8 +275,9 @@ def office_title(written: str) -> str:
     return title
 
 
-def _set_place(meta: Metadata, written: str, evidence: str, override: bool = False) -> bool:
-    """`桐乡市濮院镇` names a town and its parent; keep the most specific as the place."""
+def _set_place(meta: Metadata, written: str, evidence: str, override: bool = False, notes: list[str] | None = None) -> bool:
+    """`桐乡市濮院镇` names a town and its parent; keep the most specific as the place — if it is a
+    place the report's year knew (place_in_year); a name that is none is noted, never kept."""
     written = written.strip()
     parent = None
     for m in re.finditer(r"(?:省|自治区|市|县|区)(?=.)", written):
@@ -288,12 +289,51 @@ def _set_place(meta: Metadata, written: str, evidence: str, override: bool = Fal
         return False
     if level_of(written) is None or len(strip_level(written)) < 2 and written not in gazetteer():
         return False
-    known = gazetteer().get(written)
+    known, doubt = place_in_year(written, meta.year, parent)
+    if doubt and notes is not None:
+        notes.append(doubt)
+    if known is None:
+        return False
     meta.place = written
-    meta.level = known.level if known else level_of(written)
-    meta.parent = parent or (known.parent if known else None)
+    meta.level = known.level
+    meta.parent = parent or known.parent
     meta.evidence["place"] = evidence
     return True
+
+
+# Characters that make a "place" a phrase (较好完成了乡, 全面推进的镇): no town's name holds them.
+PHRASE_CHARACTERS = frozenset("了的是在和与及对把将为从向由被等着过也都就而并其之所以")
+MAX_TOWN_STEM = 4
+
+
+def place_in_year(name: str, year: int | None, parent: str | None = None) -> tuple[Place | None, str | None]:
+    """The place a name was in the report's year, with its level and parent, and a doubt to note:
+    the current gazetteer, else the divisions of that year (divisions.py: 徐水县 in 2010), else a
+    town, township or subdistrict of today under the county named with it. None for a name that
+    was no place then (a fictional or misread one): a wrong place is worse than none."""
+    known = gazetteer().get(name)
+    if known is not None:
+        return known, None
+    level = level_of(name)
+    former = divisions.in_year(name, year)
+    if former is not None:
+        return Place(name, level or "", former.parent, short_name(name),
+                     former.level_kind == "county" and name.endswith("市"), now=former.now), None
+    if level in ("镇", "乡", "街道"):
+        counties = divisions.township_counties(name)
+        if parent:
+            now = divisions.in_year(parent, year)
+            if parent in counties or now is not None and now.now in counties:
+                return Place(name, level, parent, short_name(name)), None
+        elif counties:
+            return Place(name, level, next(iter(counties)) if len(counties) == 1 else None, short_name(name)), None
+        stem = strip_level(name)
+        if len(stem) <= MAX_TOWN_STEM and not PHRASE_CHARACTERS & set(stem):
+            return (Place(name, level, parent, short_name(name)),
+                    f"“{name}”不在现行乡镇数据中（可能已撤并或改名），按报告自称采用，请核对")
+        return None, f"“{name}”不是乡镇名（不在乡镇数据中，像一个短语），不作为地区"
+    when = f"{year} 年" if year else "1980 年以来"
+    return None, f"“{name}”不见于{when}的行政区划数据，不作为地区"
 
 
 def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes: list[str] | None = None,
@@ -301,17 +341,37 @@ def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes
     """Fill place, level, year (and the national report's fixed fields) from the body."""
     notes = notes if notes is not None else []
     body, level1_headings = arabic_dates(body), [arabic_dates(h) for h in level1_headings]
-    if _is_national(body, meta):
+    national = _is_national(body, meta)
+    if "year" not in meta.pinned and (meta.year is None or meta.evidence.get("year") != meta.evidence.get("date")):
+        _infer_year(level1_headings, body, meta, notes)   # first: a place is checked against its year
+    if national:
         _national(body, meta, header)
     elif not meta.place:
-        _infer_place(body, meta, notes)
-    if "year" not in meta.pinned and (meta.year is None or meta.evidence.get("year") != meta.evidence.get("date")):
-        _infer_year(level1_headings, body, meta, notes)
+        _infer_place(body, meta, notes, arabic_dates(header))
 
 
 def _is_national(body: str, meta: Metadata) -> bool:
     national = metadata_data()["national"]
-    return meta.place == national["place"] or (not meta.place and re.search(national["opening"], body[:3000]) is not None)
+    return meta.place == national["place"] or (not meta.place and _national_evidence(body) is not None)
+
+
+# A report that speaks for the whole country says 全国 where a province says 全省: many times, and
+# far more than any local scope word (a province's report says 全国 too, but 全省 far more).
+NATIONAL_SCOPE_MIN = 10
+NATIONAL_SCOPE_RATIO = 5
+
+
+def _national_evidence(body: str) -> str | None:
+    """The words that make a report the State Council's: its opening (我代表国务院…), or, for one
+    whose opening names no one (向大会作政府工作报告), its scope (全国 throughout, no 全省/全市)."""
+    national = metadata_data()["national"]
+    if m := re.search(national["opening"], body[:3000]):
+        return m.group(0)
+    country = body.count("全国")
+    local = max((body.count("全" + word) + body.count("我" + word) for word in metadata_data()["scope_words"]), default=0)
+    if country >= NATIONAL_SCOPE_MIN and country >= NATIONAL_SCOPE_RATIO * max(local, 1) and own_level(body)[0] is None:
+        return f"“全国”出现 {country} 次，地方自称（全省、全市……）至多 {local} 次"
+    return None
 
 
 def _national(body: str, meta: Metadata, header: str = "") -> None:
@@ -325,7 +385,7 @@ def _national(body: str, meta: Metadata, header: str = "") -> None:
         meta.evidence["speaker"] = m.group(0).strip()
     if meta.place != national["place"]:
         meta.place, meta.level, meta.parent = national["place"], national["level"], None
-        meta.evidence["place"] = meta.evidence["level"] = re.search(national["opening"], body[:3000]).group(0)
+        meta.evidence["place"] = meta.evidence["level"] = _national_evidence(body) or ""
         meta.inferred += ["place", "level"]
     meta.speaker_title = meta.speaker_title or national["speaker_title"]
 
@@ -366,36 +426,49 @@ def _consistent(place: str, level: str | None) -> bool:
         or (level == "区" and found == "自治区") or (level == "州" and found == "自治州")
 
 
-def _infer_place(body: str, meta: Metadata, notes: list[str]) -> None:
+def _infer_place(body: str, meta: Metadata, notes: list[str], header: str = "") -> None:
     level, level_evidence = own_level(body)
     patterns, _ = _self_reference()
-    rejected = []
+    rejected: list[str] = []
+    doubts: list[str] = []
     for rx in patterns:
-        for m in rx.finditer(body):
-            written = m.group("place")
+        for m in rx.finditer(header + "\n" + body):
+            written = _known_suffix(m.group("place"), meta.year)
             candidates = [written]
             if written not in gazetteer() and not (level_of(written) and _consistent(written, level)):
                 # a short name: 嘉兴 (or 湖州, whose 州 is no level here) in a 市 report is 嘉兴市 — when the
                 # gazetteer knows it so (谱写中国式现代化精彩湖州篇章 does not make a 精彩湖州市)
                 candidates = [p.name for p in gazetteer().values() if p.short == written and _consistent(p.name, level)]
-                if level and written + level in gazetteer():
-                    candidates.insert(0, written + level)
+                if level and (written + level in gazetteer() or divisions.in_year(written + level, meta.year)):
+                    candidates.insert(0, written + level)   # 徐水 in a 县 report of 2010: 徐水县
                 if len(set(candidates)) > 1 and not level:   # 朝阳 with no level: 朝阳市 or 朝阳区?
                     candidates = []
             for name in candidates:
-                if _consistent(name, level) and level_of(name) and _set_place(meta, name, m.group(0)):
+                if _consistent(name, level) and level_of(name) and _set_place(meta, name, m.group(0), notes=doubts):
                     if level_evidence:
                         meta.evidence["place"] += f"；{level_evidence}"
                     for inferred in ("level", "parent"):   # they follow from the place
                         meta.evidence[inferred] = meta.evidence["place"]
                     meta.inferred += [f for f in ("place", "level", "parent") if getattr(meta, f)]
+                    notes.extend(doubts[-1:] if doubts and meta.place in doubts[-1] else [])
                     return
                 rejected.append(m.group(0))
     # The level alone stays empty too: 我代表市人民政府 is said in a 直辖市 and in a county-level city,
     # 全区 in a 区 and in a 自治区.
     notes.append("报告没有说明自己是哪个地方（标题、会议、“我代表XX人民政府”都没有写出地名），地区和层级留空"
                  + (f"（它自称“{level_evidence}”，层级为{level}一类）" if level else "")
-                 + (f"；不采用与此不符的“{rejected[0]}”" if rejected else ""))
+                 + (f"；不采用与此不符的“{rejected[0]}”" if rejected else "")
+                 + (f"；{doubts[0]}" if doubts else ""))
+
+
+def _known_suffix(written: str, year: int | None) -> str:
+    """The longest tail of a name that is a place: a pattern's lazy name may start a few words early
+    (…2015年4月20日驻马店市第三届人民代表大会 gives 日驻马店市)."""
+    for start in range(len(written) - 2):
+        tail = written[start:]
+        if tail in gazetteer() or divisions.in_year(tail, year) is not None:
+            return tail
+    return written
 
 
 def _infer_year(level1_headings: list[str], body: str, meta: Metadata, notes: list[str]) -> None:

@@ -87,6 +87,9 @@ _DIGIT_NUMBER_DOT = re.compile(_DIGIT_HEADING_DOT)
 # Likewise the 、 after a Chinese heading number (a character found fast, and rarely after a numeral).
 _NUMERAL_COMMA = re.compile(rf"、(?<=[{NUMERALS}]、)")
 _STRONG_BEFORE = set(_SENTENCE_END + "：:”")
+# A 名词解释 entry's number in brackets or a circle (［1］, [１], ①): in a run-on line, after the
+# block's heading only (in the body the same marks are footnote markers).
+_ENTRY_MARKER = re.compile(r"[［\[【〔]\s*[\d０-９]{1,3}\s*[］\]】〕]|[①-⑳]")
 _SPACE_AFTER_SENTENCE = [re.compile(rf"{re.escape(end)}\s+(?=\S)") for end in _SENTENCE_END]   # (one per mark: found faster)
 
 
@@ -128,6 +131,11 @@ def _break_points(line: str) -> set[int]:
             breaks.add(m.start())
             if line[m.end():m.end() + 1].isspace():
                 breaks.add(m.end())
+    block = next(BLOCK_HEADING.finditer(line), None)
+    if block is not None:
+        for m in _ENTRY_MARKER.finditer(line, block.end()):
+            if m.start() == block.end() or _last_visible(line, m.start()) in _SENTENCE_END or line[m.start() - 1].isspace():
+                breaks.add(m.start())
     for style, pattern in _BREAK_CANDIDATES.items():   # each numbering style is its own sequence
         found = []
         if style == "digit":

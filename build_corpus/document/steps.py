@@ -14,7 +14,7 @@ from pathlib import Path
 from ..contributions.inputs import shown_path
 from ..contributions.sidecar import read_sidecar
 from ..model import OTHER, WORK_REPORT, Document, Problem, Removal, Source
-from .classify import SHORT_REPORT, classify, is_traditional, simplified
+from .classify import COMMITTEE_VERSION, DIGEST_VERSION, SHORT_REPORT, classify, is_traditional, simplified
 from .clean import clean
 from .repair import DOCUMENT_REPAIRS, LOST, unescape_line_breaks
 from .decode import DecodeError, decode_bytes
@@ -127,6 +127,9 @@ def classify_document(work: DocumentWork) -> None:
     doc.kind, doc.kind_reason = classify(doc.title, doc.raw_text)
     if work.pinned.get("kind") in (WORK_REPORT, OTHER):
         doc.kind, doc.kind_reason = work.pinned["kind"], "由 sidecar 文件指定 / pinned by the sidecar"
+    elif doc.kind == WORK_REPORT and (version := next((v for v in (DIGEST_VERSION, COMMITTEE_VERSION)
+                                                        if doc.kind_reason.startswith(v)), None)):
+        work.doubt(f"这份文本是{version}；引用时请以报告的正式文本为准")
 
 
 # 标题：二O一二年政府工作报告 — a text archive labels the page's title.

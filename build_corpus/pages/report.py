@@ -237,6 +237,7 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
 def _provenance_block(doc: Document) -> str:
     out = ["## 来源与清理记录 {#provenance data-search-exclude}\n",
            f"- 原始文件：{code_text(doc.source_path)}，第 {doc.position} 篇，第 {doc.line} 行起",
+           *(f"- 同一报告的另一来源：{code_text(copy)}（内容相同，本页用上面那一份）" for copy in doc.copies),
            f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
     for field, why in doc.meta.evidence.items():
         out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
