@@ -151,6 +151,8 @@ def passage_targets(text: str, following: str = "") -> list[Target]:
         if found:
             m = min(found, key=lambda m: m.start())
             records = parse_passage((m.groupdict().get("indicator") or "") + sentence[m.end():])
+            for t in records:
+                t.sentence = sentence.strip()   # the sentence as written, not as read
             if records:
                 return records
     return []
