@@ -110,11 +110,6 @@ def term_page(slug: str) -> str:
     return f"terms/{slug}.md"
 
 
-def compare_page(earlier: str, later: str) -> str:
-    """Two reports of one place side by side: `compare/tongxiangshi-2023--tongxiangshi-2024.md`."""
-    return f"compare/{earlier}--{later}.md"
-
-
 def compare_data_file(report: str) -> str:
     """What the compare view reads of one report: `compare/data/tongxiangshi-2023.js`."""
     return f"compare/data/{report}.js"

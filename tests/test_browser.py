@@ -430,7 +430,7 @@ def test_vendored_shim_is_the_pinned_package(tmp_path):
 SIZES = ("desktop", "phone")      # 1280×900 (_open_tab's) and PHONE's 390×844
 INDICATOR_PAGE = "indicators/gdp.html"
 TIMELINE_PAGE = "terms/wu-shui-gong-zhi.html"
-COMPARE_PAGE = "compare/tongxiangshi-2018--tongxiangshi-2023.html"   # a place's consecutive reports
+COMPARE_PAGE = "compare/index.html#a=tongxiangshi-2018&b=tongxiangshi-2023"   # a place's consecutive reports
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
 
 
@@ -562,7 +562,7 @@ def test_compare_view(browser, target, size):
         page = tab.page
         tab.goto("reports/tongxiangshi-2023.html")
         page.locator(".compare-link a", has_text="2018 ↔ 2023").click()
-        page.wait_for_url(re.compile(r"/compare/tongxiangshi-2018--tongxiangshi-2023\.html$"))
+        page.wait_for_url(re.compile(r"/compare/index\.html#a=tongxiangshi-2018&b=tongxiangshi-2023$"))
         page.wait_for_selector(".compare-counts")
         outline = page.locator("#compare-outline-h ~ .compare-table table").first
         rows = _body_cells(outline)

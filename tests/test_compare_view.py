@@ -1,7 +1,7 @@
 """The compare view: its data (build_corpus/pages/compare.py) on the bundled sources, and its
 algorithms (docs/assets/javascripts/compare.js) run under Node.js, as the browser runs them.
 
-Pages: only a place's consecutive reports get one (never more than the reports). Data: one script per
+Pages: the view alone; a pair is its address (#a=…&b=…), linked from the later report. Data: one script per
 report, whose links land on pages and anchors that exist, and whose text cannot end a script element.
 Algorithms: the diff rebuilds both texts, paragraphs are kept / reworded / new / dropped as a reader
 would say, every heading is in the aligned outline once, and the paragraph alignment's work stays
@@ -37,16 +37,14 @@ def _data(script: bytes) -> dict | list:
     return json.loads(m[2])
 
 
-def test_pages_only_for_consecutive_reports(site):
-    pair_pages = [p for p in site.pages if p.startswith("compare/") and p != "compare/index.md"]
-    expected = sum(len(same) - 1 for same in site.by_place.values())
-    assert len(pair_pages) == expected <= len(site.corpus.reports)
-    assert "compare/tongxiangshi-2018--tongxiangshi-2023.md" in pair_pages
+def test_a_pair_is_an_address_not_a_page(site):
+    assert [p for p in site.pages if p.startswith("compare/")] == ["compare/index.md"]
+    view = site.pages["compare/index.md"]
     for before, after in consecutive_pairs(site.by_place):
-        report = site.pages[f"reports/{after.id}.md"]
-        assert f"(../compare/{before.id}--{after.id}.md)" in report, after.id
-        page = site.pages[f"compare/{before.id}--{after.id}.md"]
-        assert f'data-a="{before.id}" data-b="{after.id}"' in page
+        pair = f"compare/index.html#a={before.id}&amp;b={after.id}"
+        assert f'<a href="../{pair}">' in site.pages[f"reports/{after.id}.md"], after.id
+        assert f'<a href="index.html#a={before.id}&amp;b={after.id}">' in view, after.id
+    assert "#a=tongxiangshi-2018&amp;b=tongxiangshi-2023" in view
     for doc in site.corpus.reports:   # every report reaches the view with itself chosen
         assert f'<a href="../compare/index.html#a={doc.id}">' in site.pages[f"reports/{doc.id}.md"], doc.id
 

@@ -1,20 +1,20 @@
-"""Comparing two reports: the data the compare view reads, and a page per pair of one place's consecutive reports.
+"""Comparing two reports: the data the compare view reads, and the links that open it with a pair chosen.
 
 Any two reports can be compared (two years of one place, two places of one year, a county and its
 province), so no page is made per pair: that grew with the square of a place's reports (1,326 pages
 for the 52 national reports alone). The compare view (compare/index.md, drawn by
 docs/assets/javascripts/compare.js in the reader's browser, from file:// too) loads two small data
 scripts written here, one per report (compare/data/<id>.js), and a list of every report
-(compare/data/reports.js) for its picker. Pages are made only for a place's consecutive reports
-(compare/<older>--<newer>.md, the view with that pair chosen), so they grow linearly with the reports:
-each report page links to the one with the place's previous report, and to the view with itself chosen.
+(compare/data/reports.js) for its picker. A pair is an address, not a page: `compare/index.html#a=<older>&b=<newer>`
+opens the view with both chosen. Each report page links to the pair with the place's previous report, and
+to the view with itself chosen. (A page per consecutive pair was a shell of ~16 KB of theme around that
+one element: 0.68 pages per report, 11.6 MB at 1,000 reports.)
 
 The data are plain JSON inside a script (`script_json`: no text can end it or break the JavaScript);
 the script puts every text into the page as text (textContent), never as HTML.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -22,20 +22,17 @@ from ..chinese import NUMERALS_WITH_ZERO
 from ..corpus.targets import TARGET, Target
 from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document, Section
-from ..safe_text import html_attr, html_text, link_html, page_title
+from ..safe_text import html_text, link_html
 from ..urls import (
     COMPARE_DATA_LIST,
     COMPARE_INDEX,
     PLACES_PAGE,
     built_href,
     compare_data_file,
-    compare_page,
-    href,
     report_page,
     term_page,
 )
 from .citation import script_json
-from .report import md_escape
 
 OUTLINE_DEPTH = 2          # 一、 and （一） headings; deeper ones make the table too long to read
 NOT_IN_TITLE = re.compile(rf"[\d０-９{NUMERALS_WITH_ZERO}]{{2,4}}年|[\d\s\W_]+")
@@ -82,8 +79,10 @@ def consecutive_pairs(by_place: dict[str, list[Document]]) -> list[tuple[Documen
     return [(same[i - 1], same[i]) for same in by_place.values() for i in range(1, len(same))]
 
 
-def compare_path(a: Document, b: Document) -> str:
-    return compare_page(a.id, b.id)
+def pair_href(from_page: str, a: Document, b: Document) -> str:
+    """The compare view with two reports chosen, from a page: `../compare/index.html#a=x-2023&b=x-2024` (ids
+    are from urls' alphabet). HTML only: MkDocs would take #a=… for a heading's anchor and warn."""
+    return built_href(from_page, COMPARE_INDEX, f"a={a.id}&b={b.id}")
 
 
 # --- links from report pages and the places page -----------------------------------
@@ -97,8 +96,7 @@ def compare_link(doc: Document, same: list[Document]) -> str:
         before = same[same.index(doc) - 1]
         consecutive = before.meta.year and doc.meta.year and doc.meta.year - before.meta.year == 1
         label = "与上一年比较" if consecutive else f"与上一份报告（{before.meta.year or '年份未知'} 年）比较"
-        links.append(f"[{label}：{before.meta.year or '?'} ↔ {doc.meta.year or '?'}]({href(here, compare_path(before, doc))})")
-    # In HTML: MkDocs would take #a=… for a heading's anchor and warn that the page has none.
+        links.append(link_html(f"{label}：{before.meta.year or '?'} ↔ {doc.meta.year or '?'}", pair_href(here, before, doc)))
     links.append(link_html("与任意一份报告比较…", built_href(here, COMPARE_INDEX, f"a={doc.id}")))
     return f'<div class="compare-link" markdown>\n{"　·　".join(links)}\n</div>\n'
 
@@ -107,17 +105,14 @@ def compare_links(place: str, same: list[Document]) -> str:
     """On the places page: the comparisons of a place's consecutive reports ('' for fewer than two)."""
     if len(same) < 2:
         return ""
-    return f"　（{link_html('比较', built_href(PLACES_PAGE, COMPARE_INDEX, f'a={same[-2].id}&b={same[-1].id}'))}）"
+    return f"　（{link_html('比较', pair_href(PLACES_PAGE, same[-2], same[-1]))}）"
 
 
 # --- pages --------------------------------------------------------------------------
 
 def compare_pages(by_place: dict[str, list[Document]]) -> dict[str, str]:
-    """The compare view and a page per pair of consecutive reports of one place."""
-    pairs = consecutive_pairs(by_place)
-    pages = {compare_path(a, b): _pair_page(a, b) for a, b in pairs}
-    pages[COMPARE_INDEX] = _view_page(by_place, pairs)
-    return pages
+    """The compare view, listing the pairs of each place's consecutive reports."""
+    return {COMPARE_INDEX: _view_page(by_place, consecutive_pairs(by_place))}
 
 
 VIEW_EXPLAINED = (
@@ -128,45 +123,28 @@ VIEW_EXPLAINED = (
     "再逐字比较，所以几千段的报告也能很快比完。比较在浏览器中进行，离线包中同样可用。")
 
 
-def _app(a: Document | None = None, b: Document | None = None) -> str:
-    """The element compare.js fills in; the chosen pair (ids, from urls' alphabet) as data attributes."""
-    chosen = (f' data-a="{html_attr(a.id)}" data-b="{html_attr(b.id)}"' if a and b else "")
-    # data-data: where the data scripts are, from the page (every compare page is in compare/).
-    return (f'<div id="compare-app" class="compare-app" data-data="data/"{chosen}><p class="compare-loading">正在载入比较工具……（需要启用 JavaScript）</p></div>\n')
+def _app() -> str:
+    """The element compare.js fills in (the pair comes from the address: #a=…&b=…)."""
+    # data-data: where the data scripts are, from the page (the view is compare/index.md).
+    return ('<div id="compare-app" class="compare-app" data-data="data/"><p class="compare-loading">正在载入比较工具……（需要启用 JavaScript）</p></div>\n')
 
 
 def _view_page(by_place: dict[str, list[Document]], pairs: list[tuple[Document, Document]]) -> str:
     out = ["---", "title: 报告比较", "description: 任意两份政府工作报告的并排比较：标题结构、名词、主要预期目标和逐段改动",
            "search:", "  exclude: true", "---", "# 报告比较\n", VIEW_EXPLAINED + "\n", _app(),
            "## 同一地区相邻两份报告 {#consecutive}\n",
-           "每个地区相邻的两份报告各有一页（从每份报告页也可进入）：\n"]
+           "每个地区相邻的两份报告（从每份报告页也可进入）：\n"]
     places = [p for p in sorted(by_place, key=pinyin_sort_key) if len(by_place[p]) >= 2]
     if not places:
         out.append("语料中还没有哪个地区有两份以上的报告。")
     items = []
     for place in places:
-        links = "、".join(link_html(f"{a.meta.year or '?'} ↔ {b.meta.year or '?'}", built_href(COMPARE_INDEX, compare_path(a, b)))
+        links = "、".join(link_html(f"{a.meta.year or '?'} ↔ {b.meta.year or '?'}", pair_href(COMPARE_INDEX, a, b))
                          for a, b in pairs if a.meta.place == place)
         items.append(f"<li><strong>{html_text(place)}</strong>（{len(by_place[place])} 份）：{links}</li>")
     if items:   # HTML: a place's list of links as Python-Markdown would make it, without parsing ~N links
         out.append("<ul>\n" + "\n".join(items) + "\n</ul>")
     return "\n".join(out) + "\n"
-
-
-def _pair_page(a: Document, b: Document) -> str:
-    place = a.meta.place or ""
-    ya, yb = a.meta.year or "?", b.meta.year or "?"
-    title = page_title(f"{place} {ya} ↔ {yb} 报告比较")
-    description = page_title(f"{place} {ya} 年与 {yb} 年政府工作报告比较：逐段改动、主要预期目标、名词和标题结构的变化")
-    link = lambda d: f"[{md_escape(d.title)}]({href(compare_path(a, b), report_page(d.id))})"   # noqa: E731
-    return "\n".join([
-        "---", f"title: {json.dumps(title, ensure_ascii=False)}", f"description: {json.dumps(description, ensure_ascii=False)}",
-        # Not searched: every word here is on the two report pages.
-        "search:", "  exclude: true", "---",
-        f"# {md_escape(place)}：{ya} 年与 {yb} 年报告比较\n",
-        f"- 较早：{link(a)}", f"- 较晚：{link(b)}",
-        f"- [换两份报告比较]({href(compare_path(a, b), COMPARE_INDEX)})\n",
-        _app(a, b)]) + "\n"
 
 
 # --- the data the view reads ----------------------------------------------------------

@@ -324,11 +324,6 @@
       var kv = part.split("=");
       if ((kv[0] === "a" || kv[0] === "b") && ID.test(kv[1] || "") && byId[kv[1]]) out[kv[0]] = kv[1];
     });
-    if (!out.a && !out.b) {
-      var a = app.getAttribute("data-a"), b = app.getAttribute("data-b");
-      if (a && byId[a]) out.a = a;
-      if (b && byId[b]) out.b = b;
-    }
     if (out.a && !out.b) out.b = previousOf(out.a);
     return out;
   }
@@ -362,11 +357,20 @@
       if (history.replaceState) history.replaceState(null, "", hash); else location.hash = hash;
       show(selA.value, selB.value);
     });
+    follow(false);
+    // A pair's address is a link on this page too (the list of each place's consecutive reports).
+    window.addEventListener("hashchange", function () { follow(true); });
+  }
+
+  // The pair the address names (#a=…&b=…), chosen and shown.
+  function follow(scroll) {
     var pick = chosen();
     if (pick.a) selA.value = pick.a;
     if (pick.b) selB.value = pick.b;
-    if (pick.a && pick.b) show(pick.a, pick.b);
-    else if (location.hash) (pick.a ? selB : selA).focus();
+    if (pick.a && pick.b) {
+      show(pick.a, pick.b);
+      if (scroll && app.scrollIntoView) app.scrollIntoView();
+    } else if (location.hash) (pick.a ? selB : selA).focus();
   }
 
   function show(a, b) {
