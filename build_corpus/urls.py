@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # A generated page path: folders and a file name of slug characters, one known suffix.
-PAGE_PATH = re.compile(r"^([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css)$")
+PAGE_PATH = re.compile(r"^([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css)(\.gz)?$")
 # Slugs that are file names of pages the site writes itself in the same folder.
 RESERVED_SLUGS = frozenset({"index"})
 

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
@@ -83,6 +84,8 @@ def test_build_survives_and_writes_only_under_docs(attack):
         for path in (project / folder).rglob("*"):
             if path.is_file() and path.suffix in (".md", ".html", ".json", ".jsonl", ".js", ".csv"):
                 assert corpus.secret not in path.read_text(encoding="utf-8", errors="replace"), path
+            elif path.is_file() and path.suffix == ".gz":   # the gzipped downloads (corpus.jsonl.gz)
+                assert corpus.secret not in gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace"), path
 
 
 def test_refused_sources_are_listed_with_their_reason(attack):

@@ -120,8 +120,9 @@ def page_texts(built) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def glossary(built) -> list[dict]:
+    import gzip
     import json
-    return json.loads((built.site / "downloads" / "glossary.json").read_text(encoding="utf-8"))
+    return json.loads(gzip.decompress((built.site / "downloads" / "glossary.json.gz").read_bytes()))
 
 
 # --- serve and browse -------------------------------------------------------

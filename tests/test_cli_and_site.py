@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import gzip
 import json
 import random
 import re
@@ -51,9 +52,9 @@ def test_site_pages_exist(built):
     site = work / "site"
     for page in ("index.html", "places.html", "years.html", "skipped.html", "terms/index.html",
                  "reports/tongxiangshi-2023.html", "reports/puyuanzhen-2017.html", "terms/san-gai-yi-chai.html",
-                 "downloads/corpus.jsonl", "downloads/glossary.csv", "downloads/glossary.json"):
+                 "downloads/corpus.jsonl.gz", "downloads/glossary.csv", "downloads/glossary.json.gz"):
         assert (site / page).is_file(), page
-    lines = (site / "downloads" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = gzip.decompress((site / "downloads" / "corpus.jsonl.gz").read_bytes()).decode("utf-8").splitlines()
     assert len(lines) == 90 and json.loads(lines[0])["kind"] == "work_report"
 
 

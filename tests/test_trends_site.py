@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import gzip
 import json
 import re
 from collections import defaultdict
@@ -95,7 +96,7 @@ def test_downloads_and_corpus_jsonl_carry_the_targets(site):
                and r["qualifier"] == "左右" and r["page"] == f"reports/sichuansheng-2026.html#{r['anchor']}" for r in rows)
     table = list(csv.reader(io.StringIO(site.files["downloads/targets.csv"].decode("utf-8-sig"))))
     assert tuple(table[0]) == FIELDS and len(table) == len(rows) + 1
-    documents = [json.loads(line) for line in site.files["downloads/corpus.jsonl"].decode().splitlines()]
+    documents = [json.loads(line) for line in gzip.decompress(site.files["downloads/corpus.jsonl.gz"]).decode().splitlines()]
     assert sum(len(d["targets"]) for d in documents) == len(rows)
     assert "targets.csv" in site.pages["downloads/index.md"]
 

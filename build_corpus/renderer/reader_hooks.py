@@ -10,10 +10,13 @@
   `nav_items_cache` for this build, where docs/overrides/partials/nav.html keeps the nav's items
   once per folder, and `toc_cache`, where partials/toc.html keeps a page's table of contents
   between its two places on the page.
+- `on_post_page`: every page without the theme's indentation and blank lines (`compact_html`): a
+  third of the theme's ~22 KB around each page's text, ~10% of a report page.
 """
 from __future__ import annotations
 
 import os
+import re
 
 from mkdocs.exceptions import PluginError
 
@@ -50,3 +53,24 @@ def on_env(env, **_):
     env.globals["nav_items_cache"] = cache()   # one per build: docs/overrides/partials/nav.html
     env.globals["toc_cache"] = cache()         # and partials/toc.html
     return env
+
+
+# A run of white space that holds a line break renders as one space, whatever else it holds —
+# outside <pre> and <textarea>, which keep theirs (scripts keep a line break wherever they had one).
+_BREAK_RUN = re.compile(r"[ \t\r\f\v]*\n\s*")
+_BREAK_RUN_OR_KEPT = re.compile(r"(<(pre|textarea)\b.*?</\2\s*>)|[ \t\r\f\v]*\n\s*", re.S | re.I)
+
+
+def compact_html(html: str) -> str:
+    """Each run of white space with a line break in it, as one line break.
+
+    >>> compact_html("<ul>\\n    <li>a</li>  \\n\\n  <li>b</li>\\n</ul>\\n  <pre>x\\n  y</pre>")
+    '<ul>\\n<li>a</li>\\n<li>b</li>\\n</ul>\\n<pre>x\\n  y</pre>'
+    """
+    if "<pre" not in html and "<textarea" not in html:   # nearly every page: the faster pattern
+        return _BREAK_RUN.sub("\n", html)
+    return _BREAK_RUN_OR_KEPT.sub(lambda m: m.group(1) or "\n", html)
+
+
+def on_post_page(output, **_):
+    return compact_html(output)

@@ -15,6 +15,11 @@ const TOKEN = new RegExp(`[${HAN}]+|[a-z0-9]+`, "gu");
 const IS_HAN = new RegExp(`^[${HAN}]`, "u");
 const CHUNK_DOCS = 256;
 const TITLE_FLAG = 4;
+// search_index.DIGITS: a key's postings are one string, five bits of a value a character (lowest
+// first), 32 added to a character that another of the same value follows.
+const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const DIGIT = new Int8Array(128);
+for (let i = 0; i < DIGITS.length; i++) DIGIT[DIGITS.charCodeAt(i)] = i;
 
 const MAX_CHUNKS = 10;        // document chunks a query may load (≈ 32 KB each)
 const MAX_CANDIDATES = 40;    // best-scored documents whose text is checked for the phrase
@@ -97,12 +102,16 @@ async function load(names) {
 
 // Postings of a key: Map doc id → {tf, title}. A value is delta << 3 | title << 2 | tf.
 function postings(key) {
-  const list = (loaded.get(`b${shardOf(key)}`) || {})[key] || [];
+  const list = (loaded.get(`b${shardOf(key)}`) || {})[key] || "";
   const docs = new Map();
-  let doc = 0;
-  for (const value of list) {
+  let doc = 0, value = 0, scale = 1;
+  for (let i = 0; i < list.length; i++) {
+    const digit = DIGIT[list.charCodeAt(i)];
+    value += (digit & 31) * scale;
+    if (digit & 32) { scale *= 32; continue; }
     doc += Math.floor(value / 8);
     docs.set(doc, {tf: value & 3, title: (value & TITLE_FLAG) !== 0});
+    value = 0; scale = 1;
   }
   return docs;
 }
