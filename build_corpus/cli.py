@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .model import SEVERITIES, Problem
+from .publishing import SPLIT_CHOICES, SPLIT_FROM
 
 ROOT = Path.cwd()
 
@@ -99,13 +100,15 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the per-source stages (and, from 2, the page steps side by side)")
     parser.add_argument("--max-source-mb", type=float, default=None, metavar="MB",
                         help="refuse sources larger than this (default 5 MB)")
+    parser.add_argument("--split", choices=SPLIT_CHOICES, default="auto",
+                        help=f"publish in sub-sites, one per province: auto (from {SPLIT_FROM} reports), always, never")
 
 
 def _settings(args):
     """The pipeline's settings from `build`, `check` or `serve` arguments."""
     from .pipeline import MAX_SOURCE_BYTES, Settings
     return Settings(sources=args.sources, glossary=args.glossary, annotations=args.annotations, root=ROOT,
-                    cache=None if args.no_cache else args.cache, jobs=args.jobs,
+                    cache=None if args.no_cache else args.cache, jobs=args.jobs, split=args.split,
                     max_source_bytes=int(args.max_source_mb * 2**20) if args.max_source_mb else MAX_SOURCE_BYTES)
 
 

@@ -211,3 +211,7 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)      # downloads: path under docs/ -> bytes
     problems: list[Problem] = field(default_factory=list)      # what the corpus-wide steps found wrong
     jobs: int = 1                                              # processes the corpus-wide steps may use
+    split: str = "auto"                                        # sub-sites: auto (by size), always, never
+    subsites: dict[str, str] = field(default_factory=dict)     # report id -> its sub-site (corpus/subsites.py)
+    subsite_names: dict[str, str] = field(default_factory=dict)  # sub-site slug -> its province
+    stubbed_terms: set[str] = field(default_factory=set)      # term keys whose address is a stub, not a page

@@ -7,7 +7,7 @@
     per corpus     copies → ids → glossary anchors                         CORPUS_STEPS    corpus/
     contributions  glossary/ and annotations/, checked against schemas     load_contributions  contributions/
     site           contributions → term merge → curated checks →           SITE_STEPS      corpus/
-                   uses/links → places → targets
+                   uses/links → places → targets → sub-sites
     pages          reports → terms → targets → comparisons → indexes →     PAGE_STEPS      pages/
                    downloads
     write          docs/, all or nothing                                   write_site      pages/write.py
@@ -38,6 +38,7 @@ from .model import WORK_REPORT, Corpus, Problem, Site, Source
 from .pages import steps as pages
 from .pages.write import write_pages
 from .publishing import Address, from_environment
+from .renderer.subsites import project_layout
 from .segmentation import pristine_dictionary
 
 
@@ -85,6 +86,7 @@ SITE_STEPS = (
     Step("uses/links", corpus.record_uses),
     Step("places", corpus.group_by_place),
     Step("targets", corpus.find_targets),
+    Step("sub-sites", corpus.split_into_subsites),          # a large corpus: a site per province (the paths follow)
 )
 # From this many reports the corpus-wide steps use build_site's jobs: below it, forking the process
 # costs more than it saves (N=100: 0.72 s in one process, 0.86 s in two; N=1,000: 9.98 s, 7.50 s).
@@ -167,11 +169,11 @@ def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache
 # --- corpus-wide and pages ----------------------------------------------------------------
 
 def build_site(corpus: Corpus, curated: dict | None = None, address: Address | None = None,
-               annotations: dict | None = None, clock: Clock = untimed, jobs: int = 1) -> Site:
-    """SITE_STEPS, then every page (PAGE_STEPS): nothing is written yet."""
+               annotations: dict | None = None, clock: Clock = untimed, jobs: int = 1, split: str = "auto") -> Site:
+    """SITE_STEPS, then every page (PAGE_STEPS): nothing is written yet. `split`: sub-sites (auto: by size)."""
     site = Site(corpus, from_environment() if address is None else address, curated=curated or {},
                 annotations=annotations or {}, jobs=jobs if len(corpus.reports) >= SITE_JOBS_FROM else 1,
-                reports=sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0)))
+                reports=sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0)), split=split)
     run_steps("site", SITE_STEPS, site, clock)
     run_page_steps(site, clock)
     return site
@@ -207,8 +209,10 @@ def _pages_by_step(steps: tuple[Step, ...], site: Site) -> dict[str, dict[str, s
 
 
 def write_site(site: Site, docs: Path) -> None:
-    """Every page and download into docs/, all or nothing; unchanged pages are left alone (write.py)."""
-    write_pages(site.pages, site.files, docs)
+    """Every page and download into docs/, all or nothing; unchanged pages are left alone (write.py). A
+    sub-site's pages go into its MkDocs project, docs/.projects/<slug>/ (renderer/subsites.py)."""
+    pages, files = project_layout(site.pages, site.files, site.subsite_names, docs)
+    write_pages(pages, files, docs)
 
 
 # --- the whole build, as the command line runs it -------------------------------------------
@@ -223,6 +227,7 @@ class Settings:
     cache: Path | None = None                  # the per-source cache's folder; None: no cache
     jobs: int = 1
     max_source_bytes: int = MAX_SOURCE_BYTES
+    split: str = "auto"                        # sub-sites: auto (from corpus/subsites.SPLIT_FROM reports), always, never
 
 
 @dataclass
@@ -256,5 +261,5 @@ def build(settings: Settings, clock: Clock = untimed) -> Build:
     # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.
     corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(settings.sources))
     curated, annotations, contribution_problems = load_contributions(settings)
-    site = build_site(corpus, curated, annotations=annotations, clock=clock, jobs=settings.jobs)
+    site = build_site(corpus, curated, annotations=annotations, clock=clock, jobs=settings.jobs, split=settings.split)
     return Build(paths, corpus, site, problems + corpus.problems + contribution_problems + site.problems)

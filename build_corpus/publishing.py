@@ -62,3 +62,24 @@ def from_environment(env: dict[str, str] | None = None) -> Address:
     """The address from SITE_REPOSITORY (or GITHUB_REPOSITORY in CI) and SITE_URL."""
     env = os.environ if env is None else env
     return address(env.get("SITE_REPOSITORY") or env.get("GITHUB_REPOSITORY") or "", env.get("SITE_URL") or "")
+
+
+# --- one site, or sub-sites ------------------------------------------------------------------
+
+# From this many reports a build is published as a main site and one sub-site per province (`--split
+# auto`; corpus/subsites.py). Below it one site holds everything and works from file://; from it, one
+# MkDocs process for every page and the pages' second copies of the text cost more than the split
+# (benchmarks/README.md: bytes, memory and time at 1,000, 3,000 and 10,000 reports).
+SPLIT_FROM = 2000
+SPLIT_CHOICES = ("auto", "always", "never")
+
+
+def is_split(reports: int, choice: str = "auto") -> bool:
+    """`auto`: from SPLIT_FROM reports.
+
+    >>> is_split(1999), is_split(2000), is_split(5, "always"), is_split(10**6, "never")
+    (False, True, True, False)
+    """
+    if choice not in SPLIT_CHOICES:
+        raise ValueError(f"split must be one of {', '.join(SPLIT_CHOICES)}, not {choice!r}")
+    return choice == "always" or (choice == "auto" and reports >= SPLIT_FROM)

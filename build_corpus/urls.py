@@ -4,6 +4,11 @@ Ids come from untrusted text (a place in a sidecar can be "../../tmp/x"), so
 they are built here and nowhere else: lowercase ASCII letters, digits and
 single hyphens. `page_path` is the last gate before a file is written: a path
 outside that alphabet, or one that would leave docs/, is an error.
+
+A large corpus is published as sub-sites (corpus/subsites.py): a report's page is then
+`<sub-site>/reports/<id>.md`, and a term that only one report mentions has a moved-page stub
+instead of a page. `publish_as` sets that layout for a build; the paths below follow it, and a
+link between two sub-sites is written as the built page's address (MkDocs sees one sub-site at a time).
 """
 from __future__ import annotations
 
@@ -14,7 +19,10 @@ from pathlib import Path, PurePosixPath
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # A generated page path: folders and a file name of slug characters, one known suffix.
-PAGE_PATH = re.compile(r"^([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css)(\.gz)?$")
+PAGE_PATH = re.compile(r"^(\.projects/)?([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css|html|yml)(\.gz)?$|"
+                       r"^\.projects/[a-z0-9][a-z0-9_-]*/\.build-digest$")
+# docs/.projects/<sub-site>/: a sub-site's MkDocs project (renderer/subsites.py); MkDocs skips dot-folders.
+PROJECTS_FOLDER = ".projects"
 # Slugs that are file names of pages the site writes itself in the same folder.
 RESERVED_SLUGS = frozenset({"index"})
 
@@ -102,12 +110,43 @@ COMPARE_DATA_LIST = "compare/data/reports.js"    # every report, for the compare
 SPEAKERS_PAGE = "speakers.md"
 
 
+# --- the layout of this build: one site, or a main site and sub-sites ----------------------
+
+_subsite_of: dict[str, str] = {}       # report id -> its sub-site's slug; empty: one site
+_subsites: frozenset[str] = frozenset()
+_stubbed_terms: frozenset[str] = frozenset()   # term slugs whose address is a moved-page stub
+
+
+def publish_as(subsite_of: dict[str, str] | None = None, stubbed_terms=()) -> None:
+    """Set the layout every path below follows until the next call: which sub-site holds each report
+    (none: one site), and which terms have a stub instead of a page. Each build sets it first."""
+    global _subsite_of, _subsites, _stubbed_terms
+    _subsite_of = dict(subsite_of or {})
+    _subsites = frozenset(_subsite_of.values())
+    _stubbed_terms = frozenset(stubbed_terms)
+
+
+def subsite_of(page: str) -> str | None:
+    """The sub-site a path is in (its first folder), None for the main site.
+
+    >>> publish_as({"a-2024": "zhejiangsheng"}); subsite_of("zhejiangsheng/reports/a-2024.md"), subsite_of("terms/x.md")
+    ('zhejiangsheng', None)
+    >>> publish_as()
+    """
+    first = page.split("/", 1)[0]
+    return first if first in _subsites else None
+
+
 def report_page(report: str) -> str:
-    return f"reports/{report}.md"
+    """`reports/<id>.md`, or `<sub-site>/reports/<id>.md` in a site published in sub-sites."""
+    site = _subsite_of.get(report)
+    return f"{site}/reports/{report}.md" if site else f"reports/{report}.md"
 
 
 def term_page(slug: str) -> str:
-    return f"terms/{slug}.md"
+    """`terms/<slug>.md`; a term without a page of its own is at `terms/<slug>.html`, a stub that sends the
+    reader to the one report that explains it (a static file: links to it are not rewritten)."""
+    return f"terms/{slug}.html" if slug in _stubbed_terms else f"terms/{slug}.md"
 
 
 def compare_data_file(report: str) -> str:
@@ -145,7 +184,12 @@ def href(from_page: str, to_page: str, anchor: str = "") -> str:
     'a-2023.md'
     >>> href("index.md", "reports/a-2023.md")
     'reports/a-2023.md'
+
+    Between the main site and a sub-site, or two sub-sites, it is the built page's address instead:
+    MkDocs builds each on its own and would not find the other's page.
     """
+    if subsite_of(from_page) != subsite_of(to_page):
+        return built_href(from_page, to_page, anchor)
     link = _relative(to_page, posixpath.dirname(from_page) or ".")
     return f"{link}#{anchor}" if anchor else link
 

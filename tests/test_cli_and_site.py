@@ -1,8 +1,8 @@
 """End to end: the CLI on good and bad inputs, the generated site, and `mkdocs build --strict`."""
 from __future__ import annotations
 
-import hashlib
 import gzip
+import hashlib
 import json
 import random
 import re

@@ -7,8 +7,8 @@ reaching them is escaped.
 from __future__ import annotations
 
 import csv
-import io
 import gzip
+import io
 import json
 import re
 from collections import defaultdict

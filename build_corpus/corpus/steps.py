@@ -13,6 +13,7 @@ from ..urls import gloss_anchor, report_id
 from . import linking
 from .copies import mark_copies
 from .places import reports_by_place
+from .subsites import plan_subsites
 from .targets import corpus_targets
 from .terms import merge_terms
 
@@ -87,3 +88,8 @@ def group_by_place(site: Site) -> None:
 def find_targets(site: Site) -> None:
     """The 主要预期目标 each report sets, and what it says was achieved."""
     site.targets = corpus_targets(site.reports)
+
+
+def split_into_subsites(site: Site) -> None:
+    """A large corpus in sub-sites, one per province, beside the main site (subsites.py)."""
+    plan_subsites(site)

@@ -149,9 +149,11 @@ def _view_page(by_place: dict[str, list[Document]], pairs: list[tuple[Document, 
 
 # --- the data the view reads ----------------------------------------------------------
 
-def compare_data(reports: list[Document], records: dict[str, list[Target]], terms: dict[str, Term]) -> dict[str, bytes]:
-    """compare/data/<id>.js for every report and compare/data/reports.js listing them for the picker."""
-    files = {compare_data_file(doc.id): _script("report", report_data(doc, records.get(doc.id, []), terms))
+def compare_data(reports: list[Document], records: dict[str, list[Target]], terms: dict[str, Term],
+                 with_text: bool = True) -> dict[str, bytes]:
+    """compare/data/<id>.js for every report and compare/data/reports.js listing them for the picker.
+    Without the text (a site in sub-sites), the view reads each report's paragraphs from its page."""
+    files = {compare_data_file(doc.id): _script("report", report_data(doc, records.get(doc.id, []), terms, with_text))
              for doc in reports}
     listed = sorted(reports, key=lambda d: (pinyin_sort_key(d.meta.place or ""), d.meta.year or 0, d.id))
     files[COMPARE_DATA_LIST] = _script("list", [[d.id, d.meta.place or "", d.meta.year, d.meta.level or "", d.title]
@@ -164,10 +166,11 @@ def _script(kind: str, value) -> bytes:
     return f"window.CompareData&&CompareData.{kind}({script_json(value)});\n".encode()
 
 
-def report_data(doc: Document, records: list[Target], terms: dict[str, Term]) -> dict:
-    """What the view needs of one report; every link is relative to compare/ (built_href)."""
+def report_data(doc: Document, records: list[Target], terms: dict[str, Term], with_text: bool = True) -> dict:
+    """What the view needs of one report; every link is relative to compare/ (built_href). Without the
+    text, `paragraphs` is absent: compare.js then takes them from the page (its <p> with a paragraph anchor)."""
     page = built_href(COMPARE_INDEX, report_page(doc.id))
-    return {
+    data = {
         "id": doc.id, "title": doc.title, "place": doc.meta.place or "", "year": doc.meta.year,
         "level": doc.meta.level or "", "page": page,
         "outline": [[h.level, h.text, h.anchor, h.key] for h in headings(doc)],
@@ -176,8 +179,10 @@ def report_data(doc: Document, records: list[Target], terms: dict[str, Term]) ->
                   if key in terms],
         "targets": [[t.key or t.indicator, t.indicator, t.statement, t.low, t.high, t.unit, t.anchor, t.value, t.qualifier]
                     for t in _one_per_indicator(records)],
-        "paragraphs": [[p.anchor, p.text] for p in doc.all_paragraphs()],
     }
+    if with_text:
+        data["paragraphs"] = [[p.anchor, p.text] for p in doc.all_paragraphs()]
+    return data
 
 
 def _one_per_indicator(records: list[Target]) -> list[Target]:

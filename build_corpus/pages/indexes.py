@@ -2,6 +2,7 @@
 that were not published as reports."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from ..corpus.scope import place_chain
@@ -73,6 +74,23 @@ def render_places(reports: list[Document], address: Address | None = None) -> st
             out.append(f'{indent}- <a id="{place_anchor(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
             walk(node[place], depth + 1)
     walk(tree, 0)
+    return "\n".join(out) + "\n"
+
+
+def render_subsite_home(slug: str, province: str, reports: list[Document]) -> str:
+    """A province's sub-site's first page: its places (by pinyin) and each place's reports by year."""
+    by_place: dict[str, list[Document]] = defaultdict(list)
+    for doc in reports:
+        by_place[doc.meta.place or ""].append(doc)
+    here = f"{slug}/index.md"
+    title = json.dumps(province, ensure_ascii=False)
+    description = json.dumps(f"{province}及其所辖地区的政府工作报告（{len(reports)} 份）", ensure_ascii=False)
+    out = ["---", f"title: {title}", f"description: {description}", "---", f"# {md_escape(province)}\n",
+           f"{md_escape(province)}及其所辖地区的 {len(reports)} 份报告。全部地区见[按地区浏览]({href(here, PLACES_PAGE)})。\n"]
+    for place in sorted(by_place, key=pinyin_sort_key):
+        docs = sorted(by_place[place], key=lambda d: d.meta.year or 0)
+        links = " · ".join(f"[{d.meta.year or '年份未知'}]({href(here, report_page(d.id))})" for d in docs)
+        out.append(f"- **{md_escape(place or '地区未知')}**：{links}")
     return "\n".join(out) + "\n"
 
 

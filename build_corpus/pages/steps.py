@@ -6,8 +6,9 @@ from ..model import Site
 from ..urls import PLACES_PAGE, SPEAKERS_PAGE, TERM_INDEX, TRENDS_PAGE, report_page, term_page
 from .compare import compare_data, compare_pages
 from .downloads import download_files, render_downloads
-from .indexes import render_home, render_places, render_skipped, render_speakers, render_years, speakers_csv
+from .indexes import render_home, render_places, render_skipped, render_speakers, render_subsite_home, render_years, speakers_csv
 from .indicators import indicator_pages, target_downloads
+from .moved import moved_page
 from .report import render_report
 from .report_context import report_context
 from .term import render_term, render_term_index
@@ -17,11 +18,19 @@ from .term_trends import render_term_trends, reports_by_year, term_timeline
 def report_pages(site: Site) -> None:
     for doc in site.reports:
         site.pages[report_page(doc.id)] = render_report(doc, report_context(doc, site))
+        if doc.id in site.subsites:   # its address in a single site still leads to it
+            old = f"reports/{doc.id}.html"
+            site.files[old] = moved_page(old, report_page(doc.id), "", doc.title)
 
 
 def term_pages(site: Site) -> None:
     by_year = reports_by_year(site.reports)
     for term in site.terms.values():
+        if term.key in site.stubbed_terms:   # only one report mentions it: its 名词解释 entry is the page
+            explained = term.definitions[0]
+            site.files[term_page(term.slug)] = moved_page(term_page(term.slug), report_page(explained.report.id),
+                                                          explained.entry.anchor, term.display)
+            continue
         site.pages[term_page(term.slug)] = render_term(term, site.terms, site.address, scope=site.scope,
                                                           timeline=term_timeline(term, by_year))
     site.pages[TERM_INDEX] = render_term_index(site.terms)
@@ -34,7 +43,8 @@ def target_pages(site: Site) -> None:
 
 def comparison_pages(site: Site) -> None:
     site.pages.update(compare_pages(site.by_place))
-    site.files.update(compare_data(site.reports, site.targets, site.terms))
+    # In sub-sites the view reads the paragraphs from the report pages (no second copy of the text).
+    site.files.update(compare_data(site.reports, site.targets, site.terms, with_text=not site.subsites))
 
 
 def index_pages(site: Site) -> None:
@@ -43,6 +53,9 @@ def index_pages(site: Site) -> None:
     site.pages["years.md"] = render_years(site.reports)
     site.pages["skipped.md"] = render_skipped(site.corpus)
     site.pages[SPEAKERS_PAGE] = render_speakers(site.reports)
+    for slug, province in site.subsite_names.items():
+        site.pages[f"{slug}/index.md"] = render_subsite_home(
+            slug, province, [d for d in site.reports if site.subsites.get(d.id) == slug])
 
 
 def downloads(site: Site) -> None:

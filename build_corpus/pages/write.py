@@ -20,10 +20,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..urls import page_path
+from ..urls import PROJECTS_FOLDER, page_path
 
 # Generated folders and files; everything else in docs/ (assets/, overrides/) is hand-written.
-GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "index.md", "places.md", "years.md", "skipped.md", "speakers.md")
+GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "index.md", "places.md", "years.md", "skipped.md",
+             "speakers.md", PROJECTS_FOLDER)
 STAGING = ".build-staging"
 PREVIOUS = ".build-previous"
 JOURNAL = ".build-swap"
@@ -60,7 +61,7 @@ def write_pages(pages: dict[str, str], files: dict[str, bytes], docs: Path) -> N
     for relative, data in files.items():
         _stage(docs, staging, relative, data)
     for name in GENERATED:   # every generated folder is replaced, even by an empty one: no stale page survives
-        if "." not in name:
+        if not name.endswith(".md"):
             (staging / name).mkdir(exist_ok=True)
     journal = docs / JOURNAL
     _write(journal.with_suffix(".tmp"), "\n".join(GENERATED).encode())

@@ -24,6 +24,18 @@ reader's browser downloads whole before the first query (12.5 MB at 100 reports,
   index's `config.shards`, and replaces the built search worker with search_worker.js, which
   speaks Material's worker protocol. Lunr is no longer loaded, so its files are removed.
 
+A large corpus is built as a main site and sub-sites (renderer/subsites.py), each by its own MkDocs
+in a process of Material's projects plugin, before the main site. Then:
+
+- a sub-site renders without the helpers (the other sub-site being built takes the second core),
+  indexes in its own process, and leaves its share of the index with its state (.cache/subsites/);
+- the main site removes what its last build left in site/ (the projects plugin turns MkDocs' own
+  cleaning off), keeping the sub-sites that need no new build, which the plugin then skips; at the
+  end it merges its own share and every sub-site's into the one index (search_index.merge_indexes),
+  which every sub-site's search box reads: the index's locations are the main site's, and each
+  sub-site's search_index.json says how far up the main site is (`root`).
+- report pages' text is not in the index (the query side reads it from the page, over http).
+
 Material 9.8.1 is pinned: its parser is an internal class and its worker protocol is not
 documented; an upgrade that moves either fails the build or tests/test_browser.py's searches.
 """
@@ -39,9 +51,17 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 
 from build_corpus.pages.write import JOURNAL, STAGING, build_lock, finish_interrupted_swap
+from build_corpus.renderer import subsites
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
 from build_corpus.renderer.render_helper import Helper, render_from, start_markdown_helper, start_template_helper, templates_from
-from build_corpus.renderer.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
+from build_corpus.renderer.search_index import (
+    PARTIAL,
+    WORKER_JS,
+    BackgroundIndexer,
+    InlineIndexer,
+    SearchIndexError,
+    merge_indexes,
+)
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
 
@@ -53,6 +73,9 @@ _dirty = False               # `mkdocs serve --dirty` (build-corpus serve): only
 _last_shards: dict | None = None   # the search index a dirty rebuild keeps (it sees only the changed pages)
 _helper: Helper | None = None   # renders a share of the pages' Markdown, then of their templates, in a second process
 _nav = None                     # this build's navigation, for the template helper
+_subsite: str | None = None     # this build is that sub-site's
+_split = False                  # this build is the main site of a site in sub-sites
+_main: Path | None = None       # the main site's folder (where its mkdocs.yml is)
 
 
 def on_startup(command, dirty, **_):
@@ -60,9 +83,25 @@ def on_startup(command, dirty, **_):
     _dirty = dirty
 
 
+def on_config(config, **_):
+    """A sub-site takes the main site's nav and assets; in a split site, links that leave the sub-site
+    (or the main site) are not MkDocs' to find (renderer/subsites.py)."""
+    global _subsite, _split, _main
+    _subsite = subsites.subsite_slug(config)
+    _main = subsites.main_project(config)
+    _split = not _subsite and bool(subsites.projects(config.docs_dir))
+    if _subsite:
+        subsites.adapt_subsite_config(config, _subsite)
+    elif _split:
+        config.validation.links.not_found = logging.INFO
+    return config
+
+
+@event_priority(100)   # before the projects plugin builds the sub-sites
 def on_pre_build(config, **_):
     """First finish a `build-corpus build` that was interrupted mid-swap, so MkDocs reads whole pages;
-    under `build-corpus serve`, first re-run the pipeline if an input changed."""
+    under `build-corpus serve`, first re-run the pipeline if an input changed. Then empty site/ (keeping
+    the sub-sites that need no new build) and start the indexer."""
     global _indexer, _preview_inputs
     if PREVIEW_ENV in os.environ:
         _preview_inputs = preview_rebuild(_preview_inputs)
@@ -70,8 +109,23 @@ def on_pre_build(config, **_):
     if (docs / JOURNAL).exists() or (docs / STAGING).exists():
         with build_lock(docs):
             finish_interrupted_swap(docs)
+    keep = subsites.up_to_date(_main, config.site_dir) if _split else set()
+    if not _dirty:
+        subsites.clean_site(config.site_dir, keep)
+    if _split:
+        subsites.skip_projects(config, keep)
+        log.info("sub-sites: %d to build, %d unchanged since their last build", len(subsites.projects(docs)) - len(keep),
+                 len(keep))
     # A dirty rebuild renders only the changed pages: it keeps the search index of the first build.
-    _indexer = None if _dirty and _last_shards else BackgroundIndexer(Path(config["site_dir"]) / "search")
+    if _dirty and _last_shards:
+        _indexer = None
+    elif _subsite:
+        subsites.forget_built(_main, _subsite)
+        _indexer = InlineIndexer(subsites.state_folder(_main, _subsite), partial=True)
+    elif _split:
+        _indexer = BackgroundIndexer(subsites.state_folder(_main, subsites.MAIN_SHARE), partial=True)
+    else:
+        _indexer = BackgroundIndexer(Path(config["site_dir"]) / "search")
 
 
 def on_nav(nav, config, files, **_):
@@ -84,7 +138,7 @@ def on_nav(nav, config, files, **_):
 
 
 def _helpers_wanted() -> bool:
-    return not _dirty and PREVIEW_ENV not in os.environ
+    return not _dirty and PREVIEW_ENV not in os.environ and not _subsite
 
 
 def on_pre_page(page, config, files, **_):
@@ -120,7 +174,10 @@ def on_page_content(html, page, config, **_):
     waited for it); mark it excluded before Material's search plugin sees it (on_page_context)."""
     search = page.meta.get("search") or {}
     if _indexer is not None and not search.get("exclude"):
-        _indexer.add(page.url, str(page.meta.get("title", page.title)), html, float(search.get("boost", 1.0)))
+        # A split site's report pages: their text stays on the page, which the query side reads.
+        text_in_page = (_split or bool(_subsite)) and page.file.src_uri.startswith("reports/")
+        _indexer.add(page.url, str(page.meta.get("title", page.title)), html, float(search.get("boost", 1.0)),
+                     text_in_page)
     page.meta["search"] = {**search, "exclude": True}
     return html
 
@@ -151,12 +208,33 @@ def on_post_build(config, **_):
             _replace_worker(site)
         return
     summary, _indexer = _indexer.finish(), None
+    if _subsite:   # its share waits for the main site's build, which merges them all
+        subsites.mark_built(_main, _subsite)
+        return
+    if _split:
+        parts = [("", subsites.state_folder(_main, subsites.MAIN_SHARE) / PARTIAL)]
+        parts += [(f"{slug}/", subsites.state_folder(_main, slug) / PARTIAL) for slug in subsites.projects(config.docs_dir)]
+        summary = merge_indexes(site / "search", parts)
     _last_shards = {"folder": summary.folder, "count": summary.shards, "docs": summary.docs}
     index["config"]["shards"] = _last_shards
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    if _split:   # every sub-site's search box reads the one index, one folder up
+        for slug in subsites.projects(config.docs_dir):
+            _point_to_index(site / slug / "search", {**_last_shards, "root": "../"})
     _replace_worker(site)
     log.info("search: %d sections in %d chunks, %d keys in %d shards, %.1f MB (%s)", summary.docs,
              summary.chunks, summary.keys, summary.shards, summary.bytes / 1e6, summary.folder)
+
+
+def _point_to_index(search: Path, shards: dict) -> None:
+    """A sub-site's search_index.json (and the offline plugin's copy of it) reading the main site's index."""
+    index_file = search / "search_index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index["config"]["shards"] = shards
+    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    index_file.write_text(data, encoding="utf-8")
+    if (search / "search_index.js").exists():
+        (search / "search_index.js").write_text(f"var __index = {data}", encoding="utf-8")
 
 
 def _replace_worker(site: Path) -> None:

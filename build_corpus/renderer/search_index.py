@@ -19,6 +19,7 @@ real worker and in the iframe Material uses from file://, where fetch() does not
 from __future__ import annotations
 
 import hashlib
+import heapq
 import html
 import json
 import multiprocessing
@@ -64,6 +65,7 @@ class SearchDoc:
     text: str                 # plain text
     page_title: str = ""      # for sections: the page's title, shown above the group
     boost: float = 1.0
+    text_in_page: bool = False   # the text is not stored: the query side reads it from the page (sub-sites)
 
 
 def normalise(text: str) -> str:
@@ -171,10 +173,24 @@ def decode_values(text: str) -> list[int]:
     return values
 
 
+def _first_value(text: str) -> tuple[int, int]:
+    """The first value of an encoded list and how many characters it takes."""
+    value = shift = 0
+    for i, ch in enumerate(text):
+        digit = DIGITS.index(ch)
+        value |= (digit & 31) << shift
+        if not digit & 32:
+            return value, i + 1
+        shift += 5
+    raise ValueError("an encoded list ends inside a value")
+
+
 class ShardedIndexWriter:
     """Takes documents in order, writes document chunks as they fill, postings shards at the end.
 
     Memory holds only the postings (one small int per document and key), never the texts.
+    `finish()` writes the index a site's search reads; `finish(partial=True)` writes what
+    `merge_indexes` joins into one (a sub-site's share, renderer/subsites.py).
     """
 
     def __init__(self, search_dir: Path):
@@ -193,13 +209,14 @@ class ShardedIndexWriter:
         if self.chunk and (self.chunk_size >= CHUNK_BYTES or len(self.chunk) >= CHUNK_DOCS):
             self._flush_chunk()
         doc_id = self.chunks * CHUNK_DOCS + len(self.chunk)
-        record = [doc.location, doc.title, doc.text]
+        record = [doc.location, doc.title, None if doc.text_in_page else doc.text]
         if doc.page_title or doc.boost != 1.0:
             record.append(doc.page_title)
         if doc.boost != 1.0:
             record.append(doc.boost)
         self.chunk.append(record)
-        self.chunk_size += len(doc.text.encode("utf-8")) + len(doc.title.encode("utf-8")) + len(doc.location) + 12
+        shown = 0 if doc.text_in_page else len(doc.text.encode("utf-8"))
+        self.chunk_size += shown + len(doc.title.encode("utf-8")) + len(doc.location) + 12
         self.docs += 1
         in_title = keys_of(doc.title)
         in_text = keys_of(doc.text)
@@ -213,23 +230,43 @@ class ShardedIndexWriter:
             self.postings[key].append(base | TITLE_FLAG | min(in_text.get(key, 0), TF_CAP))
         self.pairs += len(text_only) + len(in_title)
 
-    def finish(self) -> IndexSummary:
-        """Write the postings shards, then move the folder to its versioned name."""
+    def finish(self, partial: bool = False) -> IndexSummary:
+        """Write the postings shards, then move the folder to its versioned name (or, partial, to
+        `partial/`: the postings by key, for merge_indexes)."""
         if self.chunk:
             self._flush_chunk()
+        if partial:
+            return self._finish_partial()
         shards = _shard_count(self.pairs)
-        buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+        buckets: list[dict[str, str]] = [{} for _ in range(shards)]
         for key in sorted(self.postings):
             buckets[shard_of(key, shards)][key] = encode_values(_gaps(self.postings[key]))
         for n, bucket in enumerate(buckets):
             self._write(f"b{n}", bucket)
+        summary = self._publish(shards, len(self.postings))
+        self.postings.clear()
+        return summary
+
+    def _publish(self, shards: int, keys: int) -> IndexSummary:
         version = self.digest.hexdigest()[:12]
         folder = self.search_dir / f"idx-{version}"
         for old in self.search_dir.glob("idx-*"):
             shutil.rmtree(old)
         self.building.rename(folder)
-        summary = IndexSummary(f"{folder.relative_to(self.search_dir.parent).as_posix()}/", version, self.docs,
-                               self.chunks, shards, len(self.postings), self.pairs, self.bytes)
+        return IndexSummary(f"{folder.relative_to(self.search_dir.parent).as_posix()}/", version, self.docs,
+                            self.chunks, shards, keys, self.pairs, self.bytes)
+
+    def _finish_partial(self) -> IndexSummary:
+        lines = [f"{key}\t{stored[-1] >> 3}\t{encode_values(_gaps(stored))}\n"
+                 for key, stored in sorted(self.postings.items())]
+        self._write_raw(POSTINGS_BY_KEY, "".join(lines).encode("utf-8"))
+        meta = {"docs": self.docs, "chunks": self.chunks, "pairs": self.pairs, "keys": len(self.postings)}
+        self._write_raw(PARTIAL_META, json.dumps(meta).encode())
+        folder = self.search_dir / PARTIAL
+        shutil.rmtree(folder, ignore_errors=True)
+        self.building.rename(folder)
+        summary = IndexSummary(f"{folder.relative_to(self.search_dir.parent).as_posix()}/", "", self.docs, self.chunks,
+                               0, len(self.postings), self.pairs, self.bytes)
         self.postings.clear()
         return summary
 
@@ -239,14 +276,79 @@ class ShardedIndexWriter:
         self.chunk, self.chunk_size = [], 0
 
     def _write(self, name: str, data) -> None:
+        body = f'__shard("{name}",{json.dumps(data, ensure_ascii=False, separators=(",", ":"))});\n'
+        self._write_raw(f"{name}.js", body.encode("utf-8"))
+
+    def _write_raw(self, name: str, encoded: bytes) -> None:
         if not self.bytes:   # first file: MkDocs clears the site folder after on_pre_build
             shutil.rmtree(self.building, ignore_errors=True)
             self.building.mkdir(parents=True)
-        body = f'__shard("{name}",{json.dumps(data, ensure_ascii=False, separators=(",", ":"))});\n'
-        encoded = body.encode("utf-8")
         self.digest.update(encoded)
         self.bytes += len(encoded)
-        (self.building / f"{name}.js").write_bytes(encoded)
+        (self.building / name).write_bytes(encoded)
+
+
+# A sub-site's share of the index (ShardedIndexWriter.finish(partial=True)), in its site/<slug>/search/:
+# its document chunks as they are, and its postings one key a line, sorted: key, the last document id,
+# the encoded values.
+PARTIAL = "partial"
+POSTINGS_BY_KEY = "postings.tsv"
+PARTIAL_META = "meta.json"
+
+
+def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSummary:
+    """One index from the shares of the main site and its sub-sites, in order: (the sub-site's folder
+    with a slash, or "" for the main site; its partial folder). Each share's documents follow the
+    previous share's, their locations prefixed with its folder (the index speaks from the main site's
+    root); a key's postings are the shares' lists one after the other, each list's first gap counted
+    from the previous share's last document. Nothing is decoded but each list's first value."""
+    writer = ShardedIndexWriter(search_dir)
+    metas = [json.loads((folder / PARTIAL_META).read_text(encoding="utf-8")) for _, folder in parts]
+    offsets = []
+    for (prefix, folder), meta in zip(parts, metas):
+        offsets.append(writer.chunks * CHUNK_DOCS)
+        for n in range(meta["chunks"]):
+            chunk = _read_shard(folder / f"d{n}.js")
+            if prefix:
+                for record in chunk:
+                    record[0] = prefix + record[0]
+            writer._write(f"d{writer.chunks}", chunk)
+            writer.chunks += 1
+        writer.docs += meta["docs"]
+        writer.pairs += meta["pairs"]
+    shards = _shard_count(writer.pairs)
+    buckets: list[dict[str, str]] = [{} for _ in range(shards)]
+    keys = 0
+    streams = [_postings_lines(folder / POSTINGS_BY_KEY, n) for n, (_, folder) in enumerate(parts)]
+    current, pieces, last = None, [], 0
+    for key, part, last_id, encoded in heapq.merge(*streams):
+        if key != current:
+            if current is not None:
+                buckets[shard_of(current, shards)][current] = "".join(pieces)
+                keys += 1
+            current, pieces, last = key, [], 0
+        first, width = _first_value(encoded)
+        first_id = offsets[part] + (first >> 3)
+        pieces.append(encode_values([(first_id - last) << 3 | (first & 7)]) + encoded[width:])
+        last = offsets[part] + last_id
+    if current is not None:
+        buckets[shard_of(current, shards)][current] = "".join(pieces)
+        keys += 1
+    for n, bucket in enumerate(buckets):
+        writer._write(f"b{n}", bucket)
+    return writer._publish(shards, keys)
+
+
+def _postings_lines(path: Path, part: int):
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            key, last_id, encoded = line.rstrip("\n").split("\t")
+            yield key, part, int(last_id), encoded
+
+
+def _read_shard(path: Path):
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
 
 
 def _shard_count(pairs: int) -> int:
@@ -261,8 +363,10 @@ class SearchIndexError(PluginError):
     """MkDocs prints a PluginError as one error line, not a traceback."""
 
 
-def page_documents(content: str, page_url: str, page_title: str, boost: float = 1.0) -> list[SearchDoc]:
-    """A page's sections as Material's search plugin cuts them: the preface, then one per heading."""
+def page_documents(content: str, page_url: str, page_title: str, boost: float = 1.0,
+                   text_in_page: bool = False) -> list[SearchDoc]:
+    """A page's sections as Material's search plugin cuts them: the preface, then one per heading.
+    `text_in_page`: the index keeps their keys but not their text (the query side reads the page)."""
     try:
         from material.plugins.search.plugin import Parser, void
     except ImportError as error:   # only with another Material version than the pinned one
@@ -279,7 +383,7 @@ def page_documents(content: str, page_url: str, page_title: str, boost: float = 
         title = plain_text("".join(section.title)) or page_title
         location = f"{page_url}#{section.id}" if section.id else page_url
         docs.append(SearchDoc(location, title, plain_text("".join(section.text)),
-                              "" if location == page_url else page_title, boost))
+                              "" if location == page_url else page_title, boost, text_in_page))
     return docs
 
 
@@ -389,14 +493,14 @@ def _excluded_section_end(markup: str, at: int, heading: str, void: set[str]) ->
     return len(markup) if not open_tags else None
 
 
-def index_pages(search_dir: Path, pages, summaries) -> None:
-    """The indexing process: pages (html, url, title, boost) in, one IndexSummary (or error) out."""
+def index_pages(search_dir: Path, pages, summaries, partial: bool = False) -> None:
+    """The indexing process: pages (html, url, title, boost, text_in_page) in, one IndexSummary (or error) out."""
     try:
         writer = ShardedIndexWriter(search_dir)
         while (page := pages.recv()) is not None:
             for doc in page_documents(*page):
                 writer.add(doc)
-        result = writer.finish()
+        result = writer.finish(partial)
     except BaseException:   # reported by the build, which is waiting for the summary
         result = traceback.format_exc()
     pages.close()   # the build's next page then fails at once instead of filling the pipe
@@ -412,19 +516,19 @@ class BackgroundIndexer:
     waits for the indexer, as it waited for a full queue.
     """
 
-    def __init__(self, search_dir: Path):
+    def __init__(self, search_dir: Path, partial: bool = False):
         context = multiprocessing.get_context("spawn")
         reading_pages, self.pages = context.Pipe(duplex=False)
         self.summaries, sending_summary = context.Pipe(duplex=False)
         widen_pipe(self.pages.fileno())
-        self.process = context.Process(target=index_pages, args=(search_dir, reading_pages, sending_summary),
+        self.process = context.Process(target=index_pages, args=(search_dir, reading_pages, sending_summary, partial),
                                        name="search-index", daemon=True)
         self.process.start()
         reading_pages.close()     # only the indexer holds these ends: its exit then shows here as a
         sending_summary.close()   # broken pipe (sending) or an end of file (receiving), never a hang
 
-    def add(self, url: str, title: str, content: str, boost: float) -> None:
-        self._send((content, url, title, boost))
+    def add(self, url: str, title: str, content: str, boost: float, text_in_page: bool = False) -> None:
+        self._send((content, url, title, boost, text_in_page))
 
     def finish(self) -> IndexSummary:
         self._send(None)
@@ -463,3 +567,19 @@ class BackgroundIndexer:
         self.summaries.close()
 
 
+class InlineIndexer:
+    """BackgroundIndexer's interface, indexing in this process: for a sub-site, built in a process of the
+    projects plugin's own while another sub-site takes the other core."""
+
+    def __init__(self, search_dir: Path, partial: bool = False):
+        self.writer, self.partial = ShardedIndexWriter(search_dir), partial
+
+    def add(self, url: str, title: str, content: str, boost: float, text_in_page: bool = False) -> None:
+        for doc in page_documents(content, url, title, boost, text_in_page):
+            self.writer.add(doc)
+
+    def finish(self) -> IndexSummary:
+        return self.writer.finish(self.partial)
+
+    def stop(self) -> None:
+        pass

@@ -23,6 +23,7 @@ for (let i = 0; i < DIGITS.length; i++) DIGIT[DIGITS.charCodeAt(i)] = i;
 
 const MAX_CHUNKS = 10;        // document chunks a query may load (≈ 32 KB each)
 const MAX_CANDIDATES = 40;    // best-scored documents whose text is checked for the phrase
+const MAX_PAGES = 8;          // report pages a query may read for their text (a site in sub-sites)
 const SNIPPET = 140;          // characters of text shown under a result
 
 // Pinyin typed without spaces (wushui, sangaiyichai). Term pages show each term's pinyin as
@@ -236,6 +237,7 @@ async function search(query) {
     if (candidates.length >= MAX_CANDIDATES) break;
   }
   await load([...chunks].map(chunk => `d${chunk}`));
+  await readPages(candidates.map(entry => record(entry.doc)).filter(Boolean));
 
   // Keep a document when a query word occurs in it as written (tokens in a row, punctuation
   // and quotes aside), not just its bigrams scattered; the title weighs most, a title that is
@@ -245,7 +247,7 @@ async function search(query) {
   const results = [];
   for (const entry of candidates) {
     const rec = record(entry.doc);
-    if (!rec) continue;
+    if (!rec || rec[2] === null) continue;   // a page past MAX_PAGES, or one that could not be read
     const [location, title, text, pageTitle = "", boost = 1] = rec;
     const canonTitle = tokens(title).join(" "), canonText = tokens(text).join(" ");
     const terms = {};
@@ -281,16 +283,110 @@ async function search(query) {
     if (!docs.some(doc => doc.location === page))
       docs.push({location: page, title: escapeHtml(docs[0].pageTitle), text: "", score: 0,
         terms: pageTerms});
-    for (const doc of docs) { delete doc.pageTitle; delete doc.matched; }
+    for (const doc of docs) { delete doc.pageTitle; delete doc.matched; doc.location = index.root + doc.location; }
   }
   return {items: [...groups.values()]};
+}
+
+// --- a site in sub-sites: report pages hold their own text ----------------------------------
+// The index keeps no copy of a report page's text (its record's text is null): the text of the best
+// candidates' pages is read from the pages themselves, cut into sections as search_index.page_documents
+// cuts them (Material's parser: a section per heading with an id, the page's first one at its address;
+// headings' own text, scripts and anything marked data-search-exclude left out).
+
+const pageTexts = new Map();   // page → Map(location → text), or null when the page could not be read
+
+async function readPages(records) {
+  const pages = [];
+  for (const rec of records) {
+    const page = rec[0].split("#")[0];
+    if (rec[2] === null && !pageTexts.has(page) && !pages.includes(page) && pages.length < MAX_PAGES) pages.push(page);
+  }
+  await Promise.all(pages.map(async page => {
+    try {
+      const response = await fetch(new URL(page, siteRoot()).href);
+      pageTexts.set(page, response.ok ? sectionTexts(await response.text(), page) : null);
+    } catch (error) {   // from file:// no page can be read: a site in sub-sites is read over http
+      console.warn("search: could not read", page, error);
+      pageTexts.set(page, null);
+    }
+  }));
+  for (const rec of records) {
+    const texts = rec[2] === null && pageTexts.get(rec[0].split("#")[0]);
+    if (texts) rec[2] = texts.get(rec[0]) || "";
+  }
+}
+
+const SECTION_TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s\/>"'=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>|<!--[\s\S]*?-->/g;
+const HEADING = /^h[1-6]$/;
+const SPACE_AROUND = new Set(["p", "li", "ol", "ul", "pre", "br"]);   // search_index._BLOCK_TAG
+const SKIPPED = new Set(["script", "style", "object"]);
+const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]);
+const ENTITIES = {amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0", para: "\u00b6"};
+
+function decodeEntities(text) {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);?/gi, (whole, name) => {
+    if (name[0] === "#") {
+      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
+}
+
+function sectionTexts(html, page) {
+  const from = html.indexOf(">", html.indexOf("<article")) + 1, to = html.lastIndexOf("</article>");
+  const body = from > 0 && to > from ? html.slice(from, to) : "";
+  const sections = [];   // {location, text, excluded, depth, heading}
+  const open = [];       // the elements open here: {tag, skip, heading}
+  let section = null, last = 0;
+  const text = piece => {
+    if (!piece || open.some(el => el.skip)) return;
+    if (!section) {   // text before any heading: the page's preface
+      if (!piece.trim()) return;
+      section = {location: page, text: "", excluded: false, depth: 0};
+      sections.push(section);
+    }
+    if (!open.some(el => el.heading)) section.text += piece;   // a heading's own text is its title
+  };
+  for (const m of body.matchAll(SECTION_TAG)) {
+    text(decodeEntities(body.slice(last, m.index)));
+    last = m.index + m[0].length;
+    if (!m[2]) continue;   // a comment
+    const tag = m[2].toLowerCase(), attrs = m[3] || "";
+    if (SPACE_AROUND.has(tag)) text(" ");
+    if (m[1]) {   // an end tag: only the innermost open element's counts (Material's parser)
+      if (!open.length || open[open.length - 1].tag !== tag) continue;
+      if (section && section.depth > open.length) {   // leaving the element a heading was in
+        section.depth = Infinity;
+        section = [...sections].reverse().find(s => s.depth <= open.length) || section;
+      }
+      open.pop();
+      continue;
+    }
+    if (VOID.has(tag)) continue;
+    const id = /\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attrs);
+    const excluded = /\sdata-search-exclude\b/i.test(attrs);
+    const heading = HEADING.test(tag) && id !== null;
+    open.push({tag, heading, skip: SKIPPED.has(tag) || excluded});
+    if (heading && tag !== "h1" && !sections.length) sections.push({location: page, text: "", excluded: false, depth: 0});
+    if (heading) {
+      const anchor = decodeEntities(id[1] ?? id[2] ?? id[3]);
+      section = {location: sections.length ? `${page}#${anchor}` : page, text: "", excluded, depth: open.length};
+      sections.push(section);
+    }
+  }
+  text(decodeEntities(body.slice(last)));
+  const squeeze = value => value.replace(/\s+/g, " ").trim();
+  return new Map(sections.filter(s => !s.excluded).map(s => [s.location, squeeze(s.text)]));
 }
 
 async function handle(message) {
   switch (message.type) {
     case 0: {
       const shards = message.data.config.shards;
-      index = {base: new URL(shards.folder, siteRoot()).href, count: shards.count, docs: shards.docs};
+      // root: where the main site is from this one's (a sub-site's "../"): the index's locations are the main site's.
+      index = {base: new URL(shards.folder, siteRoot()).href, count: shards.count, docs: shards.docs, root: shards.root || ""};
       return {type: 1};
     }
     case 2:

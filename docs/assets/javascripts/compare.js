@@ -289,11 +289,37 @@
   root.CompareData = {
     list: function (rows) { reports = rows; rows.forEach(function (r) { byId[r[0]] = r; }); start(); },
     report: function (data) {
-      loaded[data.id] = data;
-      (waiting[data.id] || []).forEach(function (f) { f(); });
-      delete waiting[data.id];
+      if (data.paragraphs) return ready(data);
+      // A site in sub-sites keeps one copy of a report's text, on its page: read the paragraphs there.
+      fetch(new URL(data.page, location.href).href).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      }).then(function (html) {
+        data.paragraphs = pageParagraphs(html);
+        ready(data);
+      }).catch(function () { say("无法读取报告页：" + data.title + "（从本地文件打开时，分站点的网站读不到报告页）"); });
     }
   };
+
+  function ready(data) {
+    loaded[data.id] = data;
+    (waiting[data.id] || []).forEach(function (f) { f(); });
+    delete waiting[data.id];
+  }
+
+  // A report page's paragraphs as compare_data writes them: [anchor, text] for each paragraph that
+  // opens with its anchor (<p><a id="sec-1-p2"></a>…), its footnote references left out.
+  var PARAGRAPH_ANCHOR = /-p[0-9]+$/;
+  function pageParagraphs(html) {
+    var page = new DOMParser().parseFromString(html, "text/html"), out = [];
+    page.querySelectorAll("article p > a[id]:first-child").forEach(function (anchor) {
+      if (!PARAGRAPH_ANCHOR.test(anchor.id) || anchor.getAttribute("href") !== null) return;
+      var p = anchor.parentNode.cloneNode(true);
+      p.querySelectorAll("sup.footnote-ref").forEach(function (ref) { ref.remove(); });
+      out.push([anchor.id, p.textContent.replace(/^\s+|\s+$/g, "")]);
+    });
+    return out;
+  }
 
   function report(id, then) {
     if (loaded[id]) return then();

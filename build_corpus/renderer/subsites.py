@@ -1,0 +1,219 @@
+"""Sub-sites as MkDocs projects, built side by side by Material's projects plugin and merged into one site.
+
+`build-corpus build` writes a split corpus (corpus/subsites.py) as the main site's pages in docs/ and
+each province's under `docs/.projects/<slug>/`: its `docs/` and an `mkdocs.yml` that inherits the main
+one (INHERIT) and names only what a path relative to it must say (theme overrides, hooks). MkDocs
+ignores docs/.projects in the main site (a dot-folder); the projects plugin (mkdocs.yml: `projects_dir`)
+builds each sub-site in a process of its own into `site/<slug>/` before the main site, and hoists
+Material's own assets to the main site (each sub-site would otherwise carry a copy). The hooks then:
+
+- in a sub-site (`adapt_subsite_config`): the main site's nav, stylesheets and scripts, as addresses
+  one folder up (`../places.html`); the logo leads to the main site's home; links to pages of the main
+  site or of another sub-site (which MkDocs cannot see from here) are not reported as missing;
+- in the main site: the same for its links into the sub-sites; search_index.merge_indexes makes the one
+  index every sub-site's search box reads, and a sub-site whose pages and build did not change since
+  its last build (its digest) is not built again (`up_to_date`).
+
+The projects plugin is Material 9.8.1's (`material/plugins/projects`, deprecated upstream and pinned here
+like the search parser): it builds every project it finds each time, so the hooks hide the up-to-date ones
+from it (`skip_projects`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from importlib.metadata import version
+from pathlib import Path
+
+from ..urls import PROJECTS_FOLDER as PROJECTS  # under docs/: the sub-sites' projects (mkdocs.yml: projects_dir)
+
+SUBSITE_KEY = "build_corpus_subsite"   # in a sub-site's `extra`: its slug
+DIGEST = ".build-digest"               # in docs/.projects/<slug>/ (what it is built from) and its state (what it was)
+
+log = logging.getLogger("mkdocs.hooks.build_corpus")
+
+
+# --- written by `build-corpus build` ---------------------------------------------------------
+
+def project_layout(pages: dict[str, str], files: dict[str, bytes], subsites: dict[str, str],
+                   docs: Path) -> tuple[dict, dict]:
+    """The site's pages and files as docs/ holds them: a sub-site's `<slug>/x` in `.projects/<slug>/docs/x`,
+    with the sub-site's mkdocs.yml and the digest of everything it is built from."""
+    def placed(path: str) -> str:
+        slug, _, rest = path.partition("/")
+        return f"{PROJECTS}/{slug}/docs/{rest}" if slug in subsites and rest else path
+
+    out_pages = {placed(path): text for path, text in pages.items()}
+    out_files = {placed(path): data for path, data in files.items()}
+    environment = build_environment(docs) if subsites else ""
+    for slug, province in subsites.items():
+        out_files[f"{PROJECTS}/{slug}/mkdocs.yml"] = subsite_config(slug, province).encode()
+        own = f"{PROJECTS}/{slug}/docs/"
+        digest = hashlib.sha256(environment.encode())
+        for path in sorted(p for p in (*out_pages, *out_files) if p.startswith(own)):
+            digest.update(path.encode() + b"\0")
+            digest.update(out_pages[path].encode() if path in out_pages else out_files[path])
+        out_files[f"{PROJECTS}/{slug}/{DIGEST}"] = digest.hexdigest().encode()
+    return out_pages, out_files
+
+
+def subsite_config(slug: str, province: str) -> str:
+    """A sub-site's mkdocs.yml: the main one, and what a path relative to this file must say."""
+    return "\n".join([
+        f"# {province}的报告：build-corpus build 生成（build_corpus/renderer/subsites.py），勿手改。",
+        "INHERIT: ../../../mkdocs.yml",
+        "theme:",
+        "  custom_dir: ../../overrides",
+        "hooks:",
+        "  - ../../../build_corpus/renderer/mkdocs_hooks.py",
+        "  - ../../../build_corpus/renderer/reader_hooks.py",
+        "extra:",
+        f"  {SUBSITE_KEY}: {slug}",
+        ""])
+
+
+def build_environment(docs: Path) -> str:
+    """What every sub-site is built with besides its pages: the main mkdocs.yml (beside docs/), the theme
+    overrides and assets, the hooks' code and the versions of MkDocs and Material. A change to any of
+    them rebuilds every sub-site."""
+    digest = hashlib.sha256()
+    config = docs.parent / "mkdocs.yml"
+    digest.update(config.read_bytes() if config.is_file() else b"")
+    for folder in (docs / "overrides", docs / "assets", Path(__file__).parent):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    digest.update(f"mkdocs {version('mkdocs')} material {version('mkdocs-material')}".encode())
+    return digest.hexdigest()
+
+
+# --- read by the hooks ------------------------------------------------------------------------
+
+def subsite_slug(config) -> str | None:
+    """The slug of the sub-site this build is, None for the main site."""
+    return (config.extra or {}).get(SUBSITE_KEY)
+
+
+def projects(docs_dir: str | Path) -> list[str]:
+    """The sub-sites `build-corpus build` wrote (none for a site in one piece)."""
+    folder = Path(docs_dir) / PROJECTS
+    return sorted(p.parent.name for p in folder.glob("*/mkdocs.yml")) if folder.is_dir() else []
+
+
+def up_one(url: str) -> str:
+    """An address of the main site as a sub-site page reaches it.
+
+    >>> up_one("assets/extra.css"), up_one("places.md"), up_one("https://x.org/a.js")
+    ('../assets/extra.css', '../places.html', 'https://x.org/a.js')
+    """
+    if "://" in url or url.startswith(("/", "#")):
+        return url
+    return "../" + (url[:-len(".md")] + ".html" if url.endswith(".md") else url)
+
+
+def adapt_subsite_config(config, slug: str) -> None:
+    """A sub-site is part of the main site: its nav, stylesheets, scripts and logo are the main site's
+    (one folder up), with the sub-site's own first page added to the nav."""
+    from mkdocs.config.config_options import ExtraScriptValue
+
+    def nav(items):
+        out = []
+        for item in items:
+            if isinstance(item, dict):
+                out.append({title: nav(value) if isinstance(value, list) else up_one(value) for title, value in item.items()})
+            else:
+                out.append(up_one(item))
+        return out
+
+    config.nav = [*nav(config.nav or []), {_subsite_title(config): "index.md"}]
+    config.extra_css = [up_one(url) for url in config.extra_css]
+    config.extra_javascript = [ExtraScriptValue(up_one(str(s.path)), type=s.type, defer=s.defer, async_=s.async_)
+                               if isinstance(s, ExtraScriptValue) else up_one(str(s)) for s in config.extra_javascript]
+    extra = config.extra
+    extra["polyfills"] = [up_one(url) for url in extra.get("polyfills", [])]
+    extra["homepage"] = "../index.html"
+    config.validation.nav.not_found = logging.INFO          # the nav's pages are the main site's
+    config.validation.links.not_found = logging.INFO        # and so are most links' targets
+
+
+def _subsite_title(config) -> str:
+    """The sub-site's own nav entry: its province, as its first page's title says (index.md's front matter)."""
+    index = Path(config.docs_dir) / "index.md"
+    for line in index.read_text(encoding="utf-8").splitlines()[1:6] if index.is_file() else ():
+        if line.startswith("title: "):
+            return json.loads(line[len("title: "):])
+    return "本省报告"
+
+
+def main_project(config) -> Path:
+    """The main site's folder (its mkdocs.yml's), from the main site's config or a sub-site's."""
+    here = Path(config.config_file_path).resolve().parent
+    return here.parents[2] if subsite_slug(config) else here   # <main>/docs/.projects/<slug>/
+
+
+def state_folder(main: Path, name: str) -> Path:
+    """What a sub-site's last build left outside the published site: the digest of what it was built
+    from and its share of the search index (`_main` for the main site's). CI keeps it with .cache/."""
+    return main / STATE / name
+
+
+STATE = ".cache/subsites"
+MAIN_SHARE = "_main"
+
+
+def digest_of(folder: Path) -> str | None:
+    path = folder / DIGEST
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+def up_to_date(main: Path, site_dir: str | Path) -> set[str]:
+    """The sub-sites not to build again: built last from the same pages with the same code, their pages
+    still in site/ and their share of the index kept."""
+    docs = main / "docs" / PROJECTS
+    return {slug for slug in projects(main / "docs")
+            if (digest := digest_of(docs / slug)) and digest == digest_of(state_folder(main, slug))
+            and (Path(site_dir) / slug).is_dir() and (state_folder(main, slug) / "partial").is_dir()}
+
+
+def mark_built(main: Path, slug: str) -> None:
+    """After a sub-site's build: its state records what it was built from."""
+    digest = digest_of(main / "docs" / PROJECTS / slug)
+    if digest:
+        folder = state_folder(main, slug)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / DIGEST).write_text(digest + "\n", encoding="utf-8")
+
+
+def forget_built(main: Path, slug: str) -> None:
+    """Before a sub-site's build: if it fails halfway, its old state must not pass for its new one."""
+    (state_folder(main, slug) / DIGEST).unlink(missing_ok=True)
+
+
+def clean_site(site_dir: str | Path, keep: set[str]) -> None:
+    """What MkDocs' own cleaning did (the projects plugin turns it off, so that the sub-sites it has just
+    built survive the main site's build): everything in site/ goes, except the folders kept."""
+    site = Path(site_dir)
+    if not site.is_dir():
+        return
+    for entry in site.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def skip_projects(config, keep: set[str]) -> None:
+    """Hide the up-to-date sub-sites from the projects plugin, which builds every project it finds."""
+    plugin = config.plugins.get("material/projects") or config.plugins.get("projects")
+    builder = getattr(plugin, "builder", None)
+    if builder is None:
+        return
+    jobs = builder.root.jobs
+
+    def stale_jobs():
+        return [job for job in jobs() if Path(job.project.config.config_file_path).parent.name not in keep]
+    builder.root.jobs = stale_jobs
