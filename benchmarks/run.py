@@ -1,35 +1,39 @@
 """Benchmark of the whole build on a synthetic corpus of N work reports.
 
-    python benchmarks/run.py --reports 100 1000 [--keep DIR] [--skip-site] [--workers 2]
-                             [--budget 900] [--seed 1] [--tracemalloc] [--profile]
+    python benchmarks/run.py --reports 1000 3000 10000 [--keep DIR] [--skip-site] [--workers 2]
+                             [--split auto|always|never] [--single-too] [--budget 3600] [--seed 1]
+                             [--tracemalloc] [--profile]
 
 For each N (smallest first):
 
     synthesise   N raw reports from the real sources' text (benchmarks/synth.py)
-    pipeline     build_corpus over all files, each stage timed inside one real run
-                 (the stage functions are wrapped where pipeline.py calls them)
-    site         contributor checks, build_site (term merge, linking, rendering,
-                 each timed), write_site, `mkdocs build --strict`, bundle
-    stock        the same raw files as plain Markdown pages, built by MkDocs +
-                 Material with its jieba search and nothing of ours
-    rebuild      one source file changed: build_corpus again without and with the
-                 per-source cache, build_site again (how many pages changed)
+    stages       build_corpus, then build_site, in this process and one process each, every step
+                 of pipeline.py's tables timed inside one real run (the clock pipeline.py passes
+                 to each step): the table's stage rows
+    build        what `make site` runs, in a scratch project: `build-corpus build --jobs W` (its
+                 per-source cache filled from empty) then `mkdocs build --strict`, each a separate
+                 command whose every process is measured (benchmarks/measure.py: wall and CPU
+                 seconds, each process's own peak, the tree's peak PSS); then the site's bytes and
+                 files by what they are, and a reader's first search (tools/search_query.mjs)
+    rebuild      one source changed, the same two commands again (the cache, and in a split site the
+                 sub-sites whose pages did not change, are reused)
+    single       with --single-too, where the build is split: the same build as one site, to compare
+    stock        the same raw files as plain Markdown pages, built by MkDocs + Material with its
+                 jieba search and nothing of ours
 
-Prints one table per N (stage | seconds | cpu s | MB/s | peak MB | notes) and, as
-the last line, one JSON object with every figure. seconds are wall-clock, cpu s
-the process's (or the mkdocs subprocess's) CPU time, which other load on the
-machine disturbs much less. MB/s is always raw-source megabytes per wall second,
-so rows compare. peak MB is this process's resident high-water mark when the
-stage ended (the subprocess's own peak for mkdocs). An N whose pipeline would
-exceed --budget seconds (scaled linearly from the previous N) is skipped; one
-whose site would (scaled by N × SITE_GROWTH) runs without the site; both print
-the estimate.
+Prints one table per N (stage | seconds | cpu s | MB/s | peak MB | notes), the site's bytes, every
+process's peak memory, and at the end the growth per report from one N to the next (figures per
+report should stay flat); the last line is one JSON object with every figure. seconds are wall-clock,
+cpu s CPU time (of the command and all its processes for a command), which other load on the machine
+disturbs much less. MB/s is raw-source megabytes per wall second, so rows compare. An N whose run
+would exceed --budget seconds (scaled from the previous N) is skipped, with the estimate.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import cProfile
+import gc
 import gzip
 import html
 import io
@@ -52,6 +56,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+from measure import measured, processes_line  # noqa: E402
 
 MB = 1_000_000
 
@@ -224,32 +229,33 @@ def contributions():
     return curated, annotations
 
 
-def run_site_staged(corpus, curated, annotations, trace: bool = False):
+def run_site_staged(corpus, curated, annotations, trace: bool = False, split: str = "auto"):
     from build_corpus import pipeline
     clock = StepClock(trace)
     with Timer() as t:
-        built = pipeline.build_site(corpus, curated, annotations=annotations, clock=clock)
+        built = pipeline.build_site(corpus, curated, annotations=annotations, clock=clock, split=split)
     return built, t, clock
 
 
-def prepare_mkdocs_project(work: Path) -> Path:
+def prepare_mkdocs_project(work: Path, name: str = "site-project") -> Path:
     """A scratch copy of the repo as mkdocs sees it: mkdocs.yml, docs/ without the generated pages
-    (assets, overrides, …), and links to everything else the config may name (hooks, tools)."""
+    (assets, overrides, …), and links to everything else the config may name (hooks, tools); its own
+    .cache (the build's and the sub-sites' state), never the repository's."""
     from build_corpus.pages.write import GENERATED
-    project = work / "site-project"
+    project = work / name
     if project.exists():
         shutil.rmtree(project)
     (project / "docs").mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     for entry in (ROOT / "docs").iterdir():
-        if entry.name in GENERATED:
+        if entry.name in GENERATED or entry.name.startswith("."):
             continue
         if entry.is_dir():
             shutil.copytree(entry, project / "docs" / entry.name)
         else:
             shutil.copy(entry, project / "docs" / entry.name)
     for entry in ROOT.iterdir():
-        if entry.name not in ("docs", "site", "mkdocs.yml", ".git"):
+        if entry.name not in ("docs", "site", "mkdocs.yml", "dist", "test-results") and not entry.name.startswith("."):
             (project / entry.name).symlink_to(entry)
     return project
 
@@ -362,17 +368,6 @@ def touch_one_source(path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def changed_pages(before: dict[str, str], after: dict[str, str]) -> int:
-    return sum(1 for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-
-
-def parallel_pipeline(paths: list[Path], root: Path, workers: int) -> Timer:
-    from build_corpus import pipeline
-    with Timer() as t:
-        pipeline.build_corpus(paths, root, workers=workers)
-    return t
-
-
 def cached_rebuild(paths: list[Path], root: Path, work: Path) -> dict:
     """With build_corpus/cache.py's per-source cache: a cold build filling it, then one more file
     changed and a warm build."""
@@ -393,14 +388,71 @@ def cached_rebuild(paths: list[Path], root: Path, work: Path) -> dict:
 
 # --- one benchmark run ---------------------------------------------------------------
 
+def site_bytes_by_kind(site_dir: Path, subsites: set[str]) -> dict[str, list[int]]:
+    """Bytes and files of the built site by what they are: the top folder (a sub-site's folders together),
+    the moved-page stubs apart."""
+    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path in site_dir.rglob("*"):
+        if not path.is_file():
+            continue
+        parts = path.relative_to(site_dir).parts
+        size = path.stat().st_size
+        if len(parts) == 1:
+            kind = "top pages, sitemap, 404"
+        elif parts[0] in subsites:
+            kind = "sub-sites (report pages)" if parts[1] == "reports" else "sub-sites (their index, search config)"
+        else:
+            kind = parts[0]
+        if path.suffix == ".html" and size < 2048 and b'http-equiv="refresh"' in path.read_bytes():
+            kind = "moved-page stubs"
+        kinds[kind][0] += size
+        kinds[kind][1] += 1
+    return dict(kinds)
+
+
+def build_commands(sources: Path, project: Path, workers: int, split: str) -> list[list[str]]:
+    """What `make site` runs (Makefile), with this corpus and the cache inside the scratch project. The
+    repository's annotations name bundled reports the synthetic corpus does not have (an error each):
+    the project has none of its own."""
+    (project / "no-annotations").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "annotations" / "schema.json", project / "no-annotations" / "schema.json")
+    return [[sys.executable, "-m", "build_corpus", "build", "--sources", str(sources), "--jobs", str(workers),
+             "--cache", str(project / ".cache" / "build-corpus"), "--split", split,
+             "--annotations", str(project / "no-annotations")],
+            [sys.executable, "-m", "mkdocs", "build", "--strict"]]
+
+
+def run_build(commands: list[list[str]], project: Path, work: Path, label: str, timeout: float) -> list[dict]:
+    runs = []
+    for n, cmd in enumerate(commands):
+        log = work / f"{label}-{n}.log"
+        runs.append({**measured(cmd, project, log, timeout), "log": str(log)})
+        if runs[-1]["status"] != 0:
+            break
+    return runs
+
+
+def _status_note(run: dict) -> str:
+    if run["status"] is None:
+        return "stopped (timeout)"
+    return "ok" if run["status"] == 0 else f"exit {run['status']}: " + _first_lines(Path(run["log"]))
+
+
 def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
-    """One full run at N reports; prints its table and returns its figures."""
+    """One full run at N reports; prints its tables and returns its figures."""
     result: dict = {"reports": n}
     figures: dict[str, dict] = {}     # stage -> {"s", "cpu_s"}
+    processes: list[tuple[str, dict]] = []
 
     def record(stage: str, t, peak: float | None = None, notes: str = "") -> None:
         table.add(stage, t.wall, t.cpu, peak, notes)
         figures[stage] = {"s": round(t.wall, 3), "cpu_s": round(t.cpu, 3)}
+
+    def record_command(stage: str, run: dict, notes: str = "") -> None:
+        table.add(stage, run["wall"], run["cpu"], run["tree_peak_mb"], notes)
+        figures[stage] = {"s": round(run["wall"], 3), "cpu_s": round(run["cpu"], 3), "tree_peak_mb": run["tree_peak_mb"],
+                          "processes": run["processes"]}
+        processes.append((stage, run))
 
     src = work / "sources"
     if src.exists():
@@ -419,7 +471,7 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
     record("synthesise corpus (not ours)", synth_t, rss_mb(),
            f"{len(paths)} files, {source_mb:.1f} MB; " + ", ".join(f"{k} {v}" for k, v in sorted(layouts.items())))
 
-    # pipeline, stage by stage inside one real run
+    # --- stages: each step of pipeline.py's tables, timed inside one real run in this process ----------
     corpus, pipe_t, clock = run_pipeline_staged(paths, work)
     rest_wall = pipe_t.wall - sum(clock.wall.values())
     rest_cpu = pipe_t.cpu - sum(clock.cpu.values())
@@ -430,10 +482,11 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
     figures["pipeline: other"] = {"s": round(max(0.0, rest_wall), 3), "cpu_s": round(max(0.0, rest_cpu), 3)}
     expected = {(m["place"], m["year"]) for m in manifest}
     right = len(expected & {(d.meta.place, d.meta.year) for d in corpus.reports})
-    record("pipeline total (build_corpus)", pipe_t, rss_mb(),
+    record("pipeline total (build_corpus), 1 process", pipe_t, rss_mb(),
            f"{len(corpus.reports)} reports ({right}/{n} with the intended place+year), {len(corpus.others)} other documents")
+    figures["pipeline total (build_corpus)"] = figures["pipeline total (build_corpus), 1 process"]
     result.update(pipeline_s=round(pipe_t.wall, 3), pipeline_cpu_s=round(pipe_t.cpu, 3), reports_found=len(corpus.reports),
-                  metadata_right=right, other_documents=len(corpus.others), peak_rss_mb_pipeline=round(rss_mb(), 1))
+                  metadata_right=right, other_documents=len(corpus.others))
 
     if args.tracemalloc:
         tracemalloc.start()
@@ -441,180 +494,162 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
         tracemalloc.stop()
         result["traced_peak_mb"] = {f"{table}: {name}": round(v / MB, 1) for (table, name), v in traced.traced_peak.items()}
 
-    if args.workers > 1:
-        par_t = parallel_pipeline(paths, work, args.workers)
-        record(f"pipeline in {args.workers} worker processes", par_t, rss_mb(),
-               f"{pipe_t.wall / par_t.wall:.2f}× as fast as serial (wall); cpu s = parent only")
-        result.update(parallel_pipeline_s=round(par_t.wall, 3), parallel_workers=args.workers)
+    if skip_site:   # the pipeline's cache, in this process: a cold run filling it, one file changed, a warm run
+        cached = cached_rebuild(paths, work, work)
+        record("rebuild: cold build filling the per-source cache", cached["cold"], rss_mb(),
+               f"cache {cached['cache_bytes'] / MB:.1f} MB of pickles")
+        record("rebuild: 1 file changed, build_corpus with the cache", cached["warm"], rss_mb(),
+               f"{cached['hits']} hits, {cached['misses']} misses; {cached['warm'].cpu / pipe_t.cpu:.2f}× the full run's cpu")
+        result.update(incremental_pipeline_s=round(cached["warm"].wall, 3), cached_cold_s=round(cached["cold"].wall, 3),
+                      cache_hits=cached["hits"], cache_bytes=cached["cache_bytes"])
+        return _finish(n, result, figures, processes, table, source_bytes, paths, skip_site)
 
-    curated = annotations = built = None
-    if not skip_site:
-        with Timer() as checks_t:
-            curated, annotations = contributions()
-        record("contributor files (glossary/, annotations/)", checks_t, rss_mb(), "read and checked against schemas")
-        built, site_t, sclock = run_site_staged(corpus, curated, annotations)
-        for label, wall, cpu, calls in sclock.rows("site", "page"):
-            table.add(label, wall, cpu, None, f"{calls} calls")
-            figures[label] = {"s": round(wall, 3), "cpu_s": round(cpu, 3)}
-        record("site total (build_site)", site_t, rss_mb(), f"{len(built.pages)} pages, {len(built.terms)} terms")
-        result.update(site_build_s=round(site_t.wall, 3), pages=len(built.pages), terms=len(built.terms))
-        # Comparisons: a page per pair of a place's consecutive reports, never more than the reports.
-        reports = len(built.corpus.reports)
-        compare = sum(1 for p in built.pages if p.startswith("compare/") and p != "compare/index.md")
-        compare_data = sum(len(b) for p, b in built.files.items() if p.startswith("compare/data/"))
-        table.add("pages per report", None, None, None,
-                  f"{len(built.pages) / reports:.2f} pages per report; comparison pages {compare} for {reports} reports "
-                  f"({compare / reports:.2f} per report); compare view data {compare_data / MB:.1f} MB")
-        print(f"pages per report: {len(built.pages) / reports:.2f}; comparison pages per report: {compare / reports:.3f} "
-              f"({compare} for {reports} reports)")
-        result.update(compare_pages=compare, pages_per_report=round(len(built.pages) / reports, 3),
-                      compare_pages_per_report=round(compare / reports, 3), compare_data_bytes=compare_data)
-        par_site_t = site_t
-        if args.workers > 1:
-            from build_corpus import pipeline
-            with Timer() as par_site_t:
-                pipeline.build_site(corpus, curated, annotations=annotations, jobs=args.workers)
-            shared = "two processes" if len(corpus.reports) >= pipeline.SITE_JOBS_FROM else \
-                f"one process: below {pipeline.SITE_JOBS_FROM} reports"
-            record(f"build_site with jobs={args.workers} ({shared})", par_site_t, rss_mb(),
-                   f"{site_t.wall / par_site_t.wall:.2f}× as fast as one process (wall); cpu s = parent only")
-            result.update(parallel_site_s=round(par_site_t.wall, 3))
+    from build_corpus.publishing import is_split
+    split = is_split(len(corpus.reports), args.split)
+    mode = "always" if split else "never"
+    with Timer() as checks_t:
+        curated, annotations = contributions()
+    record("contributor files (glossary/, annotations/)", checks_t, rss_mb(), "read and checked against schemas")
+    built, site_t, sclock = run_site_staged(corpus, curated, annotations, split=mode)
+    for label, wall, cpu, calls in sclock.rows("site", "page"):
+        table.add(label, wall, cpu, None, f"{calls} calls")
+        figures[label] = {"s": round(wall, 3), "cpu_s": round(cpu, 3)}
+    record("site total (build_site), 1 process", site_t, rss_mb(), f"{len(built.pages)} pages, {len(built.terms)} terms "
+           f"({len(built.stubbed_terms)} only one report mentions: a stub each), {len(built.subsite_names)} sub-sites")
+    reports = len(built.corpus.reports)
+    result.update(site_build_s=round(site_t.wall, 3), pages=len(built.pages), terms=len(built.terms), split=split,
+                  subsites=len(built.subsite_names), stubbed_terms=len(built.stubbed_terms),
+                  pages_per_report=round(len(built.pages) / reports, 3),
+                  compare_data_bytes=sum(len(b) for p, b in built.files.items() if p.startswith("compare/data/")))
+    queries, glossary_queries = search_queries(built.terms), min(30, len(built.terms))
+    subsites = set(built.subsite_names)
+    del corpus, built
+    gc.collect()
 
-        from build_corpus.pipeline import write_site
-        project = prepare_mkdocs_project(work)
-        with Timer() as write_t:
-            write_site(built, project / "docs")
-        docs_bytes, docs_files = tree_size(project / "docs")
-        shared_bytes, report_bytes = shared_terms_share(project / "docs")
-        record("write pages (write_site)", write_t, rss_mb(),
-               f"{docs_files} files, {docs_bytes / MB:.1f} MB in docs/; 解释了相同名词的报告 blocks "
-               f"{shared_bytes / max(1, report_bytes):.0%} of report pages")
-        result.update(docs_bytes=docs_bytes, docs_files=docs_files, shared_terms_block_bytes=shared_bytes,
-                      report_pages_bytes=report_bytes)
-
-        # No -q: MkDocs counts warnings only when it logs them, so `--strict -q` lets any warning pass.
-        mk = timed_subprocess([sys.executable, "-m", "mkdocs", "build", "--strict"], project,
-                              work / "mkdocs-ours.log", args.mkdocs_timeout)
-        mk_t = argparse.Namespace(wall=mk["wall"], cpu=mk["cpu"])
-        if mk["status"] is None:
-            note = f"stopped after --mkdocs-timeout {args.mkdocs_timeout:.0f} s"
-        else:
-            note = "ok" if mk["status"] == 0 else f"exit {mk['status']}: " + _first_lines(work / "mkdocs-ours.log")
-        site_dir = project / "site"
+    # --- the build as `make site` runs it, every process measured --------------------------------------
+    project = prepare_mkdocs_project(work)
+    cold = run_build(build_commands(src, project, args.workers, mode), project, work, "build", args.mkdocs_timeout)
+    ours = argparse.Namespace(wall=sum(r["wall"] for r in cold), cpu=sum(r["cpu"] for r in cold))
+    record_command(f"build-corpus build --jobs {args.workers} (cache filled from empty)", cold[0], _status_note(cold[0]))
+    ok = len(cold) == 2 and cold[1]["status"] == 0
+    site_dir = project / "site"
+    if len(cold) == 2:
         site_bytes, site_files = tree_size(site_dir) if site_dir.is_dir() else (0, 0)
-        record("mkdocs build --strict", mk_t, mk["peak_mb"], f"{note}; site {site_bytes / MB:.1f} MB, {site_files} files")
-        result.update(mkdocs_s=round(mk["wall"], 3), mkdocs_cpu_s=round(mk["cpu"], 3), mkdocs_status=mk["status"],
-                      mkdocs_peak_rss_mb=round(mk["peak_mb"], 1), site_bytes=site_bytes, site_files=site_files)
-        if mk["status"] == 0:
-            with Timer() as search_t:
-                result.update(sharded_search_figures(site_dir, search_queries(built.terms), min(30, len(built.terms))))
-            table.add("search: queries through the built worker (node)", search_t.wall, search_t.cpu, None,
-                      f"{result.get('search_queries', 0)} queries; not part of the build")
+        record_command("mkdocs build --strict" + (f" ({len(subsites)} sub-sites + main)" if split else ""), cold[1],
+                       f"{_status_note(cold[1])}; site {site_bytes / MB:.1f} MB, {site_files} files")
+        result.update(mkdocs_s=round(cold[1]["wall"], 3), mkdocs_cpu_s=round(cold[1]["cpu"], 3), mkdocs_status=cold[1]["status"],
+                      site_bytes=site_bytes, site_files=site_files, site_bytes_per_report=round(site_bytes / reports),
+                      site_by_kind=site_bytes_by_kind(site_dir, subsites) if site_dir.is_dir() else {})
+    record("OURS: build-corpus build + mkdocs build, as `make site` runs", ours, None,
+           f"whole build: at most {max(r['tree_peak_mb'] for r in cold):.0f} MB (PSS) at once")
+    result.update(ours_s=round(ours.wall, 3), ours_cpu_s=round(ours.cpu, 3), ours_ok=ok,
+                  build_peak_mb=max(r["tree_peak_mb"] for r in cold), build_s=round(cold[0]["wall"], 3))
+    if ok:
+        with Timer() as search_t:
+            result.update(sharded_search_figures(site_dir, queries, glossary_queries))
+        table.add("search: queries through the built worker (node)", search_t.wall, search_t.cpu, None,
+                  f"{result.get('search_queries', 0)} queries; not part of the build")
 
-        try:
-            from build_corpus.renderer.bundle import make_bundle
-        except ImportError:
-            table.add("bundle", None, None, None, "skipped: build_corpus/renderer/bundle.py not available")
-        else:
-            with Timer() as bundle_t:
-                try:
-                    zip_path, count = make_bundle(site_dir, work / "dist", "bench")
-                    bundle_note = f"{count} files, {zip_path.stat().st_size / MB:.1f} MB zip"
-                    result["bundle_bytes"] = zip_path.stat().st_size
-                except Exception as err:   # report it; the other figures still count
-                    first = str(err).splitlines()[0] if str(err) else ""
-                    bundle_note = f"failed: {type(err).__name__}: {first[:110]}"
-                    result["bundle_error"] = f"{type(err).__name__}: {err}"
-            record("bundle (offline zip)", bundle_t, rss_mb(), bundle_note)
+    # --- one source changed: the same commands again --------------------------------------------------
+    if ok:
+        touch_one_source(paths[len(paths) // 2])
+        warm = run_build(build_commands(src, project, args.workers, mode), project, work, "rebuild", args.mkdocs_timeout)
+        warm_t = argparse.Namespace(wall=sum(r["wall"] for r in warm), cpu=sum(r["cpu"] for r in warm))
+        record_command("rebuild, 1 source changed: build-corpus build (cache)", warm[0], _status_note(warm[0]))
+        if len(warm) == 2:
+            rebuilt = _rebuilt_subsites(Path(warm[1]["log"]))
+            record_command("rebuild: mkdocs build --strict", warm[1], _status_note(warm[1]) + (f"; {rebuilt}" if rebuilt else ""))
+        record("REBUILD, 1 source changed: both commands", warm_t, None, f"{warm_t.wall / ours.wall:.0%} of the cold build's time, "
+               f"{warm_t.cpu / ours.cpu:.0%} of its CPU")
+        result.update(rebuild_s=round(warm_t.wall, 3), rebuild_cpu_s=round(warm_t.cpu, 3))
 
-        # As `build-corpus build` runs (--jobs defaults to the cores, here --workers): the pipeline and the
-        # page steps in that many processes. cpu s is the work of the one-process runs.
-        serial = argparse.Namespace(wall=pipe_t.wall + checks_t.wall + site_t.wall + write_t.wall + mk["wall"],
-                                    cpu=pipe_t.cpu + checks_t.cpu + site_t.cpu + write_t.cpu + mk["cpu"])
-        par_pipe_wall = par_t.wall if args.workers > 1 else pipe_t.wall
-        ours = argparse.Namespace(wall=par_pipe_wall + checks_t.wall + par_site_t.wall + write_t.wall + mk["wall"],
-                                  cpu=serial.cpu)
-        if args.workers > 1:
-            record("ours with pipeline and site in one process", serial, None, "for comparison")
-        record("OURS: pipeline + checks + site + write + mkdocs", ours, None,
-               f"jobs={args.workers}, as build-corpus build runs; bundle not included")
+    # --- the same corpus as one site, where the build was split ---------------------------------------
+    if split and args.single_too and ok:
+        single_project = prepare_mkdocs_project(work, "single-project")
+        single = run_build(build_commands(src, single_project, args.workers, "never"), single_project, work, "single",
+                           args.mkdocs_timeout)
+        single_t = argparse.Namespace(wall=sum(r["wall"] for r in single), cpu=sum(r["cpu"] for r in single))
+        record_command("ONE SITE: build-corpus build --split never", single[0], _status_note(single[0]))
+        single_bytes = 0
+        if len(single) == 2:
+            single_bytes, single_files = tree_size(single_project / "site") if (single_project / "site").is_dir() else (0, 0)
+            record_command("ONE SITE: mkdocs build --strict", single[1],
+                           f"{_status_note(single[1])}; site {single_bytes / MB:.1f} MB, {single_files} files")
+        record("ONE SITE: both commands", single_t, None,
+               f"split / one site: {ours.wall / single_t.wall:.2f}× wall, {ours.cpu / single_t.cpu:.2f}× cpu")
+        result.update(single_s=round(single_t.wall, 3), single_cpu_s=round(single_t.cpu, 3), single_site_bytes=single_bytes,
+                      single_peak_mb=max(r["tree_peak_mb"] for r in single))
+        shutil.rmtree(single_project, ignore_errors=True)
 
+    # --- stock MkDocs on the raw pages ----------------------------------------------------------------
+    if args.skip_stock:
+        table.add("STOCK", None, None, None, "skipped (--skip-stock)")
+    else:
         stock = work / "stock-project"
-        if args.skip_stock:
-            table.add("STOCK", None, None, None, "skipped (--skip-stock)")
-        if not args.skip_stock:
-            if stock.exists():
-                shutil.rmtree(stock)
-            stock.mkdir()
-            (stock / "mkdocs.yml").write_text(STOCK_MKDOCS_YML, encoding="utf-8")
-            with Timer() as stock_write:
-                write_stock_pages(paths, stock / "docs")
-            st = timed_subprocess([sys.executable, "-m", "mkdocs", "build", "-q"], stock, work / "mkdocs-stock.log",
-                                  args.mkdocs_timeout)
-            stock_t = argparse.Namespace(wall=stock_write.wall + st["wall"], cpu=stock_write.cpu + st["cpu"])
-            st_bytes, st_files = tree_size(stock / "site") if (stock / "site").is_dir() else (0, 0)
-            st_search = material_search_figures(stock / "site") if st["status"] == 0 else {}
-            record("STOCK: raw pages + mkdocs build (Material, jieba search)", stock_t, st["peak_mb"],
-                   ("ok" if st["status"] == 0 else f"exit {st['status']}") + f"; site {st_bytes / MB:.1f} MB, {st_files} files")
-            ratio, ratio_cpu = ours.wall / stock_t.wall, ours.cpu / stock_t.cpu if stock_t.cpu else None
-            table.add("ratio ours / stock", None, None, None,
-                      f"{ratio:.1f}× wall, {ratio_cpu:.1f}× cpu; mkdocs alone {mk['wall'] / st['wall']:.1f}× wall, "
-                      f"{mk['cpu'] / st['cpu']:.1f}× cpu")
-            result.update(ours_s=round(ours.wall, 3), ours_cpu_s=round(ours.cpu, 3), stock_s=round(stock_t.wall, 3),
-                          stock_cpu_s=round(stock_t.cpu, 3), stock_mkdocs_s=round(st["wall"], 3), stock_status=st["status"],
-                          stock_site_bytes=st_bytes, stock_site_files=st_files,
-                          stock_search_index_bytes=st_search.get("search_index_bytes", 0),
-                          stock_search_download_bytes=st_search.get("search_download_bytes", 0),
-                          stock_search_download_gzip_bytes=st_search.get("search_download_gzip_bytes", 0),
-                          ratio_to_stock=round(ratio, 2), ratio_to_stock_cpu=round(ratio_cpu, 2) if ratio_cpu else None)
+        if stock.exists():
+            shutil.rmtree(stock)
+        stock.mkdir()
+        (stock / "mkdocs.yml").write_text(STOCK_MKDOCS_YML, encoding="utf-8")
+        with Timer() as stock_write:
+            write_stock_pages(paths, stock / "docs")
+        st = measured([sys.executable, "-m", "mkdocs", "build", "-q"], stock, work / "mkdocs-stock.log",
+                      args.mkdocs_timeout)
+        stock_t = argparse.Namespace(wall=stock_write.wall + st["wall"], cpu=stock_write.cpu + st["cpu"])
+        st_bytes, st_files = tree_size(stock / "site") if (stock / "site").is_dir() else (0, 0)
+        st_search = material_search_figures(stock / "site") if st["status"] == 0 else {}
+        processes.append(("STOCK mkdocs build", st))
+        record("STOCK: raw pages + mkdocs build (Material, jieba search)", stock_t, st["tree_peak_mb"],
+               ("ok" if st["status"] == 0 else f"exit {st['status']}") + f"; site {st_bytes / MB:.1f} MB, {st_files} files")
+        ratio, ratio_cpu = ours.wall / stock_t.wall, ours.cpu / stock_t.cpu if stock_t.cpu else None
+        table.add("ratio ours / stock", None, None, None, f"{ratio:.2f}× wall, {ratio_cpu:.2f}× cpu")
+        result.update(stock_s=round(stock_t.wall, 3), stock_cpu_s=round(stock_t.cpu, 3), stock_status=st["status"],
+                      stock_peak_mb=st["tree_peak_mb"], stock_site_bytes=st_bytes, stock_site_files=st_files,
+                      stock_search_download_bytes=st_search.get("search_download_bytes", 0),
+                      stock_search_download_gzip_bytes=st_search.get("search_download_gzip_bytes", 0),
+                      ratio_to_stock=round(ratio, 2), ratio_to_stock_cpu=round(ratio_cpu, 2) if ratio_cpu else None)
+        if ok and args.stock_on_our_pages:
+            same = stock_on_our_pages(project, work, args.mkdocs_timeout)
+            record("STOCK ON OUR PAGES: the same docs/, Material's jieba search, no hooks", same["t"], same["peak_mb"],
+                   ("ok" if same["status"] == 0 else f"exit {same['status']}") + f"; its first search downloads {same['download'] / MB:.1f} MB")
+        shutil.rmtree(stock, ignore_errors=True)
 
-            if mk["status"] == 0 and not args.no_stock_on_our_pages:
-                same = stock_on_our_pages(project, work, args.mkdocs_timeout)
-                record("STOCK ON OUR PAGES: the same docs/, Material's jieba search, no hooks", same["t"],
-                       same["peak_mb"], ("ok" if same["status"] == 0 else f"exit {same['status']}")
-                       + f"; its first search downloads {same['download'] / MB:.1f} MB")
-                ratio_same = ours.wall / same["t"].wall
-                table.add("ratio ours / stock on our pages", None, None, None,
-                          f"{ratio_same:.1f}× wall, {ours.cpu / same['t'].cpu:.1f}× cpu (pipeline and site included)")
-                result.update(stock_our_pages_s=round(same["t"].wall, 3), stock_our_pages_cpu_s=round(same["t"].cpu, 3),
-                              stock_our_pages_status=same["status"], stock_our_pages_search_download_bytes=same["download"],
-                              ratio_to_stock_our_pages=round(ratio_same, 2))
+    if ok and not split and args.bundle:
+        from build_corpus.renderer.bundle import make_bundle
+        with Timer() as bundle_t:
+            zip_path, count = make_bundle(site_dir, work / "dist", "bench")
+        record("bundle (offline zip)", bundle_t, rss_mb(), f"{count} files, {zip_path.stat().st_size / MB:.1f} MB zip")
+        result["bundle_bytes"] = zip_path.stat().st_size
+    return _finish(n, result, figures, processes, table, source_bytes, paths, skip_site)
 
-    # rebuild after one source changed
-    touch_one_source(paths[0])
-    from build_corpus.pipeline import build_corpus
-    with Timer() as incr_t:
-        corpus2 = build_corpus(paths, work)
-    record("rebuild: 1 file changed, build_corpus, no cache", incr_t, rss_mb(),
-           f"{incr_t.cpu / pipe_t.cpu:.2f}× the full run's cpu")
-    result["incremental_pipeline_s"] = round(incr_t.wall, 3)
-    cached = cached_rebuild(paths, work, work)
-    record("rebuild: cold build filling the per-source cache", cached["cold"], rss_mb(),
-           f"cache {cached['cache_bytes'] / MB:.1f} MB of pickles")
-    record("rebuild: 1 file changed, build_corpus with the cache", cached["warm"], rss_mb(),
-           f"{cached['hits']} hits, {cached['misses']} misses; {cached['warm'].cpu / pipe_t.cpu:.2f}× the full run's cpu")
-    result.update(cached_cold_s=round(cached["cold"].wall, 3), cached_incremental_s=round(cached["warm"].wall, 3),
-                  cache_hits=cached["hits"], cache_bytes=cached["cache_bytes"])
-    if built is not None:
-        from build_corpus.pipeline import build_site
-        with Timer() as incr_site:
-            built2 = build_site(corpus2, curated, annotations=annotations)
-        changed = changed_pages(built.pages, built2.pages)
-        record("rebuild: build_site again", incr_site, rss_mb(), f"{changed} of {len(built2.pages)} pages changed")
-        result.update(incremental_site_s=round(incr_site.wall, 3), incremental_pages_changed=changed)
 
+def _rebuilt_subsites(log: Path) -> str:
+    """What the main site's hook said of the sub-sites: `sub-sites: 1 to build, 30 unchanged since their last build`."""
+    found = re.search(r"sub-sites: \d+ to build, \d+ unchanged[^\n]*", log.read_text(encoding="utf-8", errors="replace"))
+    return found.group(0) if found else ""
+
+
+def _finish(n: int, result: dict, figures: dict, processes: list, table, source_bytes: int, paths: list, skip_site: bool) -> dict:
     result["stages"] = figures
     result["peak_rss_mb"] = round(rss_mb(), 1)
     result["skipped_site"] = skip_site
-
-    print(f"\n== N = {n} reports: {len(paths)} files, {source_mb:.1f} MB of raw source "
+    print(f"\n== N = {n} reports: {len(paths)} files, {source_bytes / MB:.1f} MB of raw source "
           f"({source_bytes / len(paths) / 1000:.0f} KB a file) ==")
     print(table.render())
+    if result.get("site_by_kind"):
+        reports = result.get("reports_found") or n
+        print(f"\nsite: {result['site_bytes'] / MB:.1f} MB in {result['site_files']} files, "
+              f"{result['site_bytes'] / reports / MB:.3f} MB a report")
+        for kind, (size, files) in sorted(result["site_by_kind"].items(), key=lambda kv: -kv[1][0]):
+            print(f"  {kind:<40} {size / MB:9.1f} MB {files:8d} files {size / reports / 1000:8.1f} KB a report")
+    if processes:
+        print("\nmemory, each process's own peak (VmHWM) and the tree's at once (PSS):")
+        for stage, run in processes:
+            print(f"  {stage}: {processes_line(run)}")
     if "search_download_bytes" in result:
         print(f"search: index {result['search_index_bytes'] / MB:.1f} MB in {result['search_index_files']} files; "
               f"over {result['search_queries']} queries a reader's first search downloads at most "
               f"{result['search_download_bytes'] / MB:.2f} MB ({result['search_download_gzip_bytes'] / MB:.2f} MB gzip, "
-              f"median {result['search_download_median_bytes'] / MB:.2f} MB, ≤ {result['search_files_max']} index files); "
+              f"median {result['search_download_median_bytes'] / MB:.2f} MB, ≤ {result['search_files_max']} files); "
               f"precision@5 {result['search_precision_at_5']:.3f}, {result['search_empty_results']} empty; "
               f"stock route: {result.get('stock_search_download_bytes', 0) / MB:.2f} MB "
               f"({result.get('stock_search_download_gzip_bytes', 0) / MB:.2f} MB gzip)")
@@ -623,6 +658,25 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
     if "traced_peak_mb" in result:
         print("tracemalloc peak per call (MB): " + ", ".join(f"{k} {v}" for k, v in result["traced_peak_mb"].items()))
     return result
+
+
+GROWTH = (("ours_s", "s", 1), ("ours_cpu_s", "cpu s", 1), ("rebuild_s", "rebuild s", 1), ("stock_s", "stock s", 1),
+          ("stock_cpu_s", "stock cpu s", 1), ("site_bytes", "site KB", 1000), ("site_files", "site files", 1),
+          ("build_peak_mb", "peak MB (PSS)", 1), ("pages", "pages", 1))
+
+
+def growth_table(runs: dict[str, dict]) -> str:
+    """Each figure per report at each N, and its ratio to the previous N's: flat is 1.00."""
+    done = [(int(n), r) for n, r in sorted(runs.items(), key=lambda kv: int(kv[0])) if not r.get("skipped")]
+    lines = ["figure per report".ljust(18) + "".join(f" | N={n:>6}" for n, _ in done) + " | growth from the previous N"]
+    for key, label, unit in GROWTH:
+        values = [(n, r[key] / n / unit) if r.get(key) else (n, None) for n, r in done]
+        if not any(v for _, v in values):
+            continue
+        cells = "".join(f" | {v:8.4f}" if v is not None else " |        —" for _, v in values)
+        ratios = [f"{b / a:.2f}×" for (_, a), (_, b) in zip(values, values[1:]) if a and b]
+        lines.append(f"{label:<18}{cells} | {', '.join(ratios) or '—'}")
+    return "\n".join(lines)
 
 
 def _first_lines(log: Path, n: int = 2) -> str:
@@ -649,32 +703,44 @@ def profile(args, work: Path, skip_site: bool, top: int = 15) -> str:
     return out.getvalue()
 
 
-def estimates(previous: tuple[int, dict], n: int) -> tuple[float, float]:
-    """(pipeline part, site part) in seconds at N, from the run at the previous N."""
+def estimates(previous: tuple[int, dict], n: int) -> float:
+    """Seconds the run at N would take, from the run at the previous N (what grows faster than N was
+    fixed by this issue's work; SITE_GROWTH keeps a margin)."""
     n0, figures = previous
-    scale = n / n0
-    site_part = sum(figures.get(k) or 0 for k in ("site_build_s", "mkdocs_s", "stock_s", "stock_our_pages_s",
-                                                  "incremental_site_s"))
-    pipeline_part = figures["wall_s"] - site_part
-    return pipeline_part * scale, site_part * scale * SITE_GROWTH
+    return figures["wall_s"] * n / n0 * SITE_GROWTH
 
 
-# The site grows a little faster than N (more distinct terms, longer term pages): from N=100 to
-# N=1000, mkdocs took 9.5× as long, build_site 14×, the stock routes 12×.
-SITE_GROWTH = 1.3
+SITE_GROWTH = 1.1
+
+
+def wait_for_quiet(limit: float, most: float) -> float:
+    """Wait (up to `most` seconds) until the 1-minute load average is below `limit`; the seconds waited."""
+    waited = 0.0
+    while os.getloadavg()[0] >= limit and waited < most:
+        if not waited:
+            print(f"load average {os.getloadavg()[0]:.2f}: waiting until it is below {limit}…", file=sys.stderr, flush=True)
+        time.sleep(30)
+        waited += 30
+    return waited
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="benchmark build-corpus on N synthetic work reports")
-    parser.add_argument("--reports", type=int, nargs="+", default=[100], help="corpus sizes, e.g. 100 1000")
+    parser.add_argument("--reports", type=int, nargs="+", default=[100], help="corpus sizes, e.g. 1000 3000 10000")
     parser.add_argument("--keep", type=Path, help="keep sources, pages and sites under DIR/n<N> (default: a temp dir, removed)")
-    parser.add_argument("--skip-site", action="store_true", help="pipeline and rebuilds only")
-    parser.add_argument("--workers", type=int, default=1, help="also time the pipeline in this many worker processes")
-    parser.add_argument("--budget", type=float, default=900, help="seconds an N may take, estimated from the previous N")
-    parser.add_argument("--mkdocs-timeout", type=float, default=3600, help="stop a mkdocs build after this many seconds")
-    parser.add_argument("--no-stock-on-our-pages", action="store_true",
-                        help="skip building our generated pages with stock Material search (the second baseline)")
-    parser.add_argument("--skip-stock", action="store_true", help="skip both stock MkDocs baselines")
+    parser.add_argument("--skip-site", action="store_true", help="pipeline and its cache only")
+    parser.add_argument("--workers", type=int, default=2, help="--jobs of the build (default 2)")
+    parser.add_argument("--split", choices=("auto", "always", "never"), default="auto",
+                        help="the build's --split (auto: sub-sites from publishing.SPLIT_FROM reports)")
+    parser.add_argument("--single-too", action="store_true", help="where the build is split, also build it as one site")
+    parser.add_argument("--budget", type=float, default=3600, help="seconds an N may take, estimated from the previous N")
+    parser.add_argument("--mkdocs-timeout", type=float, default=3600, help="stop a command after this many seconds")
+    parser.add_argument("--stock-on-our-pages", action="store_true",
+                        help="also build our generated pages with stock Material search (slow: a second baseline)")
+    parser.add_argument("--skip-stock", action="store_true", help="skip stock MkDocs on the raw pages")
+    parser.add_argument("--bundle", action="store_true", help="also time the offline bundle (a site in one piece)")
+    parser.add_argument("--quiet-below", type=float, default=0, metavar="LOAD",
+                        help="before each N, wait (up to an hour) until the 1-minute load average is below LOAD")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--report-chars", type=int, default=8_000, help="body characters a report aims at (~3 bytes each)")
     parser.add_argument("--tracemalloc", action="store_true", help="extra pipeline pass with per-stage tracemalloc peaks")
@@ -683,9 +749,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     load_start = [round(x, 2) for x in os.getloadavg()]
-    if load_start[0] > 0.5:
-        print(f"note: load average {load_start[0]:.2f} before the run: other processes share the "
-              f"{os.cpu_count()} cores, so wall times are inflated (cpu s much less)", file=sys.stderr)
     with Timer() as t:
         import jieba
         jieba.setLogLevel(60)
@@ -696,47 +759,47 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, dict] = {}
     previous: tuple[int, dict] | None = None
     profiled = False
-    for n in sorted(set(args.reports)):
-        skip_site = args.skip_site
-        if previous:
-            pipeline_est, site_est = estimates(previous, n)
-            if pipeline_est > args.budget:
-                print(f"\n== N = {n}: skipped: its pipeline runs would take ~{pipeline_est:.0f} s (linear from "
-                      f"N = {previous[0]}), over --budget {args.budget:.0f} s; rerun with --budget {pipeline_est * 1.5:.0f} ==")
-                runs[str(n)] = {"reports": n, "skipped": True, "estimate_s": round(pipeline_est + site_est, 1),
-                                "reason": f"pipeline estimate over --budget {args.budget:.0f} s"}
+    with Timer() as total_t:
+        for n in sorted(set(args.reports)):
+            if previous and (estimate := estimates(previous, n)) > args.budget:
+                print(f"\n== N = {n}: skipped: it would take ~{estimate:.0f} s (from N = {previous[0]}), over "
+                      f"--budget {args.budget:.0f} s; rerun with --budget {estimate * 1.5:.0f} ==")
+                runs[str(n)] = {"reports": n, "skipped": True, "estimate_s": round(estimate, 1),
+                                "reason": f"estimate over --budget {args.budget:.0f} s"}
                 continue
-            if not skip_site and previous[1].get("skipped_site"):
-                print(f"\n== N = {n}: site skipped, as for N = {previous[0]} ==")
-                skip_site = True
-            elif not skip_site and pipeline_est + site_est > args.budget:
-                print(f"\n== N = {n}: site skipped: site + mkdocs + stock would take ~{site_est:.0f} s (scaled "
-                      f"from N = {previous[0]}), "
-                      f"over --budget {args.budget:.0f} s; rerun with --budget {(pipeline_est + site_est) * 1.5:.0f} ==")
-                skip_site = True
-        if args.keep:
-            work = args.keep / f"n{n}"
-            work.mkdir(parents=True, exist_ok=True)
-            cleanup = contextlib.nullcontext()
-        else:
-            cleanup = tempfile.TemporaryDirectory(prefix=f"build-corpus-bench-{n}-")
-            work = Path(cleanup.name)
-        with cleanup:
-            with Timer() as run_t:
-                runs[str(n)] = bench(n, args, work, startup, skip_site)
-            runs[str(n)]["wall_s"] = round(run_t.wall, 1)
-            if args.profile and not profiled:   # after the timed run: cProfile slows everything down
-                profiled = True
-                text = profile(args, work, skip_site)
-                print(f"\ncProfile, N = {n}: build_corpus" + ("" if skip_site else " + build_site")
-                      + ", top 15 by cumulative time")
-                print(text)
-                runs[str(n)]["profile_top15"] = [line for line in text.splitlines() if line.strip()][-15:]
-        previous = (n, runs[str(n)])
+            waited = wait_for_quiet(args.quiet_below, 3600) if args.quiet_below else 0.0
+            load_before = [round(x, 2) for x in os.getloadavg()]
+            if load_before[0] > 0.5:
+                print(f"note: load average {load_before[0]:.2f} before N = {n}: other processes share the "
+                      f"{os.cpu_count()} cores, so wall times are inflated (cpu s much less)", file=sys.stderr)
+            if args.keep:
+                work = args.keep / f"n{n}"
+                work.mkdir(parents=True, exist_ok=True)
+                cleanup = contextlib.nullcontext()
+            else:
+                cleanup = tempfile.TemporaryDirectory(prefix=f"build-corpus-bench-{n}-")
+                work = Path(cleanup.name)
+            with cleanup:
+                with Timer() as run_t:
+                    runs[str(n)] = bench(n, args, work, startup, args.skip_site)
+                runs[str(n)].update(wall_s=round(run_t.wall, 1), waited_for_quiet_s=waited, loadavg_before=load_before,
+                                    loadavg_after=[round(x, 2) for x in os.getloadavg()])
+                if args.profile and not profiled:   # after the timed run: cProfile slows everything down
+                    profiled = True
+                    text = profile(args, work, args.skip_site)
+                    print(f"\ncProfile, N = {n}: build_corpus" + ("" if args.skip_site else " + build_site")
+                          + ", top 15 by cumulative time")
+                    print(text)
+                    runs[str(n)]["profile_top15"] = [line for line in text.splitlines() if line.strip()][-15:]
+            previous = (n, runs[str(n)])
+    if len(runs) > 1:
+        print("\ngrowth per report (each figure divided by N; flat is 1.00×):")
+        print(growth_table(runs))
+    print(f"\nbenchmark: {total_t.wall:.0f} s in all")
     summary = {"benchmark": "build-corpus", "python": sys.version.split()[0], "cpus": os.cpu_count(),
                "loadavg_start": load_start, "loadavg_end": [round(x, 2) for x in os.getloadavg()],
                "seed": args.seed, "report_chars": args.report_chars, "startup_s": round(startup["wall"], 3),
-               "runs": runs}
+               "total_s": round(total_t.wall, 1), "runs": runs}
     print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     return 0
 

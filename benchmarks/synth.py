@@ -33,7 +33,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from build_corpus.document.metadata import Place, level_of, places_overlay
+from build_corpus.document.metadata import Place, gazetteer, level_of, places_overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -89,10 +89,10 @@ EXTRA_PLACES = """
 """
 LEVEL_SUFFIXES = ("自治区", "自治县", "直辖市", "省", "市", "县", "区", "镇", "乡", "旗")
 OFFICE = {"省": "省长", "自治区": "主席", "直辖市": "市长", "市": "市长", "县": "县长", "自治县": "县长",
-          "区": "区长", "旗": "旗长", "镇": "镇长", "乡": "乡长"}
+          "区": "区长", "旗": "旗长", "镇": "镇长", "乡": "乡长", "自治州": "州长", "盟": "盟长", "地区": "行署专员"}
 # The one character a report uses for its own government: 我代表市人民政府, 全县, 县政协.
 SCOPE_CHAR = {"省": "省", "自治区": "自治区", "直辖市": "市", "市": "市", "县": "县", "自治县": "县",
-              "区": "区", "旗": "旗", "镇": "镇", "乡": "乡"}
+              "区": "区", "旗": "旗", "镇": "镇", "乡": "乡", "自治州": "州", "盟": "盟", "地区": "地区"}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严"
 GIVEN = "伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"
 NEWSPAPERS = ("日报", "新闻网", "人民政府网", "发布", "融媒体中心")
@@ -122,6 +122,27 @@ def short_of(name: str) -> str:
     if name.endswith("自治县"):
         return re.sub(r"(畲族|土家族|苗族|瑶族|彝族|回族|满族|蒙古族)?自治县$", "", name)
     return name[: -len(level)] if len(name) - len(level) >= 2 else name
+
+
+# Reports a place has on average (each over 2017–2026): the 321 places above give 1,000 reports; a
+# larger corpus takes more places from the gazetteer (county level and above) to keep the same density,
+# as a collection grows by adding places (every place every year since 2000 is ~60,000 reports).
+REPORTS_PER_PLACE = 3.2
+GAZETTEER_LEVELS = frozenset({"市", "县", "区", "旗", "自治州", "盟", "地区"})
+
+
+def places_for(n: int, rng: random.Random) -> list[Place]:
+    """all_places() for up to ~1,000 reports; beyond, more divisions of the gazetteer (unambiguous names,
+    with a parent), drawn in a fixed order, so that a place has ~REPORTS_PER_PLACE reports at any N."""
+    places = all_places()
+    wanted = max(len(places), -(-n // REPORTS_PER_PLACE))
+    if wanted > len(places):
+        known = {p.name for p in places}
+        pool = sorted((p for p in gazetteer().values() if p.level in GAZETTEER_LEVELS and p.parent and p.name not in known
+                       and len(p.name) >= 2), key=lambda p: p.name)
+        extra = rng.sample(pool, min(len(pool), int(wanted) - len(places)))
+        places += [Place(p.name, p.level, p.parent, short_of(p.name)) for p in sorted(extra, key=lambda p: p.name)]
+    return places
 
 
 def all_places() -> list[Place]:
@@ -258,7 +279,7 @@ def own_terms(rng: random.Random, place: Place, k: int) -> list[list[str]]:
 
 def plan_reports(n: int, material: Material, seed: int) -> list[Plan]:
     rng = random.Random(seed)
-    places = all_places()
+    places = places_for(n, random.Random(f"{seed}:places"))
     pairs = [(p, y) for p in places for y in range(2017, 2027)]
     chosen = rng.sample(pairs, n) if n <= len(pairs) else [rng.choice(pairs) for _ in range(n)]
     pool = list(material.glossary)

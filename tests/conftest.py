@@ -66,3 +66,33 @@ def browser():
             pytest.fail(f"{INSTALL_CHROMIUM}\nLaunching it failed: {err}", pytrace=False)
         yield browser
         browser.close()
+
+
+# --- a small corpus published in sub-sites, built once per session ---------------------------
+
+# Zhejiang's reports (its cities, 桐乡市 over two years, 濮院镇 in a listing), three other provinces and
+# two of the State Council's: four sub-sites beside the main site, every kind of link between them.
+SPLIT_SOURCES = ("*tongxiang*", "*huzhou*", "*jiaxing*", "*shaoxing*", "2026_zhejiang*", "2026_sichuan*",
+                 "2026_hainan*", "2026_guangdong*", "2024_national*", "2025_national*")
+
+
+@pytest.fixture(scope="session")
+def split_site(tmp_path_factory):
+    """`build-corpus build --split always` and `mkdocs build --strict` on SPLIT_SOURCES, as CI builds for
+    Pages (the address /gov-work-reports/); the project's folder (its site/ is the merged site)."""
+    import subprocess
+    import sys
+
+    from project_copy import copy_project
+    project = copy_project(tmp_path_factory.mktemp("split-project"), inputs=("glossary", "annotations"))
+    (project / "sources").mkdir()
+    for pattern in SPLIT_SOURCES:
+        for source in SOURCES.glob(pattern):
+            shutil.copy2(source, project / "sources" / source.name)
+    env = {**os.environ, "SITE_REPOSITORY": "example/gov-work-reports", "SITE_URL": "", "NO_MKDOCS_2_WARNING": "1"}
+    for cmd in (["build_corpus", "build", "--split", "always"], ["mkdocs", "build", "--strict"]):
+        done = subprocess.run([sys.executable, "-m", *cmd], cwd=project, capture_output=True, text=True, timeout=600, env=env)
+        if done.returncode:
+            pytest.fail(f"`{' '.join(cmd)}` failed (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}",
+                        pytrace=False)
+    return project

@@ -127,8 +127,9 @@ def test_ids_and_slugs_use_a_restricted_alphabet():
     assert gloss_anchor('1" onclick="x') == "gloss-1-onclick-x"
 
 
-@pytest.mark.parametrize("relative", ["../x.md", "reports/../../x.md", "/etc/passwd", "reports/a b.md", "reports/x.html",
-                                      "reports/\n.md", "reports/北京.md", ""])
+@pytest.mark.parametrize("relative", ["../x.md", "reports/../../x.md", "/etc/passwd", "reports/a b.md", "reports/x.php",
+                                      "reports/\n.md", "reports/北京.md", "", ".other/x.md", ".projects/../x.md",
+                                      ".projects/a/../../x.md", "reports/.build-digest"])
 def test_page_paths_outside_the_alphabet_or_docs_are_refused(tmp_path, relative):
     with pytest.raises(UnsafePath):
         page_path(tmp_path / "docs", relative)

@@ -3,7 +3,9 @@
 //
 //   node tools/search_query.mjs SITE_DIR QUERY [QUERY…]      → one JSON line per query
 //
-// Each query runs in a fresh worker, so its downloads are those of a reader's first search.
+// Each query runs in a fresh worker, so its downloads are those of a reader's first search. A site in
+// sub-sites has the worker read report pages for their text: fetch() here reads the built page as a
+// server would send it, and counts it with the index files.
 // Used by tests/test_search_index.py and benchmarks/run.py; no dependencies beyond Node.
 import fs from "node:fs";
 import path from "node:path";
@@ -43,6 +45,12 @@ function runQuery(query) {
         files.push({file: path.relative(site, file), bytes: code.length, gzip: zlib.gzipSync(code).length});
         vm.runInContext(code.toString("utf-8"), context, {filename: file});
       }
+    },
+    fetch: async url => {
+      const file = fileURLToPath(url);
+      const body = fs.readFileSync(file);   // throws like a failed request
+      files.push({file: path.relative(site, file), bytes: body.length, gzip: zlib.gzipSync(body).length});
+      return {ok: true, status: 200, text: async () => body.toString("utf-8")};
     },
   };
   context.self = context;

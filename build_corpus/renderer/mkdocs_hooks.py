@@ -29,8 +29,8 @@ in a process of Material's projects plugin, before the main site. Then:
 
 - a sub-site renders without the helpers (the other sub-site being built takes the second core),
   indexes in its own process, and leaves its share of the index with its state (.cache/subsites/);
-- the main site removes what its last build left in site/ (the projects plugin turns MkDocs' own
-  cleaning off), keeping the sub-sites that need no new build, which the plugin then skips; at the
+- the main site empties site/ (the projects plugin turns MkDocs' own cleaning off) and puts back
+  the sub-sites that need no new build (kept in their state), which the plugin then skips; at the
   end it merges its own share and every sub-site's into the one index (search_index.merge_indexes),
   which every sub-site's search box reads: the index's locations are the main site's, and each
   sub-site's search_index.json says how far up the main site is (`root`).
@@ -50,6 +50,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 
+from build_corpus.batch import name_process
 from build_corpus.pages.write import JOURNAL, STAGING, build_lock, finish_interrupted_swap
 from build_corpus.renderer import subsites
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
@@ -76,6 +77,7 @@ _nav = None                     # this build's navigation, for the template help
 _subsite: str | None = None     # this build is that sub-site's
 _split = False                  # this build is the main site of a site in sub-sites
 _main: Path | None = None       # the main site's folder (where its mkdocs.yml is)
+_finished_subsite: str | None = None   # the site folder of the sub-site just built, to keep
 
 
 def on_startup(command, dirty, **_):
@@ -89,6 +91,8 @@ def on_config(config, **_):
     global _subsite, _split, _main
     _subsite = subsites.subsite_slug(config)
     _main = subsites.main_project(config)
+    if _subsite:   # a process of the projects plugin's: named for what it builds now
+        name_process("bc-subsite")
     _split = not _subsite and bool(subsites.projects(config.docs_dir))
     if _subsite:
         subsites.adapt_subsite_config(config, _subsite)
@@ -109,13 +113,15 @@ def on_pre_build(config, **_):
     if (docs / JOURNAL).exists() or (docs / STAGING).exists():
         with build_lock(docs):
             finish_interrupted_swap(docs)
-    keep = subsites.up_to_date(_main, config.site_dir) if _split else set()
     if not _dirty:
-        subsites.clean_site(config.site_dir, keep)
-    if _split:
-        subsites.skip_projects(config, keep)
-        log.info("sub-sites: %d to build, %d unchanged since their last build", len(subsites.projects(docs)) - len(keep),
-                 len(keep))
+        subsites.clean_site(config.site_dir)
+    if _split:   # the sub-sites whose pages and build did not change: their last build, kept aside
+        kept = subsites.up_to_date(_main)
+        for slug in kept:
+            subsites.restore_built(_main, slug, config.site_dir)
+        subsites.skip_projects(config, kept)
+        log.info("sub-sites: %d to build, %d unchanged since their last build", len(subsites.projects(docs)) - len(kept),
+                 len(kept))
     # A dirty rebuild renders only the changed pages: it keeps the search index of the first build.
     if _dirty and _last_shards:
         _indexer = None
@@ -209,7 +215,8 @@ def on_post_build(config, **_):
         return
     summary, _indexer = _indexer.finish(), None
     if _subsite:   # its share waits for the main site's build, which merges them all
-        subsites.mark_built(_main, _subsite)
+        global _finished_subsite
+        _finished_subsite = config.site_dir   # its pages are kept once every plugin is done (on_shutdown)
         return
     if _split:
         parts = [("", subsites.state_folder(_main, subsites.MAIN_SHARE) / PARTIAL)]
@@ -226,15 +233,24 @@ def on_post_build(config, **_):
              summary.chunks, summary.keys, summary.shards, summary.bytes / 1e6, summary.folder)
 
 
+def on_shutdown(**_):
+    """A sub-site built (the projects plugin runs this right after each build): its pages, as every
+    plugin left them, kept for the next build (subsites.keep_built)."""
+    global _finished_subsite
+    if _finished_subsite and _subsite and _main:
+        subsites.keep_built(_main, _subsite, _finished_subsite)
+    _finished_subsite = None
+
+
 def _point_to_index(search: Path, shards: dict) -> None:
     """A sub-site's search_index.json (and the offline plugin's copy of it) reading the main site's index."""
     index_file = search / "search_index.json"
     index = json.loads(index_file.read_text(encoding="utf-8"))
     index["config"]["shards"] = shards
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    index_file.write_text(data, encoding="utf-8")
-    if (search / "search_index.js").exists():
-        (search / "search_index.js").write_text(f"var __index = {data}", encoding="utf-8")
+    for path, text in ((index_file, data), (search / "search_index.js", f"var __index = {data}")):
+        path.unlink(missing_ok=True)   # a link to the sub-site's kept build (subsites.keep_built): not changed there
+        path.write_text(text, encoding="utf-8")
 
 
 def _replace_worker(site: Path) -> None:

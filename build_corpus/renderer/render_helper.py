@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from mkdocs.commands.build import get_context
 from mkdocs.structure.pages import Page
 
-from ..batch import can_fork, widen_pipe
+from ..batch import can_fork, name_process, widen_pipe
 
 MARKDOWN_SHARE = 3   # every third page's Markdown: with the indexer, that keeps the second core busy
 TEMPLATE_SHARE = 2   # every other page's template: MkDocs still runs on_post_page and writes all of them
@@ -87,7 +87,8 @@ class Helper:
         context = multiprocessing.get_context("fork")
         self.receiving, sending = context.Pipe(duplex=False)
         widen_pipe(sending.fileno())   # the helper may run a few pages ahead of MkDocs
-        self.process = context.Process(target=_work_through, args=(uris, work, sending), name=name, daemon=True)
+        self.process = context.Process(target=_work_through, args=(uris, work, sending, PROCESS_NAMES.get(name, "bc-helper")),
+                                       name=name, daemon=True)
         self.process.start()
         sending.close()
 
@@ -256,9 +257,13 @@ class _Collect(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _work_through(uris: list[str], work: Callable[[str], Result], sending) -> None:
+PROCESS_NAMES = {"render helper": "bc-markdown", "template helper": "bc-templates"}   # batch.name_process
+
+
+def _work_through(uris: list[str], work: Callable[[str], Result], sending, process_name: str = "bc-helper") -> None:
     """Do each page's work, send its result. Never returns normally: os._exit skips the exit
     handlers the copy inherited (they belong to MkDocs' process)."""
+    name_process(process_name)
     try:
         collect = _Collect()
         mkdocs_log = logging.getLogger("mkdocs")

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ..batch import widen_pipe
+from ..batch import name_process, widen_pipe
 from ..chinese import HAN_ALL_PLANES
 
 # The query side, copied over Material's search worker by mkdocs_hooks.py.
@@ -495,6 +495,7 @@ def _excluded_section_end(markup: str, at: int, heading: str, void: set[str]) ->
 
 def index_pages(search_dir: Path, pages, summaries, partial: bool = False) -> None:
     """The indexing process: pages (html, url, title, boost, text_in_page) in, one IndexSummary (or error) out."""
+    name_process("bc-search-index")
     try:
         writer = ShardedIndexWriter(search_dir)
         while (page := pages.recv()) is not None:

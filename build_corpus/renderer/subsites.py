@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 from importlib.metadata import version
 from pathlib import Path
@@ -154,8 +155,9 @@ def main_project(config) -> Path:
 
 
 def state_folder(main: Path, name: str) -> Path:
-    """What a sub-site's last build left outside the published site: the digest of what it was built
-    from and its share of the search index (`_main` for the main site's). CI keeps it with .cache/."""
+    """What a sub-site's last build left outside the published site: its pages, the digest of what they
+    were built from and its share of the search index (`_main`: the main site's share). CI keeps it
+    with the per-source cache (.cache/)."""
     return main / STATE / name
 
 
@@ -168,22 +170,31 @@ def digest_of(folder: Path) -> str | None:
     return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
-def up_to_date(main: Path, site_dir: str | Path) -> set[str]:
-    """The sub-sites not to build again: built last from the same pages with the same code, their pages
-    still in site/ and their share of the index kept."""
+def up_to_date(main: Path) -> set[str]:
+    """The sub-sites not to build again: built last from the same pages with the same code, their built
+    pages and their share of the index kept in their state."""
     docs = main / "docs" / PROJECTS
     return {slug for slug in projects(main / "docs")
             if (digest := digest_of(docs / slug)) and digest == digest_of(state_folder(main, slug))
-            and (Path(site_dir) / slug).is_dir() and (state_folder(main, slug) / "partial").is_dir()}
+            and (state_folder(main, slug) / BUILT).is_dir() and (state_folder(main, slug) / "partial").is_dir()}
 
 
-def mark_built(main: Path, slug: str) -> None:
-    """After a sub-site's build: its state records what it was built from."""
+BUILT = "site"   # in a sub-site's state: its last build's pages, as site/<slug>/ had them
+
+
+def keep_built(main: Path, slug: str, site_dir: str | Path) -> None:
+    """After a sub-site's build: its pages into its state (hard links: no second copy on the disk), and
+    the digest of what they were built from."""
+    folder = state_folder(main, slug)
+    _copy_tree(Path(site_dir), folder / BUILT)
     digest = digest_of(main / "docs" / PROJECTS / slug)
     if digest:
-        folder = state_folder(main, slug)
-        folder.mkdir(parents=True, exist_ok=True)
         (folder / DIGEST).write_text(digest + "\n", encoding="utf-8")
+
+
+def restore_built(main: Path, slug: str, site_dir: str | Path) -> None:
+    """An up-to-date sub-site's pages back into site/<slug>/ from its state."""
+    _copy_tree(state_folder(main, slug) / BUILT, Path(site_dir) / slug)
 
 
 def forget_built(main: Path, slug: str) -> None:
@@ -191,27 +202,42 @@ def forget_built(main: Path, slug: str) -> None:
     (state_folder(main, slug) / DIGEST).unlink(missing_ok=True)
 
 
-def clean_site(site_dir: str | Path, keep: set[str]) -> None:
+def _copy_tree(source: Path, target: Path) -> None:
+    """`target` made a copy of `source`, each file a hard link where the file system allows."""
+    if target.exists():
+        shutil.rmtree(target)
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
+
+
+def clean_site(site_dir: str | Path) -> None:
     """What MkDocs' own cleaning did (the projects plugin turns it off, so that the sub-sites it has just
-    built survive the main site's build): everything in site/ goes, except the folders kept."""
+    built survive the main site's build): site/ emptied."""
     site = Path(site_dir)
     if not site.is_dir():
         return
     for entry in site.iterdir():
-        if entry.name in keep:
-            continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
         else:
             entry.unlink()
 
 
+SITE_JOBS_ENV = "BUILD_CORPUS_SITE_JOBS"   # sub-sites built at once (default: the machine's cores)
+
+
 def skip_projects(config, keep: set[str]) -> None:
-    """Hide the up-to-date sub-sites from the projects plugin, which builds every project it finds."""
+    """Hide the up-to-date sub-sites from the projects plugin, which builds every project it finds, and
+    let it build as many at once as there are cores (its default leaves one for the main site, which
+    only starts once they are all built)."""
     plugin = config.plugins.get("material/projects") or config.plugins.get("projects")
     builder = getattr(plugin, "builder", None)
     if builder is None:
         return
+    builder.root.plugin.concurrency = max(1, int(os.environ.get(SITE_JOBS_ENV) or os.cpu_count() or 1))
     jobs = builder.root.jobs
 
     def stale_jobs():

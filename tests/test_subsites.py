@@ -1,0 +1,255 @@
+"""A corpus published in sub-sites (corpus/subsites.py, renderer/subsites.py): one per province beside
+the main site, built side by side by Material's projects plugin and merged into one site.
+
+On a small corpus built with `--split always` (conftest's split_site): each report in its province's
+sub-site and the State Council's in the main site, stubs at the addresses that moved, every link of
+every page landing on a page and an anchor that exist (MkDocs checks links within one sub-site only),
+one index that every sub-site's search box reads, the search worker reading report text from the pages
+as the index cuts it, and a second build that builds only the sub-sites whose pages changed.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from build_corpus.corpus.subsites import province_of, subsite_slug
+from build_corpus.pipeline import build_site
+from build_corpus.renderer.search_index import (
+    CHUNK_DOCS,
+    PARTIAL,
+    SearchDoc,
+    ShardedIndexWriter,
+    decode_values,
+    merge_indexes,
+    page_documents,
+)
+from build_corpus.urls import publish_as
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY_JS = ROOT / "tools" / "search_query.mjs"
+WORKER_JS = ROOT / "build_corpus" / "renderer" / "search_worker.js"
+SUBSITES = {"zhejiangsheng", "sichuansheng", "hainansheng", "guangdongsheng"}
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+
+
+def _is_stub(text: str) -> bool:
+    return 'http-equiv="refresh"' in text and "<article" not in text
+
+
+# --- the layout, from the corpus alone -----------------------------------------------------
+
+def test_each_report_goes_to_its_province_and_the_state_council_stays(corpus):
+    site = build_site(corpus, split="always")
+    try:
+        for doc in site.reports:
+            province = province_of(doc)
+            if doc.meta.place == "中华人民共和国":
+                assert province is None and doc.id not in site.subsites
+            else:
+                assert province and site.subsites[doc.id] == subsite_slug(province), doc.id
+                assert f"{site.subsites[doc.id]}/reports/{doc.id}.md" in site.pages
+                assert f"reports/{doc.id}.html" in site.files   # the stub at its address in one site
+        assert site.subsites["tongxiangshi-2023"] == site.subsites["puyuanzhen-2017"] == "zhejiangsheng"
+        assert site.subsites["shaanxisheng-2026"] == "shaanxisheng"   # the ids' romanisation
+        for key in site.stubbed_terms:   # one report only: a stub, no page
+            assert f"terms/{site.terms[key].slug}.html" in site.files
+            assert f"terms/{site.terms[key].slug}.md" not in site.pages
+        assert all(not p.startswith("compare/data/") or b'"paragraphs"' not in b for p, b in site.files.items()), \
+            "in sub-sites the compare view reads the text from the report pages"
+        one = build_site(corpus, split="never")
+        assert not one.subsites and not one.stubbed_terms and "reports/tongxiangshi-2023.md" in one.pages
+    finally:
+        publish_as()
+
+
+# --- the built site ------------------------------------------------------------------------
+
+def test_sub_sites_hold_their_province_s_reports(split_site):
+    site = split_site / "site"
+    assert {p.name for p in site.iterdir() if p.is_dir() and (p / "reports").is_dir()} == SUBSITES | {"reports"}
+    assert (site / "zhejiangsheng" / "reports" / "tongxiangshi-2023.html").is_file()
+    assert (site / "reports" / "zhonghuarenmingongheguo-2025.html").is_file()   # the State Council's, in the main site
+    stub = (site / "reports" / "tongxiangshi-2023.html").read_text(encoding="utf-8")
+    assert _is_stub(stub) and 'url=../zhejiangsheng/reports/tongxiangshi-2023.html"' in stub
+    assert "+location.hash" in stub   # a paragraph's anchor survives the move
+    assert not (site / "zhejiangsheng" / "assets").exists()   # Material's assets once, hoisted to the main site
+    page = (site / "zhejiangsheng" / "reports" / "tongxiangshi-2023.html").read_text(encoding="utf-8")
+    assert 'href="../../assets/javascripts/readers.js"' in page or "../../assets/javascripts/readers.js" in page
+    assert 'href="../../places.html"' in page   # the main site's nav
+
+
+def test_every_link_of_every_page_lands(split_site):
+    """What MkDocs checks within one site, across all of them: each relative link's file exists, and the
+    anchor it names is on that page (the compare view's #a=… addresses excepted: the view reads them)."""
+    site = split_site / "site"
+    pages = _pages(site)
+    ids = {path: set(re.findall(r'\sid="([^"]+)"', text)) for path, text in pages.items()}
+    broken = []
+    for path, text in pages.items():
+        if _is_stub(text):
+            links = re.findall(r'url=([^"]+)"', text)
+        else:
+            links = re.findall(r'\shref="([^"]+)"', text)
+        for link in links:
+            link = html.unescape(link)
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("#", "/")):
+                continue
+            target = (site / Path(path).parent / unquote(parts.path)).resolve()
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.append(f"{path}: {link}")
+                continue
+            relative = target.relative_to(site.resolve()).as_posix()
+            if parts.fragment and relative in ids and not parts.fragment.startswith("a=") \
+                    and unquote(parts.fragment) not in ids[relative]:
+                broken.append(f"{path}: {link} (no such anchor)")
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:30])
+
+
+def test_every_search_box_reads_the_one_index(split_site):
+    site = split_site / "site"
+    main = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["shards"]
+    assert (site / main["folder"]).is_dir() and not main.get("root")
+    for slug in SUBSITES:
+        shards = json.loads((site / slug / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["shards"]
+        assert shards == {**main, "root": "../"}, slug
+    assert not list(site.glob("*/search/idx-*")), "one index, in the main site"
+    assert not list(site.rglob("postings.tsv")), "the sub-sites' shares stay out of the published site"
+
+
+def _query(site: Path, *queries: str) -> list[dict]:
+    node = shutil.which("node") or pytest.fail("node is not on PATH", pytrace=False)
+    done = subprocess.run([node, str(QUERY_JS), str(site), *queries], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_a_search_finds_reports_of_every_sub_site_with_their_text(split_site):
+    site = split_site / "site"
+    found = _query(site, "五水共治", "自由贸易港")
+    wushui = [group[0] for group in found[0]["items"]]
+    assert wushui[0]["location"].startswith("terms/wu-shui-gong-zhi.html")   # the term's page, in the main site
+    in_zhejiang = [r for r in wushui if r["location"].startswith("zhejiangsheng/reports/")]
+    assert in_zhejiang and all("五水共治" in html.unescape(re.sub("<[^>]+>", "", r["text"])) for r in in_zhejiang
+                               if "#" in r["location"])
+    assert any(f["file"].startswith("zhejiangsheng/reports/") for f in found[0]["files"]), "the text read from the page"
+    hainan = [group[0]["location"] for group in found[1]["items"]]
+    assert any(loc.startswith("hainansheng/reports/hainansheng-2026.html") for loc in hainan), hainan
+    # The index holds no report page's text: every report record's text is null.
+    records = []
+    for chunk in (site / "search").glob("idx-*/d*.js"):
+        text = chunk.read_text(encoding="utf-8")
+        records += json.loads(text[text.index(",") + 1:text.rindex(")")])
+    reports = [r for r in records if "/reports/" in "/" + r[0]]
+    assert reports and all(r[2] is None for r in reports)
+    assert all(r[2] is not None for r in records if r[0].startswith("terms/"))
+
+
+def test_the_worker_cuts_a_page_into_sections_as_the_indexer_does(split_site):
+    """search_worker.js's sectionTexts (the query side, reading a page) and page_documents (the indexer,
+    reading MkDocs' HTML) give every section of every built page the same location and text."""
+    site = split_site / "site"
+    node = shutil.which("node") or pytest.fail("node is not on PATH", pytrace=False)
+    pages = {p: t for p, t in _pages(site).items() if not _is_stub(t) and "<article" in t}
+    program = (f"const fs = require('fs'), vm = require('vm');"
+               "const ctx = {console, URL, self: null, addEventListener() {}, location: {href: 'file:///x/'}};"
+               f"ctx.self = ctx; vm.createContext(ctx); vm.runInContext(fs.readFileSync({json.dumps(str(WORKER_JS))}, 'utf8'), ctx);"
+               "const input = JSON.parse(fs.readFileSync(0, 'utf8')); const out = {};"
+               "for (const [page, text] of Object.entries(input)) out[page] = Object.fromEntries(vm.runInContext('sectionTexts', ctx)(text, page));"
+               "process.stdout.write(JSON.stringify(out));")
+    done = subprocess.run([node, "-e", program], input=json.dumps(pages), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    js = json.loads(done.stdout)
+    for page, text in pages.items():
+        article = text[text.index(">", text.index("<article")) + 1:text.rindex("</article>")].strip()
+        python = {d.location: d.text for d in page_documents(article, page, "")}
+        assert js[page] == python, page
+
+
+def test_an_unchanged_sub_site_is_not_built_again(split_site, tmp_path):
+    """One province's source changed: its sub-site is built again, the others are taken from their last
+    build, and the site is what a build from nothing gives."""
+    project = tmp_path / "project"
+    shutil.copytree(split_site, project, symlinks=True)
+    source = project / "sources" / "2026_hainan_report_web.txt"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("各位代表：", "各位代表：\n\n（本段为测试所加：海南自由贸易港建设又有新进展。）", 1), encoding="utf-8")
+    env = {**os.environ, "SITE_REPOSITORY": "example/gov-work-reports", "SITE_URL": "", "NO_MKDOCS_2_WARNING": "1"}
+    site = project / "site"
+    old = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    logs = []
+    for cmd in (["build_corpus", "build", "--split", "always"], ["mkdocs", "build", "--strict"]):
+        done = subprocess.run([sys.executable, "-m", *cmd], cwd=project, capture_output=True, text=True, timeout=600, env=env)
+        assert done.returncode == 0, done.stderr[-3000:]
+        logs.append(done.stdout + done.stderr)
+    assert "sub-sites: 1 to build, 3 unchanged since their last build" in logs[1]
+    new = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert "本段为测试所加" in new["hainansheng/reports/hainansheng-2026.html"].decode()
+    for slug in SUBSITES - {"hainansheng"}:   # untouched provinces: the very same pages
+        mine = {p: b for p, b in new.items() if p.startswith(f"{slug}/") and "/search/" not in p}
+        assert mine == {p: b for p, b in old.items() if p.startswith(f"{slug}/") and "/search/" not in p}, slug
+    # The same as building everything again from nothing.
+    shutil.rmtree(project / ".cache" / "subsites")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True,
+                          timeout=600, env=env)
+    assert done.returncode == 0 and "sub-sites: 4 to build, 0 unchanged" in done.stdout + done.stderr
+    fresh = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert fresh == new
+
+
+# --- merging the sub-sites' shares of the index -------------------------------------------------
+
+def _documents(n: int, prefix: str) -> list[SearchDoc]:
+    words = ["五水共治", "三改一拆", "营商环境", "乡村振兴", "GDP", "数字经济", "两重", "两新"]
+    return [SearchDoc(f"reports/{prefix}{i // 7}.html" + (f"#sec-{i % 7}" if i % 7 else ""), f"标题{i}",
+                      "，".join(words[(i + k) % len(words)] for k in range(i % 5 + 1)), text_in_page=bool(i % 2))
+            for i in range(n)]
+
+
+def _postings(search: Path) -> dict[str, set[tuple[str, int]]]:
+    """key -> {(location, flags)} of an index written under `search`."""
+    folder = next(search.glob("idx-*"))
+    records = {}
+    for chunk in folder.glob("d*.js"):
+        text = chunk.read_text(encoding="utf-8")
+        for i, record in enumerate(json.loads(text[text.index(",") + 1:text.rindex(")")])):
+            records[int(chunk.stem[1:]) * CHUNK_DOCS + i] = record[0]
+    out: dict[str, set] = defaultdict(set)
+    for shard in folder.glob("b*.js"):
+        text = shard.read_text(encoding="utf-8")
+        for key, encoded in json.loads(text[text.index(",") + 1:text.rindex(")")]).items():
+            doc = 0
+            for value in decode_values(encoded):
+                doc += value >> 3
+                out[key].add((records[doc], value & 7))
+    return out
+
+
+def test_merged_shares_are_the_index_of_all_their_documents(tmp_path):
+    parts = [("", _documents(300, "m")), ("zj/", _documents(40, "z")), ("hn/", _documents(600, "h"))]
+    whole = ShardedIndexWriter(tmp_path / "whole" / "search")
+    shares = []
+    for n, (prefix, docs) in enumerate(parts):
+        writer = ShardedIndexWriter(tmp_path / f"share{n}")
+        for doc in docs:
+            writer.add(doc)
+            whole.add(SearchDoc(prefix + doc.location, doc.title, doc.text, doc.page_title, doc.boost, doc.text_in_page))
+        writer.finish(partial=True)
+        shares.append((prefix, tmp_path / f"share{n}" / PARTIAL))
+    whole.finish()
+    merged = merge_indexes(tmp_path / "merged" / "search", shares)
+    assert merged.docs == 940 and merged.keys == len(_postings(tmp_path / "whole" / "search"))
+    assert _postings(tmp_path / "merged" / "search") == _postings(tmp_path / "whole" / "search")
