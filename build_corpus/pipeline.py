@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from . import remembered
 from .batch import MAX_SOURCE_BYTES, beside, process_sources
-from .cache import SourceCache
+from .cache import SourceCache, code_version
 from .contributions.annotations import load_annotations
 from .contributions.curation import load_curated
 from .contributions.inputs import list_inputs, shown_path
@@ -106,6 +107,8 @@ PAGE_STEPS = (
 )
 TABLES = {"source": SOURCE_STEPS, "document": DOCUMENT_STEPS, "corpus": CORPUS_STEPS, "site": SITE_STEPS,
           "page": PAGE_STEPS}
+
+REMEMBERED = "remembered.pickle"   # in the cache's folder: remembered.py's tables
 
 # Times a step: `clock(table, step name)` is a context manager around each run (benchmarks/run.py).
 Clock = Callable[[str, str], AbstractContextManager]
@@ -256,10 +259,14 @@ def build(settings: Settings, clock: Clock = untimed) -> Build:
         paths, problems = find_sources(settings.sources, settings.root)
     else:
         paths, problems = [], [Problem(str(settings.sources), "源文件目录不存在 / the sources folder does not exist")]
+    if settings.cache:   # romanisations kept from the last build (remembered.py), with the cache
+        remembered.load(settings.cache / REMEMBERED, code_version())
     corpus = build_corpus(paths, settings.root, SourceCache(settings.cache) if settings.cache else None,
                           settings.jobs, settings.max_source_bytes, clock)
     # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.
     corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(settings.sources))
     curated, annotations, contribution_problems = load_contributions(settings)
     site = build_site(corpus, curated, annotations=annotations, clock=clock, jobs=settings.jobs, split=settings.split)
+    if settings.cache:
+        remembered.save(settings.cache / REMEMBERED, code_version())
     return Build(paths, corpus, site, problems + corpus.problems + contribution_problems + site.problems)

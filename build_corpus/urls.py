@@ -17,10 +17,12 @@ import re
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from .remembered import remembered
+
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # A generated page path: folders and a file name of slug characters, one known suffix.
 PAGE_PATH = re.compile(r"^(\.projects/)?([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css|html|yml)(\.gz)?$|"
-                       r"^\.projects/[a-z0-9][a-z0-9_-]*/\.build-digest$")
+                       r"^\.projects/[a-z0-9][a-z0-9_-]*/\.build-digest$|^\.projects/_main\.build-digest$")
 # docs/.projects/<sub-site>/: a sub-site's MkDocs project (renderer/subsites.py); MkDocs skips dot-folders.
 PROJECTS_FOLDER = ".projects"
 # Slugs that are file names of pages the site writes itself in the same folder.
@@ -31,7 +33,7 @@ class UnsafePath(ValueError):
     """A page path built from input left the allowed alphabet or docs/ (a bug or an attack)."""
 
 
-@cache   # the same few hundred place names every build, and pypinyin was half of a cached rebuild
+@remembered   # the same terms and places every build, and pypinyin was half of a cached rebuild
 def slugify(text: str, fallback: str = "term", joiner: str = "-") -> str:
     """`三改一拆` → `san-gai-yi-chai`, `1+3+1+X产业` → `1-3-1-x-chan-ye`, `../x` → `x`: readable, URL-safe.
 

@@ -75,7 +75,7 @@ def test_non_http_links_are_refused_by_the_schema(folder):
 def test_dangling_term_is_a_warning_and_corrections_must_exist(folder):
     curated, _ = problems_for(folder, "term: 不存在的名词\ncorrections:\n  - report: puyuanzhen-2018\n    entry: 99\n"
                                       "    definition: x\n    reason: y\n    author: z\n")
-    problems = check_against_corpus(curated, {"五水共治"}, {"puyuanzhen-2018": {"1", "五位一体"}}, "正文")
+    problems = check_against_corpus(curated, {"五水共治"}, {"puyuanzhen-2018": {"1", "五位一体"}}, ["正文"])
     assert [p.severity for p in problems] == ["warning", "error"]
     assert "matches no extracted term and no text" in problems[0].message
     assert problems[1].key == "corrections.0.entry"

@@ -9,6 +9,7 @@ as the index cuts it, and a second build that builds only the sub-sites whose pa
 """
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import os
@@ -119,6 +120,17 @@ def test_every_link_of_every_page_lands(split_site):
     assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:30])
 
 
+def test_one_sitemap_lists_the_pages_of_every_sub_site(split_site):
+    site = split_site / "site"
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.github.io/gov-work-reports/zhejiangsheng/reports/tongxiangshi-2023.html</loc>" in sitemap
+    assert "<loc>https://example.github.io/gov-work-reports/reports/zhonghuarenmingongheguo-2025.html</loc>" in sitemap
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == sitemap
+    assert not list(site.glob("*/sitemap.xml*")), "the sub-sites' own sitemaps are merged into the main one"
+    assert "/reports/tongxiangshi-2023.html</loc>" not in sitemap.replace("/zhejiangsheng/reports/", "/z/"), \
+        "a moved-page stub is no page"
+
+
 def test_every_search_box_reads_the_one_index(split_site):
     site = split_site / "site"
     main = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["shards"]
@@ -185,8 +197,10 @@ def test_an_unchanged_sub_site_is_not_built_again(split_site, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(split_site, project, symlinks=True)
     source = project / "sources" / "2026_hainan_report_web.txt"
-    text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("各位代表：", "各位代表：\n\n（本段为测试所加：海南自由贸易港建设又有新进展。）", 1), encoding="utf-8")
+    lines = source.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if len(line) > 80 and line.endswith("。") and "“" not in line)
+    lines[at] += "本句为测试所加，海南岛上又有新进展。"   # no term, no quotation: no page of the main site shows it
+    source.write_text("\n".join(lines), encoding="utf-8")
     env = {**os.environ, "SITE_REPOSITORY": "example/gov-work-reports", "SITE_URL": "", "NO_MKDOCS_2_WARNING": "1"}
     site = project / "site"
     old = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
@@ -195,9 +209,11 @@ def test_an_unchanged_sub_site_is_not_built_again(split_site, tmp_path):
         done = subprocess.run([sys.executable, "-m", *cmd], cwd=project, capture_output=True, text=True, timeout=600, env=env)
         assert done.returncode == 0, done.stderr[-3000:]
         logs.append(done.stdout + done.stderr)
-    assert "sub-sites: 1 to build, 3 unchanged since their last build" in logs[1]
+    assert "sub-sites: 1 to build, 3 unchanged since their last build; the main site's pages unchanged" in logs[1]
     new = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    assert "本段为测试所加" in new["hainansheng/reports/hainansheng-2026.html"].decode()
+    assert "本句为测试所加" in new["hainansheng/reports/hainansheng-2026.html"].decode()
+    assert gzip.decompress(new["downloads/corpus.jsonl.gz"]) != gzip.decompress(old["downloads/corpus.jsonl.gz"]), \
+        "the main site's downloads are copied again"
     for slug in SUBSITES - {"hainansheng"}:   # untouched provinces: the very same pages
         mine = {p: b for p, b in new.items() if p.startswith(f"{slug}/") and "/search/" not in p}
         assert mine == {p: b for p, b in old.items() if p.startswith(f"{slug}/") and "/search/" not in p}, slug
@@ -205,7 +221,8 @@ def test_an_unchanged_sub_site_is_not_built_again(split_site, tmp_path):
     shutil.rmtree(project / ".cache" / "subsites")
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True,
                           timeout=600, env=env)
-    assert done.returncode == 0 and "sub-sites: 4 to build, 0 unchanged" in done.stdout + done.stderr
+    assert done.returncode == 0 and "sub-sites: 4 to build, 0 unchanged since their last build; the main site's pages to " \
+        "build" in done.stdout + done.stderr
     fresh = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert fresh == new
 

@@ -157,6 +157,8 @@ def shared_wording(term: Term, rules: ScopeRules) -> list[Definition]:
             chain = report_chain(d.report)
             if chain and not any(f[-1] in chain or chain[-1] in f for f in families):
                 families.append(chain)
+                if len(families) >= rules.shared_wording_places:   # enough: a wording in every report
+                    break                                          # made this N² (10,000 reports)
         if len(families) >= rules.shared_wording_places:
             shared.extend(same)
     return shared
@@ -186,6 +188,7 @@ class Scope:
         self.wording_ranks: dict[str, dict[int, int]] = {}   # term key -> id(definition) -> rank
         self.indexes: dict[str, _DefinitionIndex] = {}
         self.choices: dict[tuple, Target] = {}   # (rule, term key, year, levels) -> a region or shared target
+        self.shared_groups: dict[str, dict] = {}   # term key -> (year, levels) -> the best shared definition there
         self.same_wording: dict[str, Counter] = defaultdict(Counter)   # report id -> unlinked term keys, counts
 
     def target(self, doc: Document, key: str, around: str = "") -> Target:
@@ -217,8 +220,7 @@ class Scope:
                 doc, term, [d for d in term.definitions if self._in_region(d.report, region)], region, shared=False))
             if found.linked:
                 return found
-        return self._remembered(("shared", term.key, *when),
-                                lambda: self._best(doc, term, [term.definitions[i] for i in index.shared], None))
+        return self._remembered(("shared", term.key, *when), lambda: self._nearest_shared(doc, term, index))
 
     def _remembered(self, key: tuple, decide) -> Target:
         if key not in self.choices:
@@ -241,6 +243,30 @@ class Scope:
             return Target(None)
         *_, best, rule = min(candidates, key=lambda c: c[:4])
         return Target(best, rule)
+
+    def _nearest_shared(self, doc: Document, term: Term, index: _DefinitionIndex) -> Target:
+        """`_best` over the term's shared definitions, where no other rule applied (so each is "shared",
+        if near enough in years): the nearest year, then level, then the most shared wording, then the
+        report id. Asked once for each year and level; the definitions are grouped by theirs once a term,
+        so a term whose wording every report shares does not make every decision go through all of them."""
+        groups = self.shared_groups.get(term.key)
+        if groups is None:
+            groups = self.shared_groups[term.key] = {}
+            for position, i in enumerate(index.shared):
+                d = term.definitions[i]
+                rank = (self._wording_rank(term, d), d.report.id, position)
+                where = (d.report.meta.year or 0, len(report_chain(d.report)))
+                if where not in groups or rank < groups[where][0]:
+                    groups[where] = (rank, d)
+        year, levels = doc.meta.year or 0, len(report_chain(doc))
+        best = None
+        for (y, n), (rank, d) in groups.items():
+            if self.rules.max_years_apart is not None and abs(year - y) > self.rules.max_years_apart:
+                continue
+            order = (abs(year - y), abs(levels - n), rank)
+            if best is None or order < best[0]:
+                best = (order, d)
+        return Target(best[1], "shared") if best else Target(None)
 
     def _near(self, user: Document, definer: Document) -> bool:
         years = abs((user.meta.year or 0) - (definer.meta.year or 0))

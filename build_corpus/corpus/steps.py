@@ -65,8 +65,7 @@ def check_curated_notes(site: Site) -> None:
     """Curated notes that match no term and no text, and corrections of entries that do not exist."""
     reports = site.corpus.reports
     glossaries = {d.id: {str(e.number or e.term) for e in d.glossary} | {e.term for e in d.glossary} for d in reports}
-    site.problems.extend(check_against_corpus(site.curated, set(site.terms), glossaries,
-                                              "\n".join(_shown_text(d) for d in reports)))
+    site.problems.extend(check_against_corpus(site.curated, set(site.terms), glossaries, map(_shown_text, reports)))
 
 
 def _shown_text(report: Document) -> str:

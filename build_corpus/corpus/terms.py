@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 
 from pypinyin import Style, lazy_pinyin
 
 from ..document.glossary import split_terms, term_core, term_key
 from ..model import Document, GlossaryEntry
+from ..remembered import remembered
 from ..urls import slugify
 
 
@@ -159,13 +159,19 @@ def _add(terms: dict[str, Term], key: str, definition: Definition) -> None:
         term.forms.append(definition.written)
 
 
-@cache
+@remembered
 def pinyin_sort_key(text: str) -> tuple[str, str]:
     """Chinese indexes sort by pinyin; ties (同音) fall back to the characters.
 
-    Remembered: the same terms and places are sorted on every page that lists them.
+    Remembered (from one build to the next): the same terms and places are sorted on every page that lists them.
     """
     return ("".join(lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: s.lower())).lower(), text)
+
+
+@remembered
+def pinyin_syllables(text: str) -> tuple[str, ...]:
+    """Toneless syllables, as people type them: `五水共治` → ('wu', 'shui', 'gong', 'zhi'); no other characters."""
+    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
 
 
 def _assign_slugs(terms: dict[str, Term]) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -25,6 +25,7 @@ import yaml
 from ..chinese import HAN, SALUTATION, chinese_numeral_value
 from ..chinese import NUMERALS_WITH_ZERO as NUMERAL
 from ..model import Metadata
+from ..remembered import remembered
 from . import divisions, years
 
 PLACES = Path(__file__).parent.parent / "data" / "places.yml"
@@ -519,7 +520,7 @@ def place_pinyin(place: str) -> str:
     return _plain_pinyin(place)
 
 
-@cache   # every build romanises the same few hundred places again; pypinyin is slow at it
+@remembered   # every build romanises the same few thousand places again; pypinyin is slow at it
 def _plain_pinyin(place: str) -> str:
     from pypinyin import lazy_pinyin
     return re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(place)).lower().replace("ü", "v"))

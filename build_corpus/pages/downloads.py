@@ -14,34 +14,52 @@ from .indicators import record_json
 
 
 def download_files(site: Site) -> dict[str, bytes]:
+    """corpus.jsonl.gz, glossary.json.gz and glossary.csv, each written as it is made (one report, one
+    term at a time: all of them at once were ~1 GB at 10,000 reports), and the citations."""
     reports = site.corpus.reports
-    jsonl = "".join(json.dumps({**document_json(d), "targets": [record_json(t) for t in site.targets.get(d.id, [])]},
-                               ensure_ascii=False) + "\n" for d in reports)
-    glossary = [{"term": t.key, "slug": t.slug, "forms": t.forms,
-                 "definitions": [{"report": d.report.id, "place": d.report.meta.place, "year": d.report.meta.year,
-                                  "number": d.entry.number, "written": d.written, "definition": d.entry.definition}
-                                 for d in t.definitions],
-                 "used_in": [{"report": u.report.id, "anchor": u.anchor, "count": u.count} for u in t.uses]}
-                for t in sorted(site.terms.values(), key=lambda t: pinyin_sort_key(t.key))]
-    table = io.StringIO()
-    writer = csv.writer(table)
+    jsonl = gzipped(json.dumps({**document_json(d), "targets": [record_json(t) for t in site.targets.get(d.id, [])]},
+                               ensure_ascii=False).encode("utf-8") + b"\n" for d in reports)
+    table = io.BytesIO()
+    rows = io.TextIOWrapper(table, encoding="utf-8-sig", newline="")
+    writer = csv.writer(rows)
     writer.writerow(["term", "written", "definition", "report", "place", "year", "number", "reports_using"])
-    for t in glossary:
-        using = len({u["report"] for u in t["used_in"]})
-        for d in t["definitions"]:
-            writer.writerow([t["term"], d["written"], d["definition"], d["report"], d["place"], d["year"],
-                             d["number"] or "", using])
-    return {"downloads/corpus.jsonl.gz": gzipped(jsonl.encode("utf-8")),
-            "downloads/glossary.json.gz": gzipped(json.dumps(glossary, ensure_ascii=False, indent=1).encode("utf-8")),
-            "downloads/glossary.csv": ("\ufeff" + table.getvalue()).encode("utf-8"),
-            **citation_files(site)}
+
+    def glossary_json():
+        """json.dumps(all terms, indent=1), one term at a time; each term's rows into the CSV too."""
+        yield b"["
+        for n, t in enumerate(sorted(site.terms.values(), key=lambda t: pinyin_sort_key(t.key))):
+            term = {"term": t.key, "slug": t.slug, "forms": t.forms,
+                    "definitions": [{"report": d.report.id, "place": d.report.meta.place, "year": d.report.meta.year,
+                                     "number": d.entry.number, "written": d.written, "definition": d.entry.definition}
+                                    for d in t.definitions],
+                    "used_in": [{"report": u.report.id, "anchor": u.anchor, "count": u.count} for u in t.uses]}
+            using = len({u.report.id for u in t.uses})
+            for d in term["definitions"]:
+                writer.writerow([t.key, d["written"], d["definition"], d["report"], d["place"], d["year"],
+                                 d["number"] or "", using])
+            item = json.dumps(term, ensure_ascii=False, indent=1).replace("\n", "\n ")
+            yield (("," if n else "") + "\n " + item).encode("utf-8")
+        yield b"\n]" if site.terms else b"]"
+
+    glossary = gzipped(glossary_json())
+    rows.flush()
+    return {"downloads/corpus.jsonl.gz": jsonl, "downloads/glossary.json.gz": glossary,
+            "downloads/glossary.csv": table.getvalue(), **citation_files(site)}
 
 
-def gzipped(data: bytes) -> bytes:
-    """The two downloads for programs, gzipped: Chinese text keeps ~30% of its bytes (corpus.jsonl is
-    ~36 KB a report, the largest file of the site). No name or time inside: the same corpus, the same
-    bytes, so an unchanged download is not rewritten."""
-    return gzip.compress(data, compresslevel=9, mtime=0)
+def gzipped(pieces) -> bytes:
+    """The two downloads for programs, gzipped as they are made (the whole corpus.jsonl, ~36 KB a report,
+    is never in memory at once): Chinese text keeps ~30% of its bytes. No name or time inside: the same
+    corpus, the same bytes, so an unchanged download is not rewritten.
+
+    >>> gzip.decompress(gzipped([b"a\\n", b"b\\n"]))
+    b'a\\nb\\n'
+    """
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed:
+        for piece in pieces:
+            packed.write(piece)
+    return out.getvalue()
 
 
 def citation_files(site: Site) -> dict[str, bytes]:

@@ -75,8 +75,11 @@ def _citation_block(doc: Document) -> str:
 
 
 def _shared_definitions(doc: Document, site: Site) -> str:
-    """Other reports whose 名词解释 explain some of the same terms: the slogans travel between places."""
-    mine = sorted({k for e in doc.glossary for k in e.terms if k in site.defined_by}, key=pinyin_sort_key)
+    """Other reports whose 名词解释 explain some of the same terms: the slogans travel between places.
+    A term that more than MAX_SHARED_DEFINERS reports explain is everywhere (its page lists them all):
+    it tells nothing of which places share this one's, and counting it made the pages N² (10,000 reports)."""
+    mine = sorted({k for e in doc.glossary for k in e.terms
+                   if 0 < len(site.defined_by.get(k, ())) <= MAX_SHARED_DEFINERS}, key=pinyin_sort_key)
     shared: Counter = Counter()     # report id -> how many of my terms it explains
     for key in mine:
         shared.update(site.defined_by[key].keys())
@@ -94,6 +97,9 @@ def _shared_definitions(doc: Document, site: Site) -> str:
     if len(shared) > MAX_SHARED_REPORTS:
         # Listing them all grows every page with the corpus (N² in all); the term pages list everyone.
         out.append(f"- 另有 {len(shared) - MAX_SHARED_REPORTS} 份报告，见各名词页")
+    everywhere = {k for e in doc.glossary for k in e.terms if len(site.defined_by.get(k, ())) > MAX_SHARED_DEFINERS}
+    if everywhere:
+        out.append(f"\n{MAX_SHARED_DEFINERS} 份以上报告都解释了的名词（{len(everywhere)} 个）不计，各报告见其名词页。")
     return "\n".join(out) + "\n"
 
 
@@ -105,6 +111,7 @@ def _most_shared(shared: Counter, n: int) -> list[str]:
 
 
 MAX_SHARED_REPORTS = 10
+MAX_SHARED_DEFINERS = 50
 
 
 def _timeline(doc: Document, same: list[Document]) -> str:

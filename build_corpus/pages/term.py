@@ -4,12 +4,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from pypinyin import Style, lazy_pinyin
-
 from ..chinese import chinese_ordinal
 from ..contributions.curation import render_curated
 from ..corpus.scope import RULE_LABELS, Scope, whose
-from ..corpus.terms import Term, pinyin_sort_key
+from ..corpus.terms import Term, pinyin_sort_key, pinyin_syllables
 from ..publishing import Address
 from ..safe_text import html_text, link_html, page_title
 from ..urls import TERM_INDEX, built_href, href, report_page, term_page, wording_anchor
@@ -38,7 +36,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
            "search:", "  boost: 2", "---",
            f"# {md_escape(term.display)}\n"]
     # Toneless and spaced, as people type it: search_worker.js finds `wushui` through this line.
-    syllables = lazy_pinyin(term.key, style=Style.NORMAL, errors="ignore")
+    syllables = pinyin_syllables(term.key)
     if syllables:
         out.append(f'<p class="pinyin">拼音：<span lang="zh-Latn-pinyin">{html_text(" ".join(syllables))}</span></p>\n')
     if term.forms != [term.key]:

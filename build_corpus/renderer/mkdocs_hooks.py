@@ -48,7 +48,7 @@ import shutil
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 
 from build_corpus.batch import name_process
 from build_corpus.pages.write import JOURNAL, STAGING, build_lock, finish_interrupted_swap
@@ -78,6 +78,8 @@ _subsite: str | None = None     # this build is that sub-site's
 _split = False                  # this build is the main site of a site in sub-sites
 _main: Path | None = None       # the main site's folder (where its mkdocs.yml is)
 _finished_subsite: str | None = None   # the site folder of the sub-site just built, to keep
+_main_kept = False              # a split site's main pages did not change: its last build is used
+_copied: set[str] = set()       # what this build copies rather than renders (on_files)
 
 
 def on_startup(command, dirty, **_):
@@ -96,8 +98,8 @@ def on_config(config, **_):
     _split = not _subsite and bool(subsites.projects(config.docs_dir))
     if _subsite:
         subsites.adapt_subsite_config(config, _subsite)
-    elif _split:
-        config.validation.links.not_found = logging.INFO
+    elif _split:   # links into the sub-sites (renderer/subsites.py says why DEBUG)
+        config.validation.links.not_found = logging.DEBUG
     return config
 
 
@@ -115,15 +117,20 @@ def on_pre_build(config, **_):
             finish_interrupted_swap(docs)
     if not _dirty:
         subsites.clean_site(config.site_dir)
+    global _main_kept
+    _main_kept = False
     if _split:   # the sub-sites whose pages and build did not change: their last build, kept aside
         kept = subsites.up_to_date(_main)
         for slug in kept:
             subsites.restore_built(_main, slug, config.site_dir)
         subsites.skip_projects(config, kept)
-        log.info("sub-sites: %d to build, %d unchanged since their last build", len(subsites.projects(docs)) - len(kept),
-                 len(kept))
+        _main_kept = not _dirty and subsites.main_up_to_date(_main, docs)
+        if _main_kept:   # and the main site's own pages: its last build, not rendered again (on_files)
+            subsites.restore_main(_main, config.site_dir)
+        log.info("sub-sites: %d to build, %d unchanged since their last build; the main site's pages %s",
+                 len(subsites.projects(docs)) - len(kept), len(kept), "unchanged" if _main_kept else "to build")
     # A dirty rebuild renders only the changed pages: it keeps the search index of the first build.
-    if _dirty and _last_shards:
+    if (_dirty and _last_shards) or _main_kept:
         _indexer = None
     elif _subsite:
         subsites.forget_built(_main, _subsite)
@@ -132,6 +139,18 @@ def on_pre_build(config, **_):
         _indexer = BackgroundIndexer(subsites.state_folder(_main, subsites.MAIN_SHARE), partial=True)
     else:
         _indexer = BackgroundIndexer(Path(config["site_dir"]) / "search")
+
+
+def on_files(files, config, **_):
+    """The main site's pages are as its last build left them (on_pre_build put them back): none to
+    render, its static files and assets copied as always (the theme's own templates, 404 and sitemap,
+    are written again all the same). Otherwise, what is copied rather than rendered: not kept."""
+    global _copied
+    _copied = {f.dest_uri for f in files if not f.is_documentation_page()}
+    if _main_kept:
+        config.validation.nav.not_found = logging.DEBUG   # the nav's pages are not rendered this time
+        return Files([f for f in files if not f.is_documentation_page()])
+    return files
 
 
 def on_nav(nav, config, files, **_):
@@ -144,7 +163,7 @@ def on_nav(nav, config, files, **_):
 
 
 def _helpers_wanted() -> bool:
-    return not _dirty and PREVIEW_ENV not in os.environ and not _subsite
+    return not _dirty and PREVIEW_ENV not in os.environ and not _subsite and not _main_kept
 
 
 def on_pre_page(page, config, files, **_):
@@ -207,13 +226,15 @@ def on_post_build(config, **_):
     if not index_file.exists():
         raise SearchIndexError(f"{index_file} is missing: is Material's search plugin enabled in mkdocs.yml?")
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    if _indexer is None:
+    if _indexer is None and not _main_kept:
         if _last_shards:   # a dirty preview rebuild: point Material's new index file at the kept shards
             index["config"]["shards"] = _last_shards
             index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
             _replace_worker(site)
         return
-    summary, _indexer = _indexer.finish(), None
+    summary = None
+    if _indexer is not None:
+        summary, _indexer = _indexer.finish(), None
     if _subsite:   # its share waits for the main site's build, which merges them all
         global _finished_subsite
         _finished_subsite = config.site_dir   # its pages are kept once every plugin is done (on_shutdown)
@@ -225,10 +246,16 @@ def on_post_build(config, **_):
     _last_shards = {"folder": summary.folder, "count": summary.shards, "docs": summary.docs}
     index["config"]["shards"] = _last_shards
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    if _split:   # every sub-site's search box reads the one index, one folder up
-        for slug in subsites.projects(config.docs_dir):
-            _point_to_index(site / slug / "search", {**_last_shards, "root": "../"})
     _replace_worker(site)
+    if _split:   # every sub-site's search box reads the one index, one folder up; one sitemap
+        slugs = subsites.projects(config.docs_dir)
+        for slug in slugs:
+            _point_to_index(site / slug / "search", {**_last_shards, "root": "../"})
+        if _main_kept:   # the theme wrote an empty sitemap for no pages: the kept one, again
+            subsites.restore_main_sitemap(_main, site)
+        else:
+            subsites.keep_main(_main, site, _copied, config.docs_dir)
+        subsites.merge_sitemaps(site, slugs)
     log.info("search: %d sections in %d chunks, %d keys in %d shards, %.1f MB (%s)", summary.docs,
              summary.chunks, summary.keys, summary.shards, summary.bytes / 1e6, summary.folder)
 

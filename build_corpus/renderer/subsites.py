@@ -9,7 +9,9 @@ Material's own assets to the main site (each sub-site would otherwise carry a co
 
 - in a sub-site (`adapt_subsite_config`): the main site's nav, stylesheets and scripts, as addresses
   one folder up (`../places.html`); the logo leads to the main site's home; links to pages of the main
-  site or of another sub-site (which MkDocs cannot see from here) are not reported as missing;
+  site or of another sub-site (which MkDocs cannot see from here) are not reported as missing (at DEBUG:
+  MkDocs looks for a page the link may have meant only above it, and 10,000 reports have ~170,000 such
+  links; tests/test_subsites.py checks every link of a built split site instead);
 - in the main site: the same for its links into the sub-sites; search_index.merge_indexes makes the one
   index every sub-site's search box reads, and a sub-site whose pages and build did not change since
   its last build (its digest) is not built again (`up_to_date`).
@@ -20,10 +22,12 @@ from it (`skip_projects`).
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 from importlib.metadata import version
 from pathlib import Path
@@ -32,6 +36,7 @@ from ..urls import PROJECTS_FOLDER as PROJECTS  # under docs/: the sub-sites' pr
 
 SUBSITE_KEY = "build_corpus_subsite"   # in a sub-site's `extra`: its slug
 DIGEST = ".build-digest"               # in docs/.projects/<slug>/ (what it is built from) and its state (what it was)
+MAIN_SHARE = "_main"                   # the main site's state; its digest is docs/.projects/_main.build-digest
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
 
@@ -48,15 +53,25 @@ def project_layout(pages: dict[str, str], files: dict[str, bytes], subsites: dic
 
     out_pages = {placed(path): text for path, text in pages.items()}
     out_files = {placed(path): data for path, data in files.items()}
-    environment = build_environment(docs) if subsites else ""
-    for slug, province in subsites.items():
-        out_files[f"{PROJECTS}/{slug}/mkdocs.yml"] = subsite_config(slug, province).encode()
-        own = f"{PROJECTS}/{slug}/docs/"
+    if not subsites:
+        return out_pages, out_files
+    environment = build_environment(docs)
+
+    def digest_of_pages(wanted) -> bytes:
         digest = hashlib.sha256(environment.encode())
-        for path in sorted(p for p in (*out_pages, *out_files) if p.startswith(own)):
+        for path in sorted(p for p in (*out_pages, *out_files) if wanted(p)):
             digest.update(path.encode() + b"\0")
             digest.update(out_pages[path].encode() if path in out_pages else out_files[path])
-        out_files[f"{PROJECTS}/{slug}/{DIGEST}"] = digest.hexdigest().encode()
+        return digest.hexdigest().encode()
+
+    for slug, province in subsites.items():
+        out_files[f"{PROJECTS}/{slug}/mkdocs.yml"] = subsite_config(slug, province).encode()
+        out_files[f"{PROJECTS}/{slug}/{DIGEST}"] = digest_of_pages(lambda p, own=f"{PROJECTS}/{slug}/docs/": p.startswith(own))
+    # The main site's own pages (its Markdown: its static files, downloads and data, are copied every
+    # build): a change to a report that no main page shows leaves them as they were, and they are not
+    # rendered again either.
+    out_files[f"{PROJECTS}/{MAIN_SHARE}{DIGEST}"] = digest_of_pages(
+        lambda p: p.endswith(".md") and not p.startswith(PROJECTS + "/"))
     return out_pages, out_files
 
 
@@ -135,8 +150,8 @@ def adapt_subsite_config(config, slug: str) -> None:
     extra = config.extra
     extra["polyfills"] = [up_one(url) for url in extra.get("polyfills", [])]
     extra["homepage"] = "../index.html"
-    config.validation.nav.not_found = logging.INFO          # the nav's pages are the main site's
-    config.validation.links.not_found = logging.INFO        # and so are most links' targets
+    config.validation.nav.not_found = logging.DEBUG         # the nav's pages are the main site's
+    config.validation.links.not_found = logging.DEBUG       # and so are most links' targets
 
 
 def _subsite_title(config) -> str:
@@ -162,12 +177,75 @@ def state_folder(main: Path, name: str) -> Path:
 
 
 STATE = ".cache/subsites"
-MAIN_SHARE = "_main"
 
 
 def digest_of(folder: Path) -> str | None:
     path = folder / DIGEST
     return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+def main_up_to_date(main: Path, docs_dir: str | Path) -> bool:
+    """The main site's own pages and build did not change since its last build, which its state kept."""
+    digest = digest_of_file(Path(docs_dir) / PROJECTS / f"{MAIN_SHARE}{DIGEST}")
+    state = state_folder(main, MAIN_SHARE)
+    return bool(digest) and digest == digest_of(state) and (state / BUILT).is_dir() and (state / "partial").is_dir()
+
+
+def digest_of_file(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+# What a build writes again even when it keeps a site's pages (the theme's own templates, the search
+# configuration, the merged sitemap): restored as copies, not links to the kept build.
+REWRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "search/search_index.js")
+
+
+def keep_main(main: Path, site_dir: str | Path, copied: set[str], docs_dir: str | Path) -> None:
+    """After the main site's build: its rendered pages into its state, with their digest. Not the
+    sub-sites', not what MkDocs copied (`copied`: static files and theme assets, copied every build, so
+    that a file gone from docs/ is gone from the site), not the index (merged every build)."""
+    folder = state_folder(main, MAIN_SHARE)
+    site = Path(site_dir)
+    target = folder / BUILT
+    if target.exists():
+        shutil.rmtree(target)
+    slugs = set(projects(Path(docs_dir)))
+    for path in site.rglob("*"):
+        relative = path.relative_to(site).as_posix()
+        if not path.is_file() or relative in copied or relative.split("/", 1)[0] in slugs \
+                or relative.startswith("search/idx-"):
+            continue
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(path, target / relative)
+    digest = digest_of_file(Path(docs_dir) / PROJECTS / f"{MAIN_SHARE}{DIGEST}")
+    if digest:
+        (folder / DIGEST).write_text(digest + "\n", encoding="utf-8")
+
+
+def restore_main_sitemap(main: Path, site_dir: str | Path) -> None:
+    """The main site's own sitemap as its kept build had it (before the sub-sites' were merged in)."""
+    kept = state_folder(main, MAIN_SHARE) / BUILT
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        if (kept / name).is_file():
+            (Path(site_dir) / name).unlink(missing_ok=True)
+            shutil.copy2(kept / name, Path(site_dir) / name)
+
+
+def restore_main(main: Path, site_dir: str | Path) -> None:
+    """The main site's last build back into site/ (beside the sub-sites), its rewritten files as copies."""
+    site = Path(site_dir)
+    kept = state_folder(main, MAIN_SHARE) / BUILT
+    for entry in kept.iterdir():
+        if entry.is_dir():
+            _copy_tree(entry, site / entry.name)
+        else:
+            _link_or_copy(entry, site / entry.name)
+    for name in REWRITTEN:
+        path = site / name
+        if path.is_file():
+            data = path.read_bytes()
+            path.unlink()
+            path.write_bytes(data)
 
 
 def up_to_date(main: Path) -> set[str]:
@@ -213,6 +291,14 @@ def _copy_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target)
 
 
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def clean_site(site_dir: str | Path) -> None:
     """What MkDocs' own cleaning did (the projects plugin turns it off, so that the sub-sites it has just
     built survive the main site's build): site/ emptied."""
@@ -224,6 +310,30 @@ def clean_site(site_dir: str | Path) -> None:
             shutil.rmtree(entry)
         else:
             entry.unlink()
+
+
+def merge_sitemaps(site_dir: str | Path, slugs: list[str]) -> int:
+    """One sitemap for the one site: every sub-site's pages added to the main site's sitemap.xml (and
+    its .gz), the sub-sites' own removed. Their addresses are absolute already (each sub-site's
+    site_url is the main one's and its folder). The number of addresses added."""
+    site = Path(site_dir)
+    main = site / "sitemap.xml"
+    if not main.is_file():
+        return 0
+    entries = []
+    for slug in slugs:
+        own = site / slug / "sitemap.xml"
+        if own.is_file():
+            text = own.read_text(encoding="utf-8")
+            entries += re.findall(r"<url>.*?</url>", text, re.S)
+            own.unlink()
+        (site / slug / "sitemap.xml.gz").unlink(missing_ok=True)
+    text = main.read_text(encoding="utf-8")
+    at = text.rindex("</urlset>")
+    merged = text[:at] + "".join(f"{entry}\n" for entry in entries) + text[at:]
+    main.write_text(merged, encoding="utf-8")
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(merged.encode("utf-8"), mtime=0))
+    return len(entries)
 
 
 SITE_JOBS_ENV = "BUILD_CORPUS_SITE_JOBS"   # sub-sites built at once (default: the machine's cores)
