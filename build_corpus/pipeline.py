@@ -214,7 +214,8 @@ def _pages_by_step(steps: tuple[Step, ...], site: Site) -> dict[str, dict[str, s
 def write_site(site: Site, docs: Path) -> None:
     """Every page and download into docs/, all or nothing; unchanged pages are left alone (write.py). A
     sub-site's pages go into its MkDocs project, docs/.projects/<slug>/ (renderer/subsites.py)."""
-    pages, files = project_layout(site.pages, site.files, site.subsite_names, docs)
+    pages, files = project_layout(site.pages, site.files, site.subsite_names, docs,
+                                  f"{site.address.site_url} {site.address.repo_url}")
     write_pages(pages, files, docs)
 
 

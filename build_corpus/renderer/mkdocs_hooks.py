@@ -251,8 +251,8 @@ def on_post_build(config, **_):
         slugs = subsites.projects(config.docs_dir)
         for slug in slugs:
             _point_to_index(site / slug / "search", {**_last_shards, "root": "../"})
-        if _main_kept:   # the theme wrote an empty sitemap for no pages: the kept one, again
-            subsites.restore_main_sitemap(_main, site)
+        if _main_kept:   # the theme wrote its pages for no pages: the kept ones, again
+            subsites.restore_main_templates(_main, site)
         else:
             subsites.keep_main(_main, site, _copied, config.docs_dir)
         subsites.merge_sitemaps(site, slugs)

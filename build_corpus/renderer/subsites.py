@@ -44,7 +44,7 @@ log = logging.getLogger("mkdocs.hooks.build_corpus")
 # --- written by `build-corpus build` ---------------------------------------------------------
 
 def project_layout(pages: dict[str, str], files: dict[str, bytes], subsites: dict[str, str],
-                   docs: Path) -> tuple[dict, dict]:
+                   docs: Path, address: str = "") -> tuple[dict, dict]:
     """The site's pages and files as docs/ holds them: a sub-site's `<slug>/x` in `.projects/<slug>/docs/x`,
     with the sub-site's mkdocs.yml and the digest of everything it is built from."""
     def placed(path: str) -> str:
@@ -55,7 +55,7 @@ def project_layout(pages: dict[str, str], files: dict[str, bytes], subsites: dic
     out_files = {placed(path): data for path, data in files.items()}
     if not subsites:
         return out_pages, out_files
-    environment = build_environment(docs)
+    environment = build_environment(docs) + address   # the site's address is in its pages (canonical links, sitemap)
 
     def digest_of_pages(wanted) -> bytes:
         digest = hashlib.sha256(environment.encode())
@@ -222,10 +222,11 @@ def keep_main(main: Path, site_dir: str | Path, copied: set[str], docs_dir: str 
         (folder / DIGEST).write_text(digest + "\n", encoding="utf-8")
 
 
-def restore_main_sitemap(main: Path, site_dir: str | Path) -> None:
-    """The main site's own sitemap as its kept build had it (before the sub-sites' were merged in)."""
+def restore_main_templates(main: Path, site_dir: str | Path) -> None:
+    """The theme's own pages as the main site's kept build had them: with no page to render, MkDocs wrote
+    a 404 page whose nav knows no page and a sitemap with no address (before the sub-sites' are merged in)."""
     kept = state_folder(main, MAIN_SHARE) / BUILT
-    for name in ("sitemap.xml", "sitemap.xml.gz"):
+    for name in ("404.html", "sitemap.xml", "sitemap.xml.gz"):
         if (kept / name).is_file():
             (Path(site_dir) / name).unlink(missing_ok=True)
             shutil.copy2(kept / name, Path(site_dir) / name)
@@ -331,8 +332,9 @@ def merge_sitemaps(site_dir: str | Path, slugs: list[str]) -> int:
     text = main.read_text(encoding="utf-8")
     at = text.rindex("</urlset>")
     merged = text[:at] + "".join(f"{entry}\n" for entry in entries) + text[at:]
-    main.write_text(merged, encoding="utf-8")
-    (site / "sitemap.xml.gz").write_bytes(gzip.compress(merged.encode("utf-8"), mtime=0))
+    for path, data in ((main, merged.encode("utf-8")), (site / "sitemap.xml.gz", gzip.compress(merged.encode("utf-8"), mtime=0))):
+        path.unlink(missing_ok=True)   # maybe a link to the main site's kept build: not changed there
+        path.write_bytes(data)
     return len(entries)
 
 
