@@ -133,7 +133,7 @@ def cmd_build(args) -> int:
     from .pages.write import build_lock
     from .pipeline import build, write_site
     with build_lock(args.docs):
-        result = build(_settings(args))
+        result = build(_settings(args), docs=args.docs)
         write_site(result.site, args.docs)
     corpus, site = result.corpus, result.site
     cached = sum(1 for s in corpus.sources if s.from_cache)

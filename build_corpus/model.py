@@ -215,3 +215,4 @@ class Site:
     subsites: dict[str, str] = field(default_factory=dict)     # report id -> its sub-site (corpus/subsites.py)
     subsite_names: dict[str, str] = field(default_factory=dict)  # sub-site slug -> its province
     stubbed_terms: set[str] = field(default_factory=set)      # term keys whose address is a stub, not a page
+    staging: object = None                                     # pages/write.Staging: pages written as they are made

@@ -37,9 +37,9 @@ from .corpus import steps as corpus
 from .document import steps as document
 from .model import WORK_REPORT, Corpus, Problem, Site, Source
 from .pages import steps as pages
-from .pages.write import write_pages
+from .pages.write import PageSink, Staging
 from .publishing import Address, from_environment
-from .renderer.subsites import project_layout
+from .renderer.subsites import finish_projects, placed
 from .segmentation import pristine_dictionary
 
 
@@ -172,12 +172,18 @@ def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache
 # --- corpus-wide and pages ----------------------------------------------------------------
 
 def build_site(corpus: Corpus, curated: dict | None = None, address: Address | None = None,
-               annotations: dict | None = None, clock: Clock = untimed, jobs: int = 1, split: str = "auto") -> Site:
-    """SITE_STEPS, then every page (PAGE_STEPS): nothing is written yet. `split`: sub-sites (auto: by size)."""
+               annotations: dict | None = None, clock: Clock = untimed, jobs: int = 1, split: str = "auto",
+               docs: Path | None = None) -> Site:
+    """SITE_STEPS, then every page (PAGE_STEPS). `split`: sub-sites (auto: by size). Nothing is in docs/ yet:
+    the pages are kept, or, given `docs`, written into its staging area as they are made (write_site
+    swaps them in), which keeps a large corpus's pages out of memory."""
     site = Site(corpus, from_environment() if address is None else address, curated=curated or {},
                 annotations=annotations or {}, jobs=jobs if len(corpus.reports) >= SITE_JOBS_FROM else 1,
                 reports=sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0)), split=split)
     run_steps("site", SITE_STEPS, site, clock)
+    if docs is not None:
+        site.staging = Staging(docs, place=placed)
+        site.pages, site.files = PageSink(site.staging), PageSink(site.staging)
     run_page_steps(site, clock)
     return site
 
@@ -193,30 +199,43 @@ def run_page_steps(site: Site, clock: Clock = untimed) -> None:
     before = dict(site.pages)
 
     def the_others() -> tuple[dict[str, dict], dict]:
-        return _pages_by_step(there, site), site.files
+        made = _pages_by_step(there, site), site.files
+        if site.staging is not None:   # its pages are staged already: their names go back, and its digests
+            site.staging.flush()
+        return made
 
     made_here, (made_there, files) = beside(lambda: _pages_by_step(here, site), the_others)
     made = {**made_here, **made_there}
-    site.pages = {**before, **{path: text for step in PAGE_STEPS for path, text in made[step.name].items()}}
-    site.files.update(files)
+    pages = {**before, **{path: text for step in PAGE_STEPS for path, text in made[step.name].items()}}
+    if isinstance(site.pages, PageSink):
+        site.pages.adopt(pages)
+        site.files.adopt(files)
+    else:
+        site.pages = pages
+        site.files.update(files)
 
 
 def _pages_by_step(steps: tuple[Step, ...], site: Site) -> dict[str, dict[str, str]]:
-    """Each step's new pages, so that pages made in two processes keep the one-process order."""
+    """Each step's new pages (staged: their names), so that pages made in two processes keep the
+    one-process order."""
     made = {}
     for step in steps:
         known = set(site.pages)
         run_steps("page", (step,), site)
-        made[step.name] = {path: text for path, text in site.pages.items() if path not in known}
+        made[step.name] = {path: text for path, text in dict.items(site.pages) if path not in known}
     return made
 
 
 def write_site(site: Site, docs: Path) -> None:
     """Every page and download into docs/, all or nothing; unchanged pages are left alone (write.py). A
     sub-site's pages go into its MkDocs project, docs/.projects/<slug>/ (renderer/subsites.py)."""
-    pages, files = project_layout(site.pages, site.files, site.subsite_names, docs,
-                                  f"{site.address.site_url} {site.address.repo_url}")
-    write_pages(pages, files, docs)
+    staging = site.staging
+    if staging is None or staging.docs != docs:
+        staging = Staging(docs, place=placed)
+        for relative, content in {**site.pages, **site.files}.items():
+            staging.put(relative, content)
+    finish_projects(staging, site.subsite_names, docs, f"{site.address.site_url} {site.address.repo_url}")
+    staging.commit()
 
 
 # --- the whole build, as the command line runs it -------------------------------------------
@@ -254,8 +273,9 @@ def load_contributions(settings: Settings) -> tuple[dict, dict, list[Problem]]:
     return curated, annotations, problems + annotation_problems
 
 
-def build(settings: Settings, clock: Clock = untimed) -> Build:
-    """Everything `build`, `check` and `serve` share: sources, contributions, the site's pages."""
+def build(settings: Settings, clock: Clock = untimed, docs: Path | None = None) -> Build:
+    """Everything `build`, `check` and `serve` share: sources, contributions, the site's pages (written into
+    `docs`' staging area as they are made, when given: write_site then swaps them in)."""
     if settings.sources.is_dir():
         paths, problems = find_sources(settings.sources, settings.root)
     else:
@@ -267,7 +287,8 @@ def build(settings: Settings, clock: Clock = untimed) -> Build:
     # Entries refused before reading (symlinks out, loops, folders) are listed with the unreadable sources.
     corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(settings.sources))
     curated, annotations, contribution_problems = load_contributions(settings)
-    site = build_site(corpus, curated, annotations=annotations, clock=clock, jobs=settings.jobs, split=settings.split)
+    site = build_site(corpus, curated, annotations=annotations, clock=clock, jobs=settings.jobs, split=settings.split,
+                      docs=docs)
     if settings.cache:
         remembered.save(settings.cache / REMEMBERED, code_version())
     return Build(paths, corpus, site, problems + corpus.problems + contribution_problems + site.problems)

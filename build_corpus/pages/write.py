@@ -13,6 +13,7 @@ MkDocs ignores these dot-names in docs/ (its default `exclude_docs`).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import sys
@@ -50,23 +51,100 @@ def build_lock(docs: Path) -> Iterator[None]:
 
 def write_pages(pages: dict[str, str], files: dict[str, bytes], docs: Path) -> None:
     """Every page and download under docs/, swapped in only once all are written (hold build_lock)."""
-    finish_interrupted_swap(docs)
-    if _unchanged({**{k: v.encode("utf-8") for k, v in pages.items()}, **files}, docs):
-        return   # nothing to do: docs/ is not touched, so a preview does not rebuild for nothing
-    staging = docs / STAGING
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    staging = Staging(docs)
     for relative, content in pages.items():
-        _stage(docs, staging, relative, content.encode("utf-8"))
+        staging.put(relative, content)
     for relative, data in files.items():
-        _stage(docs, staging, relative, data)
-    for name in GENERATED:   # every generated folder is replaced, even by an empty one: no stale page survives
-        if not name.endswith(".md"):
-            (staging / name).mkdir(exist_ok=True)
-    journal = docs / JOURNAL
-    _write(journal.with_suffix(".tmp"), "\n".join(GENERATED).encode())
-    journal.with_suffix(".tmp").replace(journal)   # from here on the new pages win
-    finish_interrupted_swap(docs)
+        staging.put(relative, data)
+    staging.commit()
+
+
+class Staging:
+    """docs/'s staging area, filled a page at a time, swapped in whole by `commit` (hold build_lock).
+
+    A large corpus's pages are written as they are made, never all in memory (`Site.pages` then keeps
+    only their names, PageSink): from this process, and from a page step's forked copy, which writes
+    here too. Each page's SHA-256 goes into a list per process (`digests` reads them all back), so
+    what a set of pages was built from can be told without reading them again. An unchanged page is
+    the same file as docs/ holds (a hard link), which is how `commit` sees that nothing changed.
+    """
+    MANIFEST = ".digests-"
+
+    def __init__(self, docs: Path, place=lambda relative: relative):
+        self.docs, self.place = docs, place
+        self.root = docs / STAGING
+        self._manifest: tuple[int, object] | None = None   # (pid, open file) of this process's digest list
+        finish_interrupted_swap(docs)
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root.mkdir(parents=True)
+
+    def put(self, relative: str, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        relative = self.place(relative)
+        _stage(self.docs, self.root, relative, data)
+        if self._manifest is None or self._manifest[0] != os.getpid():   # a forked copy has its own list
+            self._manifest = (os.getpid(), (self.root / f"{self.MANIFEST}{os.getpid()}").open("a", encoding="utf-8"))
+        self._manifest[1].write(f"{hashlib.sha256(data).hexdigest()}\t{relative}\n")
+
+    def flush(self) -> None:
+        """This process's digest list, written out (a forked copy calls it before it sends its results)."""
+        if self._manifest is not None and self._manifest[0] == os.getpid():
+            self._manifest[1].flush()
+
+    def digests(self) -> dict[str, str]:
+        """Every staged file's SHA-256, by its path under docs/ (from every process's list)."""
+        self.flush()
+        found = {}
+        for manifest in self.root.glob(f"{self.MANIFEST}*"):
+            for line in manifest.read_text(encoding="utf-8").splitlines():
+                digest, relative = line.split("\t", 1)
+                found[relative] = digest
+        return found
+
+    def commit(self) -> None:
+        """Swap the staged pages in; if they are exactly what docs/ holds, leave docs/ untouched (a
+        preview then does not rebuild for nothing)."""
+        staged = self.digests()
+        if self._manifest is not None and self._manifest[0] == os.getpid():
+            self._manifest[1].close()
+            self._manifest = None
+        for manifest in self.root.glob(f"{self.MANIFEST}*"):
+            manifest.unlink()
+        if _unchanged(staged, self.docs, self.root):
+            shutil.rmtree(self.root, ignore_errors=True)
+            return
+        for name in GENERATED:   # every generated folder is replaced, even by an empty one: no stale page survives
+            if not name.endswith(".md"):
+                (self.root / name).mkdir(exist_ok=True)
+        journal = self.docs / JOURNAL
+        _write(journal.with_suffix(".tmp"), "\n".join(GENERATED).encode())
+        journal.with_suffix(".tmp").replace(journal)   # from here on the new pages win
+        finish_interrupted_swap(self.docs)
+
+
+class PageSink(dict):
+    """A Site's pages (or its files) written into a Staging as they are made: it keeps their names only
+    (`len`, `in` and iteration work; a page's text is on the disk)."""
+
+    def __init__(self, staging: Staging):
+        super().__init__()
+        self.staging = staging
+
+    def __setitem__(self, relative: str, content) -> None:
+        self.staging.put(relative, content)
+        super().__setitem__(relative, None)
+
+    def update(self, *args, **kwargs) -> None:
+        for relative, content in dict(*args, **kwargs).items():
+            self[relative] = content
+
+    def adopt(self, names) -> None:
+        """Names of pages another process has staged already."""
+        for relative in names:
+            super().__setitem__(relative, None)
+
+    def __reduce__(self):   # to another process: the names (the staging area is this build's)
+        return dict, (dict.fromkeys(self),)
 
 
 def finish_interrupted_swap(docs: Path) -> None:
@@ -91,13 +169,14 @@ def finish_interrupted_swap(docs: Path) -> None:
     _remove(previous)
 
 
-def _unchanged(contents: dict[str, bytes], docs: Path) -> bool:
-    """docs/ already holds exactly these generated files with exactly these bytes."""
+def _unchanged(staged: dict[str, str], docs: Path, staging: Path) -> bool:
+    """docs/ already holds exactly these generated files, each the very file staged (a hard link: _stage
+    links an unchanged page instead of writing it)."""
     existing = {str(p.relative_to(docs)) for name in GENERATED
                 for p in ([docs / name] if (docs / name).is_file() else (docs / name).rglob("*")) if p.is_file()}
-    if existing != set(contents):
+    if existing != set(staged):
         return False
-    return all((docs / relative).read_bytes() == data for relative, data in contents.items())
+    return all(os.path.samestat(os.stat(docs / relative), os.stat(staging / relative)) for relative in staged)
 
 
 def _stage(docs: Path, staging: Path, relative: str, data: bytes) -> None:

@@ -40,7 +40,7 @@ def preview_rebuild(last: dict) -> dict:
         return last
     docs = Path(saved["docs"])
     with build_lock(docs):
-        result = build(settings)
+        result = build(settings, docs=docs)
         write_site(result.site, docs)
     report_problems(result.problems, strict=False)
     return fingerprint

@@ -1,7 +1,7 @@
 """Sub-sites as MkDocs projects, built side by side by Material's projects plugin and merged into one site.
 
 `build-corpus build` writes a split corpus (corpus/subsites.py) as the main site's pages in docs/ and
-each province's under `docs/.projects/<slug>/`: its `docs/` and an `mkdocs.yml` that inherits the main
+each province's under `docs/.projects/<slug>/` (`placed`, `finish_projects`): its `docs/` and an `mkdocs.yml` that inherits the main
 one (INHERIT) and names only what a path relative to it must say (theme overrides, hooks). MkDocs
 ignores docs/.projects in the main site (a dot-folder); the projects plugin (mkdocs.yml: `projects_dir`)
 builds each sub-site in a process of its own into `site/<slug>/` before the main site, and hoists
@@ -33,6 +33,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ..urls import PROJECTS_FOLDER as PROJECTS  # under docs/: the sub-sites' projects (mkdocs.yml: projects_dir)
+from ..urls import subsite_of
 
 SUBSITE_KEY = "build_corpus_subsite"   # in a sub-site's `extra`: its slug
 DIGEST = ".build-digest"               # in docs/.projects/<slug>/ (what it is built from) and its state (what it was)
@@ -43,36 +44,36 @@ log = logging.getLogger("mkdocs.hooks.build_corpus")
 
 # --- written by `build-corpus build` ---------------------------------------------------------
 
-def project_layout(pages: dict[str, str], files: dict[str, bytes], subsites: dict[str, str],
-                   docs: Path, address: str = "") -> tuple[dict, dict]:
-    """The site's pages and files as docs/ holds them: a sub-site's `<slug>/x` in `.projects/<slug>/docs/x`,
-    with the sub-site's mkdocs.yml and the digest of everything it is built from."""
-    def placed(path: str) -> str:
-        slug, _, rest = path.partition("/")
-        return f"{PROJECTS}/{slug}/docs/{rest}" if slug in subsites and rest else path
+def placed(path: str) -> str:
+    """Where a page of the site goes under docs/: a sub-site's `<slug>/x` into its project,
+    `.projects/<slug>/docs/x` (urls.subsite_of knows this build's sub-sites)."""
+    slug = subsite_of(path)
+    return f"{PROJECTS}/{slug}/docs/{path[len(slug) + 1:]}" if slug else path
 
-    out_pages = {placed(path): text for path, text in pages.items()}
-    out_files = {placed(path): data for path, data in files.items()}
+
+def finish_projects(staging, subsites: dict[str, str], docs: Path, address: str = "") -> None:
+    """Each sub-site's mkdocs.yml, and the digests of what each part of the site is built from: its
+    pages (their SHA-256s, from the staging area), the build environment and the site's address (it is
+    in the pages: canonical links, sitemap). A part whose digest did not change is not built again."""
     if not subsites:
-        return out_pages, out_files
-    environment = build_environment(docs) + address   # the site's address is in its pages (canonical links, sitemap)
+        return
+    environment = build_environment(docs) + address
+    digests = staging.digests()
 
     def digest_of_pages(wanted) -> bytes:
         digest = hashlib.sha256(environment.encode())
-        for path in sorted(p for p in (*out_pages, *out_files) if wanted(p)):
-            digest.update(path.encode() + b"\0")
-            digest.update(out_pages[path].encode() if path in out_pages else out_files[path])
+        for path in sorted(p for p in digests if wanted(p)):
+            digest.update(f"{path}\0{digests[path]}\n".encode())
         return digest.hexdigest().encode()
 
     for slug, province in subsites.items():
-        out_files[f"{PROJECTS}/{slug}/mkdocs.yml"] = subsite_config(slug, province).encode()
-        out_files[f"{PROJECTS}/{slug}/{DIGEST}"] = digest_of_pages(lambda p, own=f"{PROJECTS}/{slug}/docs/": p.startswith(own))
+        staging.put(f"{PROJECTS}/{slug}/mkdocs.yml", subsite_config(slug, province).encode())
+        staging.put(f"{PROJECTS}/{slug}/{DIGEST}", digest_of_pages(lambda p, own=f"{PROJECTS}/{slug}/docs/": p.startswith(own)))
     # The main site's own pages (its Markdown: its static files, downloads and data, are copied every
     # build): a change to a report that no main page shows leaves them as they were, and they are not
     # rendered again either.
-    out_files[f"{PROJECTS}/{MAIN_SHARE}{DIGEST}"] = digest_of_pages(
-        lambda p: p.endswith(".md") and not p.startswith(PROJECTS + "/"))
-    return out_pages, out_files
+    staging.put(f"{PROJECTS}/{MAIN_SHARE}{DIGEST}",
+                digest_of_pages(lambda p: p.endswith(".md") and not p.startswith(PROJECTS + "/")))
 
 
 def subsite_config(slug: str, province: str) -> str:
