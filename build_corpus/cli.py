@@ -200,7 +200,12 @@ def cmd_check(args) -> int:
 
 
 def cmd_bundle(args) -> int:
-    from .renderer.bundle import BundleError, make_bundle
+    from .renderer.bundle import BundleError, make_bundle, split_site
+    if split_site(args.site):   # its search and compare view read the report pages over http
+        print(f"{args.site}: 分站点发布的网站没有离线包（搜索和比较视图通过 http 读取报告页）；全语料文件见 dist/corpus/ / "
+              "a site in sub-sites has no offline bundle (its search reads the pages over http); its corpus files are "
+              "in dist/corpus/")
+        return 0
     try:
         path, files = make_bundle(args.site, args.out, args.name)
     except FileNotFoundError as err:

@@ -216,3 +216,4 @@ class Site:
     subsite_names: dict[str, str] = field(default_factory=dict)  # sub-site slug -> its province
     stubbed_terms: set[str] = field(default_factory=set)      # term keys whose address is a stub, not a page
     staging: object = None                                     # pages/write.Staging: pages written as they are made
+    release_files: dict[str, bytes] = field(default_factory=dict)   # downloads published with releases (sub-sites)

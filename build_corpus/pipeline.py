@@ -37,7 +37,8 @@ from .corpus import steps as corpus
 from .document import steps as document
 from .model import WORK_REPORT, Corpus, Problem, Site, Source
 from .pages import steps as pages
-from .pages.write import PageSink, Staging
+from .pages.downloads import RELEASE_FILES, RELEASE_FOLDER
+from .pages.write import PageSink, Staging, write_release_files
 from .publishing import Address, from_environment
 from .renderer.subsites import finish_projects, placed
 from .segmentation import pristine_dictionary
@@ -198,13 +199,14 @@ def run_page_steps(site: Site, clock: Clock = untimed) -> None:
     there = tuple(step for step in PAGE_STEPS if step.name not in PAGES_HERE)
     before = dict(site.pages)
 
-    def the_others() -> tuple[dict[str, dict], dict]:
-        made = _pages_by_step(there, site), site.files
+    def the_others() -> tuple[dict[str, dict], dict, dict]:
+        made = _pages_by_step(there, site), site.files, site.release_files
         if site.staging is not None:   # its pages are staged already: their names go back, and its digests
             site.staging.flush()
         return made
 
-    made_here, (made_there, files) = beside(lambda: _pages_by_step(here, site), the_others)
+    made_here, (made_there, files, released) = beside(lambda: _pages_by_step(here, site), the_others)
+    site.release_files.update(released)
     made = {**made_here, **made_there}
     pages = {**before, **{path: text for step in PAGE_STEPS for path, text in made[step.name].items()}}
     if isinstance(site.pages, PageSink):
@@ -236,6 +238,7 @@ def write_site(site: Site, docs: Path) -> None:
             staging.put(relative, content)
     finish_projects(staging, site.subsite_names, docs, f"{site.address.site_url} {site.address.repo_url}")
     staging.commit()
+    write_release_files(site.release_files, docs.parent / RELEASE_FOLDER, RELEASE_FILES)
 
 
 # --- the whole build, as the command line runs it -------------------------------------------

@@ -78,21 +78,45 @@ def citation_files(site: Site) -> dict[str, bytes]:
     return files
 
 
+# A site in sub-sites publishes the corpus-wide files with each release of the repository instead (a
+# GitHub release takes files of up to 2 GB; the Pages site, 1 GB in all, would spend ~17 KB a report on
+# them): `build-corpus build` writes them into dist/corpus/ under these names, release.yml attaches them.
+RELEASE_FILES = {"downloads/corpus.jsonl.gz": "corpus.jsonl.gz", "downloads/glossary.json.gz": "glossary.json.gz",
+                 "downloads/glossary.csv": "glossary.csv", "downloads/cite/all.bib": "citations.bib",
+                 "downloads/cite/all.json": "citations.json"}
+RELEASE_FOLDER = "dist/corpus"
+
+
+def release_href(site: Site, path: str) -> str:
+    """Where a download is: beside the page (`cite/all.bib`), or, for a site in sub-sites, the latest
+    release's file (`https://github.com/o/r/releases/latest/download/citations.bib`; '' without a repository)."""
+    if not site.subsites or path not in RELEASE_FILES:
+        return path[len("downloads/"):]
+    return f"{site.address.repo_url}/releases/latest/download/{RELEASE_FILES[path]}" if site.address.repo_url else ""
+
+
 def render_downloads(site: Site) -> str:
     n = len(site.corpus.reports)
+
+    def link(label: str, path: str) -> str:
+        where = release_href(site, path)
+        return f"[{label}]({where})" if where else f"{label}（构建时写入 `{RELEASE_FOLDER}/{RELEASE_FILES[path]}`）"
+    released = ["\n语料较大，网站按省分站发布；全语料文件随仓库的每个版本（release）发布，链接指向最新版本，"
+                "内容截至该版本。"] if site.subsites else []
     return "\n".join([
         "---", "title: 下载语料", "description: 清理后的政府工作报告语料和名词解释的下载（JSONL、JSON、CSV、引文）", "---",
         "# 下载语料\n",
-        "研究者可以直接下载清理后的语料，无需抓取网站。\n",
-        f"- [corpus.jsonl.gz](corpus.jsonl.gz)：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "
+        "研究者可以直接下载清理后的语料，无需抓取网站。\n", *released,
+        f"- {link('corpus.jsonl.gz', 'downloads/corpus.jsonl.gz')}：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "
         "的文档对象相同（元数据、章节树、段落纯文本、名词解释、清理记录），说明见仓库 README；"
         "gzip 压缩（解压：`gunzip corpus.jsonl.gz`，Python 可直接用 `gzip.open` 读取）。",
         f"- [targets.json](targets.json) / [targets.csv](targets.csv)：{sum(map(len, site.targets.values()))} 条"
         "主要预期目标与上年实际完成数（地区、年份、指标原文与统一键、比较词、数值或区间、单位、限定词、原句、段落链接），"
         "字段说明见仓库 README；[按指标浏览](../indicators/index.md)。",
-        f"- [glossary.json.gz](glossary.json.gz)：{len(site.terms)} 个名词，每个名词的全部释义（来源报告、编号、原文写法）"
-        "和正文使用位置（gzip 压缩）。",
-        "- [glossary.csv](glossary.csv)：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。",
-        f"- 引文：[all.bib](cite/all.bib)（BibTeX）和 [all.json](cite/all.json)（CSL-JSON）收录全部 {n} 份报告，"
+        f"- {link('glossary.json.gz', 'downloads/glossary.json.gz')}：{len(site.terms)} 个名词，每个名词的全部释义"
+        "（来源报告、编号、原文写法）和正文使用位置（gzip 压缩）。",
+        f"- {link('glossary.csv', 'downloads/glossary.csv')}：同上，每条释义一行（UTF-8 带 BOM，可直接用 Excel 打开）。",
+        f"- 引文：{link('all.bib', 'downloads/cite/all.bib')}（BibTeX）和 {link('all.json', 'downloads/cite/all.json')}"
+        f"（CSL-JSON）收录全部 {n} 份报告，"
         "可导入 Zotero、EndNote 等文献管理软件；每份报告页的“引用本报告”有单份的引文。\n",
         "原始文本在仓库 `sources/` 目录，逐字节保存。"]) + "\n"

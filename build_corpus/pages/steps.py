@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Site
 from ..urls import PLACES_PAGE, SPEAKERS_PAGE, TERM_INDEX, TRENDS_PAGE, report_page, term_page
 from .compare import compare_data, compare_pages
-from .downloads import download_files, render_downloads
+from .downloads import RELEASE_FILES, download_files, render_downloads
 from .indexes import render_home, render_places, render_skipped, render_speakers, render_subsite_home, render_years, speakers_csv
 from .indicators import indicator_pages, target_downloads
 from .moved import moved_page
@@ -60,6 +60,9 @@ def index_pages(site: Site) -> None:
 
 def downloads(site: Site) -> None:
     site.pages["downloads/index.md"] = render_downloads(site)
-    site.files.update(download_files(site))
+    made = download_files(site)
+    if site.subsites:   # with the repository's releases, not in the site (downloads.RELEASE_FILES)
+        site.release_files.update({path: made.pop(path) for path in RELEASE_FILES if path in made})
+    site.files.update(made)
     site.files.update(target_downloads(site.targets))
     site.files["downloads/speakers.csv"] = speakers_csv(site.reports)

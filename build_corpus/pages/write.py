@@ -205,3 +205,16 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()
+
+
+def write_release_files(files: dict[str, bytes], folder: Path, names: dict[str, str]) -> None:
+    """The corpus-wide downloads of a site in sub-sites into `folder` (dist/corpus/), as `names` call them,
+    for the repository's release: the folder emptied first; left alone for a single site (no files)."""
+    if not files:
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for path, data in files.items():
+        tmp = folder / f".{names[path]}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(folder / names[path])

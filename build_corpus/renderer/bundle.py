@@ -198,6 +198,11 @@ def _site_title(site_dir: Path) -> str:
     return html.unescape(match[1]).strip() if match else "政府工作报告注释语料"
 
 
+def split_site(site_dir: Path) -> bool:
+    """A site in sub-sites (renderer/subsites.py): each has its own search configuration."""
+    return any(Path(site_dir).glob("*/search/search_index.json"))
+
+
 def make_bundle(site_dir: Path, out_dir: Path, name: str, *, date: dt.date | None = None) -> tuple[Path, int]:
     """Zip `site_dir` as `out_dir/<name>-offline-<date>.zip`; return the zip's path and its number of files.
 
