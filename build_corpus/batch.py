@@ -37,13 +37,19 @@ def process_sources(paths: list[Path], root: Path | None, cache: SourceCache | N
     `before_fork()` has loaded what each of them would otherwise load for itself."""
     job = partial(_guarded, root=root, cache=cache, max_bytes=max_source_bytes, process=process)
     with _cyclic_gc_paused():
-        if workers > 1 and len(paths) >= 2 * workers:
+        # What the cache holds is read here: only the sources it does not hold go to the workers (a
+        # rebuild after one changed source starts no worker and loads no dictionary for them, and no
+        # cached result goes through a pipe twice).
+        results: list = [_from_cache(path, root, cache, max_source_bytes) if cache else None for path in paths]
+        todo = [path for path, found in zip(paths, results) if found is None]
+        if workers > 1 and len(todo) >= 2 * workers:
             if before_fork is not None:
                 before_fork()
             with ProcessPoolExecutor(max_workers=workers, initializer=name_process, initargs=("bc-pipeline",)) as pool:
-                results = list(pool.map(job, paths, chunksize=max(1, len(paths) // (8 * workers))))
+                made = iter(pool.map(job, todo, chunksize=max(1, len(todo) // (8 * workers))))
         else:
-            results = [job(path) for path in paths]
+            made = map(job, todo)
+        results = [found if found is not None else next(made) for found in results]
     if cache is not None:   # pool workers had their own copies of the counters
         cache.hits = sum(1 for source, _ in results if source.from_cache)
     return iter(results)
@@ -93,6 +99,21 @@ def _guarded(path: Path, root: Path | None, cache: SourceCache | None, max_bytes
     except Exception as err:
         return unreadable(path, root, f"内部错误 / internal error: {type(err).__name__}: {err} — please report it "
                                       "with this file")
+
+
+def _from_cache(path: Path, root: Path | None, cache: SourceCache, max_bytes: int) -> Result | None:
+    """The cached result of a source, or None (not cached, or not a file the pipeline would read)."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        sidecar = sidecar_path(path)
+        hit = cache.get(cache.key(shown_path(path, root), path.read_bytes(), sidecar.read_bytes() if sidecar.is_file() else None),
+                        count_miss=False)
+    except OSError:
+        return None
+    if hit is not None:
+        hit[0].from_cache = True
+    return hit
 
 
 def _cached(path: Path, root: Path | None, cache: SourceCache | None, process: Callable[[Path], Result]) -> Result:
@@ -152,9 +173,10 @@ def beside(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_send_result, args=(there, sending), name="beside", daemon=True)
-    # Objects from before the fork are left out of both processes' garbage collection while the copy
-    # runs: a collection writes to every object it visits, and each page written is then copied
-    # (the copy's memory at 3,000 reports: ~1 GB, most of it pages the parent also holds).
+    # Objects from before the fork are left out of both processes' garbage collection from now on (they
+    # live as long as the build, as the corpus _cyclic_gc_paused froze): a collection writes to every
+    # object it visits, and each page of memory written is then copied (the copy's memory at 3,000
+    # reports: ~1 GB, most of it pages the parent also holds).
     gc.collect()
     gc.freeze()
     child.start()
@@ -165,14 +187,12 @@ def beside(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
         except BaseException:
             child.terminate()
             child.join()
-            gc.unfreeze()
             raise
         try:
             ok, second = receiving.recv()
         except EOFError:
             ok, second = False, None
         child.join()
-        gc.unfreeze()
     if not ok:
         raise BesideError(second or f"the second process died (exit code {child.exitcode})")
     return first, second

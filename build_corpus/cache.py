@@ -61,7 +61,7 @@ class SourceCache:
             digest.update(part)
         return digest.hexdigest()
 
-    def get(self, key: str) -> tuple[Source, list[Problem]] | None:
+    def get(self, key: str, count_miss: bool = True) -> tuple[Source, list[Problem]] | None:
         """The stored result, or None; an entry that cannot be used is deleted, so it is recomputed."""
         path = self.folder / f"{key}.pickle"
         try:
@@ -74,7 +74,7 @@ class SourceCache:
         if not _is_entry(entry):
             if entry is not None:
                 path.unlink(missing_ok=True)
-            self.misses += 1
+            self.misses += count_miss
             return None
         self.hits += 1
         return entry
