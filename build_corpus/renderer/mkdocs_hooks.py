@@ -45,6 +45,7 @@ import json
 import logging
 import os
 import shutil
+import types
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -147,10 +148,29 @@ def on_files(files, config, **_):
     are written again all the same). Otherwise, what is copied rather than rendered: not kept."""
     global _copied
     _copied = {f.dest_uri for f in files if not f.is_documentation_page()}
+    docs = str(Path(config.docs_dir).resolve())
+    for f in files:   # the generated downloads, data scripts and stubs: linked, not copied (thousands of them)
+        if not f.is_documentation_page() and f.abs_src_path and f.abs_src_path.startswith(docs) and f._content is None:
+            f.copy_file = types.MethodType(_link_file, f)
     if _main_kept:
         config.validation.nav.not_found = logging.DEBUG   # the nav's pages are not rendered this time
         return Files([f for f in files if not f.is_documentation_page()])
     return files
+
+
+def _link_file(file, dirty: bool = False) -> None:
+    """File.copy_file for a file of docs/: a hard link where the file system allows (the build never
+    writes into such a file: a new build writes new files into docs/ and swaps them in)."""
+    if dirty and not file.is_modified():
+        return
+    target = file.abs_dest_path
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if os.path.lexists(target):
+        os.unlink(target)
+    try:
+        os.link(file.abs_src_path, target)
+    except OSError:   # another file system (mkdocs serve's temporary folder), or no hard links
+        shutil.copyfile(file.abs_src_path, target)
 
 
 def on_nav(nav, config, files, **_):

@@ -19,7 +19,6 @@ real worker and in the iframe Material uses from file://, where fetch() does not
 from __future__ import annotations
 
 import hashlib
-import heapq
 import html
 import json
 import multiprocessing
@@ -173,18 +172,6 @@ def decode_values(text: str) -> list[int]:
     return values
 
 
-def _first_value(text: str) -> tuple[int, int]:
-    """The first value of an encoded list and how many characters it takes."""
-    value = shift = 0
-    for i, ch in enumerate(text):
-        digit = DIGITS.index(ch)
-        value |= (digit & 31) << shift
-        if not digit & 32:
-            return value, i + 1
-        shift += 5
-    raise ValueError("an encoded list ends inside a value")
-
-
 class ShardedIndexWriter:
     """Takes documents in order, writes document chunks as they fill, postings shards at the end.
 
@@ -257,8 +244,10 @@ class ShardedIndexWriter:
                             self.chunks, shards, keys, self.pairs, self.bytes)
 
     def _finish_partial(self) -> IndexSummary:
-        lines = [f"{key}\t{stored[-1] >> 3}\t{encode_values(_gaps(stored))}\n"
-                 for key, stored in sorted(self.postings.items())]
+        lines = []
+        for key, stored in self.postings.items():   # key, first value, last document id, the rest encoded
+            values = _gaps(stored)
+            lines.append(f"{key}\t{values[0]}\t{stored[-1] >> 3}\t{encode_values(values[1:])}\n")
         self._write_raw(POSTINGS_BY_KEY, "".join(lines).encode("utf-8"))
         meta = {"docs": self.docs, "chunks": self.chunks, "pairs": self.pairs, "keys": len(self.postings)}
         self._write_raw(PARTIAL_META, json.dumps(meta).encode())
@@ -288,9 +277,10 @@ class ShardedIndexWriter:
         (self.building / name).write_bytes(encoded)
 
 
-# A sub-site's share of the index (ShardedIndexWriter.finish(partial=True)), in its site/<slug>/search/:
-# its document chunks as they are, and its postings one key a line, sorted: key, the last document id,
-# the encoded values.
+# A sub-site's share of the index (ShardedIndexWriter.finish(partial=True)), in its state folder: its
+# document chunks as they are, and its postings one key a line: the key, its first value (the first
+# document's id and flags), the last document's id, and the other values encoded (they are gaps, and
+# stay the same wherever the share's documents land in the merged index).
 PARTIAL = "partial"
 POSTINGS_BY_KEY = "postings.tsv"
 PARTIAL_META = "meta.json"
@@ -300,13 +290,13 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
     """One index from the shares of the main site and its sub-sites, in order: (the sub-site's folder
     with a slash, or "" for the main site; its partial folder). Each share's documents follow the
     previous share's, their locations prefixed with its folder (the index speaks from the main site's
-    root); a key's postings are the shares' lists one after the other, each list's first gap counted
-    from the previous share's last document. Nothing is decoded but each list's first value."""
+    root); a key's postings are the shares' lists one after the other, each list's first value counted
+    from the previous share's last document. Nothing is decoded: every line carries its first value."""
     writer = ShardedIndexWriter(search_dir)
     metas = [json.loads((folder / PARTIAL_META).read_text(encoding="utf-8")) for _, folder in parts]
-    offsets = []
+    by_key: dict[str, list] = defaultdict(list)
     for (prefix, folder), meta in zip(parts, metas):
-        offsets.append(writer.chunks * CHUNK_DOCS)
+        offset = writer.chunks * CHUNK_DOCS
         for n in range(meta["chunks"]):
             chunk = _read_shard(folder / f"d{n}.js")
             if prefix:
@@ -316,34 +306,22 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
             writer.chunks += 1
         writer.docs += meta["docs"]
         writer.pairs += meta["pairs"]
+        with (folder / POSTINGS_BY_KEY).open(encoding="utf-8") as lines:
+            for line in lines:
+                key, first, last, rest = line[:-1].split("\t")
+                by_key[key].append((offset, int(first), int(last), rest))
     shards = _shard_count(writer.pairs)
     buckets: list[dict[str, str]] = [{} for _ in range(shards)]
-    keys = 0
-    streams = [_postings_lines(folder / POSTINGS_BY_KEY, n) for n, (_, folder) in enumerate(parts)]
-    current, pieces, last = None, [], 0
-    for key, part, last_id, encoded in heapq.merge(*streams):
-        if key != current:
-            if current is not None:
-                buckets[shard_of(current, shards)][current] = "".join(pieces)
-                keys += 1
-            current, pieces, last = key, [], 0
-        first, width = _first_value(encoded)
-        first_id = offsets[part] + (first >> 3)
-        pieces.append(encode_values([(first_id - last) << 3 | (first & 7)]) + encoded[width:])
-        last = offsets[part] + last_id
-    if current is not None:
-        buckets[shard_of(current, shards)][current] = "".join(pieces)
-        keys += 1
+    for key in sorted(by_key):
+        pieces, previous = [], 0
+        for offset, first, last, rest in by_key[key]:
+            pieces.append(encode_values([first + ((offset - previous) << 3)]))
+            pieces.append(rest)
+            previous = offset + last
+        buckets[shard_of(key, shards)][key] = "".join(pieces)
     for n, bucket in enumerate(buckets):
         writer._write(f"b{n}", bucket)
-    return writer._publish(shards, keys)
-
-
-def _postings_lines(path: Path, part: int):
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            key, last_id, encoded = line.rstrip("\n").split("\t")
-            yield key, part, int(last_id), encoded
+    return writer._publish(shards, len(by_key))
 
 
 def _read_shard(path: Path):
