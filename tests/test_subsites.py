@@ -87,6 +87,13 @@ def test_sub_sites_hold_their_province_s_reports(split_site):
     assert _is_stub(stub) and 'url=../zhejiangsheng/reports/tongxiangshi-2023.html"' in stub
     assert "+location.hash" in stub   # a paragraph's anchor survives the move
     assert not (site / "zhejiangsheng" / "assets").exists()   # Material's assets once, hoisted to the main site
+    # The corpus-wide downloads go with the repository's releases (dist/corpus/), not into the site.
+    assert not (site / "downloads" / "corpus.jsonl.gz").exists() and not (site / "downloads" / "glossary.csv").exists()
+    released = {p.name for p in (split_site / "dist" / "corpus").iterdir()}
+    assert released == {"corpus.jsonl.gz", "glossary.json.gz", "glossary.csv", "citations.bib", "citations.json"}
+    downloads = (site / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/example/gov-work-reports/releases/latest/download/corpus.jsonl.gz"' in downloads
+    assert (site / "downloads" / "targets.csv").is_file() and (site / "downloads" / "cite" / "tongxiangshi-2023.bib").is_file()
     page = (site / "zhejiangsheng" / "reports" / "tongxiangshi-2023.html").read_text(encoding="utf-8")
     assert 'href="../../assets/javascripts/readers.js"' in page or "../../assets/javascripts/readers.js" in page
     assert 'href="../../places.html"' in page   # the main site's nav
@@ -204,6 +211,7 @@ def test_an_unchanged_sub_site_is_not_built_again(split_site, tmp_path):
     env = {**os.environ, "SITE_REPOSITORY": "example/gov-work-reports", "SITE_URL": "", "NO_MKDOCS_2_WARNING": "1"}
     site = project / "site"
     old = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    corpus_before = gzip.decompress((project / "dist" / "corpus" / "corpus.jsonl.gz").read_bytes())
     logs = []
     for cmd in (["build_corpus", "build", "--split", "always"], ["mkdocs", "build", "--strict"]):
         done = subprocess.run([sys.executable, "-m", *cmd], cwd=project, capture_output=True, text=True, timeout=600, env=env)
@@ -212,8 +220,8 @@ def test_an_unchanged_sub_site_is_not_built_again(split_site, tmp_path):
     assert "sub-sites: 1 to build, 3 unchanged since their last build; the main site's pages unchanged" in logs[1]
     new = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert "本句为测试所加" in new["hainansheng/reports/hainansheng-2026.html"].decode()
-    assert gzip.decompress(new["downloads/corpus.jsonl.gz"]) != gzip.decompress(old["downloads/corpus.jsonl.gz"]), \
-        "the main site's downloads are copied again"
+    assert "本句为测试所加".encode() in gzip.decompress((project / "dist" / "corpus" / "corpus.jsonl.gz").read_bytes())
+    assert "本句为测试所加".encode() not in corpus_before
     for slug in SUBSITES - {"hainansheng"}:   # untouched provinces: the very same pages
         mine = {p: b for p, b in new.items() if p.startswith(f"{slug}/") and "/search/" not in p}
         assert mine == {p: b for p, b in old.items() if p.startswith(f"{slug}/") and "/search/" not in p}, slug
@@ -270,3 +278,12 @@ def test_merged_shares_are_the_index_of_all_their_documents(tmp_path):
     merged = merge_indexes(tmp_path / "merged" / "search", shares)
     assert merged.docs == 940 and merged.keys == len(_postings(tmp_path / "whole" / "search"))
     assert _postings(tmp_path / "merged" / "search") == _postings(tmp_path / "whole" / "search")
+
+
+def test_a_split_site_has_no_offline_bundle(split_site, tmp_path):
+    """Its search and compare view read the report pages over http, which file:// cannot: `bundle` says so
+    and writes nothing (release.yml then attaches dist/corpus/ alone)."""
+    done = subprocess.run([sys.executable, "-m", "build_corpus", "bundle", "--site", str(split_site / "site"),
+                           "--out", str(tmp_path / "dist")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "no offline bundle" in done.stdout, done.stdout + done.stderr
+    assert not list(tmp_path.glob("dist/*.zip"))
