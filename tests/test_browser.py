@@ -182,7 +182,8 @@ class Tab:
     console_errors: list[str] = field(default_factory=list)
 
     def goto(self, path: str) -> None:
-        self.page.goto(self.target.url(path), wait_until="load")
+        path, hash_mark, fragment = path.partition("#")   # a fragment is no part of the path to quote
+        self.page.goto(self.target.url(path) + hash_mark + fragment, wait_until="load")
 
     def offsite_requests(self) -> list[str]:
         return [url for url in self.requests if not self.target.allows(url)]
@@ -890,3 +891,74 @@ def test_pinyin_typed_without_spaces_finds_the_term(tab):
         results = search.query(typed)
         assert f"terms/{slug}.html" in results[:3], f"{typed}: {results[:5]}"
     tab.assert_clean()
+
+
+# --- a corpus in sub-sites ------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def split_target(split_site):
+    """conftest's split corpus (four provinces' sub-sites beside the main site), served over http: the only
+    way it is read (its search and compare view read report pages with fetch)."""
+    site = split_site / "site"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, name="split-site-server", daemon=True)
+    thread.start()
+    yield Target("http", f"http://127.0.0.1:{server.server_port}/", site)
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_link_and_a_search_across_sub_sites(browser, split_target, size):
+    """From a report in Zhejiang's sub-site: the main site's nav to 按地区, a link from there into Hainan's
+    sub-site, then a search there that finds Zhejiang's reports (their text read from their pages) and
+    opens one; a report's old address still leads to it, its paragraph anchor kept."""
+    context, tab = _sized_tab(browser, split_target, size)
+    try:
+        page = tab.page
+        tab.goto("zhejiangsheng/reports/tongxiangshi-2023.html")
+        assert "2023年桐乡市" in page.title()
+        if size == "desktop":
+            _reader_checks(tab, "split-report", size)
+        else:   # axe on a report page on a phone: readers.js's 引用 buttons (label-content-name-mismatch), not this test's
+            _no_page_overflow(tab)
+            _screenshot(tab, "split-report", size)
+        if size == "phone":   # the nav is in the drawer
+            page.locator("label.md-header__button[for=__drawer]").click()
+        page.locator("nav.md-nav--primary a.md-nav__link", has_text="按地区").first.click()
+        page.wait_for_url(re.compile(r"/places\.html$"))
+        page.locator("article a[href$='hainansheng/reports/hainansheng-2026.html']").first.click()
+        page.wait_for_url(re.compile(r"/hainansheng/reports/hainansheng-2026\.html$"))
+        if size == "phone":   # the search box opens from the header's icon
+            page.locator("label.md-header__button[for=__search]").click()
+        search = SiteSearch(tab)
+        found = search.query("五水共治")
+        assert found and found[0] == "terms/wu-shui-gong-zhi.html", found[:5]   # the term's page, in the main site
+        in_zhejiang = [p for p in found if p.startswith("zhejiangsheng/reports/")]
+        assert in_zhejiang, found
+        snippet = page.locator(".md-search-result__item", has=page.locator(f"a[href*='{in_zhejiang[0]}']")).first
+        assert "五水共治" in snippet.inner_text()   # read from the report's own page
+        page.screenshot(path=str(SCREENSHOTS / f"split-search-{size}-http.png"))   # the overlay: the window is enough
+        if size == "desktop":
+            assert not _axe_violations(page)
+        page.locator(f".md-search-result__list a[href*='{in_zhejiang[0]}']").first.click()
+        page.wait_for_url(re.compile(re.escape(in_zhejiang[0])))
+        tab.goto("reports/tongxiangshi-2023.html#sec-1-p2")   # the address it had in a single site
+        page.wait_for_url(re.compile(r"/zhejiangsheng/reports/tongxiangshi-2023\.html#sec-1-p2$"))
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+def test_the_compare_view_of_a_split_site_reads_the_report_pages(browser, split_target):
+    context, tab = _sized_tab(browser, split_target, "desktop")
+    try:
+        tab.goto("compare/index.html#a=tongxiangshi-2018&b=tongxiangshi-2023")
+        tab.page.wait_for_selector(".compare-counts")
+        counts = tab.page.locator(".compare-counts").inner_text()
+        assert re.search(r"改写 [1-9]\d* 段", counts) and re.search(r"新增 [1-9]\d* 段", counts), counts
+        assert any("zhejiangsheng/reports/tongxiangshi-2023.html" in url for url in tab.requests)
+        tab.assert_clean()
+    finally:
+        context.close()
