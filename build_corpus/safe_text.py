@@ -56,6 +56,28 @@ _LINE_START_MARKER = re.compile(r"^(\s*)([>+\-!]|\d+[.)])")
 _MARKER_CHARS = re.compile(r"([>+\-!.)])")
 
 
+# Characters that no text format of the site can hold: YAML refuses C0/C1 controls and noncharacters
+# (U+FFFE, U+FDD0…), so a front matter holding one is not read as data; XML and JSON-LD consumers
+# refuse or mangle them; bidi controls (U+202E, U+2066–2069, …) reorder what a reader of a title, a
+# citation or a CSV cell sees; a lone surrogate cannot even be written as UTF-8. Tab and line break are
+# text. Report text loses them in cleaning (document/fixes.remove_unholdable_characters, logged),
+# contributed YAML that holds one is refused (contributions/checked_yaml), and so is a source's file name.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
+UNHOLDABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                        f"\ud800-\udfff{_NONCHARACTERS}]")
+# Controls that stood for a line or page break (form feed between PDF pages): a break, not nothing.
+BREAKING_CONTROLS = "\x0b\x0c\x1c\x1d\x1e"
+
+
+def unholdable_named(text: str) -> str:
+    """Each such character as its code point, for a log or a message: what was there stays visible.
+
+    >>> unholdable_named("排涝水\\ufffe。\\u202e")
+    '排涝水⟨U+FFFE⟩。⟨U+202E⟩'
+    """
+    return UNHOLDABLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+
+
 def _controls_out(text: str) -> str:
     return _CONTROL.sub(lambda m: " " if m.group() in _LINE_BREAKS else "\ufffd", text)
 
