@@ -9,7 +9,6 @@ paired as similar.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document, Section
 from ..safe_text import link_html, page_title
 from ..urls import COMPARE_INDEX, PLACES_PAGE, built_href, compare_anchor, compare_page, href, report_page, term_page
+from .front_matter import front_matter
 from .report import md_escape
 
 OUTLINE_DEPTH = 2          # 一、 and （一） headings; deeper ones make the table too long to read
@@ -89,8 +89,8 @@ def compare_pages(by_place: dict[str, list[Document]], records: dict[str, list[T
 
 
 def _index(by_place: dict[str, list[Document]]) -> str:
-    out = ["---", "title: 报告比较", "description: 同一地区两份政府工作报告的并排比较：标题结构、名词和主要预期目标的变化",
-           "---", "# 同一地区两份报告的比较\n",
+    out = [front_matter({"title": "报告比较", "description": "同一地区两份政府工作报告的并排比较：标题结构、名词和主要预期目标的变化"}),
+           "# 同一地区两份报告的比较\n",
            "对语料中有两份以上报告的每个地区，任意两份报告都可以并排比较：标题结构、名词的变化和主要预期目标的变化。"
            "报告页上的“与上一年比较”链接到相邻的两份。\n"]
     places = [p for p in sorted(by_place, key=pinyin_sort_key) if len(by_place[p]) >= 2]
@@ -107,11 +107,10 @@ def render_compare(a: Document, b: Document, records: dict[str, list[Target]], t
     place = a.meta.place or ""
     ya, yb = a.meta.year or "?", b.meta.year or "?"
     description = f"{place} {ya} 年与 {yb} 年政府工作报告比较：主要预期目标的变化、新出现和不再出现的名词、标题结构对照"
-    out = ["---", f"title: {json.dumps(page_title(f'{place} {ya} ↔ {yb} 报告比较'), ensure_ascii=False)}",
-           f"description: {json.dumps(page_title(description), ensure_ascii=False)}",
-           # Not searched: every word of a comparison (headings, term names) is on the two report pages
-           # and the term pages, and a query for a term found every comparison of every place using it.
-           "search:", "  exclude: true", "---",
+    # Not searched: every word of a comparison (headings, term names) is on the two report pages
+    # and the term pages, and a query for a term found every comparison of every place using it.
+    out = [front_matter({"title": page_title(f"{place} {ya} ↔ {yb} 报告比较"), "description": page_title(description),
+                         "search": {"exclude": True}}),
            f"# {md_escape(place)}：{ya} 年与 {yb} 年报告比较\n",
            f"- 较早：[{md_escape(a.title)}]({_link(report_page(a.id))})",
            f"- 较晚：[{md_escape(b.title)}]({_link(report_page(b.id))})",

@@ -9,6 +9,7 @@ from ..corpus.terms import pinyin_sort_key
 from ..model import Site
 from . import citation
 from .export import document_json
+from .front_matter import front_matter
 from .indicators import record_json
 
 
@@ -55,7 +56,7 @@ def citation_files(site: Site) -> dict[str, bytes]:
 def render_downloads(site: Site) -> str:
     n = len(site.corpus.reports)
     return "\n".join([
-        "---", "title: 下载语料", "description: 清理后的政府工作报告语料和名词解释的下载（JSONL、JSON、CSV、引文）", "---",
+        front_matter({"title": "下载语料", "description": "清理后的政府工作报告语料和名词解释的下载（JSONL、JSON、CSV、引文）"}),
         "# 下载语料\n",
         "研究者可以直接下载清理后的语料，无需抓取网站。\n",
         f"- [corpus.jsonl](corpus.jsonl)：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "

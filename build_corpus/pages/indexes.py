@@ -12,6 +12,7 @@ from ..publishing import Address
 from ..safe_text import code_text
 from ..urls import PLACES_PAGE, href, place_anchor, report_page
 from .compare import compare_links
+from .front_matter import front_matter
 from .report import LevelLabel, md_escape
 
 
@@ -21,7 +22,7 @@ def render_home(site: Site) -> str:
     places = sorted({d.meta.place for d in reports if d.meta.place}, key=pinyin_sort_key)
     years = sorted({d.meta.year for d in reports if d.meta.year})
     latest = sorted(reports, key=lambda d: (-(d.meta.year or 0), d.meta.place or ""))
-    out = ["---", f"description: {len(reports)} 份地方政府工作报告的全文、章节与跨报告名词解释", "---",
+    out = [front_matter({"description": f"{len(reports)} 份地方政府工作报告的全文、章节与跨报告名词解释"}),
            "# 政府工作报告注释语料\n",
            "这里收录地方政府每年向人民代表大会所作的《政府工作报告》，经过清理、分节，"
            "并把报告自带的“名词解释”汇编成跨报告、跨年份的名词页：正文中出现的名词都链接到它的释义。\n",
@@ -58,7 +59,7 @@ def render_places(reports: list[Document], address: Address | None = None) -> st
     gazetteer_file = "build_corpus/data/places.yml"
     shown = (f"[{gazetteer_file}]({address.repo_file(gazetteer_file, edit=False)})"
              if address and address.repo_url else code_text(gazetteer_file))
-    out = ["---", "title: 按地区", "description: 按省、市、县、镇的隶属关系浏览各地政府工作报告", "---", "# 按地区浏览\n",
+    out = [front_matter({"title": "按地区", "description": "按省、市、县、镇的隶属关系浏览各地政府工作报告"}), "# 按地区浏览\n",
            "地区按行政隶属排列（省 → 市 → 县级 → 镇街），括号内为层级。隶属关系来自报告本身和"
            f"仓库中的地名表 {shown}，欢迎补充。\n"]
 
@@ -80,7 +81,7 @@ def render_years(reports: list[Document]) -> str:
     by_year: dict = defaultdict(list)
     for doc in reports:
         by_year[doc.meta.year or 0].append(doc)
-    out = ["---", "title: 按年份", "description: 按年份浏览各地政府工作报告", "---", "# 按年份浏览\n", "年份为报告所作的年份（回顾 2023 年工作的报告属于 2024 年）。\n"]
+    out = [front_matter({"title": "按年份", "description": "按年份浏览各地政府工作报告"}), "# 按年份浏览\n", "年份为报告所作的年份（回顾 2023 年工作的报告属于 2024 年）。\n"]
     for year in sorted(by_year, reverse=True):
         out.append(f"## {year or '年份未知'} {{#year-{year or 'unknown'}}}\n")
         for doc in sorted(by_year[year], key=lambda d: pinyin_sort_key(d.meta.place or "")):
@@ -91,7 +92,7 @@ def render_years(reports: list[Document]) -> str:
 
 
 def render_skipped(corpus: Corpus) -> str:
-    out = ["---", "title: 未发布的文档", "description: 源文件中没有作为政府工作报告发布的文档及原因", "---", "# 未作为报告发布的文档\n",
+    out = [front_matter({"title": "未发布的文档", "description": "源文件中没有作为政府工作报告发布的文档及原因"}), "# 未作为报告发布的文档\n",
            "构建时读到、但判断不是政府工作报告的文档，以及无法读取的源文件。没有任何文档被悄悄丢弃。\n"]
     errors = [s for s in corpus.sources if s.error]
     if errors:

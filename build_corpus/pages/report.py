@@ -29,6 +29,7 @@ from ..safe_text import (
     tooltip_attr,
 )
 from ..urls import gloss_anchor
+from .front_matter import front_matter
 
 __all__ = ["md_escape", "render_report", "PageContext", "paragraph_html"]
 
@@ -37,12 +38,9 @@ LevelLabel = {"国家": "全国", "省": "省级", "自治区": "省级", "直�
 FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), ("year", "年份"), ("date", "会议日期"),
                 ("meeting", "会议"), ("speaker", "报告人"), ("publisher", "来源"), ("published", "发布日期")]
 MAX_HEADING_LEVEL = 6
-# libyaml's safe dumper writes the same YAML as PyYAML's (the bundled docs/ are byte-identical) in a
-# tenth of the time: front matter was 1.5 s of the build at 1,000 reports.
-YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def front_matter(doc: Document, extra: dict | None = None) -> str:
+def report_front_matter(doc: Document, extra: dict | None = None) -> str:
     """The page's YAML header; `extra` adds what the site stage knows (description, citation data)."""
     m = doc.meta
     data = {"title": page_title(doc.title), "report_id": doc.id, "kind": doc.kind}
@@ -51,11 +49,11 @@ def front_matter(doc: Document, extra: dict | None = None) -> str:
     data["pinned"] = m.pinned
     data["source"] = {"path": doc.source_path, "position": doc.position, "line": doc.line}
     data.update(extra or {})
-    return "---\n" + yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False) + "---\n"
+    return front_matter(data)
 
 
 def render_report(doc: Document, context: PageContext) -> str:
-    out = [front_matter(doc, context.front_matter), f"# {md_escape(doc.title)}\n"]
+    out = [report_front_matter(doc, context.front_matter), f"# {md_escape(doc.title)}\n"]
     out.append(_metadata_block(doc, context))
     if context.citation:
         out.append(context.citation)

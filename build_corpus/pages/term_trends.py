@@ -15,6 +15,7 @@ from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document
 from ..urls import TRENDS_PAGE, href, term_page
 from .charts import year_counts
+from .front_matter import front_matter
 from .report import md_escape
 
 MAX_LISTED = 30   # terms per list on the trends page; the term pages have every number
@@ -88,8 +89,8 @@ def render_term_trends(terms: dict[str, Term], reports: list[Document]) -> str:
     by_year = reports_by_year(reports)
     years = list(by_year)
     using = {key: {y: len(docs) for y, docs in using_by_year(t).items()} for key, t in terms.items()}
-    out = ["---", "title: 名词趋势", "description: 各年份政府工作报告中新出现、使用增多和减少的名词，按使用它的报告占当年报告的比例",
-           "---", "# 名词趋势：新出现、上升和减少的名词\n",
+    out = [front_matter({"title": "名词趋势", "description": "各年份政府工作报告中新出现、使用增多和减少的名词，按使用它的报告占当年报告的比例"}),
+           "# 名词趋势：新出现、上升和减少的名词\n",
            "每个年份与语料中的上一个年份相比：**新出现**的名词此前从未在正文中出现；**上升**和**减少**按"
            "使用它的报告占当年报告的比例比较。计数与名词页、正文链接出自同一份出现记录（名词解释区不计）。"
            "语料各年份收录的报告数不同，比例比报告数更可比。\n"]
