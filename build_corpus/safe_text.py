@@ -12,7 +12,7 @@ goes through exactly one of these:
 - `code_text(text)`: a file name or other literal shown as code; a backtick
   in it cannot end the code span.
 - `html_text(text)` / `html_attr(text)`: plain text inside HTML we write; `tooltip_attr(text)` for a
-  title="…" that Material turns into a tooltip (it reads the value as HTML).
+  title="…" that Material turns into a tooltip (it reads the value as HTML), a bounded excerpt.
 - `page_title(text)`: a title in a page's front matter (MkDocs treats it as
   HTML, and Material's <title> unescapes it once more).
 - `prose_html(markdown)`: contributors' notes, which may use a little
@@ -144,8 +144,15 @@ def html_attr(text: str) -> str:
     return html.escape(_controls_out(text), quote=True)
 
 
+# A tooltip is an excerpt: the first use of a term in every section carries one, so a tooltip holding
+# a whole definition made a page of sections × definition (2,000 sections × 8,658 characters: 70 MB).
+# The whole definition is a tap away (the link, the popover's link). Real definitions: 90% ≤ 125.
+TOOLTIP_CHARS = 200
+
+
 def tooltip_attr(text: str) -> str:
-    """Plain text for a title="…" attribute that Material's `content.tooltips` shows on hover.
+    """Plain text for a title="…" attribute that Material's `content.tooltips` shows on hover, cut to
+    TOOLTIP_CHARS characters.
 
     Material copies the attribute's value into the tooltip as HTML (innerHTML), so the text is
     escaped twice: once for the attribute, once for that copy. (Found by the attack corpus: a
@@ -153,7 +160,11 @@ def tooltip_attr(text: str) -> str:
 
     >>> tooltip_attr('<img src=x onerror="y"> & “两化”')
     '&amp;lt;img src=x onerror=&amp;quot;y&amp;quot;&amp;gt; &amp;amp; “两化”'
+    >>> len(tooltip_attr("治" * 10_000)) == TOOLTIP_CHARS
+    True
     """
+    if len(text) > TOOLTIP_CHARS:
+        text = text[:TOOLTIP_CHARS - 1] + "…"
     return html.escape(html.escape(_controls_out(text), quote=True), quote=True)
 
 
