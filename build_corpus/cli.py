@@ -148,7 +148,7 @@ def cmd_inspect(args) -> int:
     corpus = build_corpus([p for p in args.files if p.is_file()], ROOT)
     problems += corpus.problems
     if args.format == "json":
-        json.dump({"sources": [source_json(s) for s in corpus.sources]}, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump({"sources": [source_json(s) for s in corpus.sources]}, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         print()
     else:
         # The site's own page for each report: the same build_site call, so terms, links and

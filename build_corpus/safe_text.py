@@ -179,6 +179,44 @@ def page_title(text: str) -> str:
     return html.escape(_controls_out(text).replace("<", "＜").replace(">", "＞"), quote=False)
 
 
+# --- downloads -------------------------------------------------------------------
+
+# A spreadsheet reads a cell starting with these as a formula (`=HYPERLINK(…)`, `+cmd|' /C calc'!A0`):
+# OWASP's CSV injection advice is a leading apostrophe, which Excel and LibreOffice show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    r"""A value for a CSV cell of a download: text that a spreadsheet would run as a formula is prefixed
+    with ' (the csv module quotes the rest); None is an empty cell.
+
+    >>> [csv_cell(v) for v in ("=HYPERLINK(1)", "+cmd|2!A0", "-1", "@SUM(A1)", "\tx", "五水共治", 2024, None)]
+    ["'=HYPERLINK(1)", "'+cmd|2!A0", "'-1", "'@SUM(A1)", "'\tx", '五水共治', '2024', '']
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+# BibTeX counts every brace, whatever stands before it, so `\}` still closes a field: `}@misc(…` in a
+# title planted an entry of its own, an unbalanced `{` swallowed the entries after it (issue #28).
+# Braces are written as commands with no brace of their own; backslash, @ and LaTeX's specials as
+# commands too, so the value holds no brace but balanced `{}` and nothing that starts an entry.
+_BIBTEX = str.maketrans({"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                         "@": r"\char64{}", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_",
+                         "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"})
+
+
+def bibtex_text(text: str) -> str:
+    r"""Plain text as the value of a braced BibTeX field, on one line.
+
+    >>> bibtex_text("报告}@misc(x, url={http://e}) 100% #1 \\")
+    '报告\\textbraceright{}\\char64{}misc(x, url=\\textbraceleft{}http://e\\textbraceright{}) 100\\% \\#1 \\textbackslash{}'
+    """
+    return " ".join(_controls_out(text).split()).translate(_BIBTEX)
+
+
 # --- contributors' prose -------------------------------------------------------
 
 PROSE_TAGS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "small", "del", "ins"}

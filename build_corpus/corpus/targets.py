@@ -9,6 +9,7 @@ data/targets.yml; what is not clearly a target is left out rather than guessed.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ..model import Document, Paragraph
+from ..model import Document, Paragraph, Problem
 
 DATA = Path(__file__).parent.parent / "data" / "targets.yml"
 TARGET, ACHIEVED = "target", "achieved"
@@ -25,6 +26,8 @@ DASH = r"[—–\-－~～至到]+"
 # A short remark between a figure's name or amount and its growth: 再上新台阶，/ 稳居全国前十强、
 ASIDE = r"[^\d，、；。,;%％]{2,8}[，、,]"
 LEAD_CHARS = 24   # longer than any achieved_lead (初步统计，2025年全省全年实现 is 17)
+# Larger than any figure of the units read here (全国 GDP is about 1.4 × 10^6 亿元).
+MAX_FIGURE = 1e9
 SENTENCE_CHARS = 400   # a record's sentence whole up to this (the longest of the real passages: 357)
 CONTEXT_CHARS = 40     # in a longer one, the characters kept either side of the record's clause
 SENTENCE_END = re.compile(r"(?<=[。！？])")
@@ -255,8 +258,19 @@ def _record(kind: str, indicator: str, comparator: str, value: str, unit: str, q
     low = high = None
     if value:
         numbers = [float(n) for n in re.findall(NUMBER, value)]
-        low, high = numbers[0], numbers[-1]
+        if all(map(is_figure, numbers)):   # otherwise the value stays text (extract_targets notes it)
+            low, high = numbers[0], numbers[-1]
     return Target(kind, indicator, indicator_key(indicator), comparator, value, low, high, unit, qualifier, "")
+
+
+def is_figure(number: float) -> bool:
+    """A number a report can mean: finite and below MAX_FIGURE. 400 nines parse to inf, which broke the
+    charts' scale and is not JSON; 10^300 is no growth rate, headcount or amount in these units.
+
+    >>> is_figure(5.5), is_figure(float("9" * 400)), is_figure(1e300), is_figure(float("nan"))
+    (True, False, False, False)
+    """
+    return math.isfinite(number) and abs(number) < MAX_FIGURE
 
 
 # --- figures of the year under review -------------------------------------------
@@ -371,6 +385,10 @@ def extract_targets(doc: Document) -> list[Target]:
     for t in records:
         t.report_id, t.place, t.level, t.year = doc.id, m.place or "", m.level or "", m.year
         t.figure_year = (m.year - 1 if t.kind == ACHIEVED else m.year) if m.year else None
+        if t.value and t.low is None:
+            doc.notes.append(Problem(doc.source_path, f"“{t.indicator}{t.comparator}{t.value[:40]}”的数字不是可用的数值"
+                                     f"（无穷大或超过 {MAX_FIGURE:.0e}），只按文字记录，不进图表 / not a usable figure: "
+                                     "kept as text, no number", "notice", key=f"#{doc.position}"))
     return records
 
 

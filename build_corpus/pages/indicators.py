@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from ..corpus.targets import ACHIEVED, TARGET, Target, indicator_labels
 from ..corpus.terms import pinyin_sort_key
-from ..safe_text import page_title
+from ..safe_text import csv_cell, page_title
 from ..urls import built_path, href, indicator_page, report_page, slugify
 from .charts import Bar, YearPoint, bar_chart, number, target_vs_achieved
 from .front_matter import front_matter
@@ -45,8 +45,8 @@ def target_downloads(records: dict[str, list[Target]]) -> dict[str, bytes]:
     writer = csv.writer(table)
     writer.writerow(FIELDS)
     for row in rows:
-        writer.writerow(["" if row[k] is None else (number(row[k]) if k in ("low", "high") else row[k]) for k in FIELDS])
-    return {"downloads/targets.json": json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8"),
+        writer.writerow([csv_cell(number(row[k]) if k in ("low", "high") and row[k] is not None else row[k]) for k in FIELDS])
+    return {"downloads/targets.json": json.dumps(rows, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8"),
             "downloads/targets.csv": ("\ufeff" + table.getvalue()).encode("utf-8")}
 
 
