@@ -133,6 +133,8 @@ def merge_terms(reports: list[Document]) -> dict[str, Term]:
         for entry in doc.glossary:
             for written in split_terms(entry.term):
                 key = term_key(written)
+                if key not in entry.terms:   # the glossary stage decided it names nothing (glossary.names_something)
+                    continue
                 definition = Definition(entry, doc, written)
                 core = term_core(written)
                 if core and core != key:
