@@ -37,44 +37,24 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.append(str(HERE.parent))   # after PYTHONPATH: other code put first is the code measured
 
-CLAUSE = "地区生产总值增长5.5%左右"
-PARAGRAPH = "我们要坚持五水共治，推进共同富裕，抓好各项工作落实。"
-
-
-def report(year: int = 2030, targets: str = "地区生产总值增长5.5%左右；城镇新增就业3万人。", sections: str = "",
-           body: str = "", glossary: str = "1.五水共治：指治污水、防洪水、排涝水、保供水、抓节水。") -> str:
-    """A small work report of 湖州市 with the given targets, extra sections, body text and 名词解释."""
-    return (f"{year}年湖州市政府工作报告\n——{year}年1月20日在湖州市第九届人民代表大会第三次会议上\n市长  张三\n"
-            "各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议，并请市政协委员提出意见。\n"
-            f"一、{year - 1}年工作回顾\n过去一年，全市地区生产总值增长6.1%，五水共治取得新成效。{body}\n"
-            f"二、{year}年工作安排\n今年经济社会发展的主要预期目标是：{targets}\n{PARAGRAPH}\n{sections}"
-            f"名词解释：\n{glossary}\n")
-
-
-def many_sections(n: int) -> str:
-    """n numbered sections, 50 under each （k） (a report numbers at most 99 at one level)."""
-    out = []
-    for i in range(n):
-        if i % 50 == 0:
-            out.append(f"（{i // 50 + 1}）第{i // 50 + 1}组工作\n{PARAGRAPH}\n")
-        out.append(f"{i % 50 + 1}.第{i + 1}项工作\n{PARAGRAPH}\n")
-    return "".join(out)
+sys.path.append(str(HERE.parent / "tests"))   # the hostile inputs: tests/attack_corpus.py, their one home
+from attack_corpus import long_definition, many_clauses, numbered_sections, small_report  # noqa: E402
 
 
 def case_targets(n: int) -> dict[str, str]:
-    return {"a.txt": report(targets="；".join([CLAUSE] * n) + "。")}
+    return {"a.txt": small_report(2030, targets=many_clauses(n))}
 
 
 def case_tooltips(n: int) -> dict[str, str]:
-    return {"a.txt": report(sections=many_sections(n), glossary="1.五水共治：" + "治" * (20 * n) + "。")}
+    return {"a.txt": small_report(2030, sections=numbered_sections(n), glossary=long_definition(20 * n))}
 
 
 def case_footnotes(n: int) -> dict[str, str]:
-    return {"a.txt": report(body="五水共治[1]推进。" * n, glossary="1.五水共治：" + "治" * (20 * n) + "。")}
+    return {"a.txt": small_report(2030, body="五水共治[1]推进。" * n, glossary=long_definition(20 * n))}
 
 
 def case_comparisons(n: int) -> dict[str, str]:
-    return {f"r{i}.txt": report(year=2000 + i) for i in range(n)}
+    return {f"r{i}.txt": small_report(2000 + i) for i in range(n)}
 
 
 def generated_bytes(sources: dict[str, str], folder: Path) -> int:
@@ -96,7 +76,7 @@ def quote_seconds(n: int, folder: Path) -> tuple[int, float]:
     from build_corpus.model import Annotation
     from build_corpus.pipeline import build_corpus
     paragraph = ("发展" * 500 * n) + "。"
-    (folder / "a.txt").write_text(report(body=paragraph), encoding="utf-8")
+    (folder / "a.txt").write_text(small_report(2030, body=paragraph), encoding="utf-8")
     doc = build_corpus([folder / "a.txt"], folder).reports[0]
     # The schema's longest quote (300 characters), of the paragraph's most common character: every
     # character of the quote is found at half the paragraph's positions, and never two in a row.

@@ -15,8 +15,6 @@ from pathlib import Path
 import yaml
 from project_copy import copy_project
 
-from build_corpus.safe_text import unholdable_named
-
 ROOT = Path(__file__).resolve().parent.parent
 
 # Report text: Markdown, attribute lists, raw HTML, entities, block starts, template and snippet syntax.
@@ -301,7 +299,7 @@ EXPECTED_ERRORS = [
     # round two (issue #28)
     ("glossary/evil-bidi.yml", 2, "english"),
     ("sources/sidecar-bidi.txt.meta.yml", 1, "title"),
-    (f"sources/r2-bidi-{unholdable_named(BIDI)}.txt", None, None),
+    ("sources/r2-bidi-⟨U+202E⟩告报作工⟨U+2066⟩府政⟨U+2069⟩.txt", None, None),   # (safe_text.unholdable_named)
     *[(f"annotations/{ROUND_TWO_IDS['amplify']}.yml", None, f"notes.{i}.quote") for i in range(10)],
     (f"annotations/{ROUND_TWO_IDS['frontmatter']}.yml", 5, "notes.0.date"),
 ]

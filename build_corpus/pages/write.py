@@ -39,7 +39,7 @@ class WriteError(Exception):
 def _os_problem(err: OSError, docs: Path) -> str:
     """An OSError as one line naming docs/ and what to do."""
     if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"{docs}/: 无法写入（只读或没有权限）/ cannot write: {err.strerror} ({err.filename or docs})"
+        return f"{docs}/: 无法写入（只读或没有权限）/ cannot write, read-only or not permitted: {err.strerror} ({err.filename or docs})"
     if err.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"{docs}/: 磁盘已满，未写入任何页面 / disk full: no page was written; free space and build again"
     return f"{docs}/: 写入失败 / cannot write: {err.strerror or err} ({err.filename or docs})"
