@@ -37,10 +37,11 @@ import os
 import shutil
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 
-from build_corpus.pages.write import JOURNAL, LOCK, STAGING, WriteError, finish_interrupted_swap, hold_lock
+from build_corpus.pages.write import JOURNAL, LOCK, STAGING, finish_interrupted_swap, hold_lock
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
 from build_corpus.renderer.render_helper import Helper, render_from, start_markdown_helper, start_template_helper, templates_from
 from build_corpus.renderer.search_index import WORKER_JS, BackgroundIndexer, SearchIndexError
@@ -85,8 +86,8 @@ def _hold_docs(docs: Path) -> None:
         fd = os.open(docs / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as err:
         if (docs / JOURNAL).exists() or (docs / STAGING).exists():
-            raise WriteError(f"{docs}/: 上次构建未完成，但无法写入以完成它 / an interrupted build left a swap to finish, "
-                             f"but docs/ cannot be written: {err.strerror}") from None
+            raise PluginError(f"{docs}/: 上次构建未完成，但无法写入以完成它 / an interrupted build left a swap to finish, "
+                              f"but docs/ cannot be written: {err.strerror}") from None
         return
     _docs_lock = fd
     hold_lock(fd, docs)
