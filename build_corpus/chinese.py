@@ -110,18 +110,23 @@ def calendar_date(year: int | str, month: int | str, day: int | str) -> str | No
 # --- the parts of a work report --------------------------------------------
 
 SALUTATION_WORD = "各位代表"
+# 各位委员 — the same report as printed for the members of the CPPCC, who sit in (the 政协稿).
+COMMITTEE_SALUTATION_WORD = "各位委员"
+SALUTATION_WORDS = (SALUTATION_WORD, COMMITTEE_SALUTATION_WORD)
 # 各位代表： — how a report addresses the deputies, opening its body (and again in its closing appeal).
-SALUTATION = re.compile(rf"{SALUTATION_WORD}\s*[:：,，!！、]")
+SALUTATION = re.compile(rf"(?:{SALUTATION_WORD}|{COMMITTEE_SALUTATION_WORD})\s*[:：,，!！、]")
 # 各位代表：现在，… — a salutation with the body on its line, as scraped sources have it.
-GLUED_SALUTATION = re.compile(rf"^({SALUTATION_WORD}[：:！!，,])\s*(?=\S)")
+GLUED_SALUTATION = re.compile(rf"^((?:{SALUTATION_WORD}|{COMMITTEE_SALUTATION_WORD})[：:！!，,])\s*(?=\S)")
 
 # The headings of the glossary block most reports print (名词解释), then the rarer ones.
 GLOSSARY_HEADINGS = ("名词解释", "名词注释")
 GLOSSARY_HEADING_WORDS = GLOSSARY_HEADINGS + ("名词解读", "名词术语解释", "注释", "注解")
 APPENDIX_HEADINGS = ("附件", "附表")
 # A glossary or appendix heading inside a run-on line (名词解释1.…, 附件2：…).
+# (The rarer glossary headings — 注释 is a common word — only when the first entry follows: 注释［1］….)
 BLOCK_HEADING = re.compile("(" + "|".join([*GLOSSARY_HEADINGS, *(rf"{word}\d*" for word in APPENDIX_HEADINGS)])
-                           + r")(?=[\s:：\d]|$)")
+                           + r")(?=[\s:：\d]|$)|(" + "|".join(GLOSSARY_HEADING_WORDS[len(GLOSSARY_HEADINGS):])
+                           + r")(?=[:：]?\s*[［\[【〔（(]\s*[1１][］\]】〕）)]|[:：]?\s*①)")
 # 名词解释：1.… — a glossary heading with its first entry on its line.
 GLUED_GLOSSARY_HEADING = re.compile(rf"^({'|'.join(GLOSSARY_HEADINGS)})[：:]?\s*(?=\S)")
 # 附件2：…民生实事 — an appendix heading and its short title.

@@ -47,14 +47,17 @@ def report_id(place: str | None, year: int | None, digest: str) -> str:
     >>> report_id("桐乡市", 2023, "ab12cd34ef")
     'tongxiangshi-2023'
     >>> report_id("../../etc", None, "ab12cd34ef")
-    'etc'
+    'etc-undated-ab12cd'
     >>> report_id("内蒙古自治区", 2026, "ab12cd34ef")
     'neimengguzizhiqu-2026'
+    >>> report_id("中华人民共和国", None, "ab12cd34ef")
+    'zhonghuarenmingongheguo-undated-ab12cd'
     """
     if not place:
         return f"report-{slugify(digest[:8], 'x')}"
     base = slugify(place, fallback="", joiner="") or f"report-{slugify(digest[:8], 'x')}"
-    return f"{base}-{int(year)}" if year else base
+    # a year is the id's second half; without one, the text's digest keeps two undated reports apart
+    return f"{base}-{int(year)}" if year else f"{base}-undated-{slugify(digest[:6], 'x')}"
 
 
 def gloss_anchor(number: str | int) -> str:

@@ -228,9 +228,25 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
     return "\n".join(out)
 
 
+def _origin_lines(origin: dict) -> list[str]:
+    """The dataset row a report was imported from, and its original on the web (http(s) only)."""
+    if not origin:
+        return []
+    sheet = f"工作表 {md_escape(str(origin['sheet']))}，" if origin.get("sheet") else ""
+    lines = [f"- 导入自数据集 {code_text(str(origin['dataset']))}（{sheet}第 {int(origin['row'])} 行）"
+             + "".join(f"；数据集所标{label}：{md_escape(str(origin[key]))}" for key, label in
+                       (("title", "标题"), ("year", "年份"), ("place", "地区")) if key in origin)]
+    url = str(origin.get("url", ""))
+    if url.lower().startswith(("https://", "http://")):
+        lines.append(f"- 原文网址：{link_html(url, url)}")
+    return lines
+
+
 def _provenance_block(doc: Document) -> str:
     out = ["## 来源与清理记录 {#provenance data-search-exclude}\n",
            f"- 原始文件：{code_text(doc.source_path)}，第 {doc.position} 篇，第 {doc.line} 行起",
+           *(f"- 同一报告的另一来源：{code_text(copy)}（内容相同，本页用上面那一份）" for copy in doc.copies),
+           *_origin_lines(doc.origin),
            f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
     for field, why in doc.meta.evidence.items():
         out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
