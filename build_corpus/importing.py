@@ -82,7 +82,7 @@ def _decoded(path: Path, data: bytes) -> str:
 
 
 def _xlsx_rows(path: Path, data: bytes, sheet: str | None) -> Iterator[tuple[int, dict[str, object]]]:
-    import openpyxl   # here: only an XLSX import needs it
+    import openpyxl  # here: only an XLSX import needs it
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:   # openpyxl raises many kinds for a file that is no workbook

@@ -82,6 +82,11 @@ def place_anchor(place: str) -> str:
     return "place-" + slugify(place, "unknown", joiner="")
 
 
+def speaker_anchor(speaker: str) -> str:
+    """`speaker-li-qiang`: a speaker's entry on the speakers' page."""
+    return "speaker-" + slugify(speaker, "unknown")
+
+
 def compare_anchor(place: str) -> str:
     """`compare-tongxiangshi`: a place's entry on the comparisons' index."""
     return "compare-" + slugify(place, "unknown", joiner="")
@@ -93,6 +98,8 @@ PLACES_PAGE = "places.md"
 TERM_INDEX = "terms/index.md"
 TRENDS_PAGE = "terms/trends.md"
 COMPARE_INDEX = "compare/index.md"
+COMPARE_DATA_LIST = "compare/data/reports.js"    # every report, for the compare view's picker
+SPEAKERS_PAGE = "speakers.md"
 
 
 def report_page(report: str) -> str:
@@ -106,6 +113,11 @@ def term_page(slug: str) -> str:
 def compare_page(earlier: str, later: str) -> str:
     """Two reports of one place side by side: `compare/tongxiangshi-2023--tongxiangshi-2024.md`."""
     return f"compare/{earlier}--{later}.md"
+
+
+def compare_data_file(report: str) -> str:
+    """What the compare view reads of one report: `compare/data/tongxiangshi-2023.js`."""
+    return f"compare/data/{report}.js"
 
 
 def indicator_page(key: str) -> str:

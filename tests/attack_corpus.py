@@ -97,9 +97,13 @@ def hostile_report(base: str, title: str) -> str:
 
 def _sources(sources: Path, secret_file: Path) -> None:
     # 四川's page: its first line is a title naming place and year, which becomes the page title.
+    # Each delivered in another year (its header's date), so the two are reports of their own, not
+    # copies of the bundled one (which the build would merge into one page): sichuansheng-2025, -2024.
     sichuan = (ROOT / "sources" / "2026_sichuan_report_web.txt").read_text(encoding="utf-8")
-    (sources / FILE_NAME).write_text(hostile_report(sichuan, HOSTILE_TITLES[0]), encoding="utf-8")
-    (sources / NEWLINE_NAME).write_text(hostile_report(sichuan, HOSTILE_TITLES[1]), encoding="utf-8")
+    meeting = "2026年2月3日在四川省"
+    assert meeting in sichuan
+    for name, title, year in ((FILE_NAME, HOSTILE_TITLES[0], 2025), (NEWLINE_NAME, HOSTILE_TITLES[1], 2024)):
+        (sources / name).write_text(hostile_report(sichuan.replace(meeting, f"{year}年2月3日在四川省"), title), encoding="utf-8")
     os.symlink(secret_file, sources / "passwd.txt")
     os.symlink("loop.txt", sources / "loop.txt")
     (sources / "folder.txt").mkdir()
@@ -162,14 +166,14 @@ def long_definition(chars: int) -> str:
 # 24th, where readers.js cut the annotation link's quote.
 ASTRAL_AT_CUT = "甲" * 23 + "\U00020000" + "乙字在统一码的基本多文种平面之外，引文截断时不能把它切成两半。"
 FRONT_MATTER_DEFINITION = "指治污水、防洪水<img src=x onerror=\"alert('frontmatter')\">排涝水\ufffe\x9f\uffff"
-BIBTEX_TITLE = "2024年湖州市政府工作报告}@misc(linepwn,url={http://evil.example/})"
+BIBTEX_TITLE = "2042年湖州市政府工作报告}@misc(linepwn,url={http://evil.example/})"   # pinned by a sidecar
 CSV_PAYLOADS = ("=HYPERLINK(\"http://evil.example/\",\"x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
                 "-2+3+cmd|' /C calc'!A0")
 BIDI = "\u202e告报作工\u2066府政\u2069"
 ROUND_TWO_IDS = {   # the report each hostile source becomes
     "frontmatter": "huzhoushi-2031", "bibtex-title": "huzhoushi-2032", "csv": "huzhoushi-2033", "figures": "huzhoushi-2034",
     "dates": "huzhoushi-2035", "terms": "huzhoushi-2036", "bidi": "huzhoushi-2037", "astral": "huzhoushi-2038",
-    "amplify": "huzhoushi-2039", "unbalanced": "huzhoushi-2040",
+    "amplify": "huzhoushi-2039", "unbalanced": "huzhoushi-2040", "sidecar-bibtex": "huzhoushi-2042",
 }
 AMPLIFY_N = 200
 QUOTE_PARAGRAPH = "发展" * 10_000   # a long paragraph, and quotes made of its most common character
@@ -199,10 +203,10 @@ def _round_two_sources(sources: Path) -> None:
         "【要闻】某地召开会议\n会议强调抓好落实。\n0000-00-00\n-----\n【要闻】某地开展调研\n调研了解情况。\n2024-02-30\n",
         encoding="utf-8")
     (sources / f"r2-bidi-{BIDI}.txt").write_text(small_report(2041), encoding="utf-8")   # a name no page can show
-    huzhou = (ROOT / "sources" / "2024_huzhou_report.txt").read_bytes()
-    for name, sidecar in {"sidecar-bibtex": f"title: {json.dumps(BIBTEX_TITLE, ensure_ascii=False)}\n",
-                          "sidecar-bidi": "title: \"湖州\\u202e市\"\n"}.items():
-        (sources / f"{name}.txt").write_bytes(huzhou)
+    # Sidecars pinning a title (reports of years of their own: the build merges copies of one report).
+    for year, name, sidecar in ((2042, "sidecar-bibtex", f"title: {json.dumps(BIBTEX_TITLE, ensure_ascii=False)}\n"),
+                                (2043, "sidecar-bidi", "title: \"湖州\\u202e市\"\n")):
+        (sources / f"{name}.txt").write_text(small_report(year), encoding="utf-8")
         (sources / f"{name}.txt.meta.yml").write_text(sidecar, encoding="utf-8")
 
 

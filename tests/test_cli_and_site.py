@@ -42,7 +42,7 @@ def built(tmp_path_factory):
 
 def test_build_reports_what_it_did(built):
     _, out = built
-    assert "38 份报告" in out and "7 篇其他文档" in out   # 7 seed reports and all 31 provinces
+    assert "90 份报告" in out and "7 篇其他文档" in out   # 7 seed reports, all 31 provinces, the State Council 1954–2025
     assert out.count("跳过 / skipped:") == 7
 
 
@@ -54,7 +54,7 @@ def test_site_pages_exist(built):
                  "downloads/corpus.jsonl", "downloads/glossary.csv", "downloads/glossary.json"):
         assert (site / page).is_file(), page
     lines = (site / "downloads" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 38 and json.loads(lines[0])["kind"] == "work_report"
+    assert len(lines) == 90 and json.loads(lines[0])["kind"] == "work_report"
 
 
 def _mkdocs(cwd: Path, *args: str, helper: bool = True) -> subprocess.CompletedProcess:

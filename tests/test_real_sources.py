@@ -12,9 +12,9 @@ import pytest
 from build_corpus.cli import main
 from build_corpus.document.classify import classify
 from build_corpus.document.extent import find_extent
+from build_corpus.document.metadata import metadata_data
 from build_corpus.document.repair import decode_html_entities, mark_lost_characters, plain_spaces, unescape_line_breaks
 from build_corpus.document.years import decide, votes
-from build_corpus.document.metadata import metadata_data
 from build_corpus.model import OTHER, WORK_REPORT
 from build_corpus.pipeline import build_corpus
 
@@ -136,6 +136,9 @@ def test_the_cppcc_version_is_a_version_of_the_report(tmp_path):
 @pytest.mark.parametrize("text", [
     # the NPC's resolution on the report
     "第十四届全国人民代表大会第二次会议关于政府工作报告的决议\n第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的政府工作报告。会议同意报告。",
+    # a party committee's report that starts at its first heading: it reviews, plans and appeals too
+    "一、过去五年的工作回顾\n五年来，全县上下团结奋斗。\n二、今后五年的目标任务\n今后五年要加快发展。\n三、全面加强党的建设\n"
+    "让我们更加紧密地团结起来，为建设美好家园而努力奋斗！",
     # a party congress's report
     "同志们：\n现在，我代表第十九届中央委员会向大会作报告。\n一、过去五年的工作和历史性变革\n二、新时代中国特色社会主义思想\n让我们更加紧密地团结起来，努力奋斗！",
     # the standing committee's, the court's, the CPPCC's reports to the same congress

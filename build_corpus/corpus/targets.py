@@ -17,11 +17,12 @@ from pathlib import Path
 
 import yaml
 
+from ..chinese import percentages_in_digits
 from ..model import Document, Paragraph, Problem
 
 DATA = Path(__file__).parent.parent / "data" / "targets.yml"
 TARGET, ACHIEVED = "target", "achieved"
-NUMBER = r"\d+(?:\.\d+)?"
+NUMBER = r"\d+(?:[.．]\d+)?"   # the older reports' full-width point too: 8．8%
 DASH = r"[—–\-－~～至到]+"
 # A short remark between a figure's name or amount and its growth: 再上新台阶，/ 稳居全国前十强、
 ASIDE = r"[^\d，、；。,;%％]{2,8}[，、,]"
@@ -86,7 +87,8 @@ def _patterns() -> dict[str, re.Pattern]:
     one_value = rf"{NUMBER}(?:{units})?(?:{qualifiers})?"
     names = sorted({n for spec in d["indicators"].values() for n in spec["names"]}, key=len, reverse=True)
     return {
-        "opening": re.compile("|".join(f"(?:{p})" for p in d["passage_openings"])),
+        "openings": [re.compile(p) for p in d["passage_openings"]],
+        "sentence_openings": [re.compile(p) for p in d["sentence_openings"]],
         "clause": re.compile(rf"^(?P<indicator>[^\d%％]+?)(?P<comparator>{comparators})?{value}(?P<rest>[^\d]*)$"),
         "together": re.compile(rf"^(?P<indicator>[^\d%％]+?)(?P<how>分别|均)(?P<comparator>{comparators})?"
                                rf"(?P<values>{one_value}(?:[、和及与]{one_value})+|{one_value})(?P<rest>[^\d]*)$"),
@@ -105,8 +107,8 @@ def _patterns() -> dict[str, re.Pattern]:
                                     r"(?:全[省市区县镇乡州盟](?=全年|实现|完成))?(?:全年)?(?:实现|完成)?$"),
         "achieved": re.compile(
             rf"(?P<indicator>(?:全[省市区县镇乡州盟])?(?:{'|'.join(map(re.escape, names))}))"
-            rf"(?:{ASIDE})?(?:实现|达到|达|为)?(?:{NUMBER}(?:万亿|亿|万)?元)?[、，,]?(?:{ASIDE})?"
-            rf"(?:按可比价计算[，,]?|可比价|同比|比上年)*"
+            rf"(?:{ASIDE})?(?:实现|达到|达|为|超过)?(?:{NUMBER}多?(?:万亿|亿|万)?元)?[、，,]?(?:{ASIDE})?"
+            rf"(?:按可比价格?计算[，,]?|可比价|同比|比上年)*"
             rf"(?P<comparator>(?:实际)?(?:增长|下降|上涨))(?P<value>{NUMBER})(?P<unit>%|％)(?![\d.]|{DASH}|[和、及与]{NUMBER})"),
     }
 
@@ -124,6 +126,11 @@ def indicator_key(indicator: str) -> str:
     return ""
 
 
+def indicator_notes() -> dict[str, tuple[str, str]]:
+    """Key -> (what a reader of its page must know, the key of the page it points to or "")."""
+    return {key: (spec["note"], spec.get("see", "")) for key, spec in _data()["indicators"].items() if spec.get("note")}
+
+
 def indicator_labels() -> dict[str, str]:
     """Key -> the label of its page, in the order of data/targets.yml."""
     return {key: spec["label"] for key, spec in _data()["indicators"].items()}
@@ -131,10 +138,29 @@ def indicator_labels() -> dict[str, str]:
 
 # --- the passage of targets ---------------------------------------------------
 
-def passage_targets(text: str) -> list[Target]:
-    """The targets of a paragraph holding a 主要预期目标 passage; [] when it holds none."""
-    m = _patterns()["opening"].search(text)
-    return parse_passage(text[m.end():]) if m else []
+def passage_opening(text: str) -> str | None:
+    """The text after a paragraph's first 主要预期目标 opening, or None."""
+    found = [m for p in _patterns()["openings"] if (m := p.search(text))]
+    return text[min(found, key=lambda m: (m.start(), -m.end())).end():] if found else None
+
+
+def passage_targets(text: str, following: str = "") -> list[Target]:
+    """The targets of a paragraph holding a 主要预期目标 passage, or else a sentence that sets the
+    year's growth (今年经济增长预期为7%左右); [] when it holds neither. An opening that ends its
+    paragraph (…主要预期目标是：) is followed by the targets in `following`."""
+    rest = passage_opening(text)
+    if rest is not None and (records := parse_passage(rest if rest.strip() else following)):
+        return records
+    for sentence in SENTENCE_END.split(text):
+        found = [m for p in _patterns()["sentence_openings"] if (m := p.search(sentence))]
+        if found:
+            m = min(found, key=lambda m: m.start())
+            records = parse_passage((m.groupdict().get("indicator") or "") + sentence[m.end():])
+            for t in records:
+                t.sentence = sentence.strip()   # the sentence as written, not as read
+            if records:
+                return records
+    return []
 
 
 def parse_passage(text: str) -> list[Target]:
@@ -194,7 +220,7 @@ def parse_clause(clause: str) -> list[Target]:
     [('城镇居民人均可支配收入', '5%', '左右'), ('农村居民人均可支配收入', '6.5%', '左右')]
     """
     p = _patterns()
-    clause = LEADING_WORDS.sub("", re.sub(r"\s+", "", clause))
+    clause = LEADING_WORDS.sub("", re.sub(r"\s+", "", percentages_in_digits(clause)))
     if m := p["in_step"].match(clause):
         names = _split_indicator(m["indicator"], 0) if "、" in m["indicator"] else []
         return [_record(TARGET, name, m["comparator"] or "", "", "", m["qualifier"])
@@ -257,7 +283,7 @@ def _split_indicator(name: str, parts: int) -> list[str]:
 def _record(kind: str, indicator: str, comparator: str, value: str, unit: str, qualifier: str) -> Target:
     low = high = None
     if value:
-        numbers = [float(n) for n in re.findall(NUMBER, value)]
+        numbers = [float(n.replace("．", ".")) for n in re.findall(NUMBER, value)]
         if all(map(is_figure, numbers)):   # otherwise the value stays text (extract_targets notes it)
             low, high = numbers[0], numbers[-1]
     return Target(kind, indicator, indicator_key(indicator), comparator, value, low, high, unit, qualifier, "")
@@ -284,9 +310,9 @@ def parse_review(text: str) -> list[Target]:
     p = _patterns()
     found = []
     for sentence in SENTENCE_END.split(text):
-        if "%" not in sentence and "％" not in sentence:   # every figure read here is a percentage
+        flat = re.sub(r"\s+", "", percentages_in_digits(sentence))
+        if "%" not in flat and "％" not in flat:   # every figure read here is a percentage
             continue
-        flat = re.sub(r"\s+", "", sentence)
         for m in p["achieved"].finditer(flat):
             lead = flat[max(0, m.start() - LEAD_CHARS):m.start()]
             if not p["achieved_lead"].search(lead) or p["review_excluded"].search(_statement(flat, m.end())):
@@ -369,9 +395,15 @@ def extract_targets(doc: Document) -> list[Target]:
     """The report's targets (from its first 主要预期目标 passage) and, before it, the year's results."""
     before: list[tuple[Paragraph | None, str]] = []
     targets: list[Target] = []
-    for p, heading in _paragraphs(doc):
-        targets = _located(passage_targets(p.text), p) if p else []
+    paragraphs = list(_paragraphs(doc))
+    for i, (p, heading) in enumerate(paragraphs):
+        following = next((q for q, _ in paragraphs[i + 1:i + 2] if q), None)
+        targets = passage_targets(p.text, following.text if following else "") if p else []
         if targets:
+            # Each record where its words are: an opening ending its paragraph has them in the next.
+            rest = passage_opening(p.text)
+            where = following if rest is not None and not rest.strip() and following else p
+            targets = _located(targets, where)
             break
         before.append((p, heading))
     if not targets:

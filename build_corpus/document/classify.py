@@ -108,8 +108,10 @@ def classify(title: str, text: str) -> tuple[str, str]:
         return WORK_REPORT, why
     if not opening:   # (a salutation may be there all the same: the closing 各位代表！ of a short text)
         body = body_evidence(text)
-        if len(body) >= 3 and {"有回顾工作的一级标题", "有部署工作的一级标题"} <= set(body):
-            return WORK_REPORT, "没有称呼和开场白（原文从正文开始），正文有工作报告的结构：" + "，".join(body + evidence)
+        # the review and the plan, and what only a government's report to a congress has (a party
+        # committee's report reviews, plans and appeals too)
+        if {"有回顾工作的一级标题", "有部署工作的一级标题"} <= set(body) and set(body) & GOVERNMENT_ONLY:
+            return WORK_REPORT, "没有称呼和开场白（原文从正文开始），正文有工作报告的结构：" + "，".join(dict.fromkeys(body + evidence))
         digest = len(DIGEST.findall(text))
         if digest >= MIN_DIGEST_MENTIONS and len(text) >= MIN_DIGEST_CHARS:
             return WORK_REPORT, f"{DIGEST_VERSION}：逐部分转述报告内容（{digest} 处“在报告中”“报告的第…部分”）"
@@ -122,6 +124,7 @@ def classify(title: str, text: str) -> tuple[str, str]:
 
 
 DIGEST_VERSION = "报告摘要：转述报告内容的新闻稿，不是报告全文"
+GOVERNMENT_ONLY = {"有“政府自身建设”部分", "附名词解释", "写明在人民代表大会上所作"}
 
 
 def body_evidence(text: str) -> list[str]:

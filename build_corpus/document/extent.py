@@ -54,7 +54,7 @@ _LABEL = re.compile(r"^\s*[^，。；：:“”\n]{1,12}[：:]")
 _NOTE = re.compile(r"^\s*[（(]?\s*注[:：]")
 _SENTENCE_END = re.compile(rf"[{SENTENCE_ENDS}][”’）)]*\s*$")
 # Text glued after the appeal's last mark (a vendor's watermark): short, no sentence in it.
-_TRAILER = re.compile(rf"(?<=[！!。])(?P<trailer>[^。！？!?；\n“”（）()]{{1,30}})\s*$")
+_TRAILER = re.compile(r"(?<=[！!。])(?P<trailer>[^。！？!?；\n“”（）()]{1,30})\s*$")
 
 
 def find_extent(lines: list[str]) -> tuple[int, int, str | None]:
@@ -174,5 +174,3 @@ def _in_block(line: str, previous: str, above: str) -> bool:
     if _BLOCK_HEADING.match(previous) and len(line) <= MAX_CHROME_LINE:   # 附件1 / 2026年省十件民生实事
         return True
     return bool(previous) and above == previous and not _SENTENCE_END.search(previous) and not _BLOCK_HEADING.match(previous)
-    trailer = _TRAILER.search(lines[appeal].rstrip())
-    return end, trailer.group("trailer") if trailer and _APPEAL.search(lines[appeal]) else None

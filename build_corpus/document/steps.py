@@ -17,12 +17,12 @@ from ..model import OTHER, WORK_REPORT, Document, Problem, Removal, Source
 from ..safe_text import UNHOLDABLE, unholdable_named
 from .classify import COMMITTEE_VERSION, DIGEST_VERSION, SHORT_REPORT, classify, is_traditional, simplified
 from .clean import clean
-from .repair import DOCUMENT_REPAIRS, LOST, unescape_line_breaks
 from .decode import DecodeError, decode_bytes
 from .extent import find_extent
 from .footnotes import link_footnote_markers
 from .glossary import parse_entries
 from .metadata import apply_pinned, infer_from_body, page_metadata, read_header, split_header, strip_level
+from .repair import DOCUMENT_REPAIRS, LOST, unescape_line_breaks
 from .sections import outline
 from .split import split_documents
 

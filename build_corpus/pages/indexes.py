@@ -9,8 +9,8 @@ from ..corpus.terms import pinyin_sort_key
 from ..document.metadata import gazetteer
 from ..model import Corpus, Document, Site
 from ..publishing import Address
-from ..safe_text import code_text
-from ..urls import PLACES_PAGE, href, place_anchor, report_page
+from ..safe_text import code_text, csv_cell
+from ..urls import PLACES_PAGE, SPEAKERS_PAGE, href, place_anchor, report_page, speaker_anchor
 from .compare import compare_links
 from .front_matter import front_matter
 from .report import LevelLabel, md_escape
@@ -89,6 +89,51 @@ def render_years(reports: list[Document]) -> str:
             out.append(f"- [{md_escape(doc.title)}]({href('years.md', report_page(doc.id))})　<small>{md_escape(level)}</small>")
         out.append("")
     return "\n".join(out)
+
+
+def render_speakers(reports: list[Document]) -> str:
+    """Who delivered which report: one entry per speaker (by pinyin), each report with the office
+    held then, the place and the year; then the reports whose speaker the text does not name."""
+    by_speaker: dict[str, list[Document]] = defaultdict(list)
+    unnamed = []
+    for doc in reports:
+        (by_speaker[doc.meta.speaker] if doc.meta.speaker else unnamed).append(doc)
+    out = [front_matter({"title": "报告人", "description": f"{len(by_speaker)} 位报告人所作的政府工作报告：姓名、职务、地区和年份"}),
+           "# 报告人\n",
+           f"谁在哪一年、以什么职务向人民代表大会作了政府工作报告：{len(by_speaker)} 位报告人，"
+           f"{len(reports) - len(unnamed)} 份报告。姓名和职务是报告自己写明的（标题下的署名或题注），"
+           "或由整理者在源文件旁的 sidecar 文件中指定；同名的不同人物无法区分。也可下载 "
+           "[speakers.csv](downloads/speakers.csv)。\n"]
+    if by_speaker:
+        out.append("| 报告人 | 职务 | 地区 | 年份 | 报告 |\n| --- | --- | --- | ---: | --- |")
+        for speaker in sorted(by_speaker, key=pinyin_sort_key):
+            for i, doc in enumerate(sorted(by_speaker[speaker], key=lambda d: (d.meta.year or 0, d.id))):
+                name = (f'<span id="{speaker_anchor(speaker)}"></span>' if i == 0 else "") + md_escape(speaker)
+                out.append(f"| {name} | {md_escape(doc.meta.speaker_title or '')} | {md_escape(doc.meta.place or '')} | "
+                           f"{doc.meta.year or ''} | [{md_escape(doc.title)}]({href(SPEAKERS_PAGE, report_page(doc.id))}) |")
+        out.append("")
+    if unnamed:
+        out.append(f"## 未写明报告人的报告（{len(unnamed)}） {{#unnamed}}\n")
+        out.append("知道报告人的读者可以在源文件旁的 sidecar 文件中补充（`speaker`、`speaker_title`），见仓库的 CONTRIBUTING.md。\n")
+        out.append("、".join(f"[{md_escape(d.meta.place or '地区未知')} {d.meta.year or ''}]({href(SPEAKERS_PAGE, report_page(d.id))})"
+                            for d in sorted(unnamed, key=lambda d: (pinyin_sort_key(d.meta.place or ""), d.meta.year or 0))) + "\n")
+    return "\n".join(out) + "\n"
+
+
+def speakers_csv(reports: list[Document]) -> bytes:
+    """downloads/speakers.csv: speaker, speaker_title, place, level, year, report_id, title (UTF-8 with BOM)."""
+    import csv
+    import io
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(SPEAKER_FIELDS)
+    for doc in sorted(reports, key=lambda d: (pinyin_sort_key(d.meta.speaker or "~"), d.meta.year or 0, d.id)):
+        m = doc.meta
+        writer.writerow([csv_cell(v) for v in (m.speaker, m.speaker_title, m.place, m.level, m.year, doc.id, doc.title)])
+    return ("\ufeff" + table.getvalue()).encode("utf-8")
+
+
+SPEAKER_FIELDS = ("speaker", "speaker_title", "place", "level", "year", "report_id", "title")
 
 
 def render_skipped(corpus: Corpus) -> str:

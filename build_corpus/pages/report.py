@@ -80,8 +80,10 @@ class PageContext:
                  term_link: Callable[[GlossaryEntry, str], str | None] = lambda e, t: None,   # built href
                  link_paragraph: Callable[[Paragraph, Document], str] | None = None,
                  timeline: str = "", terms_used: str = "", depth: int = 1,
-                 front_matter: dict | None = None, citation: str = ""):
+                 front_matter: dict | None = None, citation: str = "",
+                 speaker_link: Callable[[str], str] = lambda s: ""):
         self.place_link = place_link
+        self.speaker_link = speaker_link   # the speaker's entry on the speakers' page
         self.term_link = term_link
         self.link_paragraph = link_paragraph
         self.timeline = timeline
@@ -101,6 +103,8 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
         shown = md_escape(str(value))
         if field in ("place", "parent") and context.place_link(value):
             shown = f"[{shown}]({context.place_link(value)})"
+        if field == "speaker" and context.speaker_link(value):
+            shown = f"[{shown}]({context.speaker_link(value)})"
         if field == "speaker" and m.speaker_title:
             shown = f"{md_escape(m.speaker_title)} {shown}"
         if field == "level":
