@@ -117,10 +117,15 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
             mark = ' <span class="pinned" title="由整理者根据其他资料指定（见页末“来源与清理记录”）">（人工指定）</span>'
         lines.append(f"    - **{label}**：{shown}{mark}")
     # A national report has no place above it: its parent is not missing.
-    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)
+    missing = [(field, label) for field, label in FIELD_LABELS[:5] if not getattr(m, field)
                and not (field == "parent" and m.level == "国家")]
-    if missing:
-        lines.append(f"    - **未知**：{'、'.join(missing)}（原文未载明）")
+    # A field whose text was found but not usable (a date no calendar has) is not "not stated".
+    unstated = [label for field, label in missing if not m.evidence.get(field)]
+    unusable = [label for field, label in missing if m.evidence.get(field)]
+    if unstated:
+        lines.append(f"    - **未知**：{'、'.join(unstated)}（原文未载明）")
+    if unusable:
+        lines.append(f"    - **未知**：{'、'.join(unusable)}（原文所写不可用，见页末“处理中的疑点”）")
     lines.append("    - **原始文本**：逐字保存，清理的每一步见页末[来源与清理记录](#provenance)")
     return "\n".join(lines) + "\n"
 
@@ -255,8 +260,9 @@ def _provenance_block(doc: Document) -> str:
     for field, why in doc.meta.evidence.items():
         out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
     missing = [label for field, label in FIELD_LABELS[:5] if not getattr(doc.meta, field)]
+    unusable = any(doc.meta.evidence.get(field) for field, _ in FIELD_LABELS[:5] if not getattr(doc.meta, field))
     if missing:
-        out.append(f"- 原文未载明{'、'.join(missing)}：知道的读者可以在源文件旁的 sidecar 文件"
+        out.append(f"- 原文未载明{'（或所写不可用）' if unusable else ''}{'、'.join(missing)}：知道的读者可以在源文件旁的 sidecar 文件"
                    f"（{code_text(doc.source_path + '.meta.yml')}）中补充，见仓库的 CONTRIBUTING.md")
     if doc.notes:
         out.append("\n!!! warning \"处理中的疑点\"\n")
