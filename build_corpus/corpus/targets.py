@@ -51,6 +51,7 @@ class Target:
     level: str = ""
     year: int | None = None          # the report's year
     figure_year: int | None = None   # the year the figure is about
+    numeric: bool = True             # False: a target stated without a number (粮食产量保持稳定), its words in `value`
 
     @property
     def written(self) -> str:
@@ -88,6 +89,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "together": re.compile(rf"^(?P<indicator>[^\d%％]+?)(?P<how>分别|均)(?P<comparator>{comparators})?"
                                rf"(?P<values>{one_value}(?:[、和及与]{one_value})+|{one_value})(?P<rest>[^\d]*)$"),
         "one_value": re.compile(rf"(?P<number>{NUMBER})(?P<unit>{units})?(?P<qualifier>{qualifiers})?"),
+        "text": re.compile(rf"^(?P<indicator>[^\d%％，；。]{{2,30}}?)(?P<predicate>{'|'.join(f'(?:{p})' for p in d['text_predicates'])})$"),
+        "text_objects": [re.compile(p) for p in d["text_objects"]],
         "in_step": re.compile(r"^(?P<indicator>[^\d]+?)(?P<comparator>增长|增速)?(?:和|与|同)经济增长"
                               r"(?:保持)?(?P<qualifier>基本同步|同步)$"),
         "growth_list": re.compile(rf"(?:同比|可比价)*(?:分别)?(?P<comparator>增长)(?P<values>{NUMBER}[%％](?:[和、及与]{NUMBER}[%％])+)"),
@@ -168,13 +171,33 @@ def parse_passage(text: str) -> list[Target]:
     for sentence in SENTENCE_END.split(text):
         if not sentence.strip():
             continue
-        records = [t for clause in _clauses(sentence) for t in parse_clause(clause)]
-        if not records:
+        by_clause = [(clause, parse_clause(clause)) for clause in _clauses(sentence)]
+        if not any(records for _, records in by_clause):
             break   # the passage has ended: 这些目标充分考虑了… / 为顺利实现上述目标…
+        # A clause without a number beside numbered ones is a target too, kept as its words.
+        records = [t for clause, numbered in by_clause for t in (numbered or text_target(clause))]
         for t in records:
             t.sentence = sentence.strip()
         found.extend(records)
     return found
+
+
+def text_target(clause: str) -> list[Target]:
+    """A target without a number (全员劳动生产率增速高于地区生产总值增速): indicator and predicate as written.
+
+    >>> [(t.indicator, t.value, t.numeric) for t in text_target("粮食播种面积及生态环境质量指标完成国家下达目标任务")]
+    [('粮食播种面积及生态环境质量指标', '完成国家下达目标任务', False)]
+    """
+    flat = LEADING_WORDS.sub("", re.sub(r"\s+", "", clause))
+    if m := next((m for p in _patterns()["text_objects"] if (m := p.match(flat))), None):
+        indicator, predicate = m["indicator"], flat   # 完成国家下达的…降低目标: the whole clause says it
+    elif (m := _patterns()["text"].match(flat)) and _plain_indicator(m["indicator"]):
+        indicator, predicate = m["indicator"], m["predicate"]
+    else:
+        return []
+    t = _record(TARGET, indicator, "", predicate, "", "")
+    t.numeric = False
+    return [t]
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -257,8 +280,7 @@ def _split_indicator(name: str, parts: int) -> list[str]:
 
 def _record(kind: str, indicator: str, comparator: str, value: str, unit: str, qualifier: str) -> Target:
     low = high = None
-    if value:
-        numbers = [float(n.replace("．", ".")) for n in re.findall(NUMBER, value)]
+    if value and (numbers := [float(n.replace("．", ".")) for n in re.findall(NUMBER, value)]):
         low, high = numbers[0], numbers[-1]
     return Target(kind, indicator, indicator_key(indicator), comparator, value, low, high, unit, qualifier, "")
 
