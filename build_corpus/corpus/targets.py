@@ -56,6 +56,7 @@ class Target:
     level: str = ""
     year: int | None = None          # the report's year
     figure_year: int | None = None   # the year the figure is about
+    numeric: bool = True             # False: a target stated without a number (粮食产量保持稳定), its words in `value`
 
     @property
     def written(self) -> str:
@@ -93,6 +94,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "together": re.compile(rf"^(?P<indicator>[^\d%％]+?)(?P<how>分别|均)(?P<comparator>{comparators})?"
                                rf"(?P<values>{one_value}(?:[、和及与]{one_value})+|{one_value})(?P<rest>[^\d]*)$"),
         "one_value": re.compile(rf"(?P<number>{NUMBER})(?P<unit>{units})?(?P<qualifier>{qualifiers})?"),
+        "text": re.compile(rf"^(?P<indicator>[^\d%％，；。]{{2,30}}?)(?P<predicate>{'|'.join(f'(?:{p})' for p in d['text_predicates'])})$"),
+        "text_objects": [re.compile(p) for p in d["text_objects"]],
         "in_step": re.compile(r"^(?P<indicator>[^\d]+?)(?P<comparator>增长|增速)?(?:和|与|同)经济增长"
                               r"(?:保持)?(?P<qualifier>基本同步|同步)$"),
         "growth_list": re.compile(rf"(?:同比|可比价)*(?:分别)?(?P<comparator>增长)(?P<values>{NUMBER}[%％](?:[和、及与]{NUMBER}[%％])+)"),
@@ -173,13 +176,15 @@ def parse_passage(text: str) -> list[Target]:
     for sentence in SENTENCE_END.split(text):
         if not sentence.strip():
             continue
+        by_clause = [(clause, parse_clause(clause)) for clause in _clauses(sentence)]
+        if not any(records for _, records in by_clause):
+            break   # the passage has ended: 这些目标充分考虑了… / 为顺利实现上述目标…
+        # A clause without a number beside numbered ones is a target too, kept as its words.
         records = []
-        for clause in _clauses(sentence):
-            for t in parse_clause(clause):
+        for clause, numbered in by_clause:
+            for t in numbered or text_target(clause):
                 t.sentence = sentence_context(sentence.strip(), clause)
                 records.append(t)
-        if not records:
-            break   # the passage has ended: 这些目标充分考虑了… / 为顺利实现上述目标…
         found.extend(records)
     return found
 
@@ -200,6 +205,24 @@ def sentence_context(sentence: str, part: str) -> str:
     at = max(sentence.find(part), 0)
     start, end = max(0, at - CONTEXT_CHARS), min(len(sentence), at + min(len(part), SENTENCE_CHARS) + CONTEXT_CHARS)
     return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
+
+
+def text_target(clause: str) -> list[Target]:
+    """A target without a number (全员劳动生产率增速高于地区生产总值增速): indicator and predicate as written.
+
+    >>> [(t.indicator, t.value, t.numeric) for t in text_target("粮食播种面积及生态环境质量指标完成国家下达目标任务")]
+    [('粮食播种面积及生态环境质量指标', '完成国家下达目标任务', False)]
+    """
+    flat = LEADING_WORDS.sub("", re.sub(r"\s+", "", clause))
+    if m := next((m for p in _patterns()["text_objects"] if (m := p.match(flat))), None):
+        indicator, predicate = m["indicator"], flat   # 完成国家下达的…降低目标: the whole clause says it
+    elif (m := _patterns()["text"].match(flat)) and _plain_indicator(m["indicator"]):
+        indicator, predicate = m["indicator"], m["predicate"]
+    else:
+        return []
+    t = _record(TARGET, indicator, "", predicate, "", "")
+    t.numeric = False
+    return [t]
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -282,11 +305,15 @@ def _split_indicator(name: str, parts: int) -> list[str]:
 
 def _record(kind: str, indicator: str, comparator: str, value: str, unit: str, qualifier: str) -> Target:
     low = high = None
-    if value:
-        numbers = [float(n.replace("．", ".")) for n in re.findall(NUMBER, value)]
-        if all(map(is_figure, numbers)):   # otherwise the value stays text (extract_targets notes it)
+    unusable = False
+    if value and (numbers := [float(n.replace("．", ".")) for n in re.findall(NUMBER, value)]):
+        if all(map(is_figure, numbers)):
             low, high = numbers[0], numbers[-1]
-    return Target(kind, indicator, indicator_key(indicator), comparator, value, low, high, unit, qualifier, "")
+        else:   # the value stays text, as a target without a number (extract_targets notes it)
+            unusable = True
+    target = Target(kind, indicator, indicator_key(indicator), comparator, value, low, high, unit, qualifier, "")
+    target.numeric = not unusable
+    return target
 
 
 def is_figure(number: float) -> bool:
@@ -417,7 +444,7 @@ def extract_targets(doc: Document) -> list[Target]:
     for t in records:
         t.report_id, t.place, t.level, t.year = doc.id, m.place or "", m.level or "", m.year
         t.figure_year = (m.year - 1 if t.kind == ACHIEVED else m.year) if m.year else None
-        if t.value and t.low is None:
+        if not t.numeric and re.search(NUMBER, t.value):   # a number was written, and is none a report can mean
             doc.notes.append(Problem(doc.source_path, f"“{t.indicator}{t.comparator}{t.value[:40]}”的数字不是可用的数值"
                                      f"（无穷大或超过 {MAX_FIGURE:.0e}），只按文字记录，不进图表 / not a usable figure: "
                                      "kept as text, no number", "notice", key=f"#{doc.position}"))

@@ -24,7 +24,7 @@ KIND_LABELS = {TARGET: "预期目标", ACHIEVED: "实际完成"}
 OTHER = "other"
 # Fields of targets.csv / targets.json, in order (README documents them).
 FIELDS = ("report_id", "place", "level", "year", "figure_year", "kind", "indicator", "key", "comparator",
-          "value", "low", "high", "unit", "qualifier", "sentence", "anchor", "page")
+          "value", "low", "high", "unit", "qualifier", "numeric", "sentence", "anchor", "page")
 
 
 def all_records(records: dict[str, list[Target]]) -> list[Target]:
