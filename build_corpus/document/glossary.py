@@ -263,13 +263,16 @@ def make_entry(number: str | None, pieces: list[str], problems: list[str]) -> Gl
 
 
 def names_something(key: str) -> bool:
-    """A term has at least one letter or Han character: “”, +++ or .. (what a garbled entry leaves
-    of a term) would become term pages and links of their own.
+    """A term has a letter or Han character, or is a formula of numbers (4+1, 2+26): “”, +++, .. or a
+    bare number (what a garbled entry leaves of a term) would become term pages and links of their own.
 
-    >>> names_something("五水共治"), names_something("1+3+1+X"), names_something(""), names_something("+++")
-    (True, True, False, False)
+    >>> names_something("五水共治"), names_something("1+3+1+X"), names_something("4+1"), names_something("+++"), names_something("2025")
+    (True, True, True, False, False)
     """
-    return any(ch.isalpha() for ch in key)
+    return any(ch.isalpha() for ch in key) or _NUMBER_FORMULA.fullmatch(key) is not None
+
+
+_NUMBER_FORMULA = re.compile(r"\d+(?:[+×xX*]\d+)+")
 
 
 def swallowed_entries(entry: GlossaryEntry, rx: re.Pattern) -> list[str]:
