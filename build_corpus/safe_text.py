@@ -30,6 +30,7 @@ sanitizing the rendered HTML are.
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import markdown
@@ -213,3 +214,16 @@ def contributed_block(parts_html: list[str], css_class: str, title: str) -> str:
     body = re.sub(r"\n\s*\n", "\n", sanitize_html("\n".join(parts_html)).strip())
     return (f'<div class="admonition {css_class}">\n<p class="admonition-title">{html_text(title)}</p>\n'
             f"{body}\n</div>\n")
+
+
+_JS_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def js_json(value) -> str:
+    """JSON as a JavaScript expression in a script file or a <script>: no text can close an element,
+    start a comment or end the line (U+2028 ends a line in older JavaScript).
+
+    >>> js_json({"t": "</script>\\u2028"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u2028"}'
+    """
+    return json.dumps(value, ensure_ascii=False).translate(_JS_SAFE)

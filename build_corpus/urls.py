@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # A generated page path: folders and a file name of slug characters, one known suffix.
-PAGE_PATH = re.compile(r"^([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css)$")
+PAGE_PATH = re.compile(r"^([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css|xml)$")
 # Slugs that are file names of pages the site writes itself in the same folder.
 RESERVED_SLUGS = frozenset({"index"})
 
@@ -90,10 +90,21 @@ PLACES_PAGE = "places.md"
 TERM_INDEX = "terms/index.md"
 TRENDS_PAGE = "terms/trends.md"
 COMPARE_INDEX = "compare/index.md"
+SEARCH_PAGE = "search.md"
+SEARCH_REPORTS = "search/reports.js"           # what the search page filters by (pages/search.py)
+ABOUT_PAGE = "about.md"
+CHANGES_PAGE = "changes.md"
+FEED = "feed.xml"                              # Atom feed of reports added or changed
+ANNOTATIONS_PAGE = "annotations.md"
 
 
 def report_page(report: str) -> str:
     return f"reports/{report}.md"
+
+
+def place_page(place: str) -> str:
+    """A place's own page: `places/tongxiangshi.md`."""
+    return f"places/{slugify(place, 'unknown', joiner='')}.md"
 
 
 def term_page(slug: str) -> str:

@@ -11,6 +11,8 @@ is cut two ways, and a query loads only what it needs:
 - documents (`d<n>.js`): title, location and plain text of each page section, in chunks of
   about CHUNK_BYTES; a query loads only the chunks of its best candidates, to check that the
   query occurs as a phrase (bigrams alone also match 三…改 一…拆) and to show a snippet.
+- pages (`pages.js`): the page of every document, for the full results page, which groups and
+  filters the candidates by report before it loads any text.
 
 Shards are scripts calling `__shard(name, data)`, loaded with importScripts: that works in a
 real worker and in the iframe Material uses from file://, where fetch() does not.
@@ -151,6 +153,8 @@ class ShardedIndexWriter:
         self.pairs = 0
         self.bytes = 0
         self.digest = hashlib.sha256()
+        self.page_numbers: dict[str, int] = {}
+        self.page_of: list[int] = []
 
     def add(self, doc: SearchDoc) -> None:
         if self.chunk and (self.chunk_size >= CHUNK_BYTES or len(self.chunk) >= CHUNK_DOCS):
@@ -164,6 +168,7 @@ class ShardedIndexWriter:
         self.chunk.append(record)
         self.chunk_size += len(doc.text.encode("utf-8")) + len(doc.title.encode("utf-8")) + len(doc.location) + 12
         self.docs += 1
+        self.page_of.append(self.page_numbers.setdefault(doc.location.split("#")[0], len(self.page_numbers)))
         in_title = keys_of(doc.title)
         in_text = keys_of(doc.text)
         # Stored as doc_id << 3 | flags; finish() turns the ids into gaps. The keys of the text alone
@@ -186,6 +191,7 @@ class ShardedIndexWriter:
             buckets[shard_of(key, shards)][key] = _gaps(self.postings[key])
         for n, bucket in enumerate(buckets):
             self._write(f"b{n}", bucket)
+        self._write("pages", {"pages": list(self.page_numbers), "of": self.page_of})
         version = self.digest.hexdigest()[:12]
         folder = self.search_dir / f"idx-{version}"
         for old in self.search_dir.glob("idx-*"):
