@@ -9,7 +9,7 @@
     site           contributions → term merge → curated checks →           SITE_STEPS      corpus/
                    uses/links → places → targets
     pages          reports → terms → targets → comparisons → indexes →     PAGE_STEPS      pages/
-                   downloads
+                   places → reader pages → downloads
     write          docs/, all or nothing                                   write_site      pages/write.py
     render         `mkdocs build`, with our hooks                          renderer/
 
@@ -95,6 +95,8 @@ PAGE_STEPS = (
     Step("target pages", pages.target_pages),
     Step("comparison pages", pages.comparison_pages),
     Step("index pages", pages.index_pages),
+    Step("place pages", pages.place_pages),                 # a page per place, its parents from the division data
+    Step("reader pages", pages.reader_pages),               # search, about, changes and feed, annotations
     Step("downloads", pages.downloads),
 )
 TABLES = {"source": SOURCE_STEPS, "document": DOCUMENT_STEPS, "corpus": CORPUS_STEPS, "site": SITE_STEPS,

@@ -57,6 +57,22 @@ def report_id(place: str | None, year: int | None, digest: str) -> str:
     return f"{base}-{int(year)}" if year else base
 
 
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/\\\\?#@]+(?:[/?#][^\s\\\\]*)?$", re.I)
+
+
+def web_address(value: str | None) -> str | None:
+    """An address a page may link to outside the site: http(s) with a host, no spaces, no
+    credentials; anything else (javascript:, data:, //host, a relative path) is None.
+
+    >>> web_address("https://www.gov.cn/zhengce/2024-03/12/content_1.htm")
+    'https://www.gov.cn/zhengce/2024-03/12/content_1.htm'
+    >>> [web_address(v) for v in ("javascript:alert(1)", "//x.org/a", "https://u:p@x.org/", "http://x .org")]
+    [None, None, None, None]
+    """
+    value = (value or "").strip()
+    return value if _WEB_ADDRESS.match(value) else None
+
+
 def gloss_anchor(number: str | int) -> str:
     """The anchor of a glossary entry: `gloss-5`; a number in another script keeps only what is safe.
 

@@ -59,3 +59,28 @@ def place_info(place: str, parent: str | None = None, level: str | None = None) 
     if top_known and TIERS.get(top_known.level) == "省级":
         chain = (COUNTRY, *chain)
     return PlaceInfo(place, level, tier, chain)
+
+
+def places_with_pages(reports: list[Document]) -> dict[str, PlaceInfo]:
+    """Every place that gets a page: each report's place, and every place above one (a province with
+    only its cities' reports still has a page listing them). The country only when a report is national."""
+    places: dict[str, PlaceInfo] = {}
+    for doc in reports:
+        if not doc.meta.place or doc.meta.place in places:
+            continue
+        info = place_info(doc.meta.place, doc.meta.parent, doc.meta.level)
+        places[doc.meta.place] = info
+        for n, above in enumerate(info.parents):
+            if above not in places and above != COUNTRY:
+                places[above] = PlaceInfo(above, _level(above), _tier(above), info.parents[:n])
+    return places
+
+
+def _level(place: str) -> str:
+    known = gazetteer().get(place)
+    return known.level if known else ""
+
+
+def _tier(place: str) -> str:
+    known = gazetteer().get(place)
+    return "" if not known else ("县级" if known.county_level else TIERS.get(known.level, ""))

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..corpus.scope import place_chain
 from ..corpus.terms import pinyin_sort_key
-from ..document.metadata import gazetteer
 from ..model import Corpus, Document, Site
 from ..publishing import Address
 from ..safe_text import code_text
-from ..urls import PLACES_PAGE, href, place_anchor, report_page
-from .compare import compare_links
+from ..urls import href, report_page
 from .report import LevelLabel, md_escape
 
 
@@ -44,36 +41,6 @@ def _contribute_lines(address: Address) -> list[str]:
     return [f"- 参与改进：[如何贡献]({address.repo_file('CONTRIBUTING.md', edit=False)})"
             f" · [报告错误或建议收录]({address.repo_url}/issues/new/choose)"
             " · 每段正文末尾的“注释”可以为这一段提出注释"]
-
-
-def render_places(reports: list[Document], address: Address | None = None) -> str:
-    tree: dict = {}
-    by_place: dict[str, list[Document]] = defaultdict(list)
-    for doc in reports:
-        place = doc.meta.place or "（地区未知）"
-        by_place[place].append(doc)
-        node = tree
-        for p in place_chain(place, doc.meta.parent):
-            node = node.setdefault(p, {})
-    gazetteer_file = "build_corpus/data/places.yml"
-    shown = (f"[{gazetteer_file}]({address.repo_file(gazetteer_file, edit=False)})"
-             if address and address.repo_url else code_text(gazetteer_file))
-    out = ["---", "title: 按地区", "description: 按省、市、县、镇的隶属关系浏览各地政府工作报告", "---", "# 按地区浏览\n",
-           "地区按行政隶属排列（省 → 市 → 县级 → 镇街），括号内为层级。隶属关系来自报告本身和"
-           f"仓库中的地名表 {shown}，欢迎补充。\n"]
-
-    def walk(node: dict, depth: int) -> None:
-        for place in sorted(node, key=pinyin_sort_key):
-            level = gazetteer()[place].level if place in gazetteer() else next(
-                (d.meta.level for d in by_place.get(place, []) if d.meta.level), "")
-            indent = "    " * depth
-            docs = sorted(by_place.get(place, []), key=lambda d: d.meta.year or 0)
-            links = " · ".join(f"[{d.meta.year or '年份未知'}]({href(PLACES_PAGE, report_page(d.id))})" for d in docs) + compare_links(place, docs)
-            label = f"{md_escape(place)}（{md_escape(level)}）" if level else md_escape(place)
-            out.append(f'{indent}- <a id="{place_anchor(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
-            walk(node[place], depth + 1)
-    walk(tree, 0)
-    return "\n".join(out) + "\n"
 
 
 def render_years(reports: list[Document]) -> str:

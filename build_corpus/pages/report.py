@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from ..corpus.places import PlaceInfo
 from ..model import META_FIELDS, Annotation, Document, GlossaryEntry, Paragraph, Section
 from ..safe_text import (
     code_text,
@@ -28,7 +29,7 @@ from ..safe_text import (
     prose_html,
     tooltip_attr,
 )
-from ..urls import gloss_anchor
+from ..urls import gloss_anchor, web_address
 
 __all__ = ["md_escape", "render_report", "PageContext", "paragraph_html", "list_title"]
 
@@ -80,7 +81,7 @@ def render_report(doc: Document, context: PageContext) -> str:
         out.append(_glossary_block(doc, context))
     if context.terms_used:
         out.append(context.terms_used)
-    out.append(_provenance_block(doc))
+    out.append(_provenance_block(doc, context))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -91,7 +92,9 @@ class PageContext:
                  term_link: Callable[[GlossaryEntry, str], str | None] = lambda e, t: None,   # built href
                  link_paragraph: Callable[[Paragraph, Document], str] | None = None,
                  timeline: str = "", terms_used: str = "", depth: int = 1,
-                 front_matter: dict | None = None, citation: str = ""):
+                 front_matter: dict | None = None, citation: str = "",
+                 place: PlaceInfo | None = None, source_url: str = "", contribute_url: str = "",
+                 entry_uses: Callable[[GlossaryEntry], list[str]] = lambda e: []):
         self.place_link = place_link
         self.term_link = term_link
         self.link_paragraph = link_paragraph
@@ -100,13 +103,28 @@ class PageContext:
         self.depth = depth
         self.front_matter = front_matter or {}   # extra YAML header keys (site stage)
         self.citation = citation                 # the "cite this report" block
+        self.place = place                       # the place's level and parents (corpus/places.py)
+        self.source_url = source_url             # the raw source in the repository, on a published site
+        self.contribute_url = contribute_url     # how to contribute (CONTRIBUTING.md), on a published site
+        self.entry_uses = entry_uses             # a 名词解释 entry → the anchors of its uses in this report
+
+
+def level_label(level: str, tier: str) -> str:
+    """省 → 省级, 自治区 → 自治区（省级）, a 县级市 → 市（县级）: the tier once, the level where it adds something."""
+    if not tier or tier.startswith(level):
+        return tier or level
+    return f"{level}（{tier}）"
 
 
 def _metadata_block(doc: Document, context: PageContext) -> str:
     m = doc.meta
     lines = ['!!! info "报告信息"', ""]
+    info = context.place
     for field, label in FIELD_LABELS:
         value = getattr(m, field)
+        from_data = False
+        if field == "parent" and not value and info and info.parents:
+            value, from_data = info.parents[-1], True   # a province's parent is the country: never unknown
         if not value:
             continue
         shown = md_escape(str(value))
@@ -115,21 +133,36 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
         if field == "speaker" and m.speaker_title:
             shown = f"{md_escape(m.speaker_title)} {shown}"
         if field == "level":
-            shown = f"{shown}（{md_escape(LevelLabel.get(value, value))}）"
+            shown = md_escape(level_label(value, info.tier if info else LevelLabel.get(value, "")))
+        if field == "published":
+            label = "网页发布日期"
+            if m.year and value[:4].isdigit() and int(value[:4]) > m.year:
+                shown += "（转载或收录这份报告的网页的日期，不是报告的日期）"
         mark = ""
-        if field in m.inferred:
+        if from_data:
+            mark = ' <span class="inferred" title="报告没有写明，按行政区划数据补充">（据行政区划）</span>'
+        elif field in m.inferred:
             why = tooltip_attr(m.evidence.get(field, ""))
             mark = f' <span class="inferred" title="由正文推断：{why}">（推断）</span>'
         elif field in m.pinned:
             mark = ' <span class="pinned" title="由整理者根据其他资料指定（见页末“来源与清理记录”）">（人工指定）</span>'
         lines.append(f"    - **{label}**：{shown}{mark}")
-    # A national report has no place above it: its parent is not missing.
-    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)
-               and not (field == "parent" and m.level == "国家")]
+    missing = _missing_fields(doc, context)
     if missing:
-        lines.append(f"    - **未知**：{'、'.join(missing)}（原文未载明）")
+        lines.append(f"    - **原文未载明**：{'、'.join(missing)}")
+    official = web_address(m.url)
+    if official:
+        lines.append(f"    - **官方原文**：{link_html('发布机关的网页', official)}")
     lines.append("    - **原始文本**：逐字保存，清理的每一步见页末[来源与清理记录](#provenance)")
     return "\n".join(lines) + "\n"
+
+
+def _missing_fields(doc: Document, context: PageContext) -> list[str]:
+    """What neither the report, a curator nor the division data gives: a national report, and any
+    place the division data places, has a parent that is not missing."""
+    m = doc.meta
+    return [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)
+            and not (field == "parent" and (m.level == "国家" or (context.place and context.place.parents)))]
 
 
 def _outline_block(doc: Document) -> str:
@@ -233,22 +266,42 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
             target = context.term_link(entry, key)
             if target:
                 links.append(link_html(key, target))
-        see = f" <small>→ 名词页：{'、'.join(links)}</small>" if links else ""
+        see = f" <small class=\"gloss-term\">名词页：{'、'.join(links)}</small>" if links else ""
         out.append(f'<p><a id="{entry.anchor}"></a>{number}<strong>{html_text(entry.term)}</strong>：'
-                   f'{html_text(entry.definition)}{see}</p>\n')
+                   f'{html_text(entry.definition)}{see}{_back_links(context.entry_uses(entry))}</p>\n')
     return "\n".join(out)
 
 
-def _provenance_block(doc: Document) -> str:
+MAX_BACK_LINKS = 12
+
+
+def _back_links(anchors: list[str]) -> str:
+    """↩ from a 名词解释 entry to the paragraphs of the report that use its term (as a footnote's
+    back-references go): one ↩, or ↩ 1 2 3 … when there are several."""
+    if not anchors:
+        return ""
+    if len(anchors) == 1:
+        return (f' <a class="gloss-back" href="#{html_attr(anchors[0])}" title="回到正文中用到它的段落"'
+                ' aria-label="回到正文中用到它的段落">↩</a>')
+    links = "".join(f' <a href="#{html_attr(a)}" aria-label="正文中第 {n} 处">{n}</a>'
+                    for n, a in enumerate(anchors[:MAX_BACK_LINKS], 1))
+    more = f" 等 {len(anchors)} 处" if len(anchors) > MAX_BACK_LINKS else ""
+    return f' <span class="gloss-back" title="正文中用到它的段落">↩{links}{more}</span>'
+
+
+def _provenance_block(doc: Document, context: PageContext) -> str:
+    source = code_text(doc.source_path)
+    if context.source_url:
+        source = f"[{source}]({context.source_url})"
     out = ["## 来源与清理记录 {#provenance data-search-exclude}\n",
-           f"- 原始文件：{code_text(doc.source_path)}，第 {doc.position} 篇，第 {doc.line} 行起",
+           f"- 原始文件：{source}，第 {doc.position} 篇，第 {doc.line} 行起",
            f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
     for field, why in doc.meta.evidence.items():
         out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
-    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(doc.meta, field)]
+    missing = _missing_fields(doc, context)
     if missing:
-        out.append(f"- 原文未载明{'、'.join(missing)}：知道的读者可以在源文件旁的 sidecar 文件"
-                   f"（{code_text(doc.source_path + '.meta.yml')}）中补充，见仓库的 CONTRIBUTING.md")
+        how = f"[参与改进]({context.contribute_url})" if context.contribute_url else "仓库中的 CONTRIBUTING.md"
+        out.append(f"- 原文未载明{'、'.join(missing)}。如果您知道（例如从报告的官方发布页），欢迎补充，方法见{how}。")
     if doc.notes:
         out.append("\n!!! warning \"处理中的疑点\"\n")
         out.extend(f"    - {md_escape(n.message)}" for n in doc.notes)

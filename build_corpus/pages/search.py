@@ -20,7 +20,7 @@ def render_search_page() -> str:
         "# 搜索全部报告\n",
         '<div id="search-page" class="search-page">',
         '<form class="search-page__form" role="search" action="search.html">',
-        '<p><label for="search-q">检索的字词</label> <input id="search-q" name="q" type="search" required '
+        '<p><label for="search-q">检索的字词</label> <input id="search-q" name="query" type="search" required '
         'autocomplete="off" placeholder="如：营商环境　或　“两重”" size="24"> <button type="submit">检索</button></p>',
         '<p class="search-page__filters">'
         '<label>省份 <select name="place"><option value="">全部</option></select></label> '
@@ -56,7 +56,7 @@ def search_reports_js(site: Site) -> bytes:
         data[built_path(report_page(doc.id))] = [
             doc.meta.place or "", info.tier if info else "", doc.meta.year or 0,
             (info.province or info.name) if info else "", list_title(doc)]
-    return f"self.__searchReports = {js_json(data)};\n".encode("utf-8")
+    return f"self.__searchReports = {js_json(data)};\n".encode()
 
 
 def search_files(site: Site) -> dict[str, bytes]:

@@ -3,13 +3,16 @@ Markdown) or downloads (path -> bytes) from the finished `Site`."""
 from __future__ import annotations
 
 from ..model import Site
-from ..urls import PLACES_PAGE, TERM_INDEX, TRENDS_PAGE, report_page, term_page
+from ..urls import PLACES_PAGE, SEARCH_PAGE, TERM_INDEX, TRENDS_PAGE, report_page, term_page
 from .compare import compare_pages
 from .downloads import download_files, render_downloads
-from .indexes import render_home, render_places, render_skipped, render_years
+from .indexes import render_home, render_skipped, render_years
 from .indicators import indicator_pages, target_downloads
+from .place import place_pages as make_place_pages
+from .place import render_places_tree
 from .report import render_report
 from .report_context import report_context
+from .search import render_search_page, search_files
 from .term import render_term, render_term_index
 from .term_trends import render_term_trends, reports_by_year, term_timeline
 
@@ -38,7 +41,7 @@ def comparison_pages(site: Site) -> None:
 
 def index_pages(site: Site) -> None:
     site.pages["index.md"] = render_home(site)
-    site.pages[PLACES_PAGE] = render_places(site.reports, site.address)
+    site.pages[PLACES_PAGE] = render_places_tree(site)
     site.pages["years.md"] = render_years(site.reports)
     site.pages["skipped.md"] = render_skipped(site.corpus)
 
@@ -47,3 +50,13 @@ def downloads(site: Site) -> None:
     site.pages["downloads/index.md"] = render_downloads(site)
     site.files.update(download_files(site))
     site.files.update(target_downloads(site.targets))
+
+
+def place_pages(site: Site) -> None:
+    site.pages.update(make_place_pages(site))
+
+
+def reader_pages(site: Site) -> None:
+    """The full search page and its filter data."""
+    site.pages[SEARCH_PAGE] = render_search_page()
+    site.files.update(search_files(site))

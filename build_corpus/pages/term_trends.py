@@ -48,7 +48,6 @@ def term_timeline(term: Term, by_year: dict[int, list[Document]]) -> str:
                    "语料中没有报告在正文中使用这个名词（名词解释区除外），因此没有历年数据。\n")
         return "\n".join(out)
     years = list(by_year)
-    first, last = min(using), max(using)
     out.append(first_and_last(using) +
                f"语料中有 {len(years)} 个年份的报告，其中 {len(using)} 个年份有报告使用它。\n")
     counts = [(year, len(using.get(year, [])), len(by_year[year])) for year in years]

@@ -289,12 +289,13 @@ function check(entry, words, all) {
   let score = 0, matched = 0, occurrences = 0;
   const spans = [];
   words.forEach((word, w) => {
-    const inTitle = wordHits(title, word).length > 0;
+    const titleHits = location.includes("#") ? wordHits(title, word).length : 0;   // a page's title is not its text
+    const inTitle = titleHits > 0 || wordHits(title, word).length > 0;
     const inText = wordHits(text, word);
     terms[word.text] = inTitle || inText.length > 0;
     if (!entry.words.has(w) || !terms[word.text]) return;
     matched++;
-    occurrences += inText.length;
+    occurrences += inText.length + titleHits;
     spans.push(...inText);
     const canonTitle = tokens(title).join(" ");
     score += 1 + (inText.length ? 1 : 0) + (inTitle ? 2 : 0) + (canonTitle === tokens(word.text).join(" ") ? 4 : 0);
@@ -355,10 +356,10 @@ async function search(query) {
       docs.push({location: page, title: escapeHtml(docs[0].pageTitle), text: "", score: 0, terms: pageTerms});
     items.push(docs.map(({location, title, text, score, terms}) => ({location, title, text, score, terms})));
   }
-  if (unchecked) {
+  if (unchecked) {   // first, so a reader sees at once that the list is partial, and where the rest is
     const terms = Object.fromEntries(words.map(word => [word.text, true]));
-    items.push([{location: `${FULL_PAGE}?q=${encodeURIComponent(query)}`, score: 0, terms,
-      title: escapeHtml(`查看全部结果（另有 ${unchecked} 个章节待核对）→`),
+    items.unshift([{location: `${FULL_PAGE}?query=${encodeURIComponent(query)}`, score: 0, terms,
+      title: escapeHtml(`以下只是部分结果：查看全部（还有 ${unchecked} 个章节待核对）→`),
       text: escapeHtml("这里只列出了先下载的部分原文中的结果。搜索页核对每一个候选章节，给出报告数和章节数，可按地区、层级、年份筛选。")}]);
   }
   return {items};

@@ -8,11 +8,15 @@
  *   contribute   "注释" opens the repository's annotation form pre-filled with anchor and quote
  *   definitions  on a touch screen a tap on a term opens its definition in place, with a link on
  *   print        every collapsed block opens; the page's URL and citation are printed
+ *   search       the search box's link to the full results page carries the query; when the list
+ *                is partial (its first entry is that page), the count says so
  *
  * Everything the script adds is made with textContent/attributes, never from HTML strings.
  */
 (function () {
   "use strict";
+
+  searchLinks();
 
   var article = document.querySelector("article.md-content__inner");
   if (!article) return;
@@ -243,4 +247,28 @@
     closed.forEach(function (d) { d.open = false; });
     closed = [];
   });
+
+  /* --- search: the full results page ------------------------------------------------------ */
+  function searchLinks() {
+    var all = document.querySelector("[data-search-all]");
+    var box = document.querySelector("input.md-search__input");
+    var meta = document.querySelector(".md-search-result__meta");
+    var list = document.querySelector(".md-search-result__list");
+    if (!all || !box) return;
+    var page = all.getAttribute("href").split("?")[0];
+    function update() {
+      var q = box.value.trim();
+      all.setAttribute("href", page + (q ? "?query=" + encodeURIComponent(q) : ""));
+    }
+    box.addEventListener("input", update);
+    box.addEventListener("keyup", update);
+    if (!meta || !list || !window.MutationObserver) return;
+    new MutationObserver(function () {
+      var first = list.querySelector("li.md-search-result__item > a");
+      if (!first || first.getAttribute("href").indexOf(page.split("/").pop() + "?query=") < 0) return;
+      if (meta.textContent.indexOf("先列出") === 0) return;   // rewritten already (Material rewrites it per query)
+      var pages = (meta.textContent.match(/\d+/) || [1])[0] - 1;
+      meta.textContent = "先列出 " + Math.max(pages, 0) + " 个页面，不是全部（见第一条）";
+    }).observe(list, { childList: true });
+  }
 })();

@@ -22,7 +22,7 @@
   var config = JSON.parse(document.getElementById("__config").textContent);
   var base = new URL(config.base + "/", location.href);
   var form = root.querySelector("form");
-  var input = form.querySelector("input[name=q]");
+  var input = form.querySelector("input[name=query]");
   var summary = root.querySelector(".search-page__summary");
   var list = root.querySelector(".search-page__results");
   var more = root.querySelector(".search-page__more");
@@ -83,7 +83,7 @@
       Object.keys(years).sort().forEach(function (y) { select.appendChild(el("option", { value: y }, y)); });
     });
     var params = new URLSearchParams(location.search);
-    ["q", "place", "level", "from", "to"].forEach(function (name) {
+    ["query", "place", "level", "from", "to", "sort"].forEach(function (name) {
       var field = form.elements[name];
       if (field && params.get(name)) field.value = params.get(name);
     });
@@ -114,7 +114,7 @@
 
   function remember() {
     var params = new URLSearchParams();
-    ["q", "place", "level", "from", "to"].forEach(function (name) {
+    ["query", "place", "level", "from", "to", "sort"].forEach(function (name) {
       var v = form.elements[name].value;
       if (v) params.set(name, v);
     });
@@ -295,7 +295,7 @@
     var li = el("li");
     var url = new URL(result.location.split("#")[0], base).href + "?h=" + highlightParam(state) +
       (result.location.indexOf("#") >= 0 ? "#" + result.location.split("#")[1] : "");
-    li.appendChild(el("a", { href: url }, result.title));
+    li.appendChild(el("a", { href: url }, result.location.indexOf("#") >= 0 ? result.title : "开头（第一个标题之前）"));
     var spans = result.spans.length ? result.spans : [];
     var p = el("p", { "class": "search-page__context" });
     context(p, result.text, spans[0] || null);
