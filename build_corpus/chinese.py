@@ -175,3 +175,22 @@ def sentence_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS)
     prefix = "…" if begin > 0 and text[begin - 1] not in SENTENCE_ENDS else ""
     suffix = "…" if finish < len(text) and text[finish - 1] not in SENTENCE_ENDS + CLOSERS else ""
     return prefix + text[begin:finish] + suffix, start - begin + len(prefix), end - begin + len(prefix)
+
+
+# A line break inside a paragraph between two Chinese characters or marks: YAML's folded and literal
+# blocks wrap a contributor's note there, and Markdown would print a space where Chinese has none.
+_WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t]*\n[ \t]*(?=[{HAN}{CJK_PUNCT}])"
+                               # a folded block (>) has already made the break a space: after a full-width mark
+                               rf"|(?<=[{CJK_PUNCT}])[ \t]+(?=[{HAN}{CJK_PUNCT}])")
+
+
+def join_wrapped_chinese(text: str) -> str:
+    """Lines of one paragraph joined without a space where both sides are Chinese; blank lines,
+    list items and Latin words keep theirs.
+
+    >>> join_wrapped_chinese("两山理论的突破口。\\n此后，“两山”并提，\\n指国家\\n\\n- 一\\n- 二 word\\nnext")
+    '两山理论的突破口。此后，“两山”并提，指国家\\n\\n- 一\\n- 二 word\\nnext'
+    >>> join_wrapped_chinese("突破口。 此后，并提， 指国家 2013 年")
+    '突破口。此后，并提，指国家 2013 年'
+    """
+    return _WRAP_BETWEEN_CJK.sub("", text)

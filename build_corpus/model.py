@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # annotations only: the corpus-wide types are built from these
     from .contributions.curation import CuratedTerm
+    from .contributions.history import SourceEvent
     from .corpus.places import PlaceInfo
     from .corpus.scope import Scope
     from .corpus.targets import Target
@@ -211,3 +212,6 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)      # downloads: path under docs/ -> bytes
     problems: list[Problem] = field(default_factory=list)      # what the corpus-wide steps found wrong
     jobs: int = 1                                              # processes the corpus-wide steps may use
+    history: list[SourceEvent] = field(default_factory=list)   # sources added and changed, newest first (git)
+    history_note: str = ""                                     # why there is no history, when there is none
+    provenance: dict[str, str] = field(default_factory=dict)   # source file name -> where it came from (sources/README.md)

@@ -36,6 +36,8 @@ import re
 import markdown
 import nh3
 
+from .chinese import join_wrapped_chinese
+
 # Characters that are Markdown syntax anywhere in a line, escaped with a backslash (Python-Markdown
 # accepts one for each): `{` and `}` matter most, since attr_list reads `{: …}` after any paragraph,
 # heading or inline element; `|` makes table cells; `#` closes a heading. Characters that are syntax
@@ -184,6 +186,7 @@ def prose_html(text: str) -> str:
     '<p>见<a href="https://example.org/a" rel="noopener noreferrer nofollow">说明</a>与<a rel="noopener noreferrer nofollow">x</a>&lt;img src=x onerror=y&gt;</p>'
     """
     md = _prose_renderer()
+    text = join_wrapped_chinese(text)   # Chinese has no space where a YAML block wrapped the line
     text = _CONTROL.sub(lambda m: m.group() if m.group() in "\n\t" else "\ufffd", text)
     try:
         rendered = md.convert(text)
@@ -227,3 +230,16 @@ def js_json(value) -> str:
     '{"t": "\\\\u003c/script\\\\u003e\\\\u2028"}'
     """
     return json.dumps(value, ensure_ascii=False).translate(_JS_SAFE)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """Text for an XML element (the Atom feed): characters XML 1.0 cannot hold become U+FFFD, so
+    nothing vanishes unseen and the document stays well-formed; ElementTree escapes the rest.
+
+    >>> xml_text("甲\\x00乙\\x1b")
+    '甲\\ufffd乙\\ufffd'
+    """
+    return _NOT_XML.sub("\ufffd", text)

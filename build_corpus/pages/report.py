@@ -31,7 +31,7 @@ from ..safe_text import (
 )
 from ..urls import gloss_anchor, web_address
 
-__all__ = ["md_escape", "render_report", "PageContext", "paragraph_html", "list_title"]
+__all__ = ["md_escape", "render_report", "PageContext", "paragraph_html", "list_title", "annotation_html"]
 
 LevelLabel = {"国家": "全国", "省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
               "镇": "镇级", "乡": "乡级", "街道": "街道"}
@@ -193,18 +193,23 @@ def _section_md(section: Section, doc: Document, context: PageContext, appendix:
 def _paragraph_md(p: Paragraph, doc: Document, context: PageContext) -> str:
     body = context.link_paragraph(p, doc) if context.link_paragraph else paragraph_html(p, doc)
     notes = [a for a in doc.annotations if a.paragraph_anchor == p.anchor]
-    return f'<p><a id="{p.anchor}"></a>{body}</p>\n' + "".join(_annotation_md(a) for a in notes)
+    if not notes:
+        return f'<p><a id="{p.anchor}"></a>{body}</p>\n'
+    # Marked in the text (the class draws a rule and a badge), the notes right under it.
+    return (f'<p class="has-note"><a id="{p.anchor}"></a>{body}</p>\n'
+            + "".join(annotation_html(a, f"note-{p.anchor}-{n}") for n, a in enumerate(notes, 1)))
 
 
-def _annotation_md(a: Annotation) -> str:
-    """A contributor's note under its paragraph, set apart from the report's words."""
+def annotation_html(a: Annotation, anchor: str = "") -> str:
+    """A contributor's note under its paragraph (and on the annotations page), set apart from the report's words."""
     parts = [f"<blockquote><p>{html_text(a.quote)}</p></blockquote>", prose_html(a.note)]
     if a.sources:
         items = (link_html(s["title"], s["url"]) if s.get("url") else html_text(s["title"]) for s in a.sources)
         parts.append("<ul>" + "".join(f"<li>资料：{item}</li>" for item in items) + "</ul>")
     who = html_text(a.author) + (f"，{html_text(a.date)}" if a.date else "")
     parts.append(f"<p><small>—— {who}（<code>{html_text(a.path)}</code>）</small></p>")
-    return "\n" + contributed_block(parts, "note", "整理者注（非报告原文）")
+    block = contributed_block(parts, "note", "整理者注（非报告原文）")
+    return "\n" + (f'<div id="{html_attr(anchor)}" class="note-anchor"></div>\n' if anchor else "") + block
 
 
 def paragraph_html(p: Paragraph, doc: Document, insertions: dict[int, list[tuple[int, str]]] | None = None) -> str:

@@ -3,7 +3,19 @@ Markdown) or downloads (path -> bytes) from the finished `Site`."""
 from __future__ import annotations
 
 from ..model import Site
-from ..urls import PLACES_PAGE, SEARCH_PAGE, TERM_INDEX, TRENDS_PAGE, report_page, term_page
+from ..urls import (
+    ABOUT_PAGE,
+    ANNOTATIONS_PAGE,
+    CHANGES_PAGE,
+    FEED,
+    PLACES_PAGE,
+    SEARCH_PAGE,
+    TERM_INDEX,
+    TRENDS_PAGE,
+    report_page,
+    term_page,
+)
+from .about import atom_feed, render_about, render_annotations, render_changes
 from .compare import compare_pages
 from .downloads import download_files, render_downloads
 from .indexes import render_home, render_skipped, render_years
@@ -57,6 +69,10 @@ def place_pages(site: Site) -> None:
 
 
 def reader_pages(site: Site) -> None:
-    """The full search page and its filter data."""
+    """The full search page and its filter data; 关于, 更新记录 and its feed; every annotation."""
     site.pages[SEARCH_PAGE] = render_search_page()
     site.files.update(search_files(site))
+    site.pages[ABOUT_PAGE] = render_about(site)
+    site.pages[CHANGES_PAGE] = render_changes(site)
+    site.files[FEED] = atom_feed(site)
+    site.pages[ANNOTATIONS_PAGE] = render_annotations(site)
