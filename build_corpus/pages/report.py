@@ -167,7 +167,7 @@ def _missing_fields(doc: Document, context: PageContext) -> list[str]:
 
 def _outline_block(doc: Document) -> str:
     """The heading tree, collapsible: Material's sidebar shows it too, but not on phones or GitHub."""
-    lines = ['??? abstract "目录（报告自身的标题结构）"', ""]
+    lines = ['??? abstract print-skip "目录（报告自身的标题结构）"', ""]   # in print: the headings themselves
 
     def walk(sections: list[Section], depth: int) -> None:
         for s in sections:
@@ -318,14 +318,14 @@ def _provenance_block(doc: Document, context: PageContext) -> str:
     out.extend(f"| {md_escape(fix_label(fix))} <small>`{fix}`</small> | {n} |" for fix, n in counts.items())
     removed = [r for r in doc.removed if not r.replacement and r.text not in ("\\n", "␣")]
     if removed:
-        out.append(f'\n??? note "删除的文字（{len(removed)} 处，逐条列出）"\n')
+        out.append(f'\n??? note print-skip "删除的文字（{len(removed)} 处，逐条列出；打印时略去）"\n')
         for r in removed:
             shown = md_escape(r.text.replace("\n", " ⏎ "))
             times = f" ×{r.count}" if r.count > 1 else ""
             out.append(f"    - `{r.fix}`{times}：{shown}")
     replaced = [r for r in doc.removed if r.replacement]
     if replaced:
-        out.append(f'\n??? note "替换的字符（{sum(r.count for r in replaced)} 处）"\n')
+        out.append(f'\n??? note print-skip "替换的字符（{sum(r.count for r in replaced)} 处；打印时略去）"\n')
         for r in replaced[:200]:
             out.append(f"    - `{r.fix}`：{code_text(r.text)} → {code_text(r.replacement)} ×{r.count}")
     return "\n".join(out) + "\n"
