@@ -207,15 +207,16 @@ def link_html(label: str, url: str) -> str:
     return f'<a href="{html_attr(url)}">{html_text(label)}</a>'
 
 
-def contributed_block(parts_html: list[str], css_class: str, title: str) -> str:
+def contributed_block(parts_html: list[str], css_class: str, title: str, anchor: str = "") -> str:
     """Contributed HTML, sanitized as a whole, as an admonition-looking block Markdown passes through.
 
     One raw HTML block at the start of a line with no blank line inside, so Markdown neither
     parses nor re-wraps it (and no attribute list or Markdown in it can take effect).
-    `title` is plain text; it is ours, the parts are the contributor's.
+    `title` is plain text; it is ours, the parts are the contributor's; `anchor` an id of ours.
     """
     body = re.sub(r"\n\s*\n", "\n", sanitize_html("\n".join(parts_html)).strip())
-    return (f'<div class="admonition {css_class}">\n<p class="admonition-title">{html_text(title)}</p>\n'
+    anchor_attr = f' id="{html_attr(anchor)}"' if anchor else ""
+    return (f'<div class="admonition {css_class}"{anchor_attr}>\n<p class="admonition-title">{html_text(title)}</p>\n'
             f"{body}\n</div>\n")
 
 

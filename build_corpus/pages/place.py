@@ -13,7 +13,7 @@ from ..corpus.places import COUNTRY, TIER_ORDER, PlaceInfo
 from ..corpus.targets import ACHIEVED, TARGET
 from ..corpus.terms import pinyin_sort_key
 from ..model import Document, Site
-from ..safe_text import html_text, link_html, md_escape, page_title
+from ..safe_text import code_text, html_text, link_html, md_escape, page_title
 from ..urls import PLACES_PAGE, built_href, href, place_anchor, place_page, report_page, term_page
 from .report import level_label, list_title
 
@@ -102,12 +102,15 @@ def _yaml_text(text: str) -> str:
 
 
 def _reports_block(reports: list[Document], here: str) -> list[str]:
-    out = ["## 历年报告 {#reports}\n", "| 年份 | 报告 | 报告人 | 会议日期 | 名词解释 |", "| ---: | --- | --- | --- | ---: |"]
+    """Newest first, one line each (a list, not a table: it reads on a phone)."""
+    out = ["## 历年报告 {#reports}\n"]
     for doc in sorted(reports, key=lambda d: -(d.meta.year or 0)):
         m = doc.meta
-        speaker = md_escape(" ".join(x for x in (m.speaker_title, m.speaker) if x)) or "—"
-        out.append(f"| {m.year or '—'} | [{md_escape(list_title(doc))}]({href(here, report_page(doc.id))}) | {speaker} "
-                   f"| {md_escape(m.date or '—')} | {len(doc.glossary) or '—'} |")
+        facts = [x for x in (" ".join(y for y in (m.speaker_title, m.speaker) if y), m.date) if x]
+        if doc.glossary:
+            facts.append(f"名词解释 {len(doc.glossary)} 条")
+        out.append(f"- **{m.year or '年份未知'}**　[{md_escape(list_title(doc))}]({href(here, report_page(doc.id))})"
+                   + (f"<br><small>{md_escape(' · '.join(facts))}</small>" if facts else ""))
     out.append("")
     return out
 
@@ -183,13 +186,19 @@ def _used_block(used: Counter, site: Site, here: str) -> str:
             f"（共 {len(used)} 个{more}）：{items}</p>\n")
 
 
+def _places_file(site: Site) -> str:
+    name = "build_corpus/data/places.yml"
+    return f"[{name}]({site.address.repo_file(name, edit=False)})" if site.address.repo_url else code_text(name)
+
+
 # --- the places index: a tree --------------------------------------------------------
 
 def render_places_tree(site: Site) -> str:
     below = children(site.places)
     out = ["---", "title: 按地区", "description: 按省、市、县、镇的隶属关系浏览各地政府工作报告", "---", "# 按地区浏览\n",
            "地区按行政隶属排列：省级 → 市级 → 县级 → 乡镇级。隶属关系和层级来自报告本身和行政区划数据。"
-           "点地区名进入它的页面（历年报告、主要预期目标、名词），点年份直接打开那一年的报告。\n"]
+           "点地区名进入它的页面（历年报告、主要预期目标、名词），点年份直接打开那一年的报告。"
+           f"行政区划之外的地名（镇、旧称、简称）在仓库的地名表 {_places_file(site)} 中，欢迎补充。\n"]
     unknown = [d for d in site.reports if not d.meta.place]
 
     def walk(name: str, depth: int) -> None:

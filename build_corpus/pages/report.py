@@ -113,6 +113,8 @@ def level_label(level: str, tier: str) -> str:
     """省 → 省级, 自治区 → 自治区（省级）, a 县级市 → 市（县级）: the tier once, the level where it adds something."""
     if not tier or tier.startswith(level):
         return tier or level
+    if level == "市" and tier == "县级":
+        return "县级市"
     return f"{level}（{tier}）"
 
 
@@ -208,8 +210,7 @@ def annotation_html(a: Annotation, anchor: str = "") -> str:
         parts.append("<ul>" + "".join(f"<li>资料：{item}</li>" for item in items) + "</ul>")
     who = html_text(a.author) + (f"，{html_text(a.date)}" if a.date else "")
     parts.append(f"<p><small>—— {who}（<code>{html_text(a.path)}</code>）</small></p>")
-    block = contributed_block(parts, "note", "整理者注（非报告原文）")
-    return "\n" + (f'<div id="{html_attr(anchor)}" class="note-anchor"></div>\n' if anchor else "") + block
+    return "\n" + contributed_block(parts, "note", "整理者注（非报告原文）", anchor)
 
 
 def paragraph_html(p: Paragraph, doc: Document, insertions: dict[int, list[tuple[int, str]]] | None = None) -> str:
