@@ -17,6 +17,9 @@
 // The Han ranges and key rules of search_index.py (HAN; HAN_RUN and LATIN_WORD, which TOKEN joins; keys_of, shard_of).
 const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ebef}";
 const TOKEN = new RegExp(`[${HAN}]+|[a-z0-9]+`, "gu");
+// search_index.QUOTE_MARKS: quotation marks inside a phrase do not cut it (“三医”联动 is 三医联动).
+const QUOTE_MARKS = "“”‘’「」『』\"'";
+const QUOTES_OUT = new RegExp(`[${QUOTE_MARKS}]`, "gu");
 const IS_HAN = new RegExp(`^[${HAN}]`, "u");
 const CHUNK_DOCS = 256;
 const TITLE_FLAG = 4;
@@ -69,7 +72,7 @@ function normalise(text) {
 }
 
 function tokens(text) {
-  return normalise(text).match(TOKEN) || [];
+  return normalise(text).replace(QUOTES_OUT, "").match(TOKEN) || [];
 }
 
 function keysOf(word) {
@@ -195,18 +198,17 @@ function syllableSplits(word) {
   return splits;
 }
 
-// A query's words: a word in quotes ("…" or “…”) is an exact phrase, punctuation and spaces
-// included; any other word matches its letters in a row with punctuation and quotes aside.
+// A query's words, split at spaces: a word in quotes ("…" or “…”, which may hold spaces) is an exact
+// phrase, punctuation included; any other word matches its letters in a row with punctuation and
+// quotes aside (“四新”产业 finds 四新产业 and “四新”产业 alike).
+const EXACT = /(^|\s)["“＂]([^"“”＂]+)["”＂](?=\s|$)/g;
+
 function parseQuery(query) {
   const words = [];
-  const quoted = /["“”＂]([^"“”＂]+)["“”＂]?/g;
-  let rest = "", last = 0;
-  for (const m of query.matchAll(quoted)) {
-    rest += query.slice(last, m.index) + " ";
-    last = m.index + m[0].length;
-    if (tokens(m[1]).length) words.push({text: m[1].trim(), exact: true});
-  }
-  rest += query.slice(last);
+  const rest = query.replace(EXACT, (whole, before, phrase) => {
+    if (tokens(phrase).length) words.push({text: phrase.trim(), exact: true});
+    return before + " ";
+  });
   for (const word of rest.split(/\s+/)) if (tokens(word).length) words.push({text: word, exact: false});
   return words;
 }
@@ -270,7 +272,8 @@ function wordHits(text, word) {
 function hitsLoose(text, wordTokens) {
   if (!wordTokens.length) return [];
   const glue = `[^${HAN}a-z0-9]*`;
-  const pattern = wordTokens.map(escapeRegExp).join(glue);
+  const quotes = `[${QUOTE_MARKS}]*`;
+  const pattern = wordTokens.map(token => [...token].map(escapeRegExp).join(quotes)).join(glue);
   const hits = [];
   const hay = normalise(text);
   if (hay.length !== text.length) {   // NFKC changed lengths: positions are not the text's
