@@ -118,9 +118,10 @@ def report_page(report: str) -> str:
     return f"reports/{report}.md"
 
 
-def place_page(place: str) -> str:
-    """A place's own page: `places/tongxiangshi.md`."""
-    return f"places/{slugify(place, 'unknown', joiner='')}.md"
+def place_page(romanised: str) -> str:
+    """A place's own page from its romanisation, as report ids spell it (corpus.places.place_page_of):
+    `places/tongxiangshi.md`, `places/shaanxisheng.md`."""
+    return f"places/{slugify(romanised, 'unknown', joiner='')}.md"
 
 
 def term_page(slug: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..document.metadata import gazetteer
+from ..document.metadata import gazetteer, place_pinyin
 from ..model import Document
+from ..urls import place_page
 from .scope import place_chain
 
 
@@ -84,3 +85,8 @@ def _level(place: str) -> str:
 def _tier(place: str) -> str:
     known = gazetteer().get(place)
     return "" if not known else ("县级" if known.county_level else TIERS.get(known.level, ""))
+
+
+def place_page_of(place: str) -> str:
+    """The page of a place, named as its reports' ids name it (陕西省 → places/shaanxisheng.md)."""
+    return place_page(place_pinyin(place))

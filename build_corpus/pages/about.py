@@ -12,7 +12,7 @@ from collections import Counter
 
 from ..contributions.history import ADDED
 from ..model import Document, Site
-from ..safe_text import code_text, html_text, md_escape, xml_text
+from ..safe_text import code_text, link_html, md_escape, xml_text
 from ..urls import (
     ABOUT_PAGE,
     ANNOTATIONS_PAGE,
@@ -181,6 +181,6 @@ def render_annotations(site: Site) -> str:
             seen.add(doc.id)
             out.append(f"\n## {md_escape(list_title(doc))}（{by_report[doc.id]} 条）\n")
         link = built_href(ANNOTATIONS_PAGE, report_page(doc.id), a.paragraph_anchor)
-        out.append(f'<p class="note-where"><a href="{html_text(link)}">在报告中的位置：{html_text(a.paragraph_anchor)}</a></p>\n')
+        out.append(f'<p class="note-where">{link_html(f"在报告中的位置（段落 {a.paragraph_anchor}）", link)}</p>\n')
         out.append(annotation_html(a))
     return "\n".join(out) + "\n"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ..corpus.places import COUNTRY, TIER_ORDER, PlaceInfo
+from ..corpus.places import COUNTRY, TIER_ORDER, PlaceInfo, place_page_of
 from ..corpus.targets import ACHIEVED, TARGET
 from ..corpus.terms import pinyin_sort_key
 from ..model import Document, Site
 from ..safe_text import code_text, html_text, link_html, md_escape, page_title
-from ..urls import PLACES_PAGE, built_href, href, place_anchor, place_page, report_page, term_page
+from ..urls import PLACES_PAGE, built_href, href, place_anchor, report_page, term_page
 from .report import level_label, list_title
 
 MAX_TERMS_USED = 60   # the terms a place's reports use most; its report pages list them all
@@ -23,7 +23,7 @@ MAX_TERMS_USED = 60   # the terms a place's reports use most; its report pages l
 def place_pages(site: Site) -> dict[str, str]:
     below = children(site.places)
     used = _terms_used_by_place(site)
-    return {place_page(name): render_place(info, site, below, used.get(name, Counter()))
+    return {place_page_of(name): render_place(info, site, below, used.get(name, Counter()))
             for name, info in site.places.items()}
 
 
@@ -50,18 +50,18 @@ def _terms_used_by_place(site: Site) -> dict[str, Counter]:
 def breadcrumbs(info: PlaceInfo, from_page: str, places: dict[str, PlaceInfo]) -> str:
     """全国 › 浙江省 › 嘉兴市 › 桐乡市, each above the place a link to its page (the country to the places
     tree unless a national report gives it a page)."""
-    crumbs = [link_html("全国", built_href(from_page, place_page(COUNTRY) if COUNTRY in places else PLACES_PAGE))]
+    crumbs = [link_html("全国", built_href(from_page, place_page_of(COUNTRY) if COUNTRY in places else PLACES_PAGE))]
     for above in info.parents:
         if above == COUNTRY:
             continue
-        crumbs.append(link_html(above, built_href(from_page, place_page(above))) if above in places else html_text(above))
+        crumbs.append(link_html(above, built_href(from_page, place_page_of(above))) if above in places else html_text(above))
     if info.name != COUNTRY:
         crumbs.append(f'<span aria-current="page">{html_text(info.name)}</span>')
     return f'<nav class="breadcrumbs" aria-label="所在地区">{" › ".join(crumbs)}</nav>\n'
 
 
 def render_place(info: PlaceInfo, site: Site, below: dict[str, list[str]], used: Counter) -> str:
-    here = place_page(info.name)
+    here = place_page_of(info.name)
     reports = site.by_place.get(info.name, [])
     where = "".join(p for p in info.parents if p != COUNTRY)
     description = f"{info.name}" + (f"（{where}）" if where else "") + \
@@ -74,7 +74,7 @@ def render_place(info: PlaceInfo, site: Site, below: dict[str, list[str]], used:
         facts.append(f"层级：{md_escape(level_label(info.level, info.tier))}")
     parent = next((p for p in reversed(info.parents)), "")
     if parent:
-        shown = f"[{md_escape(parent)}]({href(here, place_page(parent))})" if parent in site.places else md_escape(parent)
+        shown = f"[{md_escape(parent)}]({href(here, place_page_of(parent))})" if parent in site.places else md_escape(parent)
         facts.append(f"上级：{shown}")
     if facts:
         out.append(" · ".join(facts) + "（据行政区划数据）\n")
@@ -131,7 +131,7 @@ def _below_block(place: str, site: Site, below: dict[str, list[str]], here: str)
         same = [n for n in found if site.places[n].tier == tier]
         if not same:
             continue
-        items = "、".join(f"[{md_escape(n)}]({href(here, place_page(n))})（{len(site.by_place[n])} 份）" for n in same)
+        items = "、".join(f"[{md_escape(n)}]({href(here, place_page_of(n))})（{len(site.by_place[n])} 份）" for n in same)
         out.append(f"- {tier or '层级未知'}：{items}")
     return "\n".join(out) + "\n"
 
@@ -206,7 +206,7 @@ def render_places_tree(site: Site) -> str:
         docs = site.by_place.get(name, [])
         years = " · ".join(f"[{d.meta.year or '年份未知'}]({href(PLACES_PAGE, report_page(d.id))})" for d in docs)
         tier = f" <small>{html_text(level_label(info.level, info.tier))}</small>" if info.tier or info.level else ""
-        out.append(f'{"    " * depth}- <a id="{place_anchor(name)}"></a>[{md_escape(name)}]({href(PLACES_PAGE, place_page(name))})'
+        out.append(f'{"    " * depth}- <a id="{place_anchor(name)}"></a>[{md_escape(name)}]({href(PLACES_PAGE, place_page_of(name))})'
                    f"{tier}" + (f"：{years}" if years else ""))
         for child in below.get(name, []):
             walk(child, depth + 1)

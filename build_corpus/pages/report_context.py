@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..corpus.places import COUNTRY
+from ..corpus.places import COUNTRY, place_page_of
 from ..corpus.terms import pinyin_sort_key
 from ..model import Document, GlossaryEntry, Site
-from ..urls import PLACES_PAGE, built_href, citation_file, href, place_page, report_page, term_page
+from ..urls import PLACES_PAGE, built_href, citation_file, href, report_page, term_page
 from . import citation
 from .compare import compare_link
 from .links import paragraph_linker, terms_used_block
@@ -19,7 +19,7 @@ def report_context(doc: Document, site: Site) -> PageContext:
 
     def place_link(place: str) -> str:
         if place in site.places:
-            return href(here, place_page(place))
+            return href(here, place_page_of(place))
         return href(here, PLACES_PAGE) if place == COUNTRY else ""   # the country: the places tree
 
     def term_link(entry: GlossaryEntry, key: str):
