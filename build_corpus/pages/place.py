@@ -147,7 +147,7 @@ def _targets_block(targets: list, here: str) -> str:
            "每一格是报告原文的写法，链接到它所在的段落；“实际”是下一年报告回顾这一年时写明的完成数。"
            "各地区的比较见[主要预期目标](" + href(here, "indicators/index.md") + ")。\n",
            '<div class="place-targets" markdown>\n',
-           "| 指标 | | " + " | ".join(str(y) for y in years) + " |",
+           "| 指标 | 类别 | " + " | ".join(str(y) for y in years) + " |",
            "| --- | --- | " + " | ".join("---:" for _ in years) + " |"]
     for (indicator, kind) in sorted(rows, key=lambda k: (pinyin_sort_key(k[0]), k[1] != TARGET)):
         cells = []

@@ -19,7 +19,7 @@ def render_search_page() -> str:
         "---", "title: 搜索", "description: 在全部报告中检索字词，按地区、层级、年份筛选", "search:", "  exclude: true", "---",
         "# 搜索全部报告\n",
         '<div id="search-page" class="search-page">',
-        '<form class="search-page__form" role="search" action="search.html">',
+        '<form class="search-page__form" action="search.html" aria-label="检索全部报告">',
         '<p><label for="search-q">检索的字词</label> <input id="search-q" name="query" type="search" required '
         'autocomplete="off" placeholder="如：营商环境　或　“两重”" size="24"> <button type="submit">检索</button></p>',
         '<p class="search-page__filters">'

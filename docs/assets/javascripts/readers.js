@@ -11,7 +11,7 @@
  *   definitions  on a touch screen a tap on a term opens its definition in place, with a link on
  *   print        every collapsed block opens; the page's URL and citation are printed
  *   search       the search box's link to the full results page carries the query; when the list
- *                is partial (its first entry is that page), the count says so
+ *                is partial (the worker marks it), the count says so
  *
  * Everything the script adds is made with textContent/attributes, never from HTML strings.
  */
@@ -269,11 +269,12 @@
     box.addEventListener("keyup", update);
     if (!meta || !list || !window.MutationObserver) return;
     new MutationObserver(function () {
-      var first = list.querySelector("li.md-search-result__item > a");
-      if (!first || first.getAttribute("href").indexOf(page.split("/").pop() + "?query=") < 0) return;
-      if (meta.textContent.indexOf("先列出") === 0) return;   // rewritten already (Material rewrites it per query)
-      var pages = (meta.textContent.match(/\d+/) || [1])[0] - 1;
-      meta.textContent = "先列出 " + Math.max(pages, 0) + " 个页面，不是全部（见第一条）";
+      var partial = list.querySelector(".search-partial");
+      all.classList.toggle("md-search__all--wanted", !!partial);
+      if (!partial || meta.textContent.indexOf("先列出") === 0) return;   // Material rewrites it per query
+      var pages = (meta.textContent.match(/\d+/) || [list.children.length])[0];
+      meta.textContent = "先列出 " + pages + " 个页面，不是全部：还有 " + partial.getAttribute("data-unchecked") +
+        " 个章节未核对，见上方“全部结果”";
     }).observe(list, { childList: true });
   }
 

@@ -62,7 +62,8 @@
                         script(new URL("search/reports.js", base).href)]);
   }).then(function () {
     var pages = self.SearchCore.shard("pages");
-    pageOf = function (doc) { return pages.pages[pages.of[doc]]; };
+    var per = self.SearchCore.CHUNK_DOCS;
+    pageOf = function (doc) { return pages.pages[pages.of[Math.floor(doc / per)][doc % per]]; };
     reports = self.__searchReports || {};
     fillFilters();
   });
