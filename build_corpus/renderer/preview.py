@@ -41,10 +41,12 @@ def serve(settings: Settings, docs: Path, dev_addr: str) -> int:
 
 class _DirtyBuildNotice(logging.Filter):
     """MkDocs warns on every dirty build that links may be stale; the preview builds dirty on purpose
-    (the pipeline rewrites every page whose links changed), so the warning says nothing here."""
+    (the pipeline rewrites every page whose links changed), so the warning says nothing here. Nor does
+    the list of pages left out of the nav on purpose (indicators, comparisons), printed on every save."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "'dirty' build" not in record.getMessage()
+        message = record.getMessage()
+        return "'dirty' build" not in message and 'not included in the "nav" configuration' not in message
 
 
 def _show_mkdocs_log() -> None:
