@@ -66,12 +66,18 @@ def front_matter(doc: Document, extra: dict | None = None) -> str:
 
 def render_report(doc: Document, context: PageContext) -> str:
     out = [front_matter(doc, context.front_matter), f"# {md_escape(doc.title)}\n"]
+    # The page's own apparatus before the text (info box, citation, other years, outline) is not the
+    # report's text: search neither finds nor counts words in it (the outline repeats every heading).
+    # A <section>, not a <div>: Material's parser ends a skipped element at the first closing tag of
+    # the same name, and the admonitions inside are divs.
+    out.append('<section class="report-apparatus" data-search-exclude="" markdown>\n')
     out.append(_metadata_block(doc, context))
     if context.citation:
         out.append(context.citation)
     if context.timeline:
         out.append(context.timeline)
     out.append(_outline_block(doc))
+    out.append("</section>\n")
     out.extend(_paragraph_md(p, doc, context) for p in doc.preamble)
     for section in doc.sections:
         out.extend(_section_md(section, doc, context))
