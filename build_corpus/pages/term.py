@@ -15,7 +15,7 @@ from ..safe_text import html_text, link_html, page_title
 from ..urls import TERM_INDEX, built_href, href, report_page, term_page, wording_anchor
 from . import citation
 from .links import most_shared_wording
-from .report import md_escape
+from .report import list_title, md_escape
 from .report_context import DESCRIPTION_CHARS, clip
 
 
@@ -53,7 +53,7 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
     for n, wording in enumerate(wordings, 1):
         heading = f"释义{chinese_ordinal(n)}" if len(wordings) > 1 else "释义"
         sources = "、".join(
-            f"[{md_escape(d.report.title)}]({_link(report_page(d.report.id), d.entry.anchor)})"
+            f"[{md_escape(list_title(d.report))}]({_link(report_page(d.report.id), d.entry.anchor)})"
             + (f"（原文写作：{md_escape(d.written)}）" if d.written != term.key else "")
             for d in wording.definitions)
         shared = f"（{len(wording.definitions)} 份报告措辞相同）" if len(wording.definitions) > 1 else ""
@@ -199,7 +199,7 @@ def uses_in_context(uses: list, term: Term, how) -> str:
             more = (f'<li class="use-more">另有 {sum(u.count for u in rest)} 处：'
                     + "、".join(_html_link(u.section, page, u.anchor) for u in rest) + "</li>") if rest else ""
             reports.append(f"<li><strong>{year or '年份未知'}</strong>"
-                           f"（{_html_link(doc.title, page)}，{total} 次）{('：' + label) if label else ''}"
+                           f"（{_html_link(list_title(doc), page)}，{total} 次）{('：' + label) if label else ''}"
                            f'<ul class="use-sentences">{"".join(quoted)}{more}</ul></li>')
         items.append(f'<li class="use-place"><strong>{html_text(place)}</strong><ul>{"".join(reports)}</ul></li>')
     return "\n".join(['<ul class="term-uses">', *items, "</ul>"])
