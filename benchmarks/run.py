@@ -332,6 +332,14 @@ def sharded_search_figures(site_dir: Path, queries: list[str], glossary_terms: i
     }
 
 
+def _whole_word(phrase: str) -> re.Pattern:
+    """The phrase, where an end that is a Latin letter or digit is a whole word: 3.五位一体 is not in 13.五位一体
+    (the search's own rule)."""
+    latin = re.compile("[a-z0-9]")
+    return re.compile(("(?<![a-z0-9])" if latin.match(phrase[:1]) else "") + re.escape(phrase)
+                      + ("(?![a-z0-9])" if latin.match(phrase[-1:]) else ""))
+
+
 def search_recall_figures(site_dir: Path, reports: list, phrases: list[str]) -> dict:
     """Recall of the full results page (search.html): for each phrase, the reports whose text holds it
     (title, headings, paragraphs, 名词解释; quotes and spaces aside) against the reports among every
@@ -357,8 +365,8 @@ def search_recall_figures(site_dir: Path, reports: list, phrases: list[str]) -> 
     misses: list[str] = []
     beyond: list[str] = []
     for run in map(json.loads, done.stdout.splitlines()):
-        phrase = comparable(run["query"])
-        truth = {page for page, text in texts.items() if phrase in text}
+        phrase = _whole_word(comparable(run["query"]))
+        truth = {page for page, text in texts.items() if phrase.search(text)}
         pages = {s["location"].split("#")[0] for s in run["sections"]} & texts.keys()
         holding += len(truth)
         found += len(truth & pages)

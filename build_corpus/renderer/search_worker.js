@@ -268,12 +268,19 @@ function wordHits(text, word) {
   return hitsLoose(text, tokens(word.text));
 }
 
-// The word's tokens in a row, with anything but letters, digits and Han between them.
+// The word's tokens in a row, with at most a few marks between them that stay inside a phrase
+// (1+3+1+X, 五统一、一开放, “411”工程), never a space, a sentence's or a clause's end: 3.五位一体 is
+// not the 3 that ends one 名词解释 entry and the 五位一体 that starts the next. A Latin or digit token
+// at either end is a whole word (3 is not the end of 13).
+const GLUE = `[^${HAN}a-z0-9\\s。！？；：，!?;:,]{0,3}`;
+
 function hitsLoose(text, wordTokens) {
   if (!wordTokens.length) return [];
-  const glue = `[^${HAN}a-z0-9]*`;
   const quotes = `[${QUOTE_MARKS}]*`;
-  const pattern = wordTokens.map(token => [...token].map(escapeRegExp).join(quotes)).join(glue);
+  const latin = token => !IS_HAN.test(token);
+  const pattern = (latin(wordTokens[0]) ? "(?<![a-z0-9])" : "") +
+    wordTokens.map(token => [...token].map(escapeRegExp).join(quotes)).join(GLUE) +
+    (latin(wordTokens[wordTokens.length - 1]) ? "(?![a-z0-9])" : "");
   const hits = [];
   const hay = normalise(text);
   if (hay.length !== text.length) {   // NFKC changed lengths: positions are not the text's
