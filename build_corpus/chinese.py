@@ -50,6 +50,35 @@ def chinese_numeral_value(numeral: str) -> int | None:
     return tens * 10 + (_DIGITS.index(m["ones"]) + 1 if m["ones"] else 0)
 
 
+_DECIMAL_DIGITS = "〇零" + _DIGITS
+_PERCENT_NUMBER = rf"[{NUMERALS}]{{1,3}}(?:点[{_DECIMAL_DIGITS}]{{1,3}})?"
+_PERCENT_IN_WORDS = re.compile(rf"百分之(?P<low>{_PERCENT_NUMBER})(?:(?P<dash>至|到)(?P<high>{_PERCENT_NUMBER}))?")
+
+
+def _numeral_with_decimals(numeral: str) -> str | None:
+    whole, _, decimals = numeral.partition("点")
+    value = chinese_numeral_value(whole)
+    if value is None:
+        return None
+    return str(value) + ("." + "".join(str(_DECIMAL_DIGITS.index(d) - 1 if d not in "〇零" else 0) for d in decimals)
+                         if decimals else "")
+
+
+def percentages_in_digits(text: str) -> str:
+    """A percentage in words as the older reports write it, in digits: one pattern then reads both.
+
+    >>> percentages_in_digits("国民生产总值增长百分之六，增长百分之十三点四，定为百分之八至九。")
+    '国民生产总值增长6%，增长13.4%，定为8%至9%。'
+    """
+    def digits(m: re.Match) -> str:
+        low = _numeral_with_decimals(m["low"])
+        high = _numeral_with_decimals(m["high"]) if m["high"] else None
+        if low is None or (m["high"] and high is None):
+            return m[0]
+        return f"{low}%" + (f"{m['dash']}{high}%" if high else "")
+    return _PERCENT_IN_WORDS.sub(digits, text) if "百分之" in text else text
+
+
 def chinese_ordinal(n: int) -> str:
     """一 … 十 for 1 … 10, the digits beyond (as a heading of a short list writes them).
 
@@ -94,18 +123,23 @@ HEADING_NUMBER_START = re.compile(rf"[第（({NUMERALS}]|\d")
 # --- the parts of a work report --------------------------------------------
 
 SALUTATION_WORD = "各位代表"
+# 各位委员 — the same report as printed for the members of the CPPCC, who sit in (the 政协稿).
+COMMITTEE_SALUTATION_WORD = "各位委员"
+SALUTATION_WORDS = (SALUTATION_WORD, COMMITTEE_SALUTATION_WORD)
 # 各位代表： — how a report addresses the deputies, opening its body (and again in its closing appeal).
-SALUTATION = re.compile(rf"{SALUTATION_WORD}\s*[:：,，!！、]")
+SALUTATION = re.compile(rf"(?:{SALUTATION_WORD}|{COMMITTEE_SALUTATION_WORD})\s*[:：,，!！、]")
 # 各位代表：现在，… — a salutation with the body on its line, as scraped sources have it.
-GLUED_SALUTATION = re.compile(rf"^({SALUTATION_WORD}[：:！!，,])\s*(?=\S)")
+GLUED_SALUTATION = re.compile(rf"^((?:{SALUTATION_WORD}|{COMMITTEE_SALUTATION_WORD})[：:！!，,])\s*(?=\S)")
 
 # The headings of the glossary block most reports print (名词解释), then the rarer ones.
 GLOSSARY_HEADINGS = ("名词解释", "名词注释")
 GLOSSARY_HEADING_WORDS = GLOSSARY_HEADINGS + ("名词解读", "名词术语解释", "注释", "注解")
 APPENDIX_HEADINGS = ("附件", "附表")
 # A glossary or appendix heading inside a run-on line (名词解释1.…, 附件2：…).
+# (The rarer glossary headings — 注释 is a common word — only when the first entry follows: 注释［1］….)
 BLOCK_HEADING = re.compile("(" + "|".join([*GLOSSARY_HEADINGS, *(rf"{word}\d*" for word in APPENDIX_HEADINGS)])
-                           + r")(?=[\s:：\d]|$)")
+                           + r")(?=[\s:：\d]|$)|(" + "|".join(GLOSSARY_HEADING_WORDS[len(GLOSSARY_HEADINGS):])
+                           + r")(?=[:：]?\s*[［\[【〔（(]\s*[1１][］\]】〕）)]|[:：]?\s*①)")
 # 名词解释：1.… — a glossary heading with its first entry on its line.
 GLUED_GLOSSARY_HEADING = re.compile(rf"^({'|'.join(GLOSSARY_HEADINGS)})[：:]?\s*(?=\S)")
 # 附件2：…民生实事 — an appendix heading and its short title.
@@ -130,6 +164,9 @@ CLOSING_QUOTES = "".join(QUOTE_PAIRS.values())
 # Every quote mark, the ASCII " (which opens and closes alike) included.
 QUOTES = OPENING_QUOTES + CLOSING_QUOTES + '"'
 # Pairs a heading line's split point must not fall inside.
+# A phrase the report itself sets in quotes: how slogans are written (“四个现代化”, “两个毫不动摇”).
+QUOTED_PHRASE = re.compile(r"“([^“”\s，。；、：！？]{2,12})”")
+
 QUOTE_AND_BRACKET = (("“", "”"), ("（", "）"))
 # Pairs a wrapped line may leave open: a book title 《…》 too, as long titles wrap.
 QUOTE_BRACKET_AND_TITLE = QUOTE_AND_BRACKET + (("《", "》"),)

@@ -51,13 +51,28 @@ def main(argv: list[str] | None = None) -> int:
     bundle.add_argument("--out", type=Path, default=Path("dist"), help="where the zip goes (default: dist)")
     bundle.add_argument("--name", default="gov-work-reports", help="the zip's name, before -offline-<date>.zip")
 
+    importer = sub.add_parser("import", help="write each row of a dataset (CSV, JSONL, XLSX) as a source with its provenance")
+    importer.add_argument("file", type=Path, metavar="FILE", help="the dataset: .csv, .jsonl or .xlsx, one report a row")
+    importer.add_argument("--text", required=True, metavar="COLUMN", help="the column holding the report's text")
+    for name, what in (("title", "title"), ("year", "year"), ("url", "original's URL"), ("place", "place")):
+        importer.add_argument(f"--{name}", metavar="COLUMN", help=f"the column holding the row's {what} (kept as provenance)")
+    importer.add_argument("--sheet", help="the XLSX sheet (default: the first)")
+    importer.add_argument("--sources", type=Path, default=Path("sources"), help="where the sources go (default: sources)")
+    importer.add_argument("--max-source-mb", type=float, default=5, help="refuse rows over this size (default: 5)")
+
     args = parser.parse_args(argv)
+    from .document.divisions import DivisionDataMissing, require_data
     from .publishing import AddressError
     try:
+        if args.command not in ("bundle", "import"):
+            require_data()
         return {"build": cmd_build, "inspect": cmd_inspect, "check": cmd_check, "bundle": cmd_bundle,
-                "serve": cmd_serve}[args.command](args)
+                "serve": cmd_serve, "import": cmd_import}[args.command](args)
     except AddressError as err:
         print(f"环境变量 / environment: {err}", file=sys.stderr)
+        return 2
+    except DivisionDataMissing as err:
+        print(f"安装 / setup: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -193,6 +208,22 @@ def cmd_bundle(args) -> int:
         print(f"失败 / failed: {err}", file=sys.stderr)
         return 1
     print(f"写入 {path}（{files} 个文件，{path.stat().st_size / 1e6:.1f} MB）")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .importing import DatasetError, import_dataset
+    columns = {name: getattr(args, name) for name in ("title", "year", "url", "place")}
+    try:
+        result = import_dataset(args.file, args.text, args.sources, columns, args.sheet, int(args.max_source_mb * 1_000_000))
+    except DatasetError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    print(f"写入 {len(result.written)} 个源文件到 {args.sources}/ / wrote {len(result.written)} sources"
+          + (f"；{len(result.problems)} 行未导入或有字段未记录，见上 / {len(result.problems)} rows skipped or fields "
+             "not recorded, listed above" if result.problems else ""))
     return 0
 
 

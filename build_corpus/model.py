@@ -151,6 +151,9 @@ class Document:
     annotations: list[Annotation] = field(default_factory=list)
     raw_digest: str = ""               # sha1 of raw_text: names a report with no place (assign_ids)
     id: str = ""
+    copies: list[str] = field(default_factory=list)   # other sources of this same report ("path#position")
+    origin: dict = field(default_factory=dict)  # a dataset's row it was imported from (sidecar `origin`)
+    duplicate_of: str = ""             # this document is a copy of the report in that source
 
     def all_sections(self):
         """Sections depth-first, appendices last."""

@@ -4,7 +4,7 @@
     per document   page metadata → classify → clean → header metadata →    DOCUMENT_STEPS  document/
                    pinned metadata → sections → inferred metadata →
                    glossary → footnotes → title → required metadata
-    per corpus     ids → glossary anchors                                  CORPUS_STEPS    corpus/
+    per corpus     copies → ids → glossary anchors                         CORPUS_STEPS    corpus/
     contributions  glossary/ and annotations/, checked against schemas     load_contributions  contributions/
     history        sources/' commits (git) and provenance (sources/README)  load_history  contributions/history.py
     site           contributions → term merge → curated checks →           SITE_STEPS      corpus/
@@ -54,12 +54,15 @@ class Step:
 SOURCE_STEPS = (
     Step("read", document.read_source),
     Step("decode", document.decode_source),                 # UTF-8 / GB18030 / UTF-16, BOMs
+    Step("line breaks", document.unescape_source),          # `\r\n` an export wrote as two characters
     Step("split", document.split_source),                   # several documents in one file
     Step("sidecar", document.read_pinned),                  # a curator's x.txt.meta.yml
 )
 DOCUMENT_STEPS = (
+    Step("repair", document.repair_document),                # HTML references, odd spaces, lost characters
     Step("page metadata", document.read_page_metadata),     # a web page's 来源/时间, before cleaning drops them
     Step("classify", document.classify_document),           # work report, or something else
+    Step("extent", document.find_report_extent, reports_only=True),   # the page around the report goes
     Step("clean", document.clean_document),                 # named fixes, each logged
     Step("header metadata", document.read_header_metadata, reports_only=True),
     Step("pinned metadata", document.apply_pinned_metadata, reports_only=True),   # the sections read the place
@@ -68,10 +71,12 @@ DOCUMENT_STEPS = (
     Step("glossary", document.parse_glossary, reports_only=True),                 # the 名词解释 entries
     Step("footnotes", document.link_footnotes, reports_only=True),                # [3] → entry 3
     Step("title", document.choose_title),
+    Step("origin", document.compare_with_origin, reports_only=True),            # a dataset's labels vs the text
     Step("required metadata", document.check_required_metadata, reports_only=True),
     Step("release texts", document.release_texts),
 )
 CORPUS_STEPS = (
+    Step("copies", corpus.merge_copies),                    # one report scraped twice: one page, both sources
     Step("ids", corpus.assign_ids),
     Step("glossary anchors", corpus.assign_glossary_anchors),
 )

@@ -47,14 +47,17 @@ def report_id(place: str | None, year: int | None, digest: str) -> str:
     >>> report_id("桐乡市", 2023, "ab12cd34ef")
     'tongxiangshi-2023'
     >>> report_id("../../etc", None, "ab12cd34ef")
-    'etc'
+    'etc-undated-ab12cd'
     >>> report_id("内蒙古自治区", 2026, "ab12cd34ef")
     'neimengguzizhiqu-2026'
+    >>> report_id("中华人民共和国", None, "ab12cd34ef")
+    'zhonghuarenmingongheguo-undated-ab12cd'
     """
     if not place:
         return f"report-{slugify(digest[:8], 'x')}"
     base = slugify(place, fallback="", joiner="") or f"report-{slugify(digest[:8], 'x')}"
-    return f"{base}-{int(year)}" if year else base
+    # a year is the id's second half; without one, the text's digest keeps two undated reports apart
+    return f"{base}-{int(year)}" if year else f"{base}-undated-{slugify(digest[:6], 'x')}"
 
 
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/\\\\?#@]+(?:[/?#][^\s\\\\]*)?$", re.I)
@@ -95,6 +98,11 @@ def place_anchor(place: str) -> str:
     return "place-" + slugify(place, "unknown", joiner="")
 
 
+def speaker_anchor(speaker: str) -> str:
+    """`speaker-li-qiang`: a speaker's entry on the speakers' page."""
+    return "speaker-" + slugify(speaker, "unknown")
+
+
 def compare_anchor(place: str) -> str:
     """`compare-tongxiangshi`: a place's entry on the comparisons' index."""
     return "compare-" + slugify(place, "unknown", joiner="")
@@ -112,6 +120,8 @@ ABOUT_PAGE = "about.md"
 CHANGES_PAGE = "changes.md"
 FEED = "feed.xml"                              # Atom feed of reports added or changed
 ANNOTATIONS_PAGE = "annotations.md"
+COMPARE_DATA_LIST = "compare/data/reports.js"    # every report, for the compare view's picker
+SPEAKERS_PAGE = "speakers.md"
 
 
 def report_page(report: str) -> str:
@@ -131,6 +141,11 @@ def term_page(slug: str) -> str:
 def compare_page(earlier: str, later: str) -> str:
     """Two reports of one place side by side: `compare/tongxiangshi-2023--tongxiangshi-2024.md`."""
     return f"compare/{earlier}--{later}.md"
+
+
+def compare_data_file(report: str) -> str:
+    """What the compare view reads of one report: `compare/data/tongxiangshi-2023.js`."""
+    return f"compare/data/{report}.js"
 
 
 def indicator_page(key: str) -> str:

@@ -96,9 +96,13 @@ def hostile_report(base: str, title: str) -> str:
 
 def _sources(sources: Path, secret_file: Path) -> None:
     # 四川's page: its first line is a title naming place and year, which becomes the page title.
+    # Each delivered in another year (its header's date), so the two are reports of their own, not
+    # copies of the bundled one (which the build would merge into one page): sichuansheng-2025, -2024.
     sichuan = (ROOT / "sources" / "2026_sichuan_report_web.txt").read_text(encoding="utf-8")
-    (sources / FILE_NAME).write_text(hostile_report(sichuan, HOSTILE_TITLES[0]), encoding="utf-8")
-    (sources / NEWLINE_NAME).write_text(hostile_report(sichuan, HOSTILE_TITLES[1]), encoding="utf-8")
+    meeting = "2026年2月3日在四川省"
+    assert meeting in sichuan
+    for name, title, year in ((FILE_NAME, HOSTILE_TITLES[0], 2025), (NEWLINE_NAME, HOSTILE_TITLES[1], 2024)):
+        (sources / name).write_text(hostile_report(sichuan.replace(meeting, f"{year}年2月3日在四川省"), title), encoding="utf-8")
     os.symlink(secret_file, sources / "passwd.txt")
     os.symlink("loop.txt", sources / "loop.txt")
     (sources / "folder.txt").mkdir()

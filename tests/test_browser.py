@@ -430,7 +430,7 @@ def test_vendored_shim_is_the_pinned_package(tmp_path):
 SIZES = ("desktop", "phone")      # 1280×900 (_open_tab's) and PHONE's 390×844
 INDICATOR_PAGE = "indicators/gdp.html"
 TIMELINE_PAGE = "terms/wu-shui-gong-zhi.html"
-COMPARE_PAGE = "compare/tongxiangshi-2018--tongxiangshi-2023.html"
+COMPARE_PAGE = "compare/tongxiangshi-2018--tongxiangshi-2023.html"   # a place's consecutive reports
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
 
 
@@ -489,7 +489,13 @@ def test_indicator_page(browser, target, size):
         page = tab.page
         tab.goto(INDICATOR_PAGE)
         charts = _charts(tab)
-        assert any(c["title"].startswith("2026 年地区生产总值预期目标") for c in charts), [c["title"] for c in charts]
+        assert any(c["title"].startswith("2026 年生产总值预期目标") for c in charts), [c["title"] for c in charts]
+        # A place's series on a true-to-scale year axis: 2017, 2018 and 2023 as far apart as those years.
+        centres = page.evaluate("""() => [...document.querySelectorAll('#chart-gdp-place-tongxiangshi text')]
+            .filter(t => /^20\\d\\d$/.test(t.textContent)).map(t => [+t.textContent, t.getBBox().x + t.getBBox().width / 2])""")
+        (y0, x0), (y1, x1) = centres[0], centres[-1]
+        per_year = (x1 - x0) / (y1 - y0)
+        assert all(abs(x - (x0 + (y - y0) * per_year)) < 1 for y, x in centres), centres
         for chart in charts:
             assert chart["title"] and chart["desc"] and chart["labelled"], chart
             assert 0 < chart["width"] <= page.viewport_size["width"], chart
@@ -548,27 +554,49 @@ def test_term_timeline(browser, target, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_compare_page(browser, target, size):
-    """桐乡市 2018 ↔ 2023, reached from the 2023 report: both outlines, terms added and dropped, targets changed."""
+def test_compare_view(browser, target, size):
+    """桐乡市 2018 ↔ 2023, reached from the 2023 report: outlines, terms, targets and paragraphs, drawn in the
+    browser from the data scripts; then two provinces of 2026 chosen with the picker."""
     context, tab = _sized_tab(browser, target, size)
     try:
         page = tab.page
         tab.goto("reports/tongxiangshi-2023.html")
         page.locator(".compare-link a", has_text="2018 ↔ 2023").click()
         page.wait_for_url(re.compile(r"/compare/tongxiangshi-2018--tongxiangshi-2023\.html$"))
-        outline = page.locator("#outline ~ div.md-typeset__scrollwrap table, #outline ~ table").first
+        page.wait_for_selector(".compare-counts")
+        outline = page.locator("#compare-outline-h ~ .compare-table table").first
         rows = _body_cells(outline)
         assert any(left.endswith("2017年工作回顾") and how == "相同" and right.endswith("2022年工作回顾")
                    for left, how, right in rows), rows[:5]
-        left_links = outline.locator("tbody td:first-child a[href*='reports/tongxiangshi-2018.html#sec-']").count()
-        right_links = outline.locator("tbody td:last-child a[href*='reports/tongxiangshi-2023.html#sec-']").count()
-        assert left_links >= 5 and right_links >= 5
-        assert page.locator("#terms-added + p a[href*='terms/']").count() > 0
-        assert page.locator("#terms-dropped + p a[href*='terms/']").count() > 0
-        targets = page.locator("#targets ~ div.md-typeset__scrollwrap table, #targets ~ table").first
+        assert outline.locator("tbody td:first-child a[href*='reports/tongxiangshi-2018.html#sec-']").count() >= 5
+        targets = page.locator("#compare-targets-h ~ .compare-table table").first
         gdp = targets.locator("tbody tr", has_text="地区生产总值").first.inner_text()
         assert "7%左右" in gdp and "6%左右" in gdp and "下调" in gdp, gdp
+        assert page.locator(".compare-terms a[href*='terms/']").count() > 0
+        counts = page.locator(".compare-counts").inner_text()
+        assert re.search(r"改写 [1-9]\d* 段", counts) and re.search(r"新增 [1-9]\d* 段", counts), counts
+        assert page.locator(".compare-row--reworded ins").count() > 0 and page.locator(".compare-row--reworded del").count() > 0
+        if page.locator("details.compare-kept").count():   # kept paragraphs unfold on demand
+            page.locator("details.compare-kept summary").first.click()
+            page.wait_for_selector("details.compare-kept[open] .compare-row--kept")   # filled on its toggle event
         _reader_checks(tab, "compare-tongxiang", size)
+
+        # Any two reports, with the picker: two provinces of one year.
+        page.select_option("#compare-a", "sichuansheng-2026")
+        page.select_option("#compare-b", "zhejiangsheng-2026")
+        page.locator(".compare-picker button[type=submit]").click()
+        page.wait_for_function("() => document.querySelector('.compare-status').textContent.includes('四川省')")
+        assert page.evaluate("location.hash") == "#a=sichuansheng-2026&b=zhejiangsheng-2026"
+        row = page.locator("#compare-targets-h ~ .compare-table table tbody tr", has_text="生产总值").first.inner_text()
+        assert "5.5%左右" in row and "5%—5.5%" in row, row
+        page.locator("#compare-paragraphs-h ~ button", has_text="仍然逐段比较").click()
+        page.wait_for_selector("#compare-paragraphs-h ~ .compare-counts")
+        # Two whole provinces paragraph by paragraph: too tall for a full-page screenshot in time.
+        _no_page_overflow(tab)
+        tab.page.screenshot(path=str(SCREENSHOTS / f"compare-picker-{size}-{tab.target.kind}.png"))
+        violations = _axe_violations(tab.page)
+        assert not violations, "\n".join(violations)
+        tab.assert_clean()
     finally:
         context.close()
 

@@ -67,7 +67,7 @@ def cleaned(doc_id: str):
 def test_every_source_contributes_documents():
     names = {doc_id.split("#")[0] for doc_id in REAL}
     assert names == {p.name for p in SOURCES.glob("*.txt")}
-    assert len(REAL) == 7 + 10 + 28   # seeds, their listing, and the 28 provincial reports bundled later
+    assert len(REAL) == 7 + 10 + 28 + 52   # seeds, their listing, the 28 provincial reports bundled later, the national 52
 
 
 @pytest.mark.parametrize("doc_id", REAL)

@@ -42,7 +42,7 @@ def built(tmp_path_factory):
 
 def test_build_reports_what_it_did(built):
     _, out = built
-    assert "38 份报告" in out and "7 篇其他文档" in out   # 7 seed reports and all 31 provinces
+    assert "90 份报告" in out and "7 篇其他文档" in out   # 7 seed reports, all 31 provinces, the State Council 1954–2025
     assert out.count("跳过 / skipped:") == 7
 
 
@@ -54,7 +54,7 @@ def test_site_pages_exist(built):
                  "downloads/corpus.jsonl", "downloads/glossary.csv", "downloads/glossary.json"):
         assert (site / page).is_file(), page
     lines = (site / "downloads" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 38 and json.loads(lines[0])["kind"] == "work_report"
+    assert len(lines) == 90 and json.loads(lines[0])["kind"] == "work_report"
 
 
 def _mkdocs(cwd: Path, *args: str, helper: bool = True) -> subprocess.CompletedProcess:
@@ -149,10 +149,11 @@ def test_the_indexer_s_tokenizer_reads_every_built_page_as_htmlparser_does(built
 def test_place_index_knows_the_hierarchy(built):
     work, _ = built
     places = (work / "docs" / "places.md").read_text(encoding="utf-8")
-    order = [places.index(f"[{name}](places/") for name in ("浙江省", "嘉兴市", "桐乡市", "濮院镇")]
+    chain = ("中华人民共和国", "浙江省", "嘉兴市", "桐乡市", "濮院镇")   # the State Council's reports give the country a page
+    order = [places.index(f"[{name}](places/") for name in chain]
     assert order == sorted(order)
-    indent = {name: re.search(rf"^( *)- <a id=\"[^\"]+\"></a>\[{name}\]", places, re.M).group(1) for name in ("浙江省", "嘉兴市", "桐乡市", "濮院镇")}
-    assert [len(i) for i in indent.values()] == [0, 4, 8, 12]
+    indent = {name: re.search(rf"^( *)- <a id=\"[^\"]+\"></a>\[{name}\]", places, re.M).group(1) for name in chain}
+    assert [len(i) for i in indent.values()] == [0, 4, 8, 12, 16]
 
 
 def test_skipped_page_lists_every_news_item(built):

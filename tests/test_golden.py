@@ -159,3 +159,28 @@ def test_definitions_joined_across_page_breaks(reports):
 def test_numbers_and_latin_survive(reports, text):
     assert any(text in p.text for d in [reports["tongxiangshi-2018"]] for s in d.all_sections() for p in s.paragraphs) \
         or any(text in e.definition or text in e.term for e in reports["tongxiangshi-2018"].glossary)
+
+
+# --- the State Council's reports, 1954–2025 ------------------------------------------------
+
+NATIONAL_FILES = sorted(name for name in SOURCE_FILES if name.endswith("_national_report_archive.txt"))
+PINNED_YEARS = {1960, 1980, 1982, 1984, 1987}   # no evidence of the year in the text: set by a sidecar
+
+
+def test_every_national_report_is_bundled():
+    assert len(NATIONAL_FILES) == 52
+    assert NATIONAL_FILES[0].startswith("1954") and NATIONAL_FILES[-1].startswith("2025")
+
+
+@pytest.mark.parametrize("name", NATIONAL_FILES)
+def test_national_report_place_year_and_no_licence(name, corpus):
+    """Each a report of 中华人民共和国 with its year (read from its text, or pinned where it has none),
+    an id a reader can type, and nothing of the archive's licence notice."""
+    source = next(s for s in corpus.sources if s.path.endswith(name))
+    (doc,) = [d for d in source.documents if d.kind == WORK_REPORT]
+    year = int(name[:4])
+    assert (doc.meta.place, doc.meta.level, doc.meta.year) == ("中华人民共和国", "国家", year)
+    assert doc.id == f"zhonghuarenmingongheguo-{year}"
+    assert ("year" in doc.meta.pinned) == (year in PINNED_YEARS)
+    texts = [p.text for p in doc.all_paragraphs()] + [s.title for s in doc.all_sections()]
+    assert not [t for t in texts if "本作品" in t or "Public domain" in t or "公有领域" in t or t == "false"]

@@ -22,14 +22,17 @@ def header_meta(header: str, listing_title: str = "") -> Metadata:
     ("2026年内蒙古自治区政府工作报告\n——2026年2月4日在内蒙古自治区第十四届人民代表大会第五次会议上\n自治区人民政府主席 包钢",
      ("内蒙古自治区", "自治区", 2026, "2026-02-04", "包钢", "自治区主席")),
     ("2018年1月29日在濮院镇第十七届人民代表大会第三次会议上徐华君", ("濮院镇", "镇", 2018, "2018-01-29", "徐华君", None)),
-    ("政府工作报告\n——2025年1月8日在某某县第十八届人民代表大会第五次会议上\n代县长 欧阳·明",
-     ("某某县", "县", 2025, "2025-01-08", "欧阳·明", "代县长")),
+    ("政府工作报告\n——2025年1月8日在平遥县第十八届人民代表大会第五次会议上\n代县长 欧阳·明",
+     ("平遥县", "县", 2025, "2025-01-08", "欧阳·明", "代县长")),
     # date in Chinese numerals, 第 left out, the speaker after a colon, a name like a word (正文)
     ("2026年甘肃省政府工作报告\n——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n省长：张正文",
      ("甘肃省", "省", 2026, "2026-01-27", "张正文", "省长")),
     # ○ for 〇, an acting mayor
-    ("政府工作报告\n——二○二四年一月十日在某某市第九届人民代表大会第三次会议上\n某某市人民政府代理市长 李四",
-     ("某某市", "市", 2024, "2024-01-10", "李四", "代理市长")),
+    ("政府工作报告\n——二○二四年一月十日在大同市第九届人民代表大会第三次会议上\n大同市人民政府代理市长 李四",
+     ("大同市", "市", 2024, "2024-01-10", "李四", "代理市长")),
+    # a county of 2010 that has been a district since 2015, with its parent of that year
+    ("2010年2月4日在徐水县第十四届人民代表大会第四次会议上\n徐水县人民政府县长李保森",
+     ("徐水县", "县", 2010, "2010-02-04", "李保森", "县长")),
     # the header line holds date, meeting and speaker, breadcrumb chrome follows
     ("陕西省2026年政府工作报告\n2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚\n时间：\n首页",
      ("陕西省", "省", 2026, "2026-01-27", "赵刚", "省长")),
@@ -38,6 +41,33 @@ def test_headers(header, expected):
     m = header_meta(header)
     assert (m.place, m.level, m.year, m.date, m.speaker, m.speaker_title) == expected
     assert m.inferred == []
+
+
+def test_a_place_of_its_time_has_its_parent_of_that_time():
+    m = header_meta("二〇〇八年一月十日在清苑县第十四届人民代表大会第一次会议上")
+    assert (m.place, m.level, m.parent) == ("清苑县", "县", "保定市")
+    m = header_meta("2009年1月10日在襄樊市第十四届人民代表大会第三次会议上")
+    assert (m.place, m.level, m.parent) == ("襄樊市", "市", "湖北省")
+
+
+@pytest.mark.parametrize("header", [
+    "政府工作报告\n——2025年1月8日在某某县第十八届人民代表大会第五次会议上",   # a placeholder
+    "2024年1月10日在云岭市第九届人民代表大会第三次会议上",                    # no such city
+    "2024年1月10日在较好完成了乡第九届人民代表大会第三次会议上",                # a phrase, not a township
+])
+def test_a_name_no_division_data_knows_is_no_place_and_is_noted(header):
+    meta, notes = Metadata(), []
+    read_header(header, "", meta, notes=notes)
+    assert meta.place is None and meta.level is None
+    assert notes and ("不见于" in notes[0] or "不是乡镇名" in notes[0])
+
+
+def test_a_town_is_a_real_name_under_its_county():
+    m = header_meta("2024年1月10日在濮院镇第十八届人民代表大会第三次会议上")
+    assert (m.place, m.level) == ("濮院镇", "镇")
+    meta, notes = Metadata(), []
+    read_header("2024年1月10日在安肃镇第十八届人民代表大会第三次会议上", "", meta, notes=notes)
+    assert (meta.place, meta.parent, notes) == ("安肃镇", "徐水区", [])   # the only 安肃镇, under 徐水区 today
 
 
 def test_listing_title_names_town_and_parent():

@@ -55,6 +55,13 @@ def test_every_province_sits_under_the_country_never_unknown():
     assert place_info(COUNTRY).parents == () and place_info(COUNTRY).tier == "国家"
 
 
+def test_a_place_of_its_time_has_the_parents_of_its_year():
+    """徐水县 became a district of 保定市 in 2015: a 2010 report's page places it as the county it was."""
+    assert place_info("徐水县", year=2010).parents == (COUNTRY, "河北省", "保定市")
+    assert place_info("徐水县", year=2010).tier == "县级"
+    assert place_info("襄樊市", year=2005).parents == (COUNTRY, "湖北省")
+
+
 def test_report_info_box_gives_the_parent_and_the_level_once(site):
     for path, page in site.pages.items():
         if not path.startswith("reports/"):
@@ -63,7 +70,9 @@ def test_report_info_box_gives_the_parent_and_the_level_once(site):
         assert "未知" not in box and "（原文未载明）" not in box, (path, box)
         assert not re.search(r"层级\*\*：(省)（省级）", box), box
         if "sheng-2026" in path:
-            assert "**上级**：[中华人民共和国](../places.md)" in box and "（据行政区划）" in box, box
+            # the country's page (the State Council's reports give it one), else the places tree
+            assert re.search(r"\*\*上级\*\*：\[中华人民共和国\]\(\.\./places(\.md|/zhonghuarenmingongheguo\.md)\)", box), box
+            assert "（据行政区划）" in box
             assert "**层级**：省级" in box
     assert "**层级**：县级市" in site.pages["reports/tongxiangshi-2023.md"]
 
@@ -72,7 +81,8 @@ def test_a_page_per_place_with_breadcrumbs_reports_targets_and_terms(site):
     page = site.pages["places/tongxiangshi.md"]
     crumbs = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', page).group(1)
     assert re.sub(r"<[^>]+>", "", crumbs) == "全国 › 浙江省 › 嘉兴市 › 桐乡市"
-    assert 'href="../places.html"' in crumbs and 'href="zhejiangsheng.html"' in crumbs and 'href="jiaxingshi.html"' in crumbs
+    assert 'href="zhonghuarenmingongheguo.html">全国' in crumbs and 'href="zhejiangsheng.html"' in crumbs
+    assert 'href="jiaxingshi.html"' in crumbs
     assert page.index("**2023**") < page.index("**2018**"), "newest report first"
     assert "[濮院镇](puyuanzhen.md)（2 份）" in page, "the places below it with reports"
     assert "## 主要预期目标" in page and "](../reports/tongxiangshi-2023.md#" in page
@@ -86,8 +96,8 @@ def test_a_page_per_place_with_breadcrumbs_reports_targets_and_terms(site):
 def test_places_index_is_a_tree_of_links(site):
     tree = site.pages["places.md"]
     lines = {name: re.search(rf"^( *)- <a id=\"[^\"]+\"></a>\[{name}\]\(places/", tree, re.M) for name in
-             ("浙江省", "嘉兴市", "桐乡市", "濮院镇", "海南省")}
-    assert [len(m.group(1)) for m in lines.values()] == [0, 4, 8, 12, 0]
+             ("中华人民共和国", "浙江省", "嘉兴市", "桐乡市", "濮院镇", "海南省")}
+    assert [len(m.group(1)) for m in lines.values()] == [0, 4, 8, 12, 16, 4]
 
 
 # --- words in context ---------------------------------------------------------------------
@@ -118,8 +128,12 @@ def test_term_pages_quote_each_use_in_its_sentence(site):
 
 
 def test_first_and_last_appearance_are_said_once_when_the_same(site):
-    page = site.pages["terms/liang-zhong.md"]
-    assert "只见于 **2026 年**的报告" in page and "首次出现" not in page
+    from build_corpus.pages.term_trends import using_by_year
+    once = [t for t in site.terms.values() if len(using_by_year(t)) == 1]
+    assert once
+    for term in once:
+        page = site.pages[f"terms/{term.slug}.md"]
+        assert f"只见于 **{next(iter(using_by_year(term)))} 年**的报告" in page and "首次出现" not in page
 
 
 def test_glossary_entries_lead_back_to_their_uses(site, reports):
@@ -168,7 +182,8 @@ def test_annotations_are_marked_in_the_text_and_listed(site):
     page = site.pages["reports/puyuanzhen-2018.md"]
     assert '<p class="has-note"><a id="sec-1-p1"></a>' in page and 'id="note-sec-1-p1-1"' in page
     listing = site.pages["annotations.md"]
-    assert "共 1 条" in listing and 'href="reports/puyuanzhen-2018.html#sec-1-p1"' in listing
+    notes = sum(len([a for a in doc.annotations if a.paragraph_anchor]) for doc in site.reports)
+    assert f"共 {notes} 条" in listing and 'href="reports/puyuanzhen-2018.html#sec-1-p1"' in listing
     assert "中国时尚第一镇" in listing
 
 

@@ -164,11 +164,13 @@ def test_a_slogan_is_not_a_place(tmp_path):
     assert build_corpus([path]).reports[0].meta.place == "湖州市"
 
 
-def test_city_outside_the_gazetteer_from_its_own_words(shapes):
-    """我代表云岭市人民政府 names the place; 杭州, named four times, is someone else."""
-    m = shapes["city_yunlingshi_2025"].meta
-    assert (m.place, m.level, m.parent, m.year) == ("云岭市", "市", None, 2025)
-    assert {"place", "level", "year"} <= set(m.inferred)
+def test_a_city_no_division_data_knows_is_no_place(shapes):
+    """我代表云岭市人民政府 names a city no year since 1980 knew: no place, and a note says why;
+    杭州, named four times, is someone else and is not taken either."""
+    doc = shapes["city_yunlingshi_2025"]
+    m = doc.meta
+    assert (m.place, m.level, m.parent, m.year) == (None, None, None, 2025)
+    assert any("云岭市" in n.message and "行政区划数据" in n.message for n in doc.notes)
 
 
 def test_pdf_wrap_after_an_inline_heading_is_joined(shapes):
@@ -177,7 +179,8 @@ def test_pdf_wrap_after_an_inline_heading_is_joined(shapes):
     assert third.title == "民生保障更加有力"
     assert third.paragraphs[0].text.endswith("县人民医院新院区投入使用，基层医疗服务能力明显提升。")
     m = doc.meta
-    assert (m.place, m.level, m.date, m.speaker, m.speaker_title) == ("平川县", "县", "2025-01-08", "张明", "县长")
+    # 平川县 is no county of any year since 1980 (平川区 is a district of 白银市): no place, the rest as printed
+    assert (m.place, m.level, m.date, m.speaker, m.speaker_title) == (None, None, "2025-01-08", "张明", "县长")
 
 
 def test_a_report_that_never_names_itself_gets_no_place(tmp_path):

@@ -121,7 +121,7 @@ def test_contributor_prose_keeps_formatting_and_drops_everything_else(note, kept
 
 def test_ids_and_slugs_use_a_restricted_alphabet():
     assert report_id("../../../../tmp/x/PWNED", 2024, "abcdef12") == "tmp-x-pwned-2024"
-    assert report_id("北京市\n# injected", None, "abcdef12") == "beijingshiinjected"
+    assert report_id("北京市\n# injected", None, "abcdef12") == "beijingshiinjected-undated-abcdef"
     assert report_id(None, 2024, "abcdef12") == "report-abcdef12"
     assert slugify("index") == "index-page" and slugify("<>") == "term"
     assert gloss_anchor('1" onclick="x') == "gloss-1-onclick-x"

@@ -16,7 +16,6 @@ import pytest
 
 from build_corpus.corpus.targets import TARGET, Target
 from build_corpus.pages.charts import Bar, bar_chart
-from build_corpus.pages.compare import align, compare_path, headings
 from build_corpus.pages.indicators import FIELDS, records_table
 from build_corpus.pages.term_trends import using_by_year
 from build_corpus.pipeline import build_site
@@ -120,42 +119,42 @@ def test_every_term_page_has_its_timeline_from_the_link_data(site):
             assert f"首次出现：**{min(using)} 年**" in page and f"最近一次：**{max(using)} 年**" in page
 
 
-def test_trends_page_compares_each_year_with_the_one_before(site):
+def test_trends_page_compares_a_year_only_over_the_places_of_both_years(site):
     page = site.pages["terms/trends.md"]
-    years = sorted({d.meta.year for d in site.corpus.reports})
+    by_year = defaultdict(set)
+    for doc in site.corpus.reports:
+        by_year[doc.meta.year].add(doc.meta.place)
+    years = sorted(by_year)
+    compared = 0
     for earlier, later in zip(years, years[1:]):
-        assert f"## {later} 年（与 {earlier} 年相比） {{#year-{later}}}" in page
-    # 2023 (桐乡市) against 2018: a term new in 2023 appears in no earlier report.
-    new_2023 = page.split("{#year-2023}")[1].split("### 上升")[0]
-    for slug in re.findall(r"\]\(([\w-]+)\.md\)", new_2023):
-        term = next(t for t in site.terms.values() if t.slug == slug)
-        assert min(using_by_year(term)) == 2023, term.key
+        heading = f"### {later} 年（与 {earlier} 年相比） {{#year-{later}}}"
+        common = by_year[earlier] & by_year[later]
+        assert (heading in page) == bool(common), (earlier, later, common)
+        if common:
+            compared += 1
+            assert f"两年都有报告的 {len(common)} 个地区" in page.split(heading)[1].split("###")[0]
+    # 2026 (31 provinces) has no place in common with 2024 (3 cities): nothing is "new" in 2026.
+    assert "{#year-2026}" not in page and compared >= 1
 
 
-def test_compare_pages_for_every_place_with_two_reports(site):
-    for place, same in site.by_place.items():
-        for i, a in enumerate(same):
-            for b in same[i + 1:]:
-                assert compare_path(a, b) in site.pages, (place, a.id, b.id)
-    page = site.pages["compare/tongxiangshi-2018--tongxiangshi-2023.md"]
-    assert "| 地区生产总值 → 全市地区生产总值 | [增长 7%左右]" in page and "| 下调 |" in page
-    assert re.search(r"### 2023 年新出现（[1-9]\d*）", page) and re.search(r"### 2023 年不再出现（[1-9]\d*）", page)
-    assert ('<td><a href="../reports/tongxiangshi-2018.html#sec-1">一、2017年工作回顾</a></td>\n'
-            '<td style="text-align: center;">相同</td>\n'
-            '<td><a href="../reports/tongxiangshi-2023.html#sec-1">一、2022年工作回顾</a></td>') in page
-    assert len(_links(page)) > 20
-    for report_id, anchor in _links(page):
-        doc = next(d for d in site.corpus.reports if d.id == report_id)
-        assert anchor in _anchors(doc), (report_id, anchor)
-    report = site.pages["reports/tongxiangshi-2023.md"]
-    assert "(../compare/tongxiangshi-2018--tongxiangshi-2023.md)" in report
-    assert "tongxiangshi-2018--" not in site.pages["reports/tongxiangshi-2018.md"].split("## ")[0], "no previous report"
+def test_decades_are_set_apart_by_their_quoted_phrases():
+    from build_corpus.model import Document, Metadata, Paragraph, Section
+    from build_corpus.pages.term_trends import decade_phrases, decades_block
 
-
-def test_outline_alignment_keeps_every_heading_once(reports):
-    a, b = headings(reports["tongxiangshi-2018"]), headings(reports["tongxiangshi-2023"])
-    rows = align(a, b)
-    assert [h for h, _, _ in rows if h] == a and [h for _, _, h in rows if h] == b
+    def report(rid, year, text):
+        doc = Document(source_path="x", position=1, line=1, raw_text="", kind="work_report", id=rid, title=rid,
+                       meta=Metadata(place="中华人民共和国", year=year))
+        doc.sections = [Section("一、", 1, "一、", "sec-1", [Paragraph(text, "sec-1-p1")])]
+        return doc
+    reports = [report("a-1978", 1978, "实现“四个现代化”，粉碎“四人帮”。"), report("a-1979", 1979, "为“四个现代化”而奋斗。"),
+               report("a-1981", 1981, "打破“大锅饭”，实现“四个现代化”。"), report("a-1982", 1982, "不吃“大锅饭”。"),
+               report("a-1985", 1985, "坚持“一国两制”。")]
+    decades = decade_phrases(reports)
+    assert [(x.phrase, x.using, round(x.score, 2)) for x in decades[1970][1]] == [("四个现代化", 2, 0.67)]
+    assert [x.phrase for x in decades[1980][1]] == ["大锅饭"], "a phrase one report quotes does not define a decade"
+    assert decades[1980][1][0].first.id == "a-1981"
+    block = decades_block(reports)
+    assert "**这个年代只有 2 份报告**" in block and "{#decade-1970}" in block and "{#decade-1980}" in block
 
 
 def test_report_text_is_escaped_on_the_new_pages():
@@ -169,9 +168,44 @@ def test_report_text_is_escaped_on_the_new_pages():
 
 
 def test_charts_stay_phone_sized_however_many_years():
-    from build_corpus.pages.charts import YearPoint, target_vs_achieved, year_counts
-    many = year_counts("c", "t", "d", [(2000 + i, i % 3, 3) for i in range(30)], "cap")
+    from build_corpus.pages.charts import YearPoint, target_series, year_counts
+    many = year_counts("c", "t", "d", [(1954 + i, i % 3, 3) for i in range(0, 73, 2)], "cap")
     width = int(re.search(r'viewBox="0 0 (\d+)', many)[1])
-    assert width <= 400 and many.count(">2029</text>") == 1
-    points = [YearPoint(2000 + i, 5, 5.5, 4.8) for i in range(15)]
-    assert int(re.search(r'viewBox="0 0 (\d+)', target_vs_achieved("x", "t", "d", points, "c"))[1]) <= 500
+    assert width <= 400 and many.count(">2020</text>") == 1
+    points = [YearPoint(1992 + i, 5, 5.5, 4.8) for i in range(34)]
+    assert int(re.search(r'viewBox="0 0 (\d+)', target_series("x", "t", "d", points, "c"))[1]) <= 400
+
+
+def test_year_axes_are_true_to_scale():
+    """1992, 1993 and 2025 stand as far apart as those years: a gap in the corpus is a gap."""
+    from build_corpus.pages.charts import YearPoint, target_series, year_counts
+    svg = target_series("x", "t", "d", [YearPoint(y, 5) for y in (1992, 1993, 2025)], "c")
+    xs = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" class="chart-target"', svg)][:3]
+    assert abs((xs[2] - xs[1]) / (xs[1] - xs[0]) - 32) < 0.2, xs   # positions are written to 0.1
+    bars = year_counts("c", "t", "d", [(2017, 1, 2), (2018, 1, 2), (2023, 1, 2)], "cap")
+    tracks = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="20"', bars)]
+    assert abs((tracks[2] - tracks[1]) / (tracks[1] - tracks[0]) - 5) < 0.01, tracks
+
+
+def test_speakers_page_lists_who_delivered_each_report(site):
+    page = site.pages["speakers.md"]
+    named = [d for d in site.corpus.reports if d.meta.speaker]
+    assert named, "the bundled reports name their speakers"
+    for doc in named:
+        assert f"(reports/{doc.id}.md)" in page, doc.id
+        report = site.pages[f"reports/{doc.id}.md"]
+        anchor = re.search(r"\(\.\./speakers\.md#(speaker-[a-z0-9-]+)\)", report)
+        assert anchor and f'<span id="{anchor[1]}"></span>' in page, doc.id
+    rows = list(csv.reader(io.StringIO(site.files["downloads/speakers.csv"].decode("utf-8-sig"))))
+    assert rows[0][:3] == ["speaker", "speaker_title", "place"] and len(rows) == len(site.corpus.reports) + 1
+
+
+def test_speaker_names_are_text():
+    from build_corpus.model import Document, Metadata
+    from build_corpus.pages.indexes import render_speakers
+    doc = Document(source_path="x", position=1, line=1, raw_text="", kind="work_report", id="x-2026", title="<b>t</b>",
+                   meta=Metadata(place="某地", year=2026, speaker="[x](javascript:alert(1))<img src=x onerror=y>",
+                                 speaker_title="{: onclick=y}"))
+    page = render_speakers([doc])
+    assert "<img" not in page and "&lt;img" in page
+    assert "\\[x\\](javascript:" in page and "\\{: onclick=y\\}" in page, "brackets and braces escaped: no link, no attributes"

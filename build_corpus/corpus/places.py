@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
-from ..document.metadata import gazetteer, place_pinyin
+from ..document.metadata import place_in_year, place_pinyin
 from ..model import Document
 from ..urls import place_page
-from .scope import place_chain
 
 
 def reports_by_place(reports: list[Document]) -> dict[str, list[Document]]:
@@ -45,21 +45,31 @@ class PlaceInfo:
         return chain[1] if len(chain) > 1 else ""
 
 
-def place_info(place: str, parent: str | None = None, level: str | None = None) -> PlaceInfo:
-    """Level and parents of a place from the gazetteer (metadata.gazetteer, through scope.place_chain),
+@cache   # a few hundred places, asked for by every report of them
+def place_info(place: str, parent: str | None = None, level: str | None = None, year: int | None = None) -> PlaceInfo:
+    """Level and parents of a place as the division data of the report's year knows them
+    (metadata.place_in_year: the gazetteer, else that year's divisions — 徐水县 of 保定市 in 2010),
     the report's own `parent` and `level` where it states them. Every province's parent is the
     country; a chain whose top is not a province (an unknown place) is not given one."""
-    known = gazetteer().get(place)
-    level = (known.level if known else None) or level or ""
-    tier = "县级" if known and known.county_level else TIERS.get(level, "")
     if place == COUNTRY:
         return PlaceInfo(place, level or "国家", "国家", ())
-    chain = place_chain(place, parent)[:-1]
-    top = chain[0] if chain else place
-    top_known = gazetteer().get(top)
-    if top_known and TIERS.get(top_known.level) == "省级":
-        chain = (COUNTRY, *chain)
-    return PlaceInfo(place, level, tier, chain)
+    known = _known(place, year, parent)
+    level = (known.level if known else None) or level or ""
+    tier = "县级" if known and known.county_level else TIERS.get(level, "")
+    chain: list[str] = []
+    current = parent or (known.parent if known else None)
+    while current and current not in chain and current != place:
+        chain.insert(0, current)
+        above = _known(current, year)
+        current = above.parent if above else None
+    top = _known(chain[0] if chain else place, year)
+    if top and TIERS.get(top.level) == "省级":
+        chain.insert(0, COUNTRY)
+    return PlaceInfo(place, level, tier, tuple(chain))
+
+
+def _known(place: str, year: int | None, parent: str | None = None):
+    return place_in_year(place, year, parent)[0]
 
 
 def places_with_pages(reports: list[Document]) -> dict[str, PlaceInfo]:
@@ -69,22 +79,14 @@ def places_with_pages(reports: list[Document]) -> dict[str, PlaceInfo]:
     for doc in reports:
         if not doc.meta.place or doc.meta.place in places:
             continue
-        info = place_info(doc.meta.place, doc.meta.parent, doc.meta.level)
+        info = place_info(doc.meta.place, doc.meta.parent, doc.meta.level, doc.meta.year)
         places[doc.meta.place] = info
         for n, above in enumerate(info.parents):
             if above not in places and above != COUNTRY:
-                places[above] = PlaceInfo(above, _level(above), _tier(above), info.parents[:n])
+                known = _known(above, doc.meta.year)
+                tier = "" if not known else ("县级" if known.county_level else TIERS.get(known.level, ""))
+                places[above] = PlaceInfo(above, known.level if known else "", tier, info.parents[:n])
     return places
-
-
-def _level(place: str) -> str:
-    known = gazetteer().get(place)
-    return known.level if known else ""
-
-
-def _tier(place: str) -> str:
-    known = gazetteer().get(place)
-    return "" if not known else ("县级" if known.county_level else TIERS.get(known.level, ""))
 
 
 def place_page_of(place: str) -> str:

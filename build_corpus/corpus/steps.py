@@ -11,11 +11,17 @@ from ..document.metadata import place_pinyin
 from ..model import Corpus, Document, Problem, Site
 from ..urls import gloss_anchor, report_id
 from . import linking
+from .copies import mark_copies
 from .places import places_with_pages, reports_by_place
 from .targets import corpus_targets
 from .terms import merge_terms
 
 # --- needing only the processed sources ----------------------------------------------
+
+def merge_copies(corpus: Corpus) -> None:
+    """The same report from two sources: one report, listing both (copies.py)."""
+    mark_copies(corpus.reports)
+
 
 def assign_ids(corpus: Corpus) -> None:
     """`tongxiangshi-2023`: the place in its official romanisation (陕西 shaanxi, from places.yml)

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import yaml
 
+from ..chinese import percentages_in_digits
 from ..model import Document, Paragraph
 
 DATA = Path(__file__).parent.parent / "data" / "targets.yml"
 TARGET, ACHIEVED = "target", "achieved"
-NUMBER = r"\d+(?:\.\d+)?"
+NUMBER = r"\d+(?:[.．]\d+)?"   # the older reports' full-width point too: 8．8%
 DASH = r"[—–\-－~～至到]+"
 # A short remark between a figure's name or amount and its growth: 再上新台阶，/ 稳居全国前十强、
 ASIDE = r"[^\d，、；。,;%％]{2,8}[，、,]"
@@ -50,6 +51,7 @@ class Target:
     level: str = ""
     year: int | None = None          # the report's year
     figure_year: int | None = None   # the year the figure is about
+    numeric: bool = True             # False: a target stated without a number (粮食产量保持稳定), its words in `value`
 
     @property
     def written(self) -> str:
@@ -81,11 +83,14 @@ def _patterns() -> dict[str, re.Pattern]:
     one_value = rf"{NUMBER}(?:{units})?(?:{qualifiers})?"
     names = sorted({n for spec in d["indicators"].values() for n in spec["names"]}, key=len, reverse=True)
     return {
-        "opening": re.compile("|".join(f"(?:{p})" for p in d["passage_openings"])),
+        "openings": [re.compile(p) for p in d["passage_openings"]],
+        "sentence_openings": [re.compile(p) for p in d["sentence_openings"]],
         "clause": re.compile(rf"^(?P<indicator>[^\d%％]+?)(?P<comparator>{comparators})?{value}(?P<rest>[^\d]*)$"),
         "together": re.compile(rf"^(?P<indicator>[^\d%％]+?)(?P<how>分别|均)(?P<comparator>{comparators})?"
                                rf"(?P<values>{one_value}(?:[、和及与]{one_value})+|{one_value})(?P<rest>[^\d]*)$"),
         "one_value": re.compile(rf"(?P<number>{NUMBER})(?P<unit>{units})?(?P<qualifier>{qualifiers})?"),
+        "text": re.compile(rf"^(?P<indicator>[^\d%％，；。]{{2,30}}?)(?P<predicate>{'|'.join(f'(?:{p})' for p in d['text_predicates'])})$"),
+        "text_objects": [re.compile(p) for p in d["text_objects"]],
         "in_step": re.compile(r"^(?P<indicator>[^\d]+?)(?P<comparator>增长|增速)?(?:和|与|同)经济增长"
                               r"(?:保持)?(?P<qualifier>基本同步|同步)$"),
         "growth_list": re.compile(rf"(?:同比|可比价)*(?:分别)?(?P<comparator>增长)(?P<values>{NUMBER}[%％](?:[和、及与]{NUMBER}[%％])+)"),
@@ -100,8 +105,8 @@ def _patterns() -> dict[str, re.Pattern]:
                                     r"(?:全[省市区县镇乡州盟](?=全年|实现|完成))?(?:全年)?(?:实现|完成)?$"),
         "achieved": re.compile(
             rf"(?P<indicator>(?:全[省市区县镇乡州盟])?(?:{'|'.join(map(re.escape, names))}))"
-            rf"(?:{ASIDE})?(?:实现|达到|达|为)?(?:{NUMBER}(?:万亿|亿|万)?元)?[、，,]?(?:{ASIDE})?"
-            rf"(?:按可比价计算[，,]?|可比价|同比|比上年)*"
+            rf"(?:{ASIDE})?(?:实现|达到|达|为|超过)?(?:{NUMBER}多?(?:万亿|亿|万)?元)?[、，,]?(?:{ASIDE})?"
+            rf"(?:按可比价格?计算[，,]?|可比价|同比|比上年)*"
             rf"(?P<comparator>(?:实际)?(?:增长|下降|上涨))(?P<value>{NUMBER})(?P<unit>%|％)(?![\d.]|{DASH}|[和、及与]{NUMBER})"),
     }
 
@@ -119,6 +124,11 @@ def indicator_key(indicator: str) -> str:
     return ""
 
 
+def indicator_notes() -> dict[str, tuple[str, str]]:
+    """Key -> (what a reader of its page must know, the key of the page it points to or "")."""
+    return {key: (spec["note"], spec.get("see", "")) for key, spec in _data()["indicators"].items() if spec.get("note")}
+
+
 def indicator_labels() -> dict[str, str]:
     """Key -> the label of its page, in the order of data/targets.yml."""
     return {key: spec["label"] for key, spec in _data()["indicators"].items()}
@@ -126,10 +136,29 @@ def indicator_labels() -> dict[str, str]:
 
 # --- the passage of targets ---------------------------------------------------
 
-def passage_targets(text: str) -> list[Target]:
-    """The targets of a paragraph holding a 主要预期目标 passage; [] when it holds none."""
-    m = _patterns()["opening"].search(text)
-    return parse_passage(text[m.end():]) if m else []
+def passage_opening(text: str) -> str | None:
+    """The text after a paragraph's first 主要预期目标 opening, or None."""
+    found = [m for p in _patterns()["openings"] if (m := p.search(text))]
+    return text[min(found, key=lambda m: (m.start(), -m.end())).end():] if found else None
+
+
+def passage_targets(text: str, following: str = "") -> list[Target]:
+    """The targets of a paragraph holding a 主要预期目标 passage, or else a sentence that sets the
+    year's growth (今年经济增长预期为7%左右); [] when it holds neither. An opening that ends its
+    paragraph (…主要预期目标是：) is followed by the targets in `following`."""
+    rest = passage_opening(text)
+    if rest is not None and (records := parse_passage(rest if rest.strip() else following)):
+        return records
+    for sentence in SENTENCE_END.split(text):
+        found = [m for p in _patterns()["sentence_openings"] if (m := p.search(sentence))]
+        if found:
+            m = min(found, key=lambda m: m.start())
+            records = parse_passage((m.groupdict().get("indicator") or "") + sentence[m.end():])
+            for t in records:
+                t.sentence = sentence.strip()   # the sentence as written, not as read
+            if records:
+                return records
+    return []
 
 
 def parse_passage(text: str) -> list[Target]:
@@ -142,13 +171,33 @@ def parse_passage(text: str) -> list[Target]:
     for sentence in SENTENCE_END.split(text):
         if not sentence.strip():
             continue
-        records = [t for clause in _clauses(sentence) for t in parse_clause(clause)]
-        if not records:
+        by_clause = [(clause, parse_clause(clause)) for clause in _clauses(sentence)]
+        if not any(records for _, records in by_clause):
             break   # the passage has ended: 这些目标充分考虑了… / 为顺利实现上述目标…
+        # A clause without a number beside numbered ones is a target too, kept as its words.
+        records = [t for clause, numbered in by_clause for t in (numbered or text_target(clause))]
         for t in records:
             t.sentence = sentence.strip()
         found.extend(records)
     return found
+
+
+def text_target(clause: str) -> list[Target]:
+    """A target without a number (全员劳动生产率增速高于地区生产总值增速): indicator and predicate as written.
+
+    >>> [(t.indicator, t.value, t.numeric) for t in text_target("粮食播种面积及生态环境质量指标完成国家下达目标任务")]
+    [('粮食播种面积及生态环境质量指标', '完成国家下达目标任务', False)]
+    """
+    flat = LEADING_WORDS.sub("", re.sub(r"\s+", "", clause))
+    if m := next((m for p in _patterns()["text_objects"] if (m := p.match(flat))), None):
+        indicator, predicate = m["indicator"], flat   # 完成国家下达的…降低目标: the whole clause says it
+    elif (m := _patterns()["text"].match(flat)) and _plain_indicator(m["indicator"]):
+        indicator, predicate = m["indicator"], m["predicate"]
+    else:
+        return []
+    t = _record(TARGET, indicator, "", predicate, "", "")
+    t.numeric = False
+    return [t]
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -169,7 +218,7 @@ def parse_clause(clause: str) -> list[Target]:
     [('城镇居民人均可支配收入', '5%', '左右'), ('农村居民人均可支配收入', '6.5%', '左右')]
     """
     p = _patterns()
-    clause = LEADING_WORDS.sub("", re.sub(r"\s+", "", clause))
+    clause = LEADING_WORDS.sub("", re.sub(r"\s+", "", percentages_in_digits(clause)))
     if m := p["in_step"].match(clause):
         names = _split_indicator(m["indicator"], 0) if "、" in m["indicator"] else []
         return [_record(TARGET, name, m["comparator"] or "", "", "", m["qualifier"])
@@ -231,8 +280,7 @@ def _split_indicator(name: str, parts: int) -> list[str]:
 
 def _record(kind: str, indicator: str, comparator: str, value: str, unit: str, qualifier: str) -> Target:
     low = high = None
-    if value:
-        numbers = [float(n) for n in re.findall(NUMBER, value)]
+    if value and (numbers := [float(n.replace("．", ".")) for n in re.findall(NUMBER, value)]):
         low, high = numbers[0], numbers[-1]
     return Target(kind, indicator, indicator_key(indicator), comparator, value, low, high, unit, qualifier, "")
 
@@ -248,9 +296,9 @@ def parse_review(text: str) -> list[Target]:
     p = _patterns()
     found = []
     for sentence in SENTENCE_END.split(text):
-        if "%" not in sentence and "％" not in sentence:   # every figure read here is a percentage
+        flat = re.sub(r"\s+", "", percentages_in_digits(sentence))
+        if "%" not in flat and "％" not in flat:   # every figure read here is a percentage
             continue
-        flat = re.sub(r"\s+", "", sentence)
         for m in p["achieved"].finditer(flat):
             lead = flat[max(0, m.start() - LEAD_CHARS):m.start()]
             if not p["achieved_lead"].search(lead) or p["review_excluded"].search(_statement(flat, m.end())):
@@ -333,9 +381,15 @@ def extract_targets(doc: Document) -> list[Target]:
     """The report's targets (from its first 主要预期目标 passage) and, before it, the year's results."""
     before: list[tuple[Paragraph | None, str]] = []
     targets: list[Target] = []
-    for p, heading in _paragraphs(doc):
-        targets = _located(passage_targets(p.text), p) if p else []
+    paragraphs = list(_paragraphs(doc))
+    for i, (p, heading) in enumerate(paragraphs):
+        following = next((q for q, _ in paragraphs[i + 1:i + 2] if q), None)
+        targets = passage_targets(p.text, following.text if following else "") if p else []
         if targets:
+            # Each record where its words are: an opening ending its paragraph has them in the next.
+            rest = passage_opening(p.text)
+            where = following if rest is not None and not rest.strip() and following else p
+            targets = _located(targets, where)
             break
         before.append((p, heading))
     if not targets:

@@ -236,6 +236,22 @@ def drop_web_chrome(text: str) -> Fixed:
     return text, changes
 
 
+def is_chrome_line(line: str) -> bool:
+    """A whole line cleaning.yml names as page chrome (分享：, 【字号：大 中 小】, a photo caption).
+
+    >>> is_chrome_line("分享："), is_chrome_line("1月27日，某某作政府工作报告。本报记者 张三 摄"), is_chrome_line("各位代表：")
+    (True, True, False)
+    """
+    stripped = line.strip()
+    patterns = _patterns()
+    return stripped in patterns["chrome_lines"] or any(p.match(stripped + "\n") for p in patterns["chrome"])
+
+
+def starts_page_footer(line: str) -> bool:
+    """A line cleaning.yml names as the start of a page's footer (责任编辑, 上一篇, 版权所有 …)."""
+    return line.strip().startswith(_patterns()["footer_starts"])
+
+
 def drop_page_footer(text: str) -> Fixed:
     """Cut the page footer: from a footer marker in the last third of the text to the end.
 

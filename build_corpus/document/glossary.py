@@ -24,12 +24,13 @@ from ..model import GlossaryEntry
 
 # Matched against the line with all whitespace removed, as a whole: a sentence
 # that mentions 名词解释, a `注：…` footer or a bare 附件 never matches.
+# 名词解释 / 【名词解释】 / ※注释※ / 附件2 名词解释： / 《政府工作报告》有关内容名词注释
 HEADING = re.compile(
-    r"[【\[（(]?"
+    r"[【\[（(※★◆●■]?"
     rf"(?:附件?[0-9０-９{NUMERALS}]*[:：、.．]?)?"
     r"(?:《[^》]{1,40}》(?:有关|相关)?(?:内容)?的?)?"
     rf"(?:{'|'.join(HEADING_WORDS)})"
-    r"[】\]）)]?[:：]?"
+    r"[】\]）)※★◆●■]?[:：]?"
 )
 
 NUMBER = r"([0-9０-９]{1,3})"

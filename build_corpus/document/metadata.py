@@ -25,6 +25,7 @@ import yaml
 from ..chinese import HAN, SALUTATION, chinese_numeral_value
 from ..chinese import NUMERALS_WITH_ZERO as NUMERAL
 from ..model import Metadata
+from . import divisions, years
 
 PLACES = Path(__file__).parent.parent / "data" / "places.yml"
 METADATA_DATA = Path(__file__).parent.parent / "data" / "metadata.yml"
@@ -45,8 +46,10 @@ MEETING_PLACE = re.compile(rf"^(?P<place>[{HAN}]{{2,16}}?)第?{ORDINAL}届人民
 # (○ and Ｏ stand for 〇 in many typed documents: 二○二四年.) The first digit is written apart from
 # the other three: a pattern that opens with a repeat is tried at every position, one that opens
 # with a character class only where that character stands (the whole body, in a third of the time).
-CHINESE_DATE = re.compile(rf"[〇○Ｏ零一二三四五六七八九][〇○Ｏ零一二三四五六七八九]{{3}}\s*年(?:\s*[{NUMERAL}]{{1,3}}\s*月(?:\s*[{NUMERAL}]{{1,3}}\s*日)?)?")
-ZERO_LOOKALIKES = str.maketrans("○Ｏ", "〇〇")
+CHINESE_DATE = re.compile(rf"[〇○Ｏ零一二三四五六七八九](?:[〇○Ｏ零一二三四五六七八九]|[O0](?=[〇○Ｏ零一二三四五六七八九O0]*[一二三四五六七八九]?\s*年)){{3}}\s*年"
+                          rf"(?:\s*[{NUMERAL}]{{1,3}}\s*月(?:\s*[{NUMERAL}]{{1,3}}\s*日)?)?")
+# ○, Ｏ and the Latin O and digit 0 stand for 〇 in many typed years (二○二四年, 二O一二年, 二00三年).
+ZERO_LOOKALIKES = str.maketrans("○ＯO0", "〇〇〇〇")
 NAME = rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}·[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})?"
 BARE_NAME = re.compile(rf"^(?:{NAME})$")
 TITLE = re.compile(rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<place>[{HAN}]{{2,16}}?)?(?:(?P<y2>\d{{4}})\s*年\s*)?(?:人民)?政府工作报告")
@@ -54,17 +57,6 @@ PUBLISHER = re.compile(r"来源\s*[:：]\s*\n?\s*(?P<v>[^\s\n]{2,30})")
 PUBLISHED = re.compile(r"(?:时间|发布时间|日期)\s*[:：]\s*(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})"
                        r"|^(?P<y2>\d{4})年(?P<m2>\d{2})月(?P<d2>\d{2})日\s+\d{2}时\d{2}分", re.MULTILINE)
 LISTING_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")
-# Year evidence in the body. A report reviewing year Y is delivered in Y+1; one planning Y, in Y.
-REVIEW_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:的)?(?:政府)?(?:工作|主要工作|经济社会发展)?(?:回顾|总结)"
-                         r"|(?P<y2>(?:19|20)\d{2})\s*年.{0,6}(?:成绩|成就)")
-PLAN_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:的)?(?:政府)?(?:工作|经济社会发展|国民经济和社会发展)?的?"
-                       r"(?:主要任务|工作任务|重点工作|工作安排|总体要求|主要目标|预期目标|工作部署|主要预期目标)")
-# "2025年是“十四五”规划收官之年" opens the plan of a 2025 report and the review of a 2026 one:
-# weak evidence, used only when a report names two consecutive years so (review, then plan).
-YEAR_IS = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年是[^。]{2,60}(?:之年|一年)")
-NATIONAL_SESSION = re.compile(rf"第(?P<n>[{NUMERAL}]{{1,3}})届全国人民代表大会第(?P<m>[{NUMERAL}]{{1,2}})次会议")
-
-
 @dataclass
 class Place:
     name: str
@@ -177,39 +169,61 @@ def arabic_dates(text: str) -> str:
     return CHINESE_DATE.sub(lambda m: cn2an.transform(re.sub(r"\s+", "", m.group(0)).translate(ZERO_LOOKALIKES), "cn2an"), text)
 
 
-def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str = "") -> None:
-    """Fill what the header, and the listing's item title, state outright. `raw_header` is the
-    header before cleaning: a photo caption there (省长毛伟明作政府工作报告) confirms a name."""
+def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str = "", notes: list[str] | None = None) -> None:
+    """Fill what the header, and the listing's or page's title, state outright. `raw_header` is the
+    header before cleaning: a photo caption there (省长毛伟明作政府工作报告) confirms a name.
+
+    The meeting's date is the year's best evidence: a title (an archive's or a portal's label, which
+    can be wrong) gives the year only without one, and a title that disagrees with it is noted."""
+    notes = notes if notes is not None else []
     header = arabic_dates(header)
     lines = [line.strip() for line in header.split("\n") if line.strip()]
-    title = LISTING_PREFIX.sub("", listing_title or "").strip()
-    title_line = next((line for line in lines if "工作报告" in line and len(line) <= 40), None)
-    meta.title = title_line or title or None
-    for source in filter(None, [title_line, title]):
+    title = LISTING_PREFIX.sub("", arabic_dates(listing_title or "")).strip()
+    title_line = _best_title(*[line for line in lines if "工作报告" in line and len(line) <= 40])
+    meta.title = _best_title(title_line, title)
+    meeting = MEETING.search("\n".join(lines))
+    if meeting:
+        m = meeting
+        meta.date = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+        meta.meeting = re.sub(r"\s+", "", m.group("meeting"))
+        meta.evidence["date"] = meta.evidence["meeting"] = m.group(0).replace("\n", "")
+        meta.year = int(m.group("y"))
+        meta.evidence["year"] = meta.evidence["date"]
+        if pm := MEETING_PLACE.match(meta.meeting):
+            _set_place(meta, pm.group("place"), meta.evidence["date"], override=True, notes=notes)
+        elif "全国人民代表大会" in meta.meeting:   # 在第十三届全国人民代表大会第二次会议上: the national report
+            national = metadata_data()["national"]
+            meta.place, meta.level, meta.parent = national["place"], national["level"], None
+            meta.evidence["place"] = meta.evidence["date"]
+    for source in filter(None, dict.fromkeys([title_line, title])):
         m = TITLE.search(source)
         year = m and (m.group("y") or m.group("y2"))
         if year and not meta.year:
             meta.year = int(year)
             meta.evidence["year"] = source
+        elif year and int(year) != meta.year:
+            notes.append(f"标题“{source}”写作 {year} 年，与会议日期（{meta.evidence['date']}）不符：年份以会议日期为准")
         if m and m.group("place") and not meta.place:
-            _set_place(meta, m.group("place"), source)
-
+            _set_place(meta, m.group("place"), source, notes=notes)
     rest = "\n".join(line for line in lines if line != title_line)
-    if m := MEETING.search(rest):
-        meta.date = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
-        meta.meeting = re.sub(r"\s+", "", m.group("meeting"))
-        meta.evidence["date"] = meta.evidence["meeting"] = m.group(0).replace("\n", "")
-        if not meta.year:
-            meta.year = int(m.group("y"))
-            meta.evidence["year"] = meta.evidence["date"]
-        if pm := MEETING_PLACE.match(meta.meeting):
-            _set_place(meta, pm.group("place"), meta.evidence["date"], override=True)
-        elif "全国人民代表大会" in meta.meeting:   # 在第十三届全国人民代表大会第二次会议上: the national report
-            national = metadata_data()["national"]
-            meta.place, meta.level, meta.parent = national["place"], national["level"], None
-            meta.evidence["place"] = meta.evidence["date"]
-        rest = (rest[: m.start()] + "\n" + rest[m.end():]).strip()
+    if meeting:
+        rest = rest.replace(meeting.group(0), "\n")
     _read_speaker(rest, meta, arabic_dates(raw_header))
+
+
+TITLE_ALONE = re.compile(rf"^(?:\d{{4}}\s*年)?[{HAN}]{{0,16}}?(?:\d{{4}}\s*年)?(?:人民)?政府工作报告$")
+
+
+def _best_title(*titles: str | None) -> str | None:
+    """The report's title among the lines that could be it, the header's first: one that is a title
+    alone naming its place or year (2022年河北省政府工作报告), else a title alone (政府工作报告), else
+    the first (时政要闻王正谱在…的政府工作报告)."""
+    candidates = [t for t in titles if t]
+    alone = [t for t in candidates if TITLE_ALONE.match(re.sub(r"\s+", "", t))]
+    named = [t for t in alone if re.sub(r"\s+", "", t) not in ("政府工作报告", "人民政府工作报告")]
+    if named:   # the one that says most (陕西省2026年政府工作报告 before a menu's 省政府工作报告)
+        return max(named, key=len)
+    return next(iter(alone or candidates), None)
 
 
 def _offices() -> str:
@@ -266,8 +280,9 @@ def office_title(written: str) -> str:
     return title
 
 
-def _set_place(meta: Metadata, written: str, evidence: str, override: bool = False) -> bool:
-    """`桐乡市濮院镇` names a town and its parent; keep the most specific as the place."""
+def _set_place(meta: Metadata, written: str, evidence: str, override: bool = False, notes: list[str] | None = None) -> bool:
+    """`桐乡市濮院镇` names a town and its parent; keep the most specific as the place — if it is a
+    place the report's year knew (place_in_year); a name that is none is noted, never kept."""
     written = written.strip()
     parent = None
     for m in re.finditer(r"(?:省|自治区|市|县|区)(?=.)", written):
@@ -279,12 +294,51 @@ def _set_place(meta: Metadata, written: str, evidence: str, override: bool = Fal
         return False
     if level_of(written) is None or len(strip_level(written)) < 2 and written not in gazetteer():
         return False
-    known = gazetteer().get(written)
+    known, doubt = place_in_year(written, meta.year, parent)
+    if doubt and notes is not None:
+        notes.append(doubt)
+    if known is None:
+        return False
     meta.place = written
-    meta.level = known.level if known else level_of(written)
-    meta.parent = parent or (known.parent if known else None)
+    meta.level = known.level
+    meta.parent = parent or known.parent
     meta.evidence["place"] = evidence
     return True
+
+
+# Characters that make a "place" a phrase (较好完成了乡, 全面推进的镇): no town's name holds them.
+PHRASE_CHARACTERS = frozenset("了的是在和与及对把将为从向由被等着过也都就而并其之所以")
+MAX_TOWN_STEM = 4
+
+
+def place_in_year(name: str, year: int | None, parent: str | None = None) -> tuple[Place | None, str | None]:
+    """The place a name was in the report's year, with its level and parent, and a doubt to note:
+    the current gazetteer, else the divisions of that year (divisions.py: 徐水县 in 2010), else a
+    town, township or subdistrict of today under the county named with it. None for a name that
+    was no place then (a fictional or misread one): a wrong place is worse than none."""
+    known = gazetteer().get(name)
+    if known is not None:
+        return known, None
+    level = level_of(name)
+    former = divisions.in_year(name, year)
+    if former is not None:
+        return Place(name, level or "", former.parent, short_name(name),
+                     former.level_kind == "county" and name.endswith("市"), now=former.now), None
+    if level in ("镇", "乡", "街道"):
+        counties = divisions.township_counties(name)
+        if parent:
+            now = divisions.in_year(parent, year)
+            if parent in counties or now is not None and now.now in counties:
+                return Place(name, level, parent, short_name(name)), None
+        elif counties:
+            return Place(name, level, next(iter(counties)) if len(counties) == 1 else None, short_name(name)), None
+        stem = strip_level(name)
+        if len(stem) <= MAX_TOWN_STEM and not PHRASE_CHARACTERS & set(stem):
+            return (Place(name, level, parent, short_name(name)),
+                    f"“{name}”不在现行乡镇数据中（可能已撤并或改名），按报告自称采用，请核对")
+        return None, f"“{name}”不是乡镇名（不在乡镇数据中，像一个短语），不作为地区"
+    when = f"{year} 年" if year else "1980 年以来"
+    return None, f"“{name}”不见于{when}的行政区划数据，不作为地区"
 
 
 def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes: list[str] | None = None,
@@ -292,17 +346,37 @@ def infer_from_body(body: str, level1_headings: list[str], meta: Metadata, notes
     """Fill place, level, year (and the national report's fixed fields) from the body."""
     notes = notes if notes is not None else []
     body, level1_headings = arabic_dates(body), [arabic_dates(h) for h in level1_headings]
-    if _is_national(body, meta):
+    national = _is_national(body, meta)
+    if "year" not in meta.pinned and (meta.year is None or meta.evidence.get("year") != meta.evidence.get("date")):
+        _infer_year(level1_headings, body, meta, notes)   # first: a place is checked against its year
+    if national:
         _national(body, meta, header)
     elif not meta.place:
-        _infer_place(body, meta, notes)
-    if not meta.year:
-        _infer_year(level1_headings, body, meta, notes)
+        _infer_place(body, meta, notes, arabic_dates(header))
 
 
 def _is_national(body: str, meta: Metadata) -> bool:
     national = metadata_data()["national"]
-    return meta.place == national["place"] or (not meta.place and re.search(national["opening"], body[:3000]) is not None)
+    return meta.place == national["place"] or (not meta.place and _national_evidence(body) is not None)
+
+
+# A report that speaks for the whole country says 全国 where a province says 全省: many times, and
+# far more than any local scope word (a province's report says 全国 too, but 全省 far more).
+NATIONAL_SCOPE_MIN = 10
+NATIONAL_SCOPE_RATIO = 5
+
+
+def _national_evidence(body: str) -> str | None:
+    """The words that make a report the State Council's: its opening (我代表国务院…), or, for one
+    whose opening names no one (向大会作政府工作报告), its scope (全国 throughout, no 全省/全市)."""
+    national = metadata_data()["national"]
+    if m := re.search(national["opening"], body[:3000]):
+        return m.group(0)
+    country = body.count("全国")
+    local = max((body.count("全" + word) + body.count("我" + word) for word in metadata_data()["scope_words"]), default=0)
+    if country >= NATIONAL_SCOPE_MIN and country >= NATIONAL_SCOPE_RATIO * max(local, 1) and own_level(body)[0] is None:
+        return f"“全国”出现 {country} 次，地方自称（全省、全市……）至多 {local} 次"
+    return None
 
 
 def _national(body: str, meta: Metadata, header: str = "") -> None:
@@ -316,7 +390,7 @@ def _national(body: str, meta: Metadata, header: str = "") -> None:
         meta.evidence["speaker"] = m.group(0).strip()
     if meta.place != national["place"]:
         meta.place, meta.level, meta.parent = national["place"], national["level"], None
-        meta.evidence["place"] = meta.evidence["level"] = re.search(national["opening"], body[:3000]).group(0)
+        meta.evidence["place"] = meta.evidence["level"] = _national_evidence(body) or ""
         meta.inferred += ["place", "level"]
     meta.speaker_title = meta.speaker_title or national["speaker_title"]
 
@@ -357,77 +431,79 @@ def _consistent(place: str, level: str | None) -> bool:
         or (level == "区" and found == "自治区") or (level == "州" and found == "自治州")
 
 
-def _infer_place(body: str, meta: Metadata, notes: list[str]) -> None:
+def _infer_place(body: str, meta: Metadata, notes: list[str], header: str = "") -> None:
     level, level_evidence = own_level(body)
     patterns, _ = _self_reference()
-    rejected = []
+    rejected: list[str] = []
+    doubts: list[str] = []
     for rx in patterns:
-        for m in rx.finditer(body):
-            written = m.group("place")
+        for m in rx.finditer(header + "\n" + body):
+            written = _known_suffix(m.group("place"), meta.year)
             candidates = [written]
             if written not in gazetteer() and not (level_of(written) and _consistent(written, level)):
                 # a short name: 嘉兴 (or 湖州, whose 州 is no level here) in a 市 report is 嘉兴市 — when the
                 # gazetteer knows it so (谱写中国式现代化精彩湖州篇章 does not make a 精彩湖州市)
                 candidates = [p.name for p in gazetteer().values() if p.short == written and _consistent(p.name, level)]
-                if level and written + level in gazetteer():
-                    candidates.insert(0, written + level)
+                if level and (written + level in gazetteer() or divisions.in_year(written + level, meta.year)):
+                    candidates.insert(0, written + level)   # 徐水 in a 县 report of 2010: 徐水县
                 if len(set(candidates)) > 1 and not level:   # 朝阳 with no level: 朝阳市 or 朝阳区?
                     candidates = []
             for name in candidates:
-                if _consistent(name, level) and level_of(name) and _set_place(meta, name, m.group(0)):
+                if _consistent(name, level) and level_of(name) and _set_place(meta, name, m.group(0), notes=doubts):
                     if level_evidence:
                         meta.evidence["place"] += f"；{level_evidence}"
                     for inferred in ("level", "parent"):   # they follow from the place
                         meta.evidence[inferred] = meta.evidence["place"]
                     meta.inferred += [f for f in ("place", "level", "parent") if getattr(meta, f)]
+                    notes.extend(doubts[-1:] if doubts and meta.place in doubts[-1] else [])
                     return
                 rejected.append(m.group(0))
     # The level alone stays empty too: 我代表市人民政府 is said in a 直辖市 and in a county-level city,
     # 全区 in a 区 and in a 自治区.
     notes.append("报告没有说明自己是哪个地方（标题、会议、“我代表XX人民政府”都没有写出地名），地区和层级留空"
                  + (f"（它自称“{level_evidence}”，层级为{level}一类）" if level else "")
-                 + (f"；不采用与此不符的“{rejected[0]}”" if rejected else ""))
+                 + (f"；不采用与此不符的“{rejected[0]}”" if rejected else "")
+                 + (f"；{doubts[0]}" if doubts else ""))
+
+
+def _known_suffix(written: str, year: int | None) -> str:
+    """The longest tail of a name that is a place: a pattern's lazy name may start a few words early
+    (…2015年4月20日驻马店市第三届人民代表大会 gives 日驻马店市)."""
+    for start in range(len(written) - 2):
+        tail = written[start:]
+        if tail in gazetteer() or divisions.in_year(tail, year) is not None:
+            return tail
+    return written
 
 
 def _infer_year(level1_headings: list[str], body: str, meta: Metadata, notes: list[str]) -> None:
-    """Vote the evidence: review headings (Y → Y+1), plan headings and phrases (Y), the national
-    congress's session. Agreeing evidence sets the year; a conflict leaves it empty with a note."""
-    votes: list[tuple[int, str]] = []
-    for heading in level1_headings:
-        if m := REVIEW_YEAR.search(heading):
-            votes.append((int(m.group("y") or m.group("y2")) + 1, heading))
-        elif m := PLAN_YEAR.search(heading):
-            votes.append((int(m.group("y") or m.group("y2")), heading))
-    if not votes:
-        head = body[:30000]
-        votes += [(int(m.group("y") or m.group("y2")) + 1, m.group(0)) for m in REVIEW_YEAR.finditer(head)]
-        votes += [(int(m.group("y")), m.group(0)) for m in PLAN_YEAR.finditer(head)]
-    if not votes:
-        said = {int(m.group("y")): m.group(0) for m in YEAR_IS.finditer(body[:30000])}
-        if len(said) == 2 and max(said) - min(said) == 1:   # the year reviewed, then the year planned
-            votes.append((max(said), said[max(said)]))
-        elif said:
-            notes.append(f"“{next(iter(said.values()))}”既可能是所回顾的一年，也可能是所规划的一年，不据此推断年份")
-    if m := NATIONAL_SESSION.search(body[:5000]):
-        # The session the report names is a fact about its own meeting, not a reading of its
-        # contents: it outweighs the rest (“1958年是…的一年” in a 1959 report looks like a plan year).
-        first = metadata_data()["national"]["congress_first_year"]
-        n, k = _small_number(m.group("n")), _small_number(m.group("m"))
-        if n and k and n <= len(first):
-            meta.year = first[n - 1] + k - 1
-            meta.evidence["year"] = m.group(0)
-            meta.inferred.append("year")
-            return
-    if not votes:
+    """The year delivered, from the body's own evidence (years.py). A year read from a title is
+    checked against it: a title the evidence contradicts (an archive's wrong label) gives no year."""
+    national = metadata_data()["national"]
+    found = years.votes(body, level1_headings, national["congress_first_year"], national["five_year_plans"])
+    if not found:
+        found, note = years.pairs_of_year_is(body)
+        if note:
+            notes.append(note)
+    chosen, conflict = years.decide(found)
+    from_title = meta.year is not None and "year" not in meta.pinned and meta.evidence.get("year") != meta.evidence.get("date")
+    if from_title:
+        if chosen and chosen.year != meta.year:
+            notes.append(f"标题写作 {meta.year} 年（“{meta.evidence['year']}”），正文的依据却是 {chosen.year} 年"
+                         f"（“{chosen.text}”），年份留空")
+            meta.year = None
+            meta.evidence.pop("year", None)
+        return
+    if meta.year is not None:
+        return
+    if conflict:
+        notes.append(conflict)
+        return
+    if chosen is None:
         notes.append("报告没有写明年份，正文也没有可以推断年份的依据（回顾某年的工作、某年的任务、全国人大的届次），年份留空")
         return
-    counts = Counter(year for year, _ in votes)
-    (year, n), *others = counts.most_common()
-    if others and others[0][1] * 2 > n:
-        notes.append("年份证据互相矛盾（" + "、".join(f"{y}年：{c} 处" for y, c in counts.most_common()) + "），年份留空")
-        return
-    meta.year = year
-    meta.evidence["year"] = next(text for y, text in votes if y == year)
+    meta.year = chosen.year
+    meta.evidence["year"] = chosen.text
     meta.inferred.append("year")
 
 
@@ -453,7 +529,7 @@ def _plain_pinyin(place: str) -> str:
 
 def apply_pinned(meta: Metadata, fields: dict) -> None:
     for name, value in fields.items():
-        if name == "kind":
+        if name in ("kind", "origin"):   # the document's kind, and provenance: not metadata
             continue
         setattr(meta, name, value)
         meta.pinned.append(name)

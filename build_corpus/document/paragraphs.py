@@ -17,7 +17,7 @@ from ..chinese import (
     HAN,
     HEADING_START,
     NUMERALS,
-    SALUTATION_WORD,
+    SALUTATION_WORDS,
     SENTENCE_ENDS,
     TERMINAL,
     chinese_numeral_value,
@@ -56,7 +56,7 @@ def continues(previous: str, line: str, last: str, endings: tuple[str, ...], fra
             and not _SENTENCE_INSIDE.search(previous):
         return False
     if previous.endswith(endings) or (len(last) <= fragment and _HAN_ONLY.fullmatch(last) and _HAN_ONLY.match(line)
-                                      and not last.startswith(SALUTATION_WORD) and not BLOCK_HEADING.match(last)
+                                      and not last.startswith(SALUTATION_WORDS) and not BLOCK_HEADING.match(last)
                                       and not last.startswith(("注释", "注解", "附"))):
         return True   # a line cut where the page had a link
     if last is not previous and _HAN_ONLY.match(line):
@@ -87,6 +87,9 @@ _DIGIT_NUMBER_DOT = re.compile(_DIGIT_HEADING_DOT)
 # Likewise the 、 after a Chinese heading number (a character found fast, and rarely after a numeral).
 _NUMERAL_COMMA = re.compile(rf"、(?<=[{NUMERALS}]、)")
 _STRONG_BEFORE = set(_SENTENCE_END + "：:”")
+# A 名词解释 entry's number in brackets or a circle (［1］, [１], ①): in a run-on line, after the
+# block's heading only (in the body the same marks are footnote markers).
+_ENTRY_MARKER = re.compile(r"[［\[【〔]\s*[\d０-９]{1,3}\s*[］\]】〕]|[①-⑳]")
 _SPACE_AFTER_SENTENCE = [re.compile(rf"{re.escape(end)}\s+(?=\S)") for end in _SENTENCE_END]   # (one per mark: found faster)
 
 
@@ -128,6 +131,11 @@ def _break_points(line: str) -> set[int]:
             breaks.add(m.start())
             if line[m.end():m.end() + 1].isspace():
                 breaks.add(m.end())
+    block = next(BLOCK_HEADING.finditer(line), None)
+    if block is not None:
+        for m in _ENTRY_MARKER.finditer(line, block.end()):
+            if m.start() == block.end() or _last_visible(line, m.start()) in _SENTENCE_END or line[m.start() - 1].isspace():
+                breaks.add(m.start())
     for style, pattern in _BREAK_CANDIDATES.items():   # each numbering style is its own sequence
         found = []
         if style == "digit":

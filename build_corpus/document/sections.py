@@ -32,7 +32,7 @@ from ..chinese import HEADING_NUMBER_START as NUMBERED_START
 from ..chinese import (
     HEADING_NUMBERS,
     QUOTE_AND_BRACKET,
-    SALUTATION_WORD,
+    SALUTATION_WORDS,
     SENTENCE_ENDS,
     chinese_numeral_value,
     heading_number,
@@ -133,7 +133,7 @@ def _separate_glued_openers(lines: list[str]) -> list[str]:
 
 def _appendix_start(lines: list[str]) -> int:
     """Index of the first appendix line: 附件/附表, or a 民生实事 list, after the closing appeal (各位代表！…)."""
-    closing = max((i for i, line in enumerate(lines) if line.startswith(SALUTATION_WORD) and i >= 2), default=None)
+    closing = max((i for i, line in enumerate(lines) if line.startswith(SALUTATION_WORDS) and i >= 2), default=None)
     after_body = closing if closing is not None else len(lines) // 2
     for i, line in enumerate(lines):
         if i <= after_body:
@@ -174,6 +174,7 @@ def _build_tree(lines: list[str], run_on: bool, place_short: str, result: Docume
     unnumbered = _unnumbered_headings(lines)
     headings = {i: h for i, line in enumerate(lines) if (h := _parse_heading(line, i in unnumbered, run_on))}
     if not run_on:
+        _split_at_a_year(lines, headings)
         _drop_run_on_items(headings)
     if run_on:
         _split_glued(lines, headings, place_short, notes)
@@ -268,6 +269,17 @@ def _parse_heading(line: str, unnumbered: bool, run_on: bool = False) -> Heading
     return None
 
 
+def _split_at_a_year(lines: list[str], headings: dict[int, Heading]) -> None:
+    """A heading a page ran into its body on its own line (一、2018年工作回顾2018年，面对…): where a
+    year opens the body inside the heading's window, that is the seam (the rest stay items)."""
+    for i, h in list(headings.items()):
+        if h.style in ("cn", "paren", "part") and len(h.title) > MAX_HEADING:
+            rest = lines[i][len(h.marker):].strip()
+            cut = _seam(rest, None, "", strong_only=True)
+            if cut is not None:
+                headings[i] = Heading(h.style, h.number, h.marker, rest[:cut], rest[cut:])
+
+
 def _drop_run_on_items(headings: dict[int, Heading]) -> None:
     """A numbered line whose first sentence runs on far longer than its siblings' is an item of
     a list (a report's 一、二、 measures), not a heading: headings of one style are alike."""
@@ -356,7 +368,7 @@ def _shared_body_openings(lines: list[str], glued: dict[int, Heading]) -> dict[s
     return shared
 
 
-def _seam(rest: str, shared_opening: str | None, place_short: str) -> int | None:
+def _seam(rest: str, shared_opening: str | None, place_short: str, strong_only: bool = False) -> int | None:
     """Where the body starts, by the strongest evidence found in the heading's window."""
     window_end = min(len(rest), MAX_HEADING + 1)
     end = SENTENCE_END.search(rest)
@@ -365,7 +377,7 @@ def _seam(rest: str, shared_opening: str | None, place_short: str) -> int | None
     boundaries = word_boundaries(rest[: window_end + 4])
     # Where a body may start: a word boundary in the window, outside quotes and brackets, 4+ characters left.
     starts = [p for p in boundaries if 4 <= p < window_end and len(rest) - p >= 4]
-    for evidence, literal in ((STRONG_EVIDENCE, shared_opening), (_body_openings(), place_short)):
+    for evidence, literal in ((STRONG_EVIDENCE, shared_opening), (_body_openings(), place_short))[:1 if strong_only else 2]:
         for p in starts:
             if (evidence.match(rest, p) or (literal and rest.startswith(literal, p))) and not leaves_open(rest[:p], QUOTE_AND_BRACKET):
                 return p

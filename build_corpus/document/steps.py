@@ -7,18 +7,21 @@ then listed with that error and nothing else is made of it.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..contributions.inputs import shown_path
 from ..contributions.sidecar import read_sidecar
 from ..model import OTHER, WORK_REPORT, Document, Problem, Removal, Source
-from .classify import SHORT_REPORT, classify, is_traditional, simplified
+from .classify import COMMITTEE_VERSION, DIGEST_VERSION, SHORT_REPORT, classify, is_traditional, simplified
 from .clean import clean
 from .decode import DecodeError, decode_bytes
+from .extent import find_extent
 from .footnotes import link_footnote_markers
 from .glossary import parse_entries, split_terms, term_key
 from .metadata import apply_pinned, infer_from_body, page_metadata, read_header, split_header, strip_level
+from .repair import DOCUMENT_REPAIRS, LOST, unescape_line_breaks
 from .sections import outline
 from .split import split_documents
 
@@ -36,6 +39,7 @@ class SourceWork:
     data: bytes = b""
     text: str = ""
     pinned: dict[int, dict] = field(default_factory=dict)   # document position (0: all) -> pinned fields
+    repaired: list[Removal] = field(default_factory=list)  # the source's repairs, logged on each document
 
 
 @dataclass
@@ -77,8 +81,15 @@ def decode_source(work: SourceWork) -> None:
     work.data = b""
 
 
+def unescape_source(work: SourceWork) -> None:
+    """Line breaks an export stored as `\\r\\n`: the split into documents needs the real ones."""
+    work.text, work.repaired = clean(work.text, (("unescape_line_breaks", unescape_line_breaks),))
+
+
 def split_source(work: SourceWork) -> None:
     work.source.documents, work.source.removed = split_documents(work.text, work.source.path)
+    for doc in work.source.documents:
+        doc.removed = list(work.repaired)
     work.text = ""
 
 
@@ -96,6 +107,16 @@ def unreadable(path: Path, root: Path | None, error: str) -> tuple[Source, list[
 
 # --- per document ----------------------------------------------------------------
 
+def repair_document(work: DocumentWork) -> None:
+    """Encoding damage undone before anything reads the text (repair.py); lost characters said."""
+    doc = work.doc
+    doc.raw_text, repaired = clean(doc.raw_text, DOCUMENT_REPAIRS)
+    doc.removed += repaired
+    lost = sum(r.replacement.count(LOST) * r.count for r in repaired if r.fix == "mark_lost_characters")
+    if lost:
+        work.doubt(f"来源中有 {lost} 个字符已经丢失（原文作“??”或“{LOST}”），正文中以“{LOST}”标出，未作猜测")
+
+
 def read_page_metadata(work: DocumentWork) -> None:
     """A web page's own 来源/时间 lines, before cleaning drops them as page chrome."""
     page_metadata(work.doc.raw_text, work.doc.meta)
@@ -106,12 +127,39 @@ def classify_document(work: DocumentWork) -> None:
     doc.kind, doc.kind_reason = classify(doc.title, doc.raw_text)
     if work.pinned.get("kind") in (WORK_REPORT, OTHER):
         doc.kind, doc.kind_reason = work.pinned["kind"], "由 sidecar 文件指定 / pinned by the sidecar"
+    elif doc.kind == WORK_REPORT and (version := next((v for v in (DIGEST_VERSION, COMMITTEE_VERSION)
+                                                        if doc.kind_reason.startswith(v)), None)):
+        work.doubt(f"这份文本是{version}；引用时请以报告的正式文本为准")
+
+
+# 标题：二O一二年政府工作报告 — a text archive labels the page's title.
+ARCHIVE_LABEL = re.compile(r"^(?:标题|题目|文章标题|title)\s*[:：]\s*", re.IGNORECASE)
+
+
+def find_report_extent(work: DocumentWork) -> None:
+    """The page around the report goes, logged line by line (extent.py); the page's own title,
+    if the listing gave none, is kept as the document's title."""
+    doc = work.doc
+    lines = doc.raw_text.split("\n")
+    first, end, trailer = find_extent(lines)
+    if first == 0 and end == len(lines) and not trailer:
+        return
+    outside = [line.strip() for line in lines[:first] + lines[end:] if line.strip()]
+    if trailer:
+        lines[end - 1] = lines[end - 1].rstrip()[: -len(trailer)]
+        outside.append(trailer.strip())
+    if not doc.title:
+        doc.title = next((ARCHIVE_LABEL.sub("", line) for line in map(str.strip, lines[:first])
+                          if "政府工作报告" in line and len(line) <= 40), "")
+    doc.removed += [Removal("outside_report", line) for line in outside]
+    doc.raw_text = "\n".join(lines[first:end])
 
 
 def clean_document(work: DocumentWork) -> None:
     doc = work.doc
-    doc.text, doc.removed = clean(doc.raw_text)
-    doc.run_on = any(r.fix == "break_run_on_lines" for r in doc.removed)
+    doc.text, cleaned = clean(doc.raw_text)
+    doc.removed += cleaned
+    doc.run_on = any(r.fix == "break_run_on_lines" for r in cleaned)
 
 
 def read_header_metadata(work: DocumentWork) -> None:
@@ -123,13 +171,18 @@ def read_header_metadata(work: DocumentWork) -> None:
     if work.header:
         doc.removed.append(Removal("header_to_metadata", work.header))
     work.traditional = is_traditional(doc.text)
+    notes: list[str] = []
     read_header(work.simplified(work.header), work.simplified(doc.title), doc.meta,
-                work.simplified(split_header(doc.raw_text)[0]))
+                work.simplified(split_header(doc.raw_text)[0]), notes)
+    for note in notes:
+        work.doubt(note)
 
 
 def apply_pinned_metadata(work: DocumentWork) -> None:
-    """The sidecar's fields win, and what they fix is neither inferred nor noted as missing."""
-    apply_pinned(work.doc.meta, {k: v for k, v in work.pinned.items() if k != "kind"})
+    """The sidecar's fields win, and what they fix is neither inferred nor noted as missing; its
+    `origin` (a dataset's row) is provenance."""
+    apply_pinned(work.doc.meta, {k: v for k, v in work.pinned.items() if k not in ("kind", "origin")})
+    work.doc.origin = dict(work.pinned.get("origin") or {})
 
 
 def find_sections(work: DocumentWork) -> None:
@@ -171,6 +224,16 @@ def choose_title(work: DocumentWork) -> None:
     written, m = doc.meta.title or "", doc.meta
     named = (m.place or "~") in written and str(m.year) in written
     doc.title = written if named else f"{f'{m.year}年' if m.year else ''}{m.place or ''}政府工作报告"
+
+
+def compare_with_origin(work: DocumentWork) -> None:
+    """A dataset's year or place is a label: where the text's own evidence says otherwise, say so."""
+    doc, origin = work.doc, work.doc.origin
+    for name, label in (("year", "年份"), ("place", "地区")):
+        stated, found = origin.get(name), getattr(doc.meta, name)
+        if stated is not None and found is not None and stated != found:
+            work.doubt(f"数据集 {origin.get('dataset')} 第 {origin.get('row')} 行标注的{label}是“{stated}”，"
+                       f"正文的依据是“{found}”：以正文为准")
 
 
 def check_required_metadata(work: DocumentWork) -> None:

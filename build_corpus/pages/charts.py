@@ -102,55 +102,86 @@ class YearPoint:
     achieved: float | None = None
 
 
-def target_vs_achieved(chart_id: str, title: str, desc: str, points: list[YearPoint], caption: str) -> str:
-    """Per year: the target as a bar (a range's upper part lighter), what was achieved as a dot."""
-    left, plot_height = 44, 160
-    column = max(28, min(64, 300 // max(len(points), 1)))
-    width = left + column * len(points) + 20
-    height = plot_height + 80
-    values = [v for p in points for v in (p.target_high, p.achieved) if v is not None]
+@dataclass
+class YearAxis:
+    """Years placed true to scale: 1992, 1993 and 2025 stand as far apart as those years are, so a gap
+    in the corpus shows as a gap. Labelled every 1, 2, 5, 10 or 20 years, at most MAX_TICKS labels."""
+    first: int
+    last: int
+    left: float
+    width: float
+
+    MAX_TICKS = 8
+
+    @classmethod
+    def over(cls, years: list[int], left: float, width: float) -> YearAxis:
+        return cls(min(years), max(years), left, width)
+
+    @property
+    def per_year(self) -> float:
+        return self.width / (self.last - self.first + 1)
+
+    def x(self, year: int) -> float:
+        """The centre of a year's slot."""
+        return self.left + (year - self.first + 0.5) * self.per_year
+
+    def ticks(self) -> list[int]:
+        span = self.last - self.first + 1
+        step = next((s for s in (1, 2, 5, 10, 20, 50) if span / s <= self.MAX_TICKS), 100)
+        ticks = [y for y in range(self.first, self.last + 1) if y % step == 0]
+        return ticks or [self.first]
+
+    def labels(self, y: float) -> list[str]:
+        return [f'<text x="{self.x(t):.1f}" y="{y}" font-size="12" class="chart-text" fill="{TEXT}" text-anchor="middle">{t}</text>'
+                for t in self.ticks()]
+
+
+def target_series(chart_id: str, title: str, desc: str, points: list[YearPoint], caption: str) -> str:
+    """Per year, on a true-to-scale year axis: the target as a bar (a range's upper part lighter), what
+    was achieved as a dot. Decades fit a phone's column: the years share a fixed width."""
+    left, plot_width, plot_height = 44, 300, 160
+    axis = YearAxis.over([p.year for p in points], left, plot_width)
+    width, height = left + plot_width + 12, plot_height + 80
+    values = [v for p in points for v in (p.target_low, p.target_high, p.achieved) if v is not None]
     top = _scale(max([abs(v) for v in values] or [1]))
     y = lambda v: 20 + plot_height * (1 - max(v, 0) / top)   # noqa: E731 - a local scale
+    bar = max(2.0, min(16.0, axis.per_year * 0.6))
     body = []
     for t in _ticks(top):
         body.append(f'<line x1="{left}" y1="{y(t):.1f}" x2="{width - 10}" y2="{y(t):.1f}" class="chart-grid" stroke="{GRID}"/>'
                     f'<text x="{left - 6}" y="{y(t) + 4:.1f}" font-size="11" class="chart-muted" fill="{MUTED}" text-anchor="end">{number(t)}</text>')
-    for i, p in enumerate(points):
-        cx = left + column * i + column / 2
+    for p in points:
+        cx = axis.x(p.year)
         if p.target_low is not None:
-            body.append(f'<rect x="{cx - column * .19:.1f}" y="{y(p.target_low):.1f}" width="{column * .38:.1f}" '
+            body.append(f'<rect x="{cx - bar / 2:.1f}" y="{y(p.target_low):.1f}" width="{bar:.1f}" '
                         f'height="{y(0) - y(p.target_low):.1f}" class="chart-target" fill="{TARGET_FILL}"/>')
             if p.target_high is not None and p.target_high > p.target_low:
-                body.append(f'<rect x="{cx - column * .19:.1f}" y="{y(p.target_high):.1f}" width="{column * .38:.1f}" '
+                body.append(f'<rect x="{cx - bar / 2:.1f}" y="{y(p.target_high):.1f}" width="{bar:.1f}" '
                             f'height="{y(p.target_low) - y(p.target_high):.1f}" class="chart-range" fill="{RANGE_FILL}"/>')
         if p.achieved is not None:
-            body.append(f'<circle cx="{cx:.1f}" cy="{y(p.achieved):.1f}" r="6" class="chart-achieved" fill="{ACHIEVED_FILL}" stroke="#fff" stroke-width="2"/>')
-        if i % -(-40 // column) == 0 or i == len(points) - 1:   # every few years when the columns are narrow
-            body.append(f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" class="chart-text" fill="{TEXT}" '
-                        f'text-anchor="middle">{p.year}</text>')
+            body.append(f'<circle cx="{cx:.1f}" cy="{y(p.achieved):.1f}" r="{min(6.0, max(3.0, bar / 2 + 1)):.1f}" '
+                        f'class="chart-achieved" fill="{ACHIEVED_FILL}" stroke="#fff" stroke-width="1.5"/>')
+    body.append(f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - 10}" y2="{y(0):.1f}" class="chart-grid" stroke="{GRID}"/>')
+    body.extend(axis.labels(20 + plot_height + 18))
     legend_y = 20 + plot_height + 44
     body.append(f'<rect x="{left}" y="{legend_y - 10}" width="12" height="12" class="chart-target" fill="{TARGET_FILL}"/>'
                 f'<text x="{left + 18}" y="{legend_y}" font-size="12" class="chart-text" fill="{TEXT}">预期目标</text>'
                 f'<circle cx="{left + 100}" cy="{legend_y - 4}" r="6" class="chart-achieved" fill="{ACHIEVED_FILL}"/>'
                 f'<text x="{left + 112}" y="{legend_y}" font-size="12" class="chart-text" fill="{TEXT}">实际完成</text>')
-    return _figure(chart_id, title, desc, max(width, 260), height, body, caption)
+    return _figure(chart_id, title, desc, width, height, body, caption, zoom=1.6)
 
 
 def year_counts(chart_id: str, title: str, desc: str, counts: list[tuple[int, int, int]], caption: str) -> str:
-    """Small vertical bars: (year, reports using, reports of that year), the share as the bar's height.
-
-    Many years make the columns narrower (the chart stays within a phone's width); then the counts
-    are left to the table and only every few years is labelled.
-    """
-    left, plot_height = 10, 70
-    column = max(12, min(56, 340 // max(len(counts), 1)))
-    bar_width = column / 2
-    every = -(-40 // column)   # label every n-th year so that labels do not overlap
-    width = left + column * len(counts) + 10
-    height = plot_height + 56
+    """Small vertical bars on a true-to-scale year axis: (year, reports using, reports of that year), the
+    share as the bar's height, over a light track for each year the corpus has reports. Years the
+    corpus lacks are gaps; the counts are in the table beside the chart."""
+    left, plot_width, plot_height = 10, 340, 70
+    axis = YearAxis.over([c[0] for c in counts], left, plot_width)
+    bar_width = max(1.5, min(28.0, axis.per_year * 0.6))
+    width, height = left + plot_width + 10, plot_height + 56
     body = []
-    for i, (year, using, total) in enumerate(counts):
-        cx = left + column * i + column / 2
+    for year, using, total in counts:
+        cx = axis.x(year)
         share = using / total if total else 0
         bar = plot_height * share
         body.append(f'<rect x="{cx - bar_width / 2:.1f}" y="20" width="{bar_width:.1f}" height="{plot_height}" '
@@ -158,10 +189,8 @@ def year_counts(chart_id: str, title: str, desc: str, counts: list[tuple[int, in
         if bar:
             body.append(f'<rect x="{cx - bar_width / 2:.1f}" y="{20 + plot_height - bar:.1f}" width="{bar_width:.1f}" '
                         f'height="{bar:.1f}" class="chart-target" fill="{TARGET_FILL}"/>')
-        if column >= 40:
+        if axis.per_year >= 40:
             body.append(f'<text x="{cx:.1f}" y="14" font-size="12" class="chart-text" fill="{TEXT}" '
                         f'text-anchor="middle">{using}/{total}</text>')
-        if i % every == 0 or i == len(counts) - 1:
-            body.append(f'<text x="{cx:.1f}" y="{20 + plot_height + 18}" font-size="12" class="chart-text" fill="{TEXT}" '
-                        f'text-anchor="middle">{year}</text>')
-    return _figure(chart_id, title, desc, max(width, 120), height, body, caption)
+    body.extend(axis.labels(20 + plot_height + 18))
+    return _figure(chart_id, title, desc, width, height, body, caption)

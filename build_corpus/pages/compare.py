@@ -1,30 +1,45 @@
-"""Two reports of one place side by side: heading outlines aligned, terms that come and go, targets that changed.
+"""Comparing two reports: the data the compare view reads, and a page per pair of one place's consecutive reports.
 
-A page for every pair of a place's reports (compare/<older>--<newer>.md); each report page links to
-the comparison with the place's report before it, and compare/index.md lists every pair. Headings
-are aligned where their titles match once numbers, years and punctuation are set aside
-(2017年工作回顾 and 2022年工作回顾 match); titles in the same place that differ only a little are
-paired as similar.
+Any two reports can be compared (two years of one place, two places of one year, a county and its
+province), so no page is made per pair: that grew with the square of a place's reports (1,326 pages
+for the 52 national reports alone). The compare view (compare/index.md, drawn by
+docs/assets/javascripts/compare.js in the reader's browser, from file:// too) loads two small data
+scripts written here, one per report (compare/data/<id>.js), and a list of every report
+(compare/data/reports.js) for its picker. Pages are made only for a place's consecutive reports
+(compare/<older>--<newer>.md, the view with that pair chosen), so they grow linearly with the reports:
+each report page links to the one with the place's previous report, and to the view with itself chosen.
+
+The data are plain JSON inside a script (`script_json`: no text can end it or break the JavaScript);
+the script puts every text into the page as text (textContent), never as HTML.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from ..chinese import NUMERALS_WITH_ZERO
 from ..corpus.targets import TARGET, Target
 from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document, Section
-from ..safe_text import link_html, page_title
-from ..urls import COMPARE_INDEX, PLACES_PAGE, built_href, compare_anchor, compare_page, href, report_page, term_page
+from ..safe_text import html_attr, html_text, link_html, page_title
+from ..urls import (
+    COMPARE_DATA_LIST,
+    COMPARE_INDEX,
+    PLACES_PAGE,
+    built_href,
+    compare_data_file,
+    compare_page,
+    href,
+    report_page,
+    term_page,
+)
+from .citation import script_json
 from .report import md_escape
 
 OUTLINE_DEPTH = 2          # 一、 and （一） headings; deeper ones make the table too long to read
-SIMILAR = 0.5              # difflib ratio from which two titles in the same place count as similar
 NOT_IN_TITLE = re.compile(rf"[\d０-９{NUMERALS_WITH_ZERO}]{{2,4}}年|[\d\s\W_]+")
+CONSECUTIVE_LABEL = "与上一份报告比较"
 
 
 @dataclass
@@ -40,89 +55,13 @@ class Heading:
 
     @property
     def key(self) -> str:
-        """The title without its number, years and punctuation.
+        """The title without its number, years and punctuation: what the view aligns outlines on.
 
         >>> Heading(1, "一、", "2017年工作回顾", "").key == Heading(1, "二、", "2022年工作回顾", "").key
         True
         """
         return NOT_IN_TITLE.sub("", self.title)[:60]
 
-
-def compare_path(a: Document, b: Document) -> str:
-    return compare_page(a.id, b.id)
-
-
-def _link(to_page: str, anchor: str = "") -> str:
-    """A link from a comparison page: they all live in compare/, beside its index."""
-    return href(COMPARE_INDEX, to_page, anchor)
-
-
-def pairs(by_place: dict[str, list[Document]]) -> list[tuple[Document, Document]]:
-    """Every pair of reports of one place, older first (by_place lists each place's reports by year)."""
-    return [(same[i], same[j]) for same in by_place.values() for i in range(len(same)) for j in range(i + 1, len(same))]
-
-
-def compare_link(doc: Document, same: list[Document]) -> str:
-    """The report page's link to the comparison with the place's previous report ('' for the first)."""
-    if doc not in same or same.index(doc) == 0:
-        return ""
-    before = same[same.index(doc) - 1]
-    consecutive = before.meta.year and doc.meta.year and doc.meta.year - before.meta.year == 1
-    label = "与上一年比较" if consecutive else f"与上一份报告（{before.meta.year or '年份未知'} 年）比较"
-    return (f'<div class="compare-link" markdown>\n[{label}：{before.meta.year or "?"} ↔ {doc.meta.year or "?"}]'
-            f"({href(report_page(doc.id), compare_path(before, doc))})　·　"
-            f"[{md_escape(doc.meta.place or '')}的全部比较]({href(report_page(doc.id), COMPARE_INDEX)})\n</div>\n")
-
-
-def compare_links(place: str, same: list[Document]) -> str:
-    """On the places page: the way to compare any two of a place's reports ('' for fewer than two)."""
-    if len(same) < 2:
-        return ""
-    return f"　（[比较任意两份]({href(PLACES_PAGE, COMPARE_INDEX, compare_anchor(place))})）"
-
-
-def compare_pages(by_place: dict[str, list[Document]], records: dict[str, list[Target]],
-                  terms: dict[str, Term]) -> dict[str, str]:
-    pages = {compare_path(a, b): render_compare(a, b, records, terms) for a, b in pairs(by_place)}
-    pages[COMPARE_INDEX] = _index(by_place)
-    return pages
-
-
-def _index(by_place: dict[str, list[Document]]) -> str:
-    out = ["---", "title: 报告比较", "description: 同一地区两份政府工作报告的并排比较：标题结构、名词和主要预期目标的变化",
-           "---", "# 同一地区两份报告的比较\n",
-           "对语料中有两份以上报告的每个地区，任意两份报告都可以并排比较：标题结构、名词的变化和主要预期目标的变化。"
-           "报告页上的“与上一年比较”链接到相邻的两份。\n"]
-    places = [p for p in sorted(by_place, key=pinyin_sort_key) if len(by_place[p]) >= 2]
-    if not places:
-        out.append("语料中还没有哪个地区有两份以上的报告。")
-    for place in places:
-        same = by_place[place]
-        links = " · ".join(f"[{a.meta.year} ↔ {b.meta.year}]({_link(compare_path(a, b))})" for a, b in pairs({place: same}))
-        out.append(f'- <a id="{compare_anchor(place)}"></a>**{md_escape(place)}**（{len(same)} 份）：{links}')
-    return "\n".join(out) + "\n"
-
-
-def render_compare(a: Document, b: Document, records: dict[str, list[Target]], terms: dict[str, Term]) -> str:
-    place = a.meta.place or ""
-    ya, yb = a.meta.year or "?", b.meta.year or "?"
-    description = f"{place} {ya} 年与 {yb} 年政府工作报告比较：主要预期目标的变化、新出现和不再出现的名词、标题结构对照"
-    out = ["---", f"title: {json.dumps(page_title(f'{place} {ya} ↔ {yb} 报告比较'), ensure_ascii=False)}",
-           f"description: {json.dumps(page_title(description), ensure_ascii=False)}",
-           # Not searched: every word of a comparison (headings, term names) is on the two report pages
-           # and the term pages, and a query for a term found every comparison of every place using it.
-           "search:", "  exclude: true", "---",
-           f"# {md_escape(place)}：{ya} 年与 {yb} 年报告比较\n",
-           f"- 较早：[{md_escape(a.title)}]({_link(report_page(a.id))})",
-           f"- 较晚：[{md_escape(b.title)}]({_link(report_page(b.id))})",
-           f"- 其他比较：[{md_escape(place)}的全部比较]({_link(COMPARE_INDEX)})\n"]
-    out.append(_targets_block(a, b, records))
-    out.append(_terms_block(a, b, terms))
-    out.append(_outline_block(a, b))
-    return "\n".join(out) + "\n"
-
-
-# --- headings ------------------------------------------------------------------
 
 def headings(doc: Document) -> list[Heading]:
     out: list[Heading] = []
@@ -137,160 +76,150 @@ def headings(doc: Document) -> list[Heading]:
     return out
 
 
-def align(left: list[Heading], right: list[Heading]) -> list[tuple[Heading | None, str, Heading | None]]:
-    """Rows of (left, how, right): how is 相同 / 相近, or '' for headings in the same place that do not match."""
-    rows: list[tuple[Heading | None, str, Heading | None]] = []
-    matcher = difflib.SequenceMatcher(None, [h.key for h in left], [h.key for h in right], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            rows.extend((left[i], "相同", right[j]) for i, j in zip(range(i1, i2), range(j1, j2)))
-            continue
-        i, j = i1, j1
-        while i < i2 and j < j2:
-            if difflib.SequenceMatcher(None, left[i].key, right[j].key).ratio() >= SIMILAR:
-                rows.append((left[i], "相近", right[j]))
-                i, j = i + 1, j + 1
-            elif left[i].level == right[j].level:   # same place in both outlines, different titles
-                rows.append((left[i], "", right[j]))
-                i, j = i + 1, j + 1
-            elif left[i].level > right[j].level:
-                rows.append((left[i], "", None))
-                i += 1
-            else:
-                rows.append((None, "", right[j]))
-                j += 1
-        rows.extend((left[k], "", None) for k in range(i, i2))
-        rows.extend((None, "", right[k]) for k in range(j, j2))
-    return rows
+def consecutive_pairs(by_place: dict[str, list[Document]]) -> list[tuple[Document, Document]]:
+    """Each report with the place's report before it (by_place lists each place's reports by year):
+    one pair fewer than the place has reports, so never more pairs than reports."""
+    return [(same[i - 1], same[i]) for same in by_place.values() for i in range(1, len(same))]
 
 
-def _outline_block(a: Document, b: Document) -> str:
-    """The two outlines side by side. An HTML table, the one Python-Markdown would make of it: as a
-    Markdown table its ~80,000 links at 1,000 reports cost both Python-Markdown and MkDocs time."""
-    rows = align(headings(a), headings(b))
-    out = ["## 标题结构对照 {#outline}\n"]
-    if not rows:
-        out.append("两份报告都没有读出一、二级标题。\n")
-        return "\n".join(out)
-    same = sum(1 for _, how, _ in rows if how)
-    out.append(f"两份报告的一、二级标题，按顺序对齐：{same} 处标题相同或相近（不计编号、年份和标点）。\n")
-    table = ["<table>", "<thead>", "<tr>", f"<th>{a.meta.year} 年</th>", f"<th {CENTRED}>对应</th>",
-             f"<th>{b.meta.year} 年</th>", "</tr>", "</thead>", "<tbody>"]
-    for left, how, right in rows:
-        table.extend(["<tr>", f"<td>{_heading_cell(a, left)}</td>", f"<td {CENTRED}>{how}</td>",
-                      f"<td>{_heading_cell(b, right)}</td>", "</tr>"])
-    table.extend(["</tbody>", "</table>"])
-    out.append("\n".join(table))
+def compare_path(a: Document, b: Document) -> str:
+    return compare_page(a.id, b.id)
+
+
+# --- links from report pages and the places page -----------------------------------
+
+def compare_link(doc: Document, same: list[Document]) -> str:
+    """On a report page: the comparison with the place's previous report, and the view with this
+    report chosen, where the reader picks any other."""
+    here = report_page(doc.id)
+    links = []
+    if doc in same and same.index(doc) > 0:
+        before = same[same.index(doc) - 1]
+        consecutive = before.meta.year and doc.meta.year and doc.meta.year - before.meta.year == 1
+        label = "与上一年比较" if consecutive else f"与上一份报告（{before.meta.year or '年份未知'} 年）比较"
+        links.append(f"[{label}：{before.meta.year or '?'} ↔ {doc.meta.year or '?'}]({href(here, compare_path(before, doc))})")
+    # In HTML: MkDocs would take #a=… for a heading's anchor and warn that the page has none.
+    links.append(link_html("与任意一份报告比较…", built_href(here, COMPARE_INDEX, f"a={doc.id}")))
+    return f'<div class="compare-link" markdown>\n{"　·　".join(links)}\n</div>\n'
+
+
+def compare_links(place: str, same: list[Document]) -> str:
+    """On the places page: the comparisons of a place's consecutive reports ('' for fewer than two)."""
+    if len(same) < 2:
+        return ""
+    return f"　（{link_html('比较', built_href(PLACES_PAGE, COMPARE_INDEX, f'a={same[-2].id}&b={same[-1].id}'))}）"
+
+
+# --- pages --------------------------------------------------------------------------
+
+def compare_pages(by_place: dict[str, list[Document]]) -> dict[str, str]:
+    """The compare view and a page per pair of consecutive reports of one place."""
+    pairs = consecutive_pairs(by_place)
+    pages = {compare_path(a, b): _pair_page(a, b) for a, b in pairs}
+    pages[COMPARE_INDEX] = _view_page(by_place, pairs)
+    return pages
+
+
+VIEW_EXPLAINED = (
+    "选两份报告，并排比较：**标题结构**（按顺序对齐，不计编号、年份和标点相同的标题视为相同）、"
+    "**只在一份中出现的名词**（名词解释收录的名词，正文使用或在名词解释中解释）、"
+    "**主要预期目标**（按指标对照），以及同一地区的两份报告**逐段比较**：哪些段落原样保留、"
+    "哪些改写了（改动的字词标出）、哪些是新增或删去的。段落先按共有的字符片段（三字组）找候选，"
+    "再逐字比较，所以几千段的报告也能很快比完。比较在浏览器中进行，离线包中同样可用。")
+
+
+def _app(a: Document | None = None, b: Document | None = None) -> str:
+    """The element compare.js fills in; the chosen pair (ids, from urls' alphabet) as data attributes."""
+    chosen = (f' data-a="{html_attr(a.id)}" data-b="{html_attr(b.id)}"' if a and b else "")
+    # data-data: where the data scripts are, from the page (every compare page is in compare/).
+    return (f'<div id="compare-app" class="compare-app" data-data="data/"{chosen}><p class="compare-loading">正在载入比较工具……（需要启用 JavaScript）</p></div>\n')
+
+
+def _view_page(by_place: dict[str, list[Document]], pairs: list[tuple[Document, Document]]) -> str:
+    out = ["---", "title: 报告比较", "description: 任意两份政府工作报告的并排比较：标题结构、名词、主要预期目标和逐段改动",
+           "search:", "  exclude: true", "---", "# 报告比较\n", VIEW_EXPLAINED + "\n", _app(),
+           "## 同一地区相邻两份报告 {#consecutive}\n",
+           "每个地区相邻的两份报告各有一页（从每份报告页也可进入）：\n"]
+    places = [p for p in sorted(by_place, key=pinyin_sort_key) if len(by_place[p]) >= 2]
+    if not places:
+        out.append("语料中还没有哪个地区有两份以上的报告。")
+    items = []
+    for place in places:
+        links = "、".join(link_html(f"{a.meta.year or '?'} ↔ {b.meta.year or '?'}", built_href(COMPARE_INDEX, compare_path(a, b)))
+                         for a, b in pairs if a.meta.place == place)
+        items.append(f"<li><strong>{html_text(place)}</strong>（{len(by_place[place])} 份）：{links}</li>")
+    if items:   # HTML: a place's list of links as Python-Markdown would make it, without parsing ~N links
+        out.append("<ul>\n" + "\n".join(items) + "\n</ul>")
     return "\n".join(out) + "\n"
 
 
-CENTRED = 'style="text-align: center;"'   # as Python-Markdown writes a :---: column
+def _pair_page(a: Document, b: Document) -> str:
+    place = a.meta.place or ""
+    ya, yb = a.meta.year or "?", b.meta.year or "?"
+    title = page_title(f"{place} {ya} ↔ {yb} 报告比较")
+    description = page_title(f"{place} {ya} 年与 {yb} 年政府工作报告比较：逐段改动、主要预期目标、名词和标题结构的变化")
+    link = lambda d: f"[{md_escape(d.title)}]({href(compare_path(a, b), report_page(d.id))})"   # noqa: E731
+    return "\n".join([
+        "---", f"title: {json.dumps(title, ensure_ascii=False)}", f"description: {json.dumps(description, ensure_ascii=False)}",
+        # Not searched: every word here is on the two report pages.
+        "search:", "  exclude: true", "---",
+        f"# {md_escape(place)}：{ya} 年与 {yb} 年报告比较\n",
+        f"- 较早：{link(a)}", f"- 较晚：{link(b)}",
+        f"- [换两份报告比较]({href(compare_path(a, b), COMPARE_INDEX)})\n",
+        _app(a, b)]) + "\n"
 
 
-def _heading_cell(doc: Document, h: Heading | None) -> str:
-    if h is None:
-        return ""
-    indent = "　" * (h.level - 1)
-    return indent + _html_link(h.text, report_page(doc.id), h.anchor)
+# --- the data the view reads ----------------------------------------------------------
+
+def compare_data(reports: list[Document], records: dict[str, list[Target]], terms: dict[str, Term]) -> dict[str, bytes]:
+    """compare/data/<id>.js for every report and compare/data/reports.js listing them for the picker."""
+    files = {compare_data_file(doc.id): _script("report", report_data(doc, records.get(doc.id, []), terms))
+             for doc in reports}
+    listed = sorted(reports, key=lambda d: (pinyin_sort_key(d.meta.place or ""), d.meta.year or 0, d.id))
+    files[COMPARE_DATA_LIST] = _script("list", [[d.id, d.meta.place or "", d.meta.year, d.meta.level or "", d.title]
+                                                for d in listed])
+    return files
 
 
-# --- terms -----------------------------------------------------------------------
+def _script(kind: str, value) -> bytes:
+    """A data script: `CompareData.report({...});`. Loaded with <script src>, which works from file://."""
+    return f"window.CompareData&&CompareData.{kind}({script_json(value)});\n".encode()
+
+
+def report_data(doc: Document, records: list[Target], terms: dict[str, Term]) -> dict:
+    """What the view needs of one report; every link is relative to compare/ (built_href)."""
+    page = built_href(COMPARE_INDEX, report_page(doc.id))
+    return {
+        "id": doc.id, "title": doc.title, "place": doc.meta.place or "", "year": doc.meta.year,
+        "level": doc.meta.level or "", "page": page,
+        "outline": [[h.level, h.text, h.anchor, h.key] for h in headings(doc)],
+        "terms": [[key, built_href(COMPARE_INDEX, term_page(terms[key].slug)), count, anchor]
+                  for key, (count, anchor) in sorted(report_terms(doc).items(), key=lambda kv: pinyin_sort_key(kv[0]))
+                  if key in terms],
+        "targets": [[t.key or t.indicator, t.indicator, t.statement, t.low, t.high, t.unit, t.anchor, t.value, t.qualifier]
+                    for t in _one_per_indicator(records)],
+        "paragraphs": [[p.anchor, p.text] for p in doc.all_paragraphs()],
+    }
+
+
+def _one_per_indicator(records: list[Target]) -> list[Target]:
+    """The first target of each indicator (by its common key, else as written)."""
+    seen: dict[str, Target] = {}
+    for t in records:
+        if t.kind == TARGET:
+            seen.setdefault(t.key or t.indicator, t)
+    return list(seen.values())
+
 
 def report_terms(doc: Document) -> dict[str, tuple[int, str]]:
     """Term key -> (occurrences in the text, anchor of the first); terms only defined count 0 at the entry."""
-    counts: Counter = Counter()
+    counts: dict[str, int] = {}
     first: dict[str, str] = {}
-    paragraphs = list(doc.preamble) + [p for s in doc.all_sections() for p in s.paragraphs]
-    for p in paragraphs:
+    for p in doc.all_paragraphs():
         for _, _, key in p.term_spans:
-            counts[key] += 1
+            counts[key] = counts.get(key, 0) + 1
             first.setdefault(key, p.anchor)
     for entry in doc.glossary:
         for key in entry.terms:
             first.setdefault(key, entry.anchor)
-    return {key: (counts[key], anchor) for key, anchor in first.items()}
-
-
-def _terms_block(a: Document, b: Document, terms: dict[str, Term]) -> str:
-    ta, tb = report_terms(a), report_terms(b)
-    added = sorted((k for k in tb if k not in ta and k in terms), key=pinyin_sort_key)
-    dropped = sorted((k for k in ta if k not in tb and k in terms), key=pinyin_sort_key)
-    kept = [k for k in ta if k in tb]
-    out = ["## 名词的变化 {#terms}\n",
-           f"名词解释收录的名词在两份报告中的出现（正文出现或在名词解释中解释）：{len(kept)} 个两份都有。\n",
-           f"### {b.meta.year} 年新出现（{len(added)}） {{#terms-added}}\n", _term_links(b, added, tb, terms),
-           f"### {b.meta.year} 年不再出现（{len(dropped)}） {{#terms-dropped}}\n", _term_links(a, dropped, ta, terms)]
-    return "\n".join(out)
-
-
-def _term_links(doc: Document, keys: list[str], found: dict[str, tuple[int, str]], terms: dict[str, Term]) -> str:
-    """The terms with a link to the first use (or the entry) in the report. An HTML paragraph, the one
-    Python-Markdown would make: comparisons hold ~60,000 such pairs of links at 1,000 reports, and
-    each Markdown link cost both Python-Markdown and MkDocs time."""
-    if not keys:
-        return "无。\n"
-    items = []
-    for key in keys:
-        count, anchor = found[key]
-        where = f"{count} 次" if count else "名词解释"
-        items.append(f"{_html_link(key, term_page(terms[key].slug))}（{_html_link(where, report_page(doc.id), anchor)}）")
-    return "<p>" + "、".join(items) + "</p>\n"
-
-
-def _html_link(label: str, to_page: str, anchor: str = "") -> str:
-    """A link in HTML, to the page as the built site has it (MkDocs rewrites only Markdown links)."""
-    return link_html(label, built_href(COMPARE_INDEX, to_page, anchor))
-
-
-# --- targets ----------------------------------------------------------------------
-
-def _targets_block(a: Document, b: Document, records: dict[str, list[Target]]) -> str:
-    ra = [t for t in records.get(a.id, []) if t.kind == TARGET]
-    rb = [t for t in records.get(b.id, []) if t.kind == TARGET]
-    out = ["## 主要预期目标的变化 {#targets}\n"]
-    if not ra and not rb:
-        out.append("两份报告都没有读出主要预期目标。\n")
-        return "\n".join(out)
-    by_a, by_b = _by_indicator(ra), _by_indicator(rb)
-    order = list(by_a) + [k for k in by_b if k not in by_a]
-    out.append("按指标对照（常见指标按统一名称，其余按原文）。数值链接到原文段落。\n")
-    out.append(f"| 指标 | {a.meta.year} 年 | {b.meta.year} 年 | 变化 |\n| --- | --- | --- | --- |")
-    for key in order:
-        ta, tb = by_a.get(key), by_b.get(key)
-        name = (tb or ta).indicator if not (ta and tb) or ta.indicator == tb.indicator else f"{ta.indicator} → {tb.indicator}"
-        out.append(f"| {md_escape(name)} | {_target_cell(a, ta)} | {_target_cell(b, tb)} | {change(ta, tb)} |")
-    return "\n".join(out) + "\n"
-
-
-def _by_indicator(records: list[Target]) -> dict[str, Target]:
-    out: dict[str, Target] = {}
-    for t in records:
-        out.setdefault(t.key or t.indicator, t)
-    return out
-
-
-def _target_cell(doc: Document, t: Target | None) -> str:
-    if t is None:
-        return "—"
-    text = t.statement
-    return f"[{md_escape(text)}]({_link(report_page(doc.id), t.anchor)})"
-
-
-def change(before: Target | None, after: Target | None) -> str:
-    """How a target moved between two reports.
-
-    >>> from build_corpus.corpus.targets import parse_clause
-    >>> change(parse_clause("地区生产总值增长7%左右")[0], parse_clause("地区生产总值增长6%左右")[0])
-    '下调'
-    """
-    if before is None:
-        return "新增"
-    if after is None:
-        return "删去"
-    if before.low is None or after.low is None or before.unit != after.unit:
-        return "相同" if (before.value, before.qualifier) == (after.value, after.qualifier) else "表述变化"
-    if (after.low, after.high) != (before.low, before.high):
-        return "上调" if (after.low + after.high) > (before.low + before.high) else "下调"
-    if (before.comparator, before.qualifier) != (after.comparator, after.qualifier):
-        return "数值相同，表述变化"
-    return "相同"
+    return {key: (counts.get(key, 0), anchor) for key, anchor in first.items()}

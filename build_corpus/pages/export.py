@@ -34,6 +34,9 @@ def document_json(doc: Document) -> dict:
         "removed": [{"fix": r.fix, "text": r.text, "replacement": r.replacement or None, "count": r.count}
                     for r in doc.removed],
         "notes": [n.message for n in doc.notes],
+        "origin": dict(doc.origin) or None,         # the dataset row it was imported from (build-corpus import)
+        "copies": list(doc.copies),                 # other sources of this same report ("path#position")
+        "duplicate_of": doc.duplicate_of or None,   # (an `other` document) the source of the report it copies
     }
 
 

@@ -9,7 +9,7 @@ from ..corpus.terms import pinyin_sort_key
 from ..model import Corpus, Document, Site
 from ..publishing import Address
 from ..safe_text import code_text, link_html
-from ..urls import built_href, href, report_page
+from ..urls import SPEAKERS_PAGE, built_href, href, report_page, speaker_anchor
 from .report import LevelLabel, list_title, md_escape
 
 
@@ -58,7 +58,7 @@ def _years_table(reports: list[Document]) -> list[str]:
     counts: dict[int, Counter] = defaultdict(Counter)
     for doc in reports:
         if doc.meta.year:
-            info = place_info(doc.meta.place, doc.meta.parent, doc.meta.level) if doc.meta.place else None
+            info = place_info(doc.meta.place, doc.meta.parent, doc.meta.level, doc.meta.year) if doc.meta.place else None
             counts[doc.meta.year][info.tier if info and info.tier else "其他"] += 1
     if not counts:
         return []
@@ -93,6 +93,51 @@ def render_years(reports: list[Document]) -> str:
             out.append(f"- [{md_escape(list_title(doc))}]({href('years.md', report_page(doc.id))})　<small>{md_escape(level)}</small>")
         out.append("")
     return "\n".join(out)
+
+
+def render_speakers(reports: list[Document]) -> str:
+    """Who delivered which report: one entry per speaker (by pinyin), each report with the office
+    held then, the place and the year; then the reports whose speaker the text does not name."""
+    by_speaker: dict[str, list[Document]] = defaultdict(list)
+    unnamed = []
+    for doc in reports:
+        (by_speaker[doc.meta.speaker] if doc.meta.speaker else unnamed).append(doc)
+    out = ["---", "title: 报告人", f"description: {len(by_speaker)} 位报告人所作的政府工作报告：姓名、职务、地区和年份", "---",
+           "# 报告人\n",
+           f"谁在哪一年、以什么职务向人民代表大会作了政府工作报告：{len(by_speaker)} 位报告人，"
+           f"{len(reports) - len(unnamed)} 份报告。姓名和职务是报告自己写明的（标题下的署名或题注），"
+           "或由整理者在源文件旁的 sidecar 文件中指定；同名的不同人物无法区分。也可下载 "
+           "[speakers.csv](downloads/speakers.csv)。\n"]
+    if by_speaker:
+        out.append("| 报告人 | 职务 | 地区 | 年份 | 报告 |\n| --- | --- | --- | ---: | --- |")
+        for speaker in sorted(by_speaker, key=pinyin_sort_key):
+            for i, doc in enumerate(sorted(by_speaker[speaker], key=lambda d: (d.meta.year or 0, d.id))):
+                name = (f'<span id="{speaker_anchor(speaker)}"></span>' if i == 0 else "") + md_escape(speaker)
+                out.append(f"| {name} | {md_escape(doc.meta.speaker_title or '')} | {md_escape(doc.meta.place or '')} | "
+                           f"{doc.meta.year or ''} | [{md_escape(doc.title)}]({href(SPEAKERS_PAGE, report_page(doc.id))}) |")
+        out.append("")
+    if unnamed:
+        out.append(f"## 未写明报告人的报告（{len(unnamed)}） {{#unnamed}}\n")
+        out.append("知道报告人的读者可以在源文件旁的 sidecar 文件中补充（`speaker`、`speaker_title`），见仓库的 CONTRIBUTING.md。\n")
+        out.append("、".join(f"[{md_escape(d.meta.place or '地区未知')} {d.meta.year or ''}]({href(SPEAKERS_PAGE, report_page(d.id))})"
+                            for d in sorted(unnamed, key=lambda d: (pinyin_sort_key(d.meta.place or ""), d.meta.year or 0))) + "\n")
+    return "\n".join(out) + "\n"
+
+
+def speakers_csv(reports: list[Document]) -> bytes:
+    """downloads/speakers.csv: speaker, speaker_title, place, level, year, report_id, title (UTF-8 with BOM)."""
+    import csv
+    import io
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(SPEAKER_FIELDS)
+    for doc in sorted(reports, key=lambda d: (pinyin_sort_key(d.meta.speaker or "~"), d.meta.year or 0, d.id)):
+        m = doc.meta
+        writer.writerow([m.speaker or "", m.speaker_title or "", m.place or "", m.level or "", m.year or "", doc.id, doc.title])
+    return ("\ufeff" + table.getvalue()).encode("utf-8")
+
+
+SPEAKER_FIELDS = ("speaker", "speaker_title", "place", "level", "year", "report_id", "title")
 
 
 def render_skipped(corpus: Corpus) -> str:

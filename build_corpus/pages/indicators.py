@@ -12,18 +12,18 @@ import io
 import json
 from collections import defaultdict
 
-from ..corpus.targets import ACHIEVED, TARGET, Target, indicator_labels
+from ..corpus.targets import ACHIEVED, TARGET, Target, indicator_labels, indicator_notes
 from ..corpus.terms import pinyin_sort_key
 from ..safe_text import page_title
 from ..urls import built_path, href, indicator_page, report_page, slugify
-from .charts import Bar, YearPoint, bar_chart, number, target_vs_achieved
+from .charts import Bar, YearPoint, bar_chart, number, target_series
 from .report import md_escape
 
 KIND_LABELS = {TARGET: "预期目标", ACHIEVED: "实际完成"}
 OTHER = "other"
 # Fields of targets.csv / targets.json, in order (README documents them).
 FIELDS = ("report_id", "place", "level", "year", "figure_year", "kind", "indicator", "key", "comparator",
-          "value", "low", "high", "unit", "qualifier", "sentence", "anchor", "page")
+          "value", "low", "high", "unit", "qualifier", "numeric", "sentence", "anchor", "page")
 
 
 def all_records(records: dict[str, list[Target]]) -> list[Target]:
@@ -57,7 +57,8 @@ def indicator_pages(records: dict[str, list[Target]]) -> dict[str, str]:
     for t in all_records(records):
         by_key[t.key or OTHER].append(t)
     labels = indicator_labels()
-    pages = {indicator_page(key): _indicator_page(key, labels[key], by_key[key]) for key in labels if by_key.get(key)}
+    pages = {indicator_page(key): _indicator_page(key, labels[key], by_key[key], set(by_key)) for key in labels
+             if by_key.get(key)}
     pages[indicator_page(OTHER)] = _other_page(by_key.get(OTHER, []))
     pages[indicator_page("index")] = _index_page(records, by_key, labels)
     return pages
@@ -97,7 +98,7 @@ def _kind_counts(records: list[Target]) -> dict[str, int]:
     return counts
 
 
-def _indicator_page(key: str, label: str, records: list[Target]) -> str:
+def _indicator_page(key: str, label: str, records: list[Target], with_pages: set[str]) -> str:
     names = sorted({t.indicator for t in records}, key=pinyin_sort_key)
     description = (f"各地政府工作报告中{label}的预期目标与实际完成：{len({t.report_id for t in records})} 份报告、"
                    f"{len(records)} 条记录，图表和可排序的表格")
@@ -107,6 +108,10 @@ def _indicator_page(key: str, label: str, records: list[Target]) -> str:
            f"报告中的写法：{'、'.join(md_escape(n) for n in names)}。"
            f"{len({t.report_id for t in records})} 份报告，{len(records)} 条记录。\n",
            "[← 全部指标](index.md)\n"]
+    note = indicator_notes().get(key)
+    if note:
+        see = f"见[{md_escape(labels_of(note[1]))}]({note[1]}.md)。" if note[1] in with_pages else ""
+        out.append(f"{md_escape(note[0].rstrip('，,'))}{'，' + see if see else '。'}\n")
     out.extend(_year_charts(key, label, records))
     out.extend(_place_charts(key, label, records))
     out.append("## 全部记录 {#records}\n")
@@ -147,6 +152,10 @@ def _year_charts(key: str, label: str, records: list[Target]) -> list[str]:
     return out
 
 
+def labels_of(key: str) -> str:
+    return indicator_labels().get(key, key)
+
+
 def _one_per_place(targets: list[Target]) -> list[Target]:
     """The first target of each place (a report names an indicator once; 分别 parts are other keys)."""
     seen: dict[str, Target] = {}
@@ -162,7 +171,8 @@ def _place_charts(key: str, label: str, records: list[Target]) -> list[str]:
         if t.low is not None and t.figure_year and t.unit.replace("％", "%") == "%":
             by_place[t.place].append(t)
     out = []
-    for place in sorted(by_place, key=pinyin_sort_key):
+    levels = {t.place: t.level for t in records}
+    for place in sorted(by_place, key=lambda p: (levels.get(p) != "国家", pinyin_sort_key(p))):   # the country first
         points: dict[int, YearPoint] = {}
         for t in by_place[place]:
             point = points.setdefault(t.figure_year, YearPoint(t.figure_year))
@@ -173,14 +183,14 @@ def _place_charts(key: str, label: str, records: list[Target]) -> list[str]:
         if len(points) < 2 or len({t.report_id for t in by_place[place]}) < 2:
             continue   # one report's target and last year's result are in the table already
         ordered = [points[y] for y in sorted(points)]
-        if not any(p.target_low is not None for p in ordered) or not any(p.achieved is not None for p in ordered):
-            continue
-        title = f"{place}{label}：预期目标与实际完成"
-        desc = (f"按年份的柱状与圆点图，{ordered[0].year}–{ordered[-1].year} 年，单位%。柱为预期目标，圆点为"
-                "下一年报告写明的实际完成数。数据见图下的表格。")
+        title = f"{place}{label}：预期目标与实际完成，{ordered[0].year}–{ordered[-1].year}"
+        targets = [p for p in ordered if p.target_low is not None]
+        desc = (f"按年份的柱状与圆点图，横轴按实际年份等距（语料缺少的年份留空），{ordered[0].year}–{ordered[-1].year} 年，"
+                f"单位%。柱为预期目标（{len(targets)} 年），圆点为下一年报告写明的实际完成数"
+                f"（{sum(1 for p in ordered if p.achieved is not None)} 年）。数据见图下的表格。")
         slug = slugify(place, "unknown", joiner="")
-        out.append(f"## {md_escape(place)}：目标与完成 {{#place-{slug}}}\n")
-        out.append(target_vs_achieved(f"chart-{key}-place-{slug}", title, desc, ordered, f"{title}（%）"))
+        out.append(f"## {md_escape(place)}：历年目标与完成 {{#place-{slug}}}\n")
+        out.append(target_series(f"chart-{key}-place-{slug}", title, desc, ordered, f"{title}（%）"))
         out.append("| 年份 | 预期目标（%） | 实际完成（%） |\n| ---: | ---: | ---: |")
         for p in ordered:
             target = "—" if p.target_low is None else (

@@ -15,6 +15,7 @@ from ..corpus.terms import pinyin_sort_key
 from ..model import Document, Site
 from ..safe_text import code_text, html_text, link_html, md_escape, page_title
 from ..urls import PLACES_PAGE, built_href, href, place_anchor, report_page, term_page
+from .compare import compare_links
 from .report import level_label, list_title
 
 MAX_TERMS_USED = 60   # the terms a place's reports use most; its report pages list them all
@@ -204,7 +205,8 @@ def render_places_tree(site: Site) -> str:
     def walk(name: str, depth: int) -> None:
         info = site.places[name]
         docs = site.by_place.get(name, [])
-        years = " · ".join(f"[{d.meta.year or '年份未知'}]({href(PLACES_PAGE, report_page(d.id))})" for d in docs)
+        years = " · ".join(f"[{d.meta.year or '年份未知'}]({href(PLACES_PAGE, report_page(d.id))})" for d in docs) \
+            + compare_links(name, docs)
         tier = f" <small>{html_text(level_label(info.level, info.tier))}</small>" if info.tier or info.level else ""
         out.append(f'{"    " * depth}- <a id="{place_anchor(name)}"></a>[{md_escape(name)}]({href(PLACES_PAGE, place_page_of(name))})'
                    f"{tier}" + (f"：{years}" if years else ""))

@@ -99,9 +99,11 @@ class PageContext:
                  link_paragraph: Callable[[Paragraph, Document], str] | None = None,
                  timeline: str = "", terms_used: str = "", depth: int = 1,
                  front_matter: dict | None = None, citation: str = "",
+                 speaker_link: Callable[[str], str] = lambda s: "",
                  place: PlaceInfo | None = None, source_url: str = "", contribute_url: str = "",
                  entry_uses: Callable[[GlossaryEntry], list[str]] = lambda e: []):
         self.place_link = place_link
+        self.speaker_link = speaker_link   # the speaker's entry on the speakers' page
         self.term_link = term_link
         self.link_paragraph = link_paragraph
         self.timeline = timeline
@@ -138,6 +140,8 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
         shown = md_escape(str(value))
         if field in ("place", "parent") and context.place_link(value):
             shown = f"[{shown}]({context.place_link(value)})"
+        if field == "speaker" and context.speaker_link(value):
+            shown = f"[{shown}]({context.speaker_link(value)})"
         if field == "speaker" and m.speaker_title:
             shown = f"{md_escape(m.speaker_title)} {shown}"
         if field == "level":
@@ -159,8 +163,10 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
     if missing:
         lines.append(f"    - **原文未载明**：{'、'.join(missing)}")
     official = web_address(m.url)
-    if official:
+    if official:   # a curator's sidecar names the government's own page
         lines.append(f"    - **官方原文**：{link_html('发布机关的网页', official)}")
+    elif dataset_url := web_address(str(doc.origin.get("url", ""))):   # else the dataset it was imported from
+        lines.append(f"    - **原文网址**：{link_html('数据集所记的原文网页', dataset_url)}（见页末来源）")
     lines.append("    - **原始文本**：逐字保存，清理的每一步见页末[来源与清理记录](#provenance)")
     return "\n".join(lines) + "\n"
 
@@ -301,12 +307,28 @@ def _back_links(anchors: list[str]) -> str:
     return f' <span class="gloss-back" title="正文中用到它的段落">↩{links}{more}</span>'
 
 
+def _origin_lines(origin: dict) -> list[str]:
+    """The dataset row a report was imported from, and its original on the web (http(s) only)."""
+    if not origin:
+        return []
+    sheet = f"工作表 {md_escape(str(origin['sheet']))}，" if origin.get("sheet") else ""
+    lines = [f"- 导入自数据集 {code_text(str(origin['dataset']))}（{sheet}第 {int(origin['row'])} 行）"
+             + "".join(f"；数据集所标{label}：{md_escape(str(origin[key]))}" for key, label in
+                       (("title", "标题"), ("year", "年份"), ("place", "地区")) if key in origin)]
+    url = web_address(str(origin.get("url", "")))
+    if url:
+        lines.append(f"- 原文网址：{link_html(url, url)}")
+    return lines
+
+
 def _provenance_block(doc: Document, context: PageContext) -> str:
     source = code_text(doc.source_path)
     if context.source_url:
         source = f"[{source}]({context.source_url})"
     out = ["## 来源与清理记录 {#provenance data-search-exclude}\n",
            f"- 原始文件：{source}，第 {doc.position} 篇，第 {doc.line} 行起",
+           *(f"- 同一报告的另一来源：{code_text(copy)}（内容相同，本页用上面那一份）" for copy in doc.copies),
+           *_origin_lines(doc.origin),
            f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
     for field, why in doc.meta.evidence.items():
         out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")

@@ -7,7 +7,7 @@ from collections import Counter
 from ..corpus.places import COUNTRY, place_page_of
 from ..corpus.terms import pinyin_sort_key
 from ..model import Document, GlossaryEntry, Site
-from ..urls import PLACES_PAGE, built_href, citation_file, href, report_page, term_page
+from ..urls import PLACES_PAGE, SPEAKERS_PAGE, built_href, citation_file, href, report_page, speaker_anchor, term_page
 from . import citation
 from .compare import compare_link
 from .links import paragraph_linker, terms_used_block
@@ -26,6 +26,9 @@ def report_context(doc: Document, site: Site) -> PageContext:
         term = site.terms.get(key)
         return built_href(here, term_page(term.slug)) if term else None
 
+    def speaker_link(speaker: str) -> str:
+        return href(here, SPEAKERS_PAGE, speaker_anchor(speaker))
+
     def entry_uses(entry: GlossaryEntry) -> list[str]:
         """Paragraphs of this report whose text uses the entry's terms under this very entry."""
         anchors = []
@@ -36,7 +39,7 @@ def report_context(doc: Document, site: Site) -> PageContext:
                     anchors.append(use.anchor)
         return sorted(set(anchors), key=anchors.index)
 
-    return PageContext(place_link=place_link, term_link=term_link,
+    return PageContext(place_link=place_link, term_link=term_link, speaker_link=speaker_link,
                        link_paragraph=paragraph_linker(doc, site.terms, site.scope),
                        timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", [])),
                        terms_used=terms_used_block(doc, site.terms, site.scope) + _shared_definitions(doc, site),
@@ -112,9 +115,10 @@ MAX_SHARED_REPORTS = 10
 
 
 def _timeline(doc: Document, same: list[Document]) -> str:
-    """Links to the other years of the same place; `same` is that place's reports in year order."""
+    """Links to the other years of the same place (`same`: that place's reports in year order), and
+    the ways to compare this report with another."""
     if len(same) < 2:
-        return ""
+        return compare_link(doc, same)
     here, items = report_page(doc.id), []
     for d in same:
         label = str(d.meta.year or "?")

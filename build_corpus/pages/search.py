@@ -52,7 +52,7 @@ def search_reports_js(site: Site) -> bytes:
     """search/reports.js: page → [place, tier, year, province, title] for every report."""
     data = {}
     for doc in site.reports:
-        info = place_info(doc.meta.place, doc.meta.parent, doc.meta.level) if doc.meta.place else None
+        info = place_info(doc.meta.place, doc.meta.parent, doc.meta.level, doc.meta.year) if doc.meta.place else None
         data[built_path(report_page(doc.id))] = [
             doc.meta.place or "", info.tier if info else "", doc.meta.year or 0,
             (info.province or info.name) if info else "", list_title(doc)]

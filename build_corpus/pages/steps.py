@@ -10,15 +10,16 @@ from ..urls import (
     FEED,
     PLACES_PAGE,
     SEARCH_PAGE,
+    SPEAKERS_PAGE,
     TERM_INDEX,
     TRENDS_PAGE,
     report_page,
     term_page,
 )
 from .about import atom_feed, render_about, render_annotations, render_changes
-from .compare import compare_pages
+from .compare import compare_data, compare_pages
 from .downloads import download_files, render_downloads
-from .indexes import render_home, render_skipped, render_years
+from .indexes import render_home, render_skipped, render_speakers, render_years, speakers_csv
 from .indicators import indicator_pages, target_downloads
 from .place import place_pages as make_place_pages
 from .place import render_places_tree
@@ -48,7 +49,8 @@ def target_pages(site: Site) -> None:
 
 
 def comparison_pages(site: Site) -> None:
-    site.pages.update(compare_pages(site.by_place, site.targets, site.terms))
+    site.pages.update(compare_pages(site.by_place))
+    site.files.update(compare_data(site.reports, site.targets, site.terms))
 
 
 def index_pages(site: Site) -> None:
@@ -56,12 +58,14 @@ def index_pages(site: Site) -> None:
     site.pages[PLACES_PAGE] = render_places_tree(site)
     site.pages["years.md"] = render_years(site.reports)
     site.pages["skipped.md"] = render_skipped(site.corpus)
+    site.pages[SPEAKERS_PAGE] = render_speakers(site.reports)
 
 
 def downloads(site: Site) -> None:
     site.pages["downloads/index.md"] = render_downloads(site)
     site.files.update(download_files(site))
     site.files.update(target_downloads(site.targets))
+    site.files["downloads/speakers.csv"] = speakers_csv(site.reports)
 
 
 def place_pages(site: Site) -> None:

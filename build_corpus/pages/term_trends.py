@@ -8,12 +8,13 @@ holds more reports of some years than of others.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from ..chinese import QUOTED_PHRASE
 from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document
-from ..urls import TRENDS_PAGE, href, term_page
+from ..urls import TRENDS_PAGE, href, report_page, term_page
 from .charts import year_counts
 from .report import md_escape
 
@@ -96,43 +97,157 @@ class Change:
 
 
 def render_term_trends(terms: dict[str, Term], reports: list[Document]) -> str:
-    """terms/trends.md: for each year against the corpus year before it, new, rising and fading terms."""
+    """terms/trends.md: the decades' own phrases, then each year against the corpus year before it
+    (new, rising and fading terms), over the places that have reports of both years."""
     by_year = reports_by_year(reports)
     years = list(by_year)
-    using = {key: {y: len(docs) for y, docs in using_by_year(t).items()} for key, t in terms.items()}
-    out = ["---", "title: 名词趋势", "description: 各年份政府工作报告中新出现、使用增多和减少的名词，按使用它的报告占当年报告的比例",
-           "---", "# 名词趋势：新出现、上升和减少的名词\n",
-           "每个年份与语料中的上一个年份相比：**新出现**的名词此前从未在正文中出现；**上升**和**减少**按"
-           "使用它的报告占当年报告的比例比较。计数与名词页、正文链接出自同一份出现记录（名词解释区不计）。"
-           "语料各年份收录的报告数不同，比例比报告数更可比。\n"]
+    out = ["---", "title: 名词趋势", "description: 各年代政府工作报告的标志性提法，以及各年份新出现、使用增多和减少的名词",
+           "---", "# 名词趋势\n"]
+    out.append(decades_block(reports))
+    out.append("## 逐年比较：新出现、上升和减少的名词 {#years}\n")
+    out.append("每个年份与语料中的上一个年份相比，**只比较两个年份都有报告的地区**：语料收录的地区逐年不同"
+               "（比如某年收了 31 个省，上一年只有 3 个市），把不同的地区放在一起比，比出的是语料收了什么，"
+               "而不是报告说了什么。**新出现**的名词在这些地区上一年的报告中没有、在这一年有；**上升**和**减少**按"
+               "这些地区中使用它的报告所占的比例比较。计数与名词页、正文链接出自同一份出现记录（名词解释区不计）。\n")
     if len(years) < 2:
         out.append("语料中的报告不足两个年份，无法比较。\n")
         return "\n".join(out)
-    out.append("| 年份 | 报告数 | 有使用的名词 |\n| ---: | ---: | ---: |")
+    out.append("| 年份 | 报告数 | 与上一年份共有的地区 |\n| ---: | ---: | ---: |")
+    common_by_year = {}
+    for i, year in enumerate(years):
+        common_by_year[year] = _common_places(by_year[year], by_year[years[i - 1]]) if i else set()
     for year in reversed(years):
-        label = f"[{year}](#year-{year})" if year != years[0] else str(year)   # the first year has nothing to compare with
-        out.append(f"| {label} | {len(by_year[year])} | {sum(1 for u in using.values() if u.get(year))} |")
+        common = common_by_year[year]
+        label = f"[{year}](#year-{year})" if common else str(year)
+        out.append(f"| {label} | {len(by_year[year])} | {len(common) if year != years[0] else '—'} |")
     out.append("")
     for i in range(len(years) - 1, 0, -1):
         year, previous = years[i], years[i - 1]
-        total, previous_total = len(by_year[year]), len(by_year[previous])
-        new = [t for k, t in terms.items() if using[k].get(year) and not any(y < year for y in using[k])]
-        new_keys = {t.key for t in new}
-        changes = [Change(t, using[k].get(previous, 0), previous_total, using[k].get(year, 0), total)
-                   for k, t in terms.items() if using[k].get(year) or using[k].get(previous)]
-        rising = sorted((c for c in changes if c.shift > 0 and c.term.key not in new_keys),   # back after a gap counts too
-                        key=lambda c: (-c.shift, pinyin_sort_key(c.term.key)))
+        common = common_by_year[year]
+        if not common:
+            continue
+        now = [d for d in by_year[year] if d.meta.place in common]
+        before = [d for d in by_year[previous] if d.meta.place in common]
+        using_now, using_before = _using(terms, now), _using(terms, before)
+        new = sorted((k for k in using_now if k not in using_before), key=lambda k: (-using_now[k], pinyin_sort_key(k)))
+        changes = [Change(terms[k], using_before.get(k, 0), len(before), using_now.get(k, 0), len(now))
+                   for k in set(using_now) | set(using_before)]
+        rising = sorted((c for c in changes if c.shift > 0 and c.before), key=lambda c: (-c.shift, pinyin_sort_key(c.term.key)))
         fading = sorted((c for c in changes if c.shift < 0), key=lambda c: (c.shift, pinyin_sort_key(c.term.key)))
-        out.append(f"## {year} 年（与 {previous} 年相比） {{#year-{year}}}\n")
-        out.append(f"{year} 年 {total} 份报告，{previous} 年 {previous_total} 份。\n")
-        out.append(f"### 新出现（{len(new)}）\n")
-        new.sort(key=lambda t: (-using[t.key][year], pinyin_sort_key(t.key)))
-        out.append(_term_list([(t, f"{using[t.key][year]} 份报告") for t in new]))
-        out.append(f"### 上升（{len(rising)}）\n")
+        places = "、".join(md_escape(p) for p in sorted(common, key=pinyin_sort_key)[:8]) + ("等" if len(common) > 8 else "")
+        out.append(f"### {year} 年（与 {previous} 年相比） {{#year-{year}}}\n")
+        out.append(f"两年都有报告的 {len(common)} 个地区（{places}）：{year} 年 {len(now)} 份报告，{previous} 年 {len(before)} 份。\n")
+        out.append(f"**新出现（{len(new)}）**：" + _term_list([(terms[k], f"{using_now[k]} 份报告") for k in new]))
+        out.append(f"**上升（{len(rising)}）**\n")
         out.append(_change_table(rising, previous, year))
-        out.append(f"### 减少（{len(fading)}）\n")
+        out.append(f"**减少（{len(fading)}）**\n")
         out.append(_change_table(fading, previous, year))
     return "\n".join(out) + "\n"
+
+
+def _common_places(now: list[Document], before: list[Document]) -> set[str]:
+    return {d.meta.place for d in now if d.meta.place} & {d.meta.place for d in before if d.meta.place}
+
+
+def _using(terms: dict[str, Term], docs: list[Document]) -> dict[str, int]:
+    """Term key -> how many of these reports use it (linked uses, as the term pages count them)."""
+    ids = {d.id for d in docs}
+    counts: Counter = Counter()
+    for key, term in terms.items():
+        counts[key] = len({u.report.id for u in term.uses if u.definition is not None and u.report.id in ids})
+    return {k: n for k, n in counts.items() if n}
+
+
+# --- decades --------------------------------------------------------------------------
+
+DECADE_PHRASES = 12      # phrases listed per decade
+FEW_REPORTS = 3          # a decade with this many reports or fewer is said to be thin
+
+
+@dataclass
+class DecadePhrase:
+    phrase: str
+    using: int            # reports of the decade that quote it
+    share: float          # of the decade's reports
+    elsewhere: float      # share of the other decades' reports that quote it
+    first: Document       # the earliest report quoting it in the corpus
+
+    @property
+    def score(self) -> float:
+        return self.share - self.elsewhere
+
+
+def quoted_phrases(doc: Document) -> dict[str, str]:
+    """Phrase -> anchor of its first paragraph: what the report itself sets in quotes (“四个现代化”)."""
+    found: dict[str, str] = {}
+    for p in doc.all_paragraphs():
+        for m in QUOTED_PHRASE.finditer(p.text):
+            found.setdefault(m[1], p.anchor)
+    return found
+
+
+def decade_phrases(reports: list[Document]) -> dict[int, tuple[list[Document], list[DecadePhrase]]]:
+    """Decade -> (its reports, the quoted phrases that set it apart, best first).
+
+    A phrase's distinctiveness is the share of the decade's reports quoting it minus the share of
+    all other decades' reports quoting it: 1 for a phrase every report of the decade quotes and no
+    other does, 0 for one quoted as often everywhere. A phrase must be quoted by at least two of the
+    decade's reports (all of them where the decade has one), so one report's coinage does not define it."""
+    by_decade: dict[int, list[Document]] = defaultdict(list)
+    for doc in reports:
+        if doc.meta.year:
+            by_decade[doc.meta.year // 10 * 10].append(doc)
+    quoted = {doc.id: quoted_phrases(doc) for docs in by_decade.values() for doc in docs}
+    per_decade = {d: Counter(p for doc in docs for p in quoted[doc.id]) for d, docs in by_decade.items()}
+    total = Counter()
+    for counts in per_decade.values():
+        total.update(counts)
+    first: dict[str, Document] = {}
+    for doc in sorted((d for docs in by_decade.values() for d in docs), key=lambda d: (d.meta.year, d.id)):
+        for phrase in quoted[doc.id]:
+            first.setdefault(phrase, doc)
+    all_reports = sum(len(docs) for docs in by_decade.values())
+    out = {}
+    for decade in sorted(by_decade):
+        docs, counts = by_decade[decade], per_decade[decade]
+        others = all_reports - len(docs)
+        need = min(2, len(docs))
+        phrases = [DecadePhrase(p, n, n / len(docs), (total[p] - n) / others if others else 0.0, first[p])
+                   for p, n in counts.items() if n >= need]
+        phrases.sort(key=lambda x: (-x.score, -x.using, pinyin_sort_key(x.phrase)))
+        out[decade] = (docs, [x for x in phrases if x.score > 0][:DECADE_PHRASES])
+    return out
+
+
+def decades_block(reports: list[Document]) -> str:
+    out = ["## 各年代的标志性提法 {#decades}\n",
+           "每个年代（按报告所作的年份）中，报告**加引号的提法**（如“四个现代化”“两个毫不动摇”，2 至 12 字）里"
+           "最能区别这个年代的几个。**区别度** = 这个年代引用它的报告所占比例 − 其他年代引用它的报告所占比例："
+           "1 表示这个年代每份报告都用、其他年代都不用，0 表示各年代一样常用。至少要有这个年代的两份报告引用"
+           "（只有一份报告的年代除外）。不限于名词解释收录的名词；“首见”是语料中最早引用它的报告。"
+           "各年代收录的地区不同（每节写明报告和地区的数目），比例只说明语料收录的这些报告。\n"]
+    decades = decade_phrases(reports)
+    if not decades:
+        out.append("语料中的报告都没有年份。\n")
+        return "\n".join(out)
+    for decade, (docs, phrases) in decades.items():
+        places = len({d.meta.place for d in docs if d.meta.place})
+        out.append(f"### {decade} 年代 {{#decade-{decade}}}\n")
+        years = sorted({d.meta.year for d in docs})
+        out.append(f"{len(docs)} 份报告，{places} 个地区，{years[0]}–{years[-1]} 年。"
+                   + (f"**这个年代只有 {len(docs)} 份报告**：下面的提法只说明这几份报告，不足以代表整个年代。"
+                      if len(docs) <= FEW_REPORTS else "") + "\n")
+        if not phrases:
+            out.append("没有区别度为正、且被两份以上报告引用的提法。\n")
+            continue
+        rows = ["| 提法 | 引用的报告 | 区别度 | 首见 |", "| --- | ---: | ---: | --- |"]
+        for x in phrases:
+            first = x.first
+            rows.append(f"| “{md_escape(x.phrase)}” | {x.using}/{len(docs)} | {x.score:.2f} | "
+                        f"[{first.meta.year} {md_escape(first.meta.place or '')}]"
+                        f"({href(TRENDS_PAGE, report_page(first.id), quoted_phrases(first)[x.phrase])}) |")
+        out.append("\n".join(rows) + "\n")
+    return "\n".join(out)
 
 
 def _term_list(items: list[tuple[Term, str]]) -> str:

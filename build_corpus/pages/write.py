@@ -24,7 +24,7 @@ from ..urls import page_path
 
 # Generated folders and files; everything else in docs/ (assets/, overrides/) is hand-written.
 GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "places", "search", "index.md", "places.md",
-             "years.md", "skipped.md", "search.md", "about.md", "changes.md", "feed.xml", "annotations.md")
+             "years.md", "skipped.md", "speakers.md", "search.md", "about.md", "changes.md", "feed.xml", "annotations.md")
 STAGING = ".build-staging"
 PREVIOUS = ".build-previous"
 JOURNAL = ".build-swap"
