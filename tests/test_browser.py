@@ -541,7 +541,8 @@ def test_term_timeline(browser, target, size):
             for (let el = h2.nextElementSibling; el && el.tagName !== 'H2' && el.id !== 'same-wording';
                  el = el.nextElementSibling) {
                 if (el.tagName !== 'UL') continue;
-                for (const li of el.children) {
+                // grouped by place, then one item per report (its sentences below it)
+                for (const li of el.querySelectorAll(':scope > li.use-place > ul > li')) {
                     const a = li.querySelector('a[href*="reports/"]');
                     if (a) reports.add(a.getAttribute('href').split('#')[0]);
                 }

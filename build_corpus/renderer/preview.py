@@ -35,8 +35,40 @@ def serve(settings: Settings, docs: Path, dev_addr: str) -> int:
     print(f"预览 / preview: http://{dev_addr}/ （保存 sources/、glossary/、annotations/ 中的文件后自动更新；Ctrl-C 结束）",
           file=sys.stderr, flush=True)
     threading.Thread(target=_watch_inputs, name="preview-inputs", daemon=True).start()
+    _wait_for_whole_writes()
     mkdocs_serve(config_file="mkdocs.yml", livereload=True, build_type="dirty", dev_addr=dev_addr)
     return 0
+
+
+# MkDocs builds once file events have stopped for 0.1 s. The pipeline's write of docs/ stages every
+# page in docs/.build-staging before the swap (pages/write.py), which on a busy machine pauses longer
+# than that: MkDocs built the half-written state, then again. Events inside the write's own dot-folders
+# (.build-staging, .build-previous, the lock and journal) are not changes to the site; the swap's are.
+BUILD_DELAY_S = 0.4
+WRITE_FOLDERS = "/.build"
+
+
+def _wait_for_whole_writes() -> None:
+    from mkdocs import livereload
+    init = livereload.LiveReloadServer.__init__
+
+    def patient(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.build_delay = max(self.build_delay, BUILD_DELAY_S)
+        schedule = self.observer.schedule
+
+        def schedule_site_changes(handler, path, **options):
+            on_any_event = handler.on_any_event
+
+            def site_change(event):
+                where = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
+                if all(WRITE_FOLDERS in p or not p for p in where):
+                    return
+                on_any_event(event)
+            handler.on_any_event = site_change
+            return schedule(handler, path, **options)
+        self.observer.schedule = schedule_site_changes
+    livereload.LiveReloadServer.__init__ = patient
 
 
 class _DirtyBuildNotice(logging.Filter):
@@ -65,12 +97,29 @@ _last: dict = {}    # the inputs' fingerprint at the last pipeline run
 
 
 def _watch_inputs(interval: float = 0.3) -> None:
+    """Run the pipeline once the inputs have changed and then stayed the same for one look: a file
+    caught half-written (an editor's truncate, then write) would be built twice, and reloaded twice."""
+    seen = None
     while True:
         time.sleep(interval)
         try:
+            settings, _ = _settings()
+            now = _fingerprint([settings.sources, settings.glossary, settings.annotations])
+            if now == _last or now != seen:
+                seen = now
+                continue
             preview_rebuild()
         except Exception as error:   # a failed run is reported; the preview keeps serving the last pages
             print(f"预览更新失败 / preview update failed: {error}", file=sys.stderr, flush=True)
+
+
+def _settings():
+    """The pipeline's settings and docs/ folder, as `build-corpus serve` passed them on."""
+    from ..pipeline import Settings
+    saved = json.loads(os.environ[PREVIEW_ENV])
+    paths = {f.name for f in fields(Settings) if f.name in ("sources", "glossary", "annotations", "root", "cache")}
+    settings = Settings(**{k: Path(v) if k in paths and v is not None else v for k, v in saved.items() if k != "docs"})
+    return settings, Path(saved["docs"])
 
 
 def preview_rebuild(_unused: dict | None = None) -> dict:
@@ -80,15 +129,12 @@ def preview_rebuild(_unused: dict | None = None) -> dict:
     global _last
     from ..cli import report_problems
     from ..pages.write import build_lock
-    from ..pipeline import Settings, build, write_site
-    saved = json.loads(os.environ[PREVIEW_ENV])
-    paths = {f.name for f in fields(Settings) if f.name in ("sources", "glossary", "annotations", "root", "cache")}
-    settings = Settings(**{k: Path(v) if k in paths and v is not None else v for k, v in saved.items() if k != "docs"})
+    from ..pipeline import build, write_site
+    settings, docs = _settings()
     with _lock:
         fingerprint = _fingerprint([settings.sources, settings.glossary, settings.annotations])
         if fingerprint == _last:
             return _last
-        docs = Path(saved["docs"])
         with build_lock(docs):
             result = build(settings)
             show_problems(result.site.pages, [p for p in result.problems if p.severity != "notice"])
