@@ -62,15 +62,22 @@ SourceEvent(path='sources/y.txt', date='2026-01-02', kind='changed', subject='Ad
 
 
 def source_provenance(sources: Path) -> dict[str, str]:
-    """sources/README.md's provenance column by file name (its own words), where the table has a row."""
+    """sources/README.md's provenance column by file name, in its own words (its shorthand "same
+    repository" written out, code marks dropped), where the table has a row."""
     readme = sources / "README.md"
     try:
         text = readme.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
-    found = {}
+    found, repository = {}, ""
     for line in text.splitlines():
         row = _ROW.match(line)
-        if row:
-            found[row["file"].strip()] = row["provenance"].strip()
+        if not row:
+            continue
+        provenance = row["provenance"].strip().replace("`", "")
+        if " @ " in provenance:   # owner/name @ commit, …: the repository later rows call "same repository"
+            repository = provenance.split(",")[0].strip()
+        if provenance.startswith("same repository") and repository:
+            provenance = repository + provenance[len("same repository"):]
+        found[row["file"].strip()] = provenance
     return found

@@ -44,7 +44,7 @@ def render_about(site: Site) -> str:
     address = site.address
     url = address.site_url or "（本地构建没有网址；发布后为网站首页的网址）"
     version = latest_date(site)
-    repo = f"[{address.repo_name}]({address.repo_url})" if address.repo_url else "本项目的仓库"
+    repo = f"仓库 [{address.repo_name}]({address.repo_url}) " if address.repo_url else "本项目仓库"
     out = ["---", "title: 关于", "description: 语料是什么、每份报告从哪里来、怎样清理、怎样引用、许可", "---",
            "# 关于本语料\n",
            "## 这是什么 {#what}\n",
@@ -53,10 +53,11 @@ def render_about(site: Site) -> str:
            "每份报告经过清理、按报告自身的标题分节，报告自带的“名词解释”汇编成跨报告的名词页，"
            "“主要预期目标”整理成表。网站、可下载的语料文件（JSONL、CSV、JSON）和离线包都由同一次构建生成。\n",
            "## 每份报告从哪里来、怎样清理 {#sources}\n",
-           f"原始文本逐字节保存在 {repo} 的 `sources/` 目录（出处见该目录的 README）。清理全部在构建时进行："
+           f"原始文本逐字节保存在{repo}的 `sources/` 目录（出处见该目录的 README）。清理全部在构建时进行："
            "去掉网页框架、页眉页脚、注释编号等，合并被分页打断的段落；每一步都有名字、都有记录，"
            "删除的每一段文字都列在报告页末的“来源与清理记录”里，没有悄悄删掉的内容。"
            "报告的地区、年份、报告人等信息只取报告自己写明的；推断出来的标注“推断”，整理者指定的标注“人工指定”。\n",
+           "“出处”一栏照录 `sources/README.md`（英文）；“清理改动”是清理步骤改动的次数，明细见各报告页末。\n",
            "| 报告 | 源文件 | 出处 | 清理改动 |", "| --- | --- | --- | ---: |"]
     for doc in sorted(reports, key=lambda d: (-(d.meta.year or 0), d.meta.place or "")):
         name = doc.source_path.rsplit("/", 1)[-1]
