@@ -120,6 +120,22 @@ CHINESE_HEADING_NUMBER = re.compile("|".join(heading_number(style, None) for sty
 # What every heading number starts with: most lines are body text and fail this one quick test.
 HEADING_NUMBER_START = re.compile(rf"[第（({NUMERALS}]|\d")
 
+# --- dates ------------------------------------------------------------------
+
+def calendar_date(year: int | str, month: int | str, day: int | str) -> str | None:
+    """A date as written (2024年1月20日, 2024-01-20) in ISO form, or None when no calendar has it:
+    text can say 2024年13月45日 or 0000-00-00, and such a date reaches no page, citation or download.
+
+    >>> calendar_date(2024, 1, 20), calendar_date("2024", "02", "30"), calendar_date(0, 0, 0), calendar_date(2024, 13, 45)
+    ('2024-01-20', None, None, None)
+    """
+    import datetime
+    try:
+        return datetime.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
 # --- the parts of a work report --------------------------------------------
 
 SALUTATION_WORD = "各位代表"

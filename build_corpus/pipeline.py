@@ -1,9 +1,10 @@
 """The whole build, declared in one place: the tables below list every step in the order it runs.
 
-    per source     read → decode → split → sidecar                         SOURCE_STEPS    document/
-    per document   page metadata → classify → clean → header metadata →    DOCUMENT_STEPS  document/
-                   pinned metadata → sections → inferred metadata →
-                   glossary → footnotes → title → required metadata
+    per source     read → decode → line breaks → split → sidecar           SOURCE_STEPS    document/
+    per document   repair → page metadata → classify → extent → clean →    DOCUMENT_STEPS  document/
+                   header metadata → pinned metadata → sections →
+                   inferred metadata → glossary → footnotes → title →
+                   origin → required metadata → release texts
     per corpus     copies → ids → glossary anchors                         CORPUS_STEPS    corpus/
     contributions  glossary/ and annotations/, checked against schemas     load_contributions  contributions/
     history        sources/' commits (git) and provenance (sources/README)  load_history  contributions/history.py

@@ -14,7 +14,7 @@ from functools import cache
 
 from pypinyin import Style, lazy_pinyin
 
-from ..document.glossary import split_terms, term_core, term_key
+from ..document.glossary import names_something, split_terms, term_core, term_key
 from ..model import Document, GlossaryEntry, Paragraph
 from ..urls import slugify
 
@@ -134,6 +134,8 @@ def merge_terms(reports: list[Document]) -> dict[str, Term]:
         for entry in doc.glossary:
             for written in split_terms(entry.term):
                 key = term_key(written)
+                if not names_something(key):   # “”, +++: the glossary stage's rule, which noted it on the report
+                    continue
                 definition = Definition(entry, doc, written)
                 core = term_core(written)
                 if core and core != key:

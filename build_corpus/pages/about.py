@@ -23,6 +23,7 @@ from ..urls import (
     href,
     report_page,
 )
+from .front_matter import front_matter
 from .report import annotation_html, list_title
 
 SITE_NAME = "政府工作报告注释语料"
@@ -45,7 +46,7 @@ def render_about(site: Site) -> str:
     url = address.site_url or "（本地构建没有网址；发布后为网站首页的网址）"
     version = latest_date(site)
     repo = f"仓库 [{address.repo_name}]({address.repo_url}) " if address.repo_url else "本项目仓库"
-    out = ["---", "title: 关于", "description: 语料是什么、每份报告从哪里来、怎样清理、怎样引用、许可", "---",
+    out = [front_matter({"title": "关于", "description": "语料是什么、每份报告从哪里来、怎样清理、怎样引用、许可"}),
            "# 关于本语料\n",
            "## 这是什么 {#what}\n",
            f"地方和中央政府每年向人民代表大会所作的《政府工作报告》的全文语料：{len(reports)} 份报告，"
@@ -106,7 +107,7 @@ def _events_by_report(site: Site) -> list[tuple[object, list[Document]]]:
 
 
 def render_changes(site: Site) -> str:
-    out = ["---", "title: 更新记录", "description: 报告的加入与修改，按时间倒序", "---", "# 更新记录\n",
+    out = [front_matter({"title": "更新记录", "description": "报告的加入与修改，按时间倒序"}), "# 更新记录\n",
            f"每份报告的源文件加入或修改的日期（源文件的版本历史），最新的在前。订阅：[Atom 源]({FEED})。"
            "清理程序的改进也会改变已有报告的页面，不在此列；每份报告页末的“来源与清理记录”说明当前的处理。\n"]
     events = _events_by_report(site)
@@ -170,7 +171,7 @@ def _timestamp(date: str) -> str:
 
 def render_annotations(site: Site) -> str:
     notes = [(doc, a) for doc in site.reports for a in doc.annotations if a.paragraph_anchor]
-    out = ["---", "title: 注释一览", "description: 整理者为报告段落写的全部注释", "---", "# 注释一览\n",
+    out = [front_matter({"title": "注释一览", "description": "整理者为报告段落写的全部注释"}), "# 注释一览\n",
            f"整理者为报告段落写的注释，共 {len(notes)} 条，按报告排列。注释不是报告原文；"
            f"在报告页上，有注释的段落左侧有标记，注释紧接在段落之后。以 [{DATA_LICENCE}]({DATA_LICENCE_URL}) 许可发布。\n"]
     if not notes:

@@ -14,7 +14,6 @@ the script puts every text into the page as text (textContent), never as HTML.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ from ..urls import (
     term_page,
 )
 from .citation import script_json
+from .front_matter import front_matter
 from .report import md_escape
 
 OUTLINE_DEPTH = 2          # 一、 and （一） headings; deeper ones make the table too long to read
@@ -136,8 +136,8 @@ def _app(a: Document | None = None, b: Document | None = None) -> str:
 
 
 def _view_page(by_place: dict[str, list[Document]], pairs: list[tuple[Document, Document]]) -> str:
-    out = ["---", "title: 报告比较", "description: 任意两份政府工作报告的并排比较：标题结构、名词、主要预期目标和逐段改动",
-           "search:", "  exclude: true", "---", "# 报告比较\n", VIEW_EXPLAINED + "\n", _app(),
+    out = [front_matter({"title": "报告比较", "description": "任意两份政府工作报告的并排比较：标题结构、名词、主要预期目标和逐段改动",
+                         "search": {"exclude": True}}), "# 报告比较\n", VIEW_EXPLAINED + "\n", _app(),
            "## 同一地区相邻两份报告 {#consecutive}\n",
            "每个地区相邻的两份报告各有一页（从每份报告页也可进入）：\n"]
     places = [p for p in sorted(by_place, key=pinyin_sort_key) if len(by_place[p]) >= 2]
@@ -160,9 +160,8 @@ def _pair_page(a: Document, b: Document) -> str:
     description = page_title(f"{place} {ya} 年与 {yb} 年政府工作报告比较：逐段改动、主要预期目标、名词和标题结构的变化")
     link = lambda d: f"[{md_escape(d.title)}]({href(compare_path(a, b), report_page(d.id))})"   # noqa: E731
     return "\n".join([
-        "---", f"title: {json.dumps(title, ensure_ascii=False)}", f"description: {json.dumps(description, ensure_ascii=False)}",
         # Not searched: every word here is on the two report pages.
-        "search:", "  exclude: true", "---",
+        front_matter({"title": title, "description": description, "search": {"exclude": True}}).rstrip("\n"),
         f"# {md_escape(place)}：{ya} 年与 {yb} 年报告比较\n",
         f"- 较早：{link(a)}", f"- 较晚：{link(b)}",
         f"- [换两份报告比较]({href(compare_path(a, b), COMPARE_INDEX)})\n",

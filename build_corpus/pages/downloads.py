@@ -7,15 +7,17 @@ import json
 
 from ..corpus.terms import pinyin_sort_key
 from ..model import Site
+from ..safe_text import csv_cell
 from . import citation
 from .export import document_json
+from .front_matter import front_matter
 from .indicators import record_json
 
 
 def download_files(site: Site) -> dict[str, bytes]:
     reports = site.corpus.reports
     jsonl = "".join(json.dumps({**document_json(d), "targets": [record_json(t) for t in site.targets.get(d.id, [])]},
-                               ensure_ascii=False) + "\n" for d in reports)
+                               ensure_ascii=False, allow_nan=False) + "\n" for d in reports)
     glossary = [{"term": t.key, "slug": t.slug, "forms": t.forms,
                  "definitions": [{"report": d.report.id, "place": d.report.meta.place, "year": d.report.meta.year,
                                   "number": d.entry.number, "written": d.written, "definition": d.entry.definition}
@@ -28,10 +30,10 @@ def download_files(site: Site) -> dict[str, bytes]:
     for t in glossary:
         using = len({u["report"] for u in t["used_in"]})
         for d in t["definitions"]:
-            writer.writerow([t["term"], d["written"], d["definition"], d["report"], d["place"], d["year"],
-                             d["number"] or "", using])
+            writer.writerow([csv_cell(v) for v in (t["term"], d["written"], d["definition"], d["report"], d["place"],
+                                                   d["year"], d["number"], using)])
     return {"downloads/corpus.jsonl": jsonl.encode("utf-8"),
-            "downloads/glossary.json": json.dumps(glossary, ensure_ascii=False, indent=1).encode("utf-8"),
+            "downloads/glossary.json": json.dumps(glossary, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8"),
             "downloads/glossary.csv": ("\ufeff" + table.getvalue()).encode("utf-8"),
             **citation_files(site)}
 
@@ -45,17 +47,17 @@ def citation_files(site: Site) -> dict[str, bytes]:
     for doc in reports:
         files[f"downloads/cite/{doc.id}.bib"] = citation.bibtex(doc, url).encode("utf-8")
         files[f"downloads/cite/{doc.id}.json"] = json.dumps([citation.csl_json(doc, url)], ensure_ascii=False,
-                                                            indent=1).encode("utf-8")
+                                                            indent=1, allow_nan=False).encode("utf-8")
     files["downloads/cite/all.bib"] = "\n".join(citation.bibtex(d, url) for d in reports).encode("utf-8")
     files["downloads/cite/all.json"] = json.dumps([citation.csl_json(d, url) for d in reports], ensure_ascii=False,
-                                                  indent=1).encode("utf-8")
+                                                  indent=1, allow_nan=False).encode("utf-8")
     return files
 
 
 def render_downloads(site: Site) -> str:
     n = len(site.corpus.reports)
     return "\n".join([
-        "---", "title: 下载语料", "description: 清理后的政府工作报告语料和名词解释的下载（JSONL、JSON、CSV、引文）", "---",
+        front_matter({"title": "下载语料", "description": "清理后的政府工作报告语料和名词解释的下载（JSONL、JSON、CSV、引文）"}),
         "# 下载语料\n",
         "研究者可以直接下载清理后的语料，无需抓取网站。\n",
         f"- [corpus.jsonl](corpus.jsonl)：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "

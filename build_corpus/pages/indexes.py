@@ -8,8 +8,9 @@ from ..corpus.places import TIER_ORDER, place_info
 from ..corpus.terms import pinyin_sort_key
 from ..model import Corpus, Document, Site
 from ..publishing import Address
-from ..safe_text import code_text, link_html
+from ..safe_text import code_text, csv_cell, link_html
 from ..urls import SPEAKERS_PAGE, built_href, href, report_page, speaker_anchor
+from .front_matter import front_matter
 from .report import LevelLabel, list_title, md_escape
 
 
@@ -18,7 +19,7 @@ def render_home(site: Site) -> str:
     reports = corpus.reports
     places = sorted({d.meta.place for d in reports if d.meta.place}, key=pinyin_sort_key)
     years = sorted({d.meta.year for d in reports if d.meta.year})
-    out = ["---", f"description: {len(reports)} 份政府工作报告的全文、章节与跨报告名词解释", "---",
+    out = [front_matter({"description": f"{len(reports)} 份政府工作报告的全文、章节与跨报告名词解释"}),
            "# 政府工作报告注释语料\n",
            "这里收录中央和地方政府每年向人民代表大会所作的《政府工作报告》，经过清理、分节，"
            "并把报告自带的“名词解释”汇编成跨报告、跨年份的名词页：正文中出现的名词都链接到它的释义。"
@@ -85,7 +86,7 @@ def render_years(reports: list[Document]) -> str:
     by_year: dict = defaultdict(list)
     for doc in reports:
         by_year[doc.meta.year or 0].append(doc)
-    out = ["---", "title: 按年份", "description: 按年份浏览各地政府工作报告", "---", "# 按年份浏览\n", "年份为报告所作的年份（回顾 2023 年工作的报告属于 2024 年）。\n"]
+    out = [front_matter({"title": "按年份", "description": "按年份浏览各地政府工作报告"}), "# 按年份浏览\n", "年份为报告所作的年份（回顾 2023 年工作的报告属于 2024 年）。\n"]
     for year in sorted(by_year, reverse=True):
         out.append(f"## {year or '年份未知'} {{#year-{year or 'unknown'}}}\n")
         for doc in sorted(by_year[year], key=lambda d: pinyin_sort_key(d.meta.place or "")):
@@ -102,7 +103,7 @@ def render_speakers(reports: list[Document]) -> str:
     unnamed = []
     for doc in reports:
         (by_speaker[doc.meta.speaker] if doc.meta.speaker else unnamed).append(doc)
-    out = ["---", "title: 报告人", f"description: {len(by_speaker)} 位报告人所作的政府工作报告：姓名、职务、地区和年份", "---",
+    out = [front_matter({"title": "报告人", "description": f"{len(by_speaker)} 位报告人所作的政府工作报告：姓名、职务、地区和年份"}),
            "# 报告人\n",
            f"谁在哪一年、以什么职务向人民代表大会作了政府工作报告：{len(by_speaker)} 位报告人，"
            f"{len(reports) - len(unnamed)} 份报告。姓名和职务是报告自己写明的（标题下的署名或题注），"
@@ -133,7 +134,7 @@ def speakers_csv(reports: list[Document]) -> bytes:
     writer.writerow(SPEAKER_FIELDS)
     for doc in sorted(reports, key=lambda d: (pinyin_sort_key(d.meta.speaker or "~"), d.meta.year or 0, d.id)):
         m = doc.meta
-        writer.writerow([m.speaker or "", m.speaker_title or "", m.place or "", m.level or "", m.year or "", doc.id, doc.title])
+        writer.writerow([csv_cell(v) for v in (m.speaker, m.speaker_title, m.place, m.level, m.year, doc.id, doc.title)])
     return ("\ufeff" + table.getvalue()).encode("utf-8")
 
 
@@ -141,7 +142,7 @@ SPEAKER_FIELDS = ("speaker", "speaker_title", "place", "level", "year", "report_
 
 
 def render_skipped(corpus: Corpus) -> str:
-    out = ["---", "title: 未收录的文档", "description: 源文件中没有作为政府工作报告收录的文档及原因", "---",
+    out = [front_matter({"title": "未收录的文档", "description": "源文件中没有作为政府工作报告收录的文档及原因"}),
            "# 没有作为报告收录的文档\n",
            "构建时读到、但判断不是政府工作报告的文档，以及无法读取的源文件。没有任何文档被悄悄丢弃。"
            "一个源文件可以包含多篇文档（如网站的列表页），序号是它在文件中的位置；"

@@ -16,6 +16,7 @@ from ..model import Document, Site
 from ..safe_text import code_text, html_text, link_html, md_escape, page_title
 from ..urls import PLACES_PAGE, built_href, href, place_anchor, report_page, term_page
 from .compare import compare_links
+from .front_matter import front_matter
 from .report import level_label, list_title
 
 MAX_TERMS_USED = 60   # the terms a place's reports use most; its report pages list them all
@@ -67,8 +68,7 @@ def render_place(info: PlaceInfo, site: Site, below: dict[str, list[str]], used:
     where = "".join(p for p in info.parents if p != COUNTRY)
     description = f"{info.name}" + (f"（{where}）" if where else "") + \
         (f"的 {len(reports)} 份政府工作报告、主要预期目标和名词" if reports else "下辖地区的政府工作报告")
-    out = ["---", "title: " + _yaml_text(page_title(info.name)),
-           "description: " + _yaml_text(description), "---",
+    out = [front_matter({"title": page_title(info.name), "description": description}),
            breadcrumbs(info, here, site.places), f"# {md_escape(info.name)}\n"]
     facts = []
     if info.level or info.tier:
@@ -94,12 +94,6 @@ def render_place(info: PlaceInfo, site: Site, below: dict[str, list[str]], used:
     if used:
         out.append(_used_block(used, site, here))
     return "\n".join(out) + "\n"
-
-
-def _yaml_text(text: str) -> str:
-    """A YAML scalar that stays plain text: JSON's string syntax is YAML's double-quoted style."""
-    import json
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _reports_block(reports: list[Document], here: str) -> list[str]:
@@ -196,7 +190,7 @@ def _places_file(site: Site) -> str:
 
 def render_places_tree(site: Site) -> str:
     below = children(site.places)
-    out = ["---", "title: 按地区", "description: 按省、市、县、镇的隶属关系浏览各地政府工作报告", "---", "# 按地区浏览\n",
+    out = [front_matter({"title": "按地区", "description": "按省、市、县、镇的隶属关系浏览各地政府工作报告"}), "# 按地区浏览\n",
            "地区按行政隶属排列：省级 → 市级 → 县级 → 乡镇级。隶属关系和层级来自报告本身和行政区划数据。"
            "点地区名进入它的页面（历年报告、主要预期目标、名词），点年份直接打开那一年的报告。"
            f"行政区划之外的地名（镇、旧称、简称）在仓库的地名表 {_places_file(site)} 中，欢迎补充。\n"]

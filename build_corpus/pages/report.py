@@ -30,6 +30,7 @@ from ..safe_text import (
     tooltip_attr,
 )
 from ..urls import gloss_anchor, web_address
+from .front_matter import front_matter
 
 __all__ = ["md_escape", "render_report", "PageContext", "paragraph_html", "list_title", "annotation_html"]
 
@@ -38,9 +39,6 @@ LevelLabel = {"国家": "全国", "省": "省级", "自治区": "省级", "直�
 FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), ("year", "年份"), ("date", "会议日期"),
                 ("meeting", "会议"), ("speaker", "报告人"), ("publisher", "来源"), ("published", "发布日期")]
 MAX_HEADING_LEVEL = 6
-# libyaml's safe dumper writes the same YAML as PyYAML's (the bundled docs/ are byte-identical) in a
-# tenth of the time: front matter was 1.5 s of the build at 1,000 reports.
-YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def list_title(doc: Document) -> str:
@@ -52,7 +50,7 @@ def list_title(doc: Document) -> str:
     return doc.title
 
 
-def front_matter(doc: Document, extra: dict | None = None) -> str:
+def report_front_matter(doc: Document, extra: dict | None = None) -> str:
     """The page's YAML header; `extra` adds what the site stage knows (description, citation data)."""
     m = doc.meta
     data = {"title": page_title(doc.title), "report_id": doc.id, "kind": doc.kind}
@@ -61,11 +59,11 @@ def front_matter(doc: Document, extra: dict | None = None) -> str:
     data["pinned"] = m.pinned
     data["source"] = {"path": doc.source_path, "position": doc.position, "line": doc.line}
     data.update(extra or {})
-    return "---\n" + yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False) + "---\n"
+    return front_matter(data)
 
 
 def render_report(doc: Document, context: PageContext) -> str:
-    out = [front_matter(doc, context.front_matter), f"# {md_escape(doc.title)}\n"]
+    out = [report_front_matter(doc, context.front_matter), f"# {md_escape(doc.title)}\n"]
     # The page's own apparatus before the text (info box, citation, other years, outline) is not the
     # report's text: search neither finds nor counts words in it (the outline repeats every heading).
     # A <section>, not a <div>: Material's parser ends a skipped element at the first closing tag of
@@ -160,8 +158,13 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
             mark = ' <span class="pinned" title="由整理者根据其他资料指定（见页末“来源与清理记录”）">（人工指定）</span>'
         lines.append(f"    - **{label}**：{shown}{mark}")
     missing = _missing_fields(doc, context)
-    if missing:
-        lines.append(f"    - **原文未载明**：{'、'.join(missing)}")
+    # A field whose text was found but not usable (a date no calendar has) is not "not stated".
+    unstated = [label for field, label in missing if not m.evidence.get(field)]
+    unusable = [label for field, label in missing if m.evidence.get(field)]
+    if unstated:
+        lines.append(f"    - **原文未载明**：{'、'.join(unstated)}")
+    if unusable:
+        lines.append(f"    - **不可用**：{'、'.join(unusable)}（原文所写不可用，见页末“处理中的疑点”）")
     official = web_address(m.url)
     if official:   # a curator's sidecar names the government's own page
         lines.append(f"    - **官方原文**：{link_html('发布机关的网页', official)}")
@@ -171,11 +174,11 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _missing_fields(doc: Document, context: PageContext) -> list[str]:
+def _missing_fields(doc: Document, context: PageContext) -> list[tuple[str, str]]:
     """What neither the report, a curator nor the division data gives: a national report, and any
     place the division data places, has a parent that is not missing."""
     m = doc.meta
-    return [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)
+    return [(field, label) for field, label in FIELD_LABELS[:5] if not getattr(m, field)
             and not (field == "parent" and (m.level == "国家" or (context.place and context.place.parents)))]
 
 
@@ -334,8 +337,10 @@ def _provenance_block(doc: Document, context: PageContext) -> str:
         out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
     missing = _missing_fields(doc, context)
     if missing:
+        unusable = any(doc.meta.evidence.get(field) for field, _ in missing)
         how = f"[参与改进]({context.contribute_url})" if context.contribute_url else "仓库中的 CONTRIBUTING.md"
-        out.append(f"- 原文未载明{'、'.join(missing)}。如果您知道（例如从报告的官方发布页），欢迎补充，方法见{how}。")
+        out.append(f"- 原文未载明{'（或所写不可用）' if unusable else ''}{'、'.join(label for _, label in missing)}。"
+                   f"如果您知道（例如从报告的官方发布页），欢迎补充，方法见{how}。")
     if doc.notes:
         out.append("\n!!! warning \"处理中的疑点\"\n")
         out.extend(f"    - {md_escape(n.message)}" for n in doc.notes)

@@ -10,13 +10,14 @@ from ..corpus.places import TIER_ORDER, place_info
 from ..model import Site
 from ..safe_text import js_json
 from ..urls import SEARCH_PAGE, SEARCH_REPORTS, built_path, report_page
+from .front_matter import front_matter
 from .report import list_title
 
 
 def render_search_page() -> str:
     levels = "".join(f'<option value="{tier}">{tier}</option>' for tier in TIER_ORDER)
     return "\n".join([
-        "---", "title: 搜索", "description: 在全部报告中检索字词，按地区、层级、年份筛选", "search:", "  exclude: true", "---",
+        front_matter({"title": "搜索", "description": "在全部报告中检索字词，按地区、层级、年份筛选", "search": {"exclude": True}}),
         "# 搜索全部报告\n",
         '<div id="search-page" class="search-page">',
         '<form class="search-page__form" action="search.html" aria-label="检索全部报告">',

@@ -14,6 +14,7 @@ from ..publishing import Address
 from ..safe_text import html_text, link_html, page_title
 from ..urls import TERM_INDEX, built_href, href, report_page, term_page, wording_anchor
 from . import citation
+from .front_matter import front_matter
 from .links import most_shared_wording
 from .report import list_title, md_escape
 from .report_context import DESCRIPTION_CHARS, clip
@@ -32,10 +33,8 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
     description = clip(f"{term.display}（名词解释）：{definition}", DESCRIPTION_CHARS) if definition else \
         f"{term.display}：在政府工作报告中的使用"
     schema = citation.term_schema(term.display, definition, term.defining_reports)
-    out = ["---", f"title: {json.dumps(page_title(term.display), ensure_ascii=False)}",
-           f"description: {json.dumps(description, ensure_ascii=False)}",
-           f"schema: {json.dumps(schema, ensure_ascii=False)}",
-           "search:", "  boost: 2", "---",
+    out = [front_matter({"title": page_title(term.display), "description": description, "schema": schema,
+                         "search": {"boost": 2}}),
            f"# {md_escape(term.display)}\n"]
     # Toneless and spaced, as people type it: search_worker.js finds `wushui` through this line.
     syllables = lazy_pinyin(term.key, style=Style.NORMAL, errors="ignore")
@@ -227,7 +226,7 @@ def _html_link(label: str, to_page: str, anchor: str = "") -> str:
 
 
 def render_term_index(terms: dict[str, Term]) -> str:
-    out = ["---", "title: 名词索引", f"description: 各地政府工作报告“名词解释”中的 {len(terms)} 个名词，按拼音排序", "---",
+    out = [front_matter({"title": "名词索引", "description": f"各地政府工作报告“名词解释”中的 {len(terms)} 个名词，按拼音排序"}),
            "# 名词索引\n",
            f"语料中各报告“名词解释”收录的 {len(terms)} 个名词，按拼音排序、以首字母分组。"
            "每个名词后是解释它的报告数和在正文中使用它的报告数。正文中的名词链接到哪一条释义，"

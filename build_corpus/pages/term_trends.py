@@ -16,6 +16,7 @@ from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document
 from ..urls import TRENDS_PAGE, href, report_page, term_page
 from .charts import year_counts
+from .front_matter import front_matter
 from .report import md_escape
 
 MAX_LISTED = 30   # terms per list on the trends page; the term pages have every number
@@ -101,8 +102,8 @@ def render_term_trends(terms: dict[str, Term], reports: list[Document]) -> str:
     (new, rising and fading terms), over the places that have reports of both years."""
     by_year = reports_by_year(reports)
     years = list(by_year)
-    out = ["---", "title: 名词趋势", "description: 各年代政府工作报告的标志性提法，以及各年份新出现、使用增多和减少的名词",
-           "---", "# 名词趋势\n"]
+    out = [front_matter({"title": "名词趋势", "description": "各年代政府工作报告的标志性提法，以及各年份新出现、使用增多和减少的名词"}),
+           "# 名词趋势\n"]
     out.append(decades_block(reports))
     out.append("## 逐年比较：新出现、上升和减少的名词 {#years}\n")
     out.append("每个年份与语料中的上一个年份相比，**只比较两个年份都有报告的地区**：语料收录的地区逐年不同"

@@ -12,6 +12,7 @@ MkDocs ignores these dot-names in docs/ (its default `exclude_docs`).
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..urls import page_path
+from .front_matter import unreadable_front_matter
 
 # Generated folders and files; everything else in docs/ (assets/, overrides/) is hand-written.
 GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "places", "search", "index.md", "places.md",
@@ -31,25 +33,68 @@ JOURNAL = ".build-swap"
 LOCK = ".build.lock"
 
 
+class WriteError(Exception):
+    """docs/ could not be written (read-only, full, a page MkDocs would misread): one line for the user."""
+
+
+def _os_problem(err: OSError, docs: Path) -> str:
+    """An OSError as one line naming docs/ and what to do."""
+    if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{docs}/: 无法写入（只读或没有权限）/ cannot write, read-only or not permitted: {err.strerror} ({err.filename or docs})"
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{docs}/: 磁盘已满，未写入任何页面 / disk full: no page was written; free space and build again"
+    return f"{docs}/: 写入失败 / cannot write: {err.strerror or err} ({err.filename or docs})"
+
+
 @contextmanager
-def build_lock(docs: Path) -> Iterator[None]:
-    """Held for a whole build; a second build waits, saying so, until the first has finished."""
-    docs.mkdir(parents=True, exist_ok=True)
-    fd = os.open(docs / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+def build_lock(docs: Path, shared: bool = False) -> Iterator[None]:
+    """Held for a whole build; a second build waits, saying so, until the first has finished.
+
+    `shared`: held by a reader of docs/ (`mkdocs build`, through the hook) for as long as it reads;
+    readers share it, a build waits for them and they for it."""
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"另一个构建正在写入 {docs}/，等待其完成… / another build holds {docs / LOCK}; waiting for it",
-                  file=sys.stderr)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        docs.mkdir(parents=True, exist_ok=True)
+        fd = os.open(docs / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise WriteError(_os_problem(err, docs)) from None
+    try:
+        hold_lock(fd, docs, shared)
         yield
     finally:
-        os.close(fd)   # releases the lock
+        os.close(fd)   # releases the lock (a forked child holding the descriptor holds it until it exits)
+
+
+def hold_lock(fd: int, docs: Path, shared: bool = False) -> None:
+    """Take the lock on an open lock file, saying so when it has to wait."""
+    kind = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+    try:
+        fcntl.flock(fd, kind | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"另一个构建正在写入 {docs}/，等待其完成… / another build holds {docs / LOCK}; waiting for it",
+              file=sys.stderr)
+        fcntl.flock(fd, kind)
 
 
 def write_pages(pages: dict[str, str], files: dict[str, bytes], docs: Path) -> None:
-    """Every page and download under docs/, swapped in only once all are written (hold build_lock)."""
+    """Every page and download under docs/, swapped in only once all are written (hold build_lock).
+
+    Nothing is written when a page opens a front matter MkDocs would not read as data (it would show
+    it as Markdown, raw HTML included), nor when docs/ is read-only or fills up: a `WriteError` says
+    which, and a half-written staging area is removed."""
+    unreadable = unreadable_front_matter(pages)
+    if unreadable:
+        raise WriteError(f"{docs}/{unreadable[0]}: 生成页面的头部（front matter）无法被 MkDocs 读取，未写入任何页面 / "
+                         f"the generated front matter would not be read as data; nothing was written"
+                         + (f" (and {len(unreadable) - 1} more pages)" if len(unreadable) > 1 else ""))
+    try:
+        _write_pages(pages, files, docs)
+    except OSError as err:
+        if not (docs / JOURNAL).exists():   # (once the journal is written, the staging area is the new pages: the
+            shutil.rmtree(docs / STAGING, ignore_errors=True)   # next build or mkdocs build completes the swap)
+        raise WriteError(_os_problem(err, docs)) from None
+
+
+def _write_pages(pages: dict[str, str], files: dict[str, bytes], docs: Path) -> None:
     finish_interrupted_swap(docs)
     if _unchanged({**{k: v.encode("utf-8") for k, v in pages.items()}, **files}, docs):
         return   # nothing to do: docs/ is not touched, so a preview does not rebuild for nothing

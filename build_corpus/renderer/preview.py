@@ -26,8 +26,15 @@ if TYPE_CHECKING:   # the hook imports this module on every `mkdocs build`: the 
 PREVIEW_ENV = "BUILD_CORPUS_PREVIEW"   # the settings, from the command to the hook (same process)
 
 
+class ServeError(Exception):
+    """The preview cannot start: one line for the user."""
+
+
 def serve(settings: Settings, docs: Path, dev_addr: str) -> int:
+    """MkDocs' server on `dev_addr`, whose port is tried first: MkDocs binds it only after the whole
+    build, and then stopped with a traceback when another program had it."""
     from mkdocs.commands.serve import serve as mkdocs_serve
+    free_address(dev_addr)
     os.environ[PREVIEW_ENV] = json.dumps({**{k: v if not isinstance(v, Path) else str(v)
                                              for k, v in asdict(settings).items()}, "docs": str(docs)})
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -36,7 +43,10 @@ def serve(settings: Settings, docs: Path, dev_addr: str) -> int:
           file=sys.stderr, flush=True)
     threading.Thread(target=_watch_inputs, name="preview-inputs", daemon=True).start()
     _wait_for_whole_writes()
-    mkdocs_serve(config_file="mkdocs.yml", livereload=True, build_type="dirty", dev_addr=dev_addr)
+    try:
+        mkdocs_serve(config_file="mkdocs.yml", livereload=True, build_type="dirty", dev_addr=dev_addr)
+    except OSError as err:   # the port was taken while the first build ran
+        raise ServeError(_busy(dev_addr, err)) from None
     return 0
 
 
@@ -69,6 +79,27 @@ def _wait_for_whole_writes() -> None:
             return schedule(handler, path, **options)
         self.observer.schedule = schedule_site_changes
     livereload.LiveReloadServer.__init__ = patient
+
+
+def free_address(dev_addr: str) -> None:
+    """Raise ServeError unless `host:port` can be listened on now."""
+    import socket
+    host, _, port = dev_addr.rpartition(":")
+    try:
+        number = int(port)
+        family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as MkDocs' server binds it
+            probe.bind((host.strip("[]"), number))
+    except ValueError:
+        raise ServeError(f"--dev-addr {dev_addr}: 应为 主机:端口 / expected host:port, e.g. 127.0.0.1:8000") from None
+    except OSError as err:
+        raise ServeError(_busy(dev_addr, err)) from None
+
+
+def _busy(dev_addr: str, err: OSError) -> str:
+    return (f"--dev-addr {dev_addr}: 无法监听（端口已被占用或地址无效），请换一个端口，如 --dev-addr 127.0.0.1:8001 / "
+            f"cannot listen: {err.strerror or err}; choose another port")
 
 
 class _DirtyBuildNotice(logging.Filter):

@@ -28,6 +28,20 @@
   var cite = config.cite || null;
   var PARAGRAPH = /^(?:preamble|(?:sec|appendix)-[0-9-]+)-p(\d+)$|^gloss-(.+)$/;
 
+  /* One element's tools: a failure there (a browser without an API, a text no one foresaw) stays
+   * with that element and never stops the tools of the rest of the page. */
+  function each(nodes, fn) {
+    Array.prototype.forEach.call(nodes, function (node) {
+      try { fn(node); } catch (e) { if (window.console) console.error("readers.js:", e); }
+    });
+  }
+
+  /* The first n characters, counted by code point: a UTF-16 cut through 𠀀 or an emoji leaves half a
+   * surrogate pair, which encodeURIComponent refuses (URIError). */
+  function firstChars(text, n) {
+    return Array.from(text).slice(0, n).join("");
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -132,11 +146,11 @@
   }
 
   /* --- paragraph tools ----------------------------------------------------------------- */
-  article.querySelectorAll("p > a[id]:first-child").forEach(function (anchor) {
+  each(article.querySelectorAll("p > a[id]:first-child"), function (anchor) {
     var id = anchor.id;
     if (!PARAGRAPH.test(id)) return;
     var p = anchor.parentElement;
-    var quote = p.textContent.replace(/\s+/g, "").slice(0, 24);
+    var quote = firstChars(p.textContent.replace(/\s+/g, ""), 24);
     var tools = el("span", { "class": "para-tools" });
     var link = el("a", { "class": "para-link", href: "#" + id, title: "本段链接（锚点 " + id + "）",
                          "aria-label": "本段链接，锚点 " + id });
@@ -151,14 +165,14 @@
   });
 
   if (cite) {
-    article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]").forEach(function (h) {
+    each(article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]"), function (h) {
       if (!/^(?:sec|appendix)-|^glossary$/.test(h.id)) return;
       var tools = el("span", { "class": "para-tools para-tools--heading" });
       tools.appendChild(citeButton(h.id, "复制本节引文（" + headingText(h) + "）"));
       h.appendChild(tools);
     });
     /* The whole report: its reference with access date and URL, and a copy button. */
-    article.querySelectorAll(".report-cite").forEach(function (p) {
+    each(article.querySelectorAll(".report-cite"), function (p) {
       p.textContent = reference("");
       p.appendChild(document.createTextNode(" "));
       p.appendChild(citeButton("", "复制本报告的引文"));
@@ -176,7 +190,7 @@
   function titleText(value) {
     return parser.parseFromString(value || "", "text/html").body.textContent;
   }
-  article.querySelectorAll(TERM_LINK).forEach(function (a) {
+  each(article.querySelectorAll(TERM_LINK), function (a) {
     a.setAttribute("data-definition", titleText(a.getAttribute("title")));
     a.classList.add("term-link");
     // Material would show the title as a tooltip on tap too; the popover replaces it there.
