@@ -332,6 +332,52 @@ def sharded_search_figures(site_dir: Path, queries: list[str], glossary_terms: i
     }
 
 
+def _whole_word(phrase: str) -> re.Pattern:
+    """The phrase, where an end that is a Latin letter or digit is a whole word: 3.五位一体 is not in 13.五位一体
+    (the search's own rule)."""
+    latin = re.compile("[a-z0-9]")
+    return re.compile(("(?<![a-z0-9])" if latin.match(phrase[:1]) else "") + re.escape(phrase)
+                      + ("(?![a-z0-9])" if latin.match(phrase[-1:]) else ""))
+
+
+def search_recall_figures(site_dir: Path, reports: list, phrases: list[str]) -> dict:
+    """Recall of the full results page (search.html): for each phrase, the reports whose text holds it
+    (title, headings, paragraphs, 名词解释; quotes and spaces aside) against the reports among every
+    section tools/search_query.mjs --all finds, as the page checks them. Phrase in N reports → N found."""
+    from build_corpus.renderer.search_index import normalise
+    from build_corpus.urls import built_path, report_page
+    node = shutil.which("node")
+    if not node:
+        return {"search_error": "node is not on PATH"}
+    done = subprocess.run([node, str(ROOT / "tools" / "search_query.mjs"), "--all", str(site_dir), *phrases],
+                          capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        return {"search_error": done.stderr.strip()[:300]}
+
+    def comparable(text: str) -> str:
+        return re.sub(r"[“”‘’\"'「」『』\u200b\s]", "", normalise(text))
+    texts = {}
+    for doc in reports:
+        parts = [doc.title, *(s.number + s.title for s in doc.all_sections()), *(p.text for p in doc.all_paragraphs()),
+                 *(f"{e.term}{e.definition}" for e in doc.glossary)]
+        texts[built_path(report_page(doc.id))] = "¦".join(map(comparable, parts))   # no phrase across two parts
+    holding = found = extra = 0
+    misses: list[str] = []
+    beyond: list[str] = []
+    for run in map(json.loads, done.stdout.splitlines()):
+        phrase = _whole_word(comparable(run["query"]))
+        truth = {page for page, text in texts.items() if phrase.search(text)}
+        pages = {s["location"].split("#")[0] for s in run["sections"]} & texts.keys()
+        holding += len(truth)
+        found += len(truth & pages)
+        extra += len(pages - truth)
+        misses += [f"{run['query']}: {page}" for page in sorted(truth - pages)]
+        beyond += [f"{run['query']}: {page}" for page in sorted(pages - truth)]
+    return {"search_recall_phrases": len(phrases), "search_recall_reports": holding, "search_recall_found": found,
+            "search_recall": round(found / holding, 4) if holding else 1.0, "search_recall_not_holding": extra,
+            "search_recall_misses": misses[:20], "search_recall_beyond": beyond[:20]}
+
+
 def shared_terms_share(docs: Path) -> tuple[int, int]:
     """(bytes of the 解释了相同名词的报告 blocks, bytes of all report pages) in docs/reports."""
     block = total = 0
@@ -508,6 +554,7 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
         if mk["status"] == 0:
             with Timer() as search_t:
                 result.update(sharded_search_figures(site_dir, search_queries(built.terms), min(30, len(built.terms))))
+                result.update(search_recall_figures(site_dir, built.corpus.reports, search_queries(built.terms)))
             table.add("search: queries through the built worker (node)", search_t.wall, search_t.cpu, None,
                       f"{result.get('search_queries', 0)} queries; not part of the build")
 
@@ -618,7 +665,12 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
               f"precision@5 {result['search_precision_at_5']:.3f}, {result['search_empty_results']} empty; "
               f"stock route: {result.get('stock_search_download_bytes', 0) / MB:.2f} MB "
               f"({result.get('stock_search_download_gzip_bytes', 0) / MB:.2f} MB gzip)")
-    elif "search_error" in result:
+    if "search_recall" in result:
+        print(f"search recall (search.html, every section checked): {result['search_recall_phrases']} phrases are in "
+              f"{result['search_recall_reports']} reports in all, {result['search_recall_found']} found "
+              f"({result['search_recall']:.3f}); {result['search_recall_not_holding']} found that do not hold the phrase"
+              + ("; missed: " + "; ".join(result["search_recall_misses"]) if result["search_recall_misses"] else ""))
+    if "search_error" in result:
         print(f"search: not measured: {result['search_error']}")
     if "traced_peak_mb" in result:
         print("tracemalloc peak per call (MB): " + ", ".join(f"{k} {v}" for k, v in result["traced_peak_mb"].items()))

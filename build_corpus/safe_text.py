@@ -30,10 +30,13 @@ sanitizing the rendered HTML are.
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import markdown
 import nh3
+
+from .chinese import join_wrapped_chinese
 
 # Characters that are Markdown syntax anywhere in a line, escaped with a backslash (Python-Markdown
 # accepts one for each): `{` and `}` matter most, since attr_list reads `{: …}` after any paragraph,
@@ -254,6 +257,7 @@ def prose_html(text: str) -> str:
     '<p>见<a href="https://example.org/a" rel="noopener noreferrer nofollow">说明</a>与<a rel="noopener noreferrer nofollow">x</a>&lt;img src=x onerror=y&gt;</p>'
     """
     md = _prose_renderer()
+    text = join_wrapped_chinese(text)   # Chinese has no space where a YAML block wrapped the line
     text = _CONTROL.sub(lambda m: m.group() if m.group() in "\n\t" else "\ufffd", text)
     try:
         rendered = md.convert(text)
@@ -274,13 +278,40 @@ def link_html(label: str, url: str) -> str:
     return f'<a href="{html_attr(url)}">{html_text(label)}</a>'
 
 
-def contributed_block(parts_html: list[str], css_class: str, title: str) -> str:
+def contributed_block(parts_html: list[str], css_class: str, title: str, anchor: str = "") -> str:
     """Contributed HTML, sanitized as a whole, as an admonition-looking block Markdown passes through.
 
     One raw HTML block at the start of a line with no blank line inside, so Markdown neither
     parses nor re-wraps it (and no attribute list or Markdown in it can take effect).
-    `title` is plain text; it is ours, the parts are the contributor's.
+    `title` is plain text; it is ours, the parts are the contributor's; `anchor` an id of ours.
     """
     body = re.sub(r"\n\s*\n", "\n", sanitize_html("\n".join(parts_html)).strip())
-    return (f'<div class="admonition {css_class}">\n<p class="admonition-title">{html_text(title)}</p>\n'
+    anchor_attr = f' id="{html_attr(anchor)}"' if anchor else ""
+    return (f'<div class="admonition {css_class}"{anchor_attr}>\n<p class="admonition-title">{html_text(title)}</p>\n'
             f"{body}\n</div>\n")
+
+
+_JS_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def js_json(value) -> str:
+    """JSON as a JavaScript expression in a script file or a <script>: no text can close an element,
+    start a comment or end the line (U+2028 ends a line in older JavaScript).
+
+    >>> js_json({"t": "</script>\\u2028"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u2028"}'
+    """
+    return json.dumps(value, ensure_ascii=False).translate(_JS_SAFE)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """Text for an XML element (the Atom feed): characters XML 1.0 cannot hold become U+FFFD, so
+    nothing vanishes unseen and the document stays well-formed; ElementTree escapes the rest.
+
+    >>> xml_text("甲\\x00乙\\x1b")
+    '甲\\ufffd乙\\ufffd'
+    """
+    return _NOT_XML.sub("\ufffd", text)

@@ -145,10 +145,12 @@ SCAN = """() => {
     }
   }
   // The site's own charts (build_corpus/pages/charts.py) are the only SVG it writes: <figure class="chart-figure">
-  // around <svg class="chart" role="img">; any other <svg> came from input. Its only form is the compare
-  // view's picker (docs/assets/javascripts/compare.js), made by the script inside #compare-app.
+  // around <svg class="chart" role="img">; any other <svg> came from input. Its only forms are the compare
+  // view's picker (docs/assets/javascripts/compare.js), made by the script inside #compare-app, and the
+  // search page's own (build_corpus/pages/search.py, a fixed string).
   for (const el of document.querySelectorAll('article script, article img, article iframe, article object,'
-                                             + ' article embed, article style, article form:not(#compare-app > form.compare-picker),'
+                                             + ' article embed, article style,'
+                                             + ' article form:not(#compare-app > form.compare-picker):not(#search-page > form.search-page__form),'
                                              + ' article svg:not(figure.chart-figure > svg.chart[role="img"])')) {
     found.push(`in article: <${el.tagName.toLowerCase()}>`);
   }

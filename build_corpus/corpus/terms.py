@@ -15,7 +15,7 @@ from functools import cache
 from pypinyin import Style, lazy_pinyin
 
 from ..document.glossary import names_something, split_terms, term_core, term_key
-from ..model import Document, GlossaryEntry
+from ..model import Document, GlossaryEntry, Paragraph
 from ..urls import slugify
 
 
@@ -41,6 +41,7 @@ class Use:
     count: int = 1
     definition: Definition | None = None   # the definition it links to; None: same words, not linked
     rule: str = ""                     # why that definition applies (scope.RULES)
+    paragraph: Paragraph | None = None   # where it is: the term page quotes the sentence around it
 
 
 @dataclass

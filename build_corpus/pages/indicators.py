@@ -76,16 +76,17 @@ def _index_page(records: dict[str, list[Target]], by_key: dict[str, list[Target]
            f"共 {len(with_targets)} 份报告写有主要预期目标，{sum(len(v) for v in records.values())} 条记录。\n",
            "- 下载：[targets.csv](../downloads/targets.csv) · [targets.json](../downloads/targets.json)",
            "- 字段说明：[下载语料](../downloads/index.md)\n",
-           "| 指标 | 预期目标 | 实际完成 | 地区数 |", "| --- | ---: | ---: | ---: |"]
+           # Counts of records, not values: "条" says so, and a dash stands for none.
+           "| 指标 | 预期目标（条） | 实际完成数（条） | 地区数 |", "| --- | ---: | ---: | ---: |"]
     for key, label in labels.items():
         same = by_key.get(key, [])
         if not same:
             continue
         counts = _kind_counts(same)
-        out.append(f"| [{md_escape(label)}]({_link(indicator_page(key))}) | {counts[TARGET]} | {counts[ACHIEVED]} | {len({t.place for t in same})} |")
+        out.append(f"| [{md_escape(label)}]({_link(indicator_page(key))}) | {counts[TARGET] or '—'} | {counts[ACHIEVED] or '—'} | {len({t.place for t in same})} |")
     other = by_key.get(OTHER, [])
     counts = _kind_counts(other)
-    out.append(f"| [其他指标](other.md) | {counts[TARGET]} | {counts[ACHIEVED]} | {len({t.place for t in other})} |")
+    out.append(f"| [其他指标](other.md) | {counts[TARGET] or '—'} | {counts[ACHIEVED] or '—'} | {len({t.place for t in other})} |")
     out.append("\n未能读出的目标（没有数值的表述，如“粮食产量保持稳定”）不列入；读法见仓库 "
                "`build_corpus/data/targets.yml`，欢迎补充。")
     return "\n".join(out) + "\n"

@@ -50,8 +50,7 @@ def term_timeline(term: Term, by_year: dict[int, list[Document]]) -> str:
                    "语料中没有报告在正文中使用这个名词（名词解释区除外），因此没有历年数据。\n")
         return "\n".join(out)
     years = list(by_year)
-    first, last = min(using), max(using)
-    out.append(f"首次出现：**{first} 年**（{_places(using[first])}）；最近一次：**{last} 年**（{_places(using[last])}）。"
+    out.append(first_and_last(using) +
                f"语料中有 {len(years)} 个年份的报告，其中 {len(using)} 个年份有报告使用它。\n")
     counts = [(year, len(using.get(year, [])), len(by_year[year])) for year in years]
     busiest = max(counts, key=lambda c: (c[1] / c[2], c[0]))
@@ -64,6 +63,19 @@ def term_timeline(term: Term, by_year: dict[int, list[Document]]) -> str:
         out.append(f"| {year} | {n} / {total} | {_places(using.get(year, [])) if n else '—'} |")
     out.append("\n[全语料的名词趋势](trends.md)\n")
     return "\n".join(out)
+
+
+def first_and_last(using: dict[int, list[Document]]) -> str:
+    """首次出现 and 最近一次 as a reader says them: once when they are the same year, with how many
+    places, their names only when few (a list of 29 provinces says nothing twice)."""
+    first, last = min(using), max(using)
+
+    def where(docs: list[Document]) -> str:
+        places = {d.meta.place or "地区未知" for d in docs}
+        return f"{len(places)} 个地区" + (f"：{_places(docs)}" if len(places) <= 5 else "")
+    if first == last:
+        return f"只见于 **{first} 年**的报告（{where(using[first])}）。"
+    return f"首次出现：**{first} 年**（{where(using[first])}）；最近一次：**{last} 年**（{where(using[last])}）。"
 
 
 def _places(docs: list[Document]) -> str:

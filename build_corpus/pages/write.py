@@ -25,7 +25,8 @@ from ..urls import page_path
 from .front_matter import unreadable_front_matter
 
 # Generated folders and files; everything else in docs/ (assets/, overrides/) is hand-written.
-GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "index.md", "places.md", "years.md", "skipped.md", "speakers.md")
+GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "places", "search", "index.md", "places.md",
+             "years.md", "skipped.md", "speakers.md", "search.md", "about.md", "changes.md", "feed.xml", "annotations.md")
 STAGING = ".build-staging"
 PREVIOUS = ".build-previous"
 JOURNAL = ".build-swap"

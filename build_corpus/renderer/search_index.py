@@ -11,6 +11,8 @@ is cut two ways, and a query loads only what it needs:
 - documents (`d<n>.js`): title, location and plain text of each page section, in chunks of
   about CHUNK_BYTES; a query loads only the chunks of its best candidates, to check that the
   query occurs as a phrase (bigrams alone also match 三…改 一…拆) and to show a snippet.
+- pages (`pages.js`): the page of every document (by chunk, then position), for the full results
+  page, which groups and filters the candidates by report before it loads any text.
 
 Shards are scripts calling `__shard(name, data)`, loaded with importScripts: that works in a
 real worker and in the iframe Material uses from file://, where fetch() does not.
@@ -67,13 +69,21 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+# Quotation marks inside a phrase do not cut it: “三医”联动 is 三医联动 to a reader, so the index has
+# its bigram 医联 (search_worker.js: QUOTE_MARKS, and its phrase check skips them too).
+QUOTE_MARKS = "“”‘’「」『』\"'"
+_QUOTES_OUT = str.maketrans("", "", QUOTE_MARKS)
+
+
 def keys_of(text: str) -> Counter:
     """Index keys of a text with their counts: Han characters, Han bigrams, Latin/digit words.
 
     >>> sorted(keys_of("五水共治，GDP"))
     ['gdp', '五', '五水', '共', '共治', '水', '水共', '治']
+    >>> "医联" in keys_of("“三医”联动")
+    True
     """
-    text = normalise(text)
+    text = normalise(text).translate(_QUOTES_OUT)
     runs = HAN_RUN.findall(text)
     keys = Counter("".join(runs))   # counted in one call each, not per run: a quarter of the indexer's time
     keys.update(chain.from_iterable(map(_bigrams, runs)))
@@ -151,6 +161,8 @@ class ShardedIndexWriter:
         self.pairs = 0
         self.bytes = 0
         self.digest = hashlib.sha256()
+        self.page_numbers: dict[str, int] = {}
+        self.page_of: list[list[int]] = [[]]   # per chunk, per document in it: its page's number
 
     def add(self, doc: SearchDoc) -> None:
         if self.chunk and (self.chunk_size >= CHUNK_BYTES or len(self.chunk) >= CHUNK_DOCS):
@@ -164,6 +176,7 @@ class ShardedIndexWriter:
         self.chunk.append(record)
         self.chunk_size += len(doc.text.encode("utf-8")) + len(doc.title.encode("utf-8")) + len(doc.location) + 12
         self.docs += 1
+        self.page_of[-1].append(self.page_numbers.setdefault(doc.location.split("#")[0], len(self.page_numbers)))
         in_title = keys_of(doc.title)
         in_text = keys_of(doc.text)
         # Stored as doc_id << 3 | flags; finish() turns the ids into gaps. The keys of the text alone
@@ -186,6 +199,8 @@ class ShardedIndexWriter:
             buckets[shard_of(key, shards)][key] = _gaps(self.postings[key])
         for n, bucket in enumerate(buckets):
             self._write(f"b{n}", bucket)
+        # of[chunk][position]: a document id is chunk * CHUNK_DOCS + position, and chunks are not full.
+        self._write("pages", {"pages": list(self.page_numbers), "of": self.page_of[:self.chunks]})
         version = self.digest.hexdigest()[:12]
         folder = self.search_dir / f"idx-{version}"
         for old in self.search_dir.glob("idx-*"):
@@ -200,6 +215,7 @@ class ShardedIndexWriter:
         self._write(f"d{self.chunks}", self.chunk)
         self.chunks += 1
         self.chunk, self.chunk_size = [], 0
+        self.page_of.append([])
 
     def _write(self, name: str, data) -> None:
         if not self.bytes:   # first file: MkDocs clears the site folder after on_pre_build
