@@ -338,6 +338,72 @@ def sharded_search_figures(site_dir: Path, queries: list[str], glossary_terms: i
     }
 
 
+def _whole_word(phrase: str) -> re.Pattern:
+    """The phrase, where an end that is a Latin letter or digit is a whole word: 3.五位一体 is not in 13.五位一体
+    (the search's own rule)."""
+    latin = re.compile("[a-z0-9]")
+    return re.compile(("(?<![a-z0-9])" if latin.match(phrase[:1]) else "") + re.escape(phrase)
+                      + ("(?![a-z0-9])" if latin.match(phrase[-1:]) else ""))
+
+
+def _comparable(text: str) -> str:
+    from build_corpus.renderer.search_index import normalise
+    return re.sub(r"[“”‘’\"'「」『』\u200b\s]", "", normalise(text))
+
+
+def recall_truth(reports: list, phrases: list[str]) -> tuple[dict[str, set[str]], set[str]]:
+    """For each phrase, the report pages whose text holds it (title, headings, paragraphs, 名词解释;
+    quotes and spaces aside); and every report page. Taken while the corpus is at hand (the build's
+    own processes are measured without it in memory)."""
+    from build_corpus.urls import built_path, report_page
+    patterns = {phrase: _whole_word(_comparable(phrase)) for phrase in phrases}
+    truth: dict[str, set[str]] = {phrase: set() for phrase in phrases}
+    pages = set()
+    for doc in reports:
+        parts = [doc.title, *(s.number + s.title for s in doc.all_sections()), *(p.text for p in doc.all_paragraphs()),
+                 *(f"{e.term}{e.definition}" for e in doc.glossary)]
+        text = "¦".join(map(_comparable, parts))   # no phrase across two parts
+        page = built_path(report_page(doc.id))
+        pages.add(page)
+        for phrase, pattern in patterns.items():
+            if pattern.search(text):
+                truth[phrase].add(page)
+    return truth, pages
+
+
+def search_recall_figures(site_dir: Path, truth: dict[str, set[str]], report_pages: set[str]) -> dict:
+    """Recall of the full results page (search.html): for each phrase, the reports whose text holds it
+    (recall_truth) against the reports among every section tools/search_query.mjs --all finds, as the
+    page checks them. Phrase in N reports → N found."""
+    node = shutil.which("node")
+    if not node:
+        return {"search_error": "node is not on PATH"}
+    done = subprocess.run([node, str(ROOT / "tools" / "search_query.mjs"), "--all", str(site_dir), *truth],
+                          capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        return {"search_error": done.stderr.strip()[:300]}
+    holding = found = extra = 0
+    misses: list[str] = []
+    beyond: list[str] = []
+    for run in map(json.loads, done.stdout.splitlines()):
+        held = truth[run["query"]]
+        pages = {s["location"].split("#")[0] for s in run["sections"]} & report_pages
+        holding += len(held)
+        found += len(held & pages)
+        extra += len(pages - held)
+        misses += [f"{run['query']}: {page}" for page in sorted(held - pages)]
+        beyond += [f"{run['query']}: {page}" for page in sorted(pages - held)]
+    return {"search_recall_phrases": len(truth), "search_recall_reports": holding, "search_recall_found": found,
+            "search_recall": round(found / holding, 4) if holding else 1.0, "search_recall_not_holding": extra,
+            "search_recall_misses": misses[:20], "search_recall_beyond": beyond[:20]}
+
+
+# Past this many reports, recall is measured on the RECALL_PHRASES rarest phrases only: the full results
+# page of a split site reads every candidate report's page, thousands for a common word.
+RECALL_ALL_UP_TO = 3000
+RECALL_PHRASES = 10
+
+
 def shared_terms_share(docs: Path) -> tuple[int, int]:
     """(bytes of the 解释了相同名词的报告 blocks, bytes of all report pages) in docs/reports."""
     block = total = 0
@@ -523,6 +589,12 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
                   compare_data_bytes=sum(len(b) for p, b in built.files.items() if p.startswith("compare/data/")))
     queries, glossary_queries = search_queries(built.terms), min(30, len(built.terms))
     subsites = set(built.subsite_names)
+    with Timer() as truth_t:
+        truth, report_pages = recall_truth(built.corpus.reports, queries)
+        if reports > RECALL_ALL_UP_TO:
+            truth = dict(sorted(truth.items(), key=lambda item: len(item[1]))[:RECALL_PHRASES])
+    table.add("search recall: the reports holding each phrase (Python)", truth_t.wall, truth_t.cpu, None,
+              f"{len(truth)} phrases; not part of the build")
     del corpus, built
     gc.collect()
 
@@ -547,6 +619,7 @@ def bench(n: int, args, work: Path, startup: dict, skip_site: bool) -> dict:
     if ok:
         with Timer() as search_t:
             result.update(sharded_search_figures(site_dir, queries, glossary_queries))
+            result.update(search_recall_figures(site_dir, truth, report_pages))
         table.add("search: queries through the built worker (node)", search_t.wall, search_t.cpu, None,
                   f"{result.get('search_queries', 0)} queries; not part of the build")
 
@@ -653,7 +726,12 @@ def _finish(n: int, result: dict, figures: dict, processes: list, table, source_
               f"precision@5 {result['search_precision_at_5']:.3f}, {result['search_empty_results']} empty; "
               f"stock route: {result.get('stock_search_download_bytes', 0) / MB:.2f} MB "
               f"({result.get('stock_search_download_gzip_bytes', 0) / MB:.2f} MB gzip)")
-    elif "search_error" in result:
+    if "search_recall" in result:
+        print(f"search recall (search.html, every section checked): {result['search_recall_phrases']} phrases are in "
+              f"{result['search_recall_reports']} reports in all, {result['search_recall_found']} found "
+              f"({result['search_recall']:.3f}); {result['search_recall_not_holding']} found that do not hold the phrase"
+              + ("; missed: " + "; ".join(result["search_recall_misses"]) if result["search_recall_misses"] else ""))
+    if "search_error" in result:
         print(f"search: not measured: {result['search_error']}")
     if "traced_peak_mb" in result:
         print("tracemalloc peak per call (MB): " + ", ".join(f"{k} {v}" for k, v in result["traced_peak_mb"].items()))

@@ -120,6 +120,22 @@ CHINESE_HEADING_NUMBER = re.compile("|".join(heading_number(style, None) for sty
 # What every heading number starts with: most lines are body text and fail this one quick test.
 HEADING_NUMBER_START = re.compile(rf"[第（({NUMERALS}]|\d")
 
+# --- dates ------------------------------------------------------------------
+
+def calendar_date(year: int | str, month: int | str, day: int | str) -> str | None:
+    """A date as written (2024年1月20日, 2024-01-20) in ISO form, or None when no calendar has it:
+    text can say 2024年13月45日 or 0000-00-00, and such a date reaches no page, citation or download.
+
+    >>> calendar_date(2024, 1, 20), calendar_date("2024", "02", "30"), calendar_date(0, 0, 0), calendar_date(2024, 13, 45)
+    ('2024-01-20', None, None, None)
+    """
+    import datetime
+    try:
+        return datetime.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
 # --- the parts of a work report --------------------------------------------
 
 SALUTATION_WORD = "各位代表"
@@ -182,3 +198,52 @@ def leaves_open(text: str, pairs: tuple[tuple[str, str], ...] = QUOTE_BRACKET_AN
         if text.count(opening) > text.count(closing):
             return True
     return False
+
+
+# --- words in context ---------------------------------------------------------------
+
+CONTEXT_CHARS = 120   # the most a quoted sentence around a use may hold (a use in context, a search excerpt)
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> tuple[str, int, int]:
+    """The sentence holding text[start:end] (cut at 。！？；), at most `limit` characters: a longer one
+    is cut to the words around the span, with … where it was cut. Returns (excerpt, span start, span end)
+    within the excerpt. Indexes are code points (Python's), so no character is cut in half.
+
+    >>> sentence_around("去年很好。深入推进五水共治，成效明显。明年继续。", 9, 13)
+    ('深入推进五水共治，成效明显。', 4, 8)
+    >>> sentence_around("甲" * 200 + "五水共治" + "乙" * 200, 200, 204, limit=20)
+    ('…甲甲甲甲甲甲甲甲五水共治乙乙乙乙乙乙乙乙…', 9, 13)
+    """
+    begin = max((text.rfind(mark, 0, start) for mark in SENTENCE_ENDS), default=-1) + 1
+    stops = [i for i in (text.find(mark, end) for mark in SENTENCE_ENDS) if i >= 0]
+    finish = min(stops) + 1 if stops else len(text)
+    while finish < len(text) and text[finish] in CLOSERS:
+        finish += 1
+    while begin < start and text[begin].isspace():
+        begin += 1
+    if finish - begin > limit:
+        room = max(0, limit - (end - start)) // 2
+        begin, finish = max(begin, start - room), min(finish, end + room)
+    prefix = "…" if begin > 0 and text[begin - 1] not in SENTENCE_ENDS else ""
+    suffix = "…" if finish < len(text) and text[finish - 1] not in SENTENCE_ENDS + CLOSERS else ""
+    return prefix + text[begin:finish] + suffix, start - begin + len(prefix), end - begin + len(prefix)
+
+
+# A line break inside a paragraph between two Chinese characters or marks: YAML's folded and literal
+# blocks wrap a contributor's note there, and Markdown would print a space where Chinese has none.
+_WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t]*\n[ \t]*(?=[{HAN}{CJK_PUNCT}])"
+                               # a folded block (>) has already made the break a space: after a full-width mark
+                               rf"|(?<=[{CJK_PUNCT}])[ \t]+(?=[{HAN}{CJK_PUNCT}])")
+
+
+def join_wrapped_chinese(text: str) -> str:
+    """Lines of one paragraph joined without a space where both sides are Chinese; blank lines,
+    list items and Latin words keep theirs.
+
+    >>> join_wrapped_chinese("两山理论的突破口。\\n此后，“两山”并提，\\n指国家\\n\\n- 一\\n- 二 word\\nnext")
+    '两山理论的突破口。此后，“两山”并提，指国家\\n\\n- 一\\n- 二 word\\nnext'
+    >>> join_wrapped_chinese("突破口。 此后，并提， 指国家 2013 年")
+    '突破口。此后，并提，指国家 2013 年'
+    """
+    return _WRAP_BETWEEN_CJK.sub("", text)

@@ -130,11 +130,16 @@ def report_problems(problems: list[Problem], strict: bool) -> int:
 
 
 def cmd_build(args) -> int:
-    from .pages.write import build_lock
+    from .pages.front_matter import FrontMatterError
+    from .pages.write import WriteError, build_lock
     from .pipeline import build, write_site
-    with build_lock(args.docs):
-        result = build(_settings(args), docs=args.docs)
-        write_site(result.site, args.docs)
+    try:
+        with build_lock(args.docs):
+            result = build(_settings(args), docs=args.docs)
+            write_site(result.site, args.docs)
+    except (WriteError, FrontMatterError) as err:
+        print(f"失败 / failed: {err}", file=sys.stderr)
+        return 1
     corpus, site = result.corpus, result.site
     cached = sum(1 for s in corpus.sources if s.from_cache)
     print(f"读取 {len(result.paths)} 个源文件（{cached} 个未变，取自缓存）：{len(corpus.reports)} 份报告，{len(corpus.others)} 篇其他文档，"
@@ -145,8 +150,13 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .renderer.preview import serve
-    return serve(_settings(args), args.docs, args.dev_addr)
+    from .pages.write import WriteError
+    from .renderer.preview import ServeError, serve
+    try:
+        return serve(_settings(args), args.docs, args.dev_addr)
+    except (ServeError, WriteError) as err:
+        print(f"失败 / failed: {err}", file=sys.stderr)
+        return 1
 
 
 def cmd_inspect(args) -> int:
@@ -156,7 +166,7 @@ def cmd_inspect(args) -> int:
     corpus = build_corpus([p for p in args.files if p.is_file()], ROOT)
     problems += corpus.problems
     if args.format == "json":
-        json.dump({"sources": [source_json(s) for s in corpus.sources]}, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump({"sources": [source_json(s) for s in corpus.sources]}, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         print()
     else:
         # The site's own page for each report: the same build_site call, so terms, links and
@@ -176,8 +186,13 @@ def cmd_inspect(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from .pages.front_matter import FrontMatterError
     from .pipeline import build
-    result = build(_settings(args))
+    try:
+        result = build(_settings(args))
+    except FrontMatterError as err:
+        print(f"失败 / failed: {err}", file=sys.stderr)
+        return 1
     corpus, curated = result.corpus, result.site.curated
     if not args.quiet:
         for source in corpus.sources:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # annotations only: the corpus-wide types are built from these
     from .contributions.curation import CuratedTerm
+    from .contributions.history import SourceEvent
+    from .corpus.places import PlaceInfo
     from .corpus.scope import Scope
     from .corpus.targets import Target
     from .corpus.terms import Term
@@ -21,7 +23,7 @@ OTHER = "other"
 # Metadata fields, in the order every output lists them (front matter, JSON, CSV); a curator may pin
 # any of them in a sidecar file (data/sidecar.schema.json, README).
 META_FIELDS = ("place", "level", "parent", "year", "date", "speaker", "speaker_title",
-               "meeting", "title", "publisher", "published")
+               "meeting", "title", "publisher", "published", "url")
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Metadata:
     title: str | None = None
     published: str | None = None    # web page's posting date, when the page had one
     publisher: str | None = None    # 来源 of a web page
+    url: str | None = None          # the official original's address (a curator's sidecar); http(s) only
     inferred: list[str] = field(default_factory=list)   # fields guessed from the body
     pinned: list[str] = field(default_factory=list)     # fields set by a curator's sidecar
     evidence: dict[str, str] = field(default_factory=dict)  # field -> the text it came from
@@ -206,11 +209,15 @@ class Site:
     defined_by: dict[str, dict[str, Document]] = field(default_factory=dict)   # term key -> report id -> report
     scope: Scope | None = None                                 # which definition each use links to (scope.py)
     by_place: dict[str, list[Document]] = field(default_factory=dict)   # place -> its reports, by year
+    places: dict[str, PlaceInfo] = field(default_factory=dict)   # every place with a page: reports' places and those above
     targets: dict[str, list[Target]] = field(default_factory=dict)   # report id -> its 主要预期目标 records
     pages: dict[str, str] = field(default_factory=dict)        # path under docs/ -> Markdown
     files: dict[str, bytes] = field(default_factory=dict)      # downloads: path under docs/ -> bytes
     problems: list[Problem] = field(default_factory=list)      # what the corpus-wide steps found wrong
     jobs: int = 1                                              # processes the corpus-wide steps may use
+    history: list[SourceEvent] = field(default_factory=list)   # sources added and changed, newest first (git)
+    history_note: str = ""                                     # why there is no history, when there is none
+    provenance: dict[str, str] = field(default_factory=dict)   # source file name -> where it came from (sources/README.md)
     split: str = "auto"                                        # sub-sites: auto (by size), always, never
     subsites: dict[str, str] = field(default_factory=dict)     # report id -> its sub-site (corpus/subsites.py)
     subsite_names: dict[str, str] = field(default_factory=dict)  # sub-site slug -> its province

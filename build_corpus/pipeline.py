@@ -1,15 +1,17 @@
 """The whole build, declared in one place: the tables below list every step in the order it runs.
 
-    per source     read → decode → split → sidecar                         SOURCE_STEPS    document/
-    per document   page metadata → classify → clean → header metadata →    DOCUMENT_STEPS  document/
-                   pinned metadata → sections → inferred metadata →
-                   glossary → footnotes → title → required metadata
+    per source     read → decode → line breaks → split → sidecar           SOURCE_STEPS    document/
+    per document   repair → page metadata → classify → extent → clean →    DOCUMENT_STEPS  document/
+                   header metadata → pinned metadata → sections →
+                   inferred metadata → glossary → footnotes → title →
+                   origin → required metadata → release texts
     per corpus     copies → ids → glossary anchors                         CORPUS_STEPS    corpus/
     contributions  glossary/ and annotations/, checked against schemas     load_contributions  contributions/
+    history        sources/' commits (git) and provenance (sources/README)  load_history  contributions/history.py
     site           contributions → term merge → curated checks →           SITE_STEPS      corpus/
                    uses/links → places → targets → sub-sites
     pages          reports → terms → targets → comparisons → indexes →     PAGE_STEPS      pages/
-                   downloads
+                   places → reader pages → downloads
     write          docs/, all or nothing                                   write_site      pages/write.py
     render         `mkdocs build`, with our hooks                          renderer/
 
@@ -32,6 +34,7 @@ from .batch import MAX_SOURCE_BYTES, beside, process_sources
 from .cache import SourceCache, code_version
 from .contributions.annotations import load_annotations
 from .contributions.curation import load_curated
+from .contributions.history import source_history, source_provenance
 from .contributions.inputs import list_inputs, shown_path
 from .corpus import steps as corpus
 from .document import steps as document
@@ -104,6 +107,8 @@ PAGE_STEPS = (
     Step("target pages", pages.target_pages),
     Step("comparison pages", pages.comparison_pages),
     Step("index pages", pages.index_pages),
+    Step("place pages", pages.place_pages),                 # a page per place, its parents from the division data
+    Step("reader pages", pages.reader_pages),               # search, about, changes and feed, annotations
     Step("downloads", pages.downloads),
 )
 TABLES = {"source": SOURCE_STEPS, "document": DOCUMENT_STEPS, "corpus": CORPUS_STEPS, "site": SITE_STEPS,
@@ -174,13 +179,15 @@ def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache
 
 def build_site(corpus: Corpus, curated: dict | None = None, address: Address | None = None,
                annotations: dict | None = None, clock: Clock = untimed, jobs: int = 1, split: str = "auto",
-               docs: Path | None = None) -> Site:
+               docs: Path | None = None, history: History | None = None) -> Site:
     """SITE_STEPS, then every page (PAGE_STEPS). `split`: sub-sites (auto: by size). Nothing is in docs/ yet:
     the pages are kept, or, given `docs`, written into its staging area as they are made (write_site
     swaps them in), which keeps a large corpus's pages out of memory."""
+    history = history or History()
     site = Site(corpus, from_environment() if address is None else address, curated=curated or {},
                 annotations=annotations or {}, jobs=jobs if len(corpus.reports) >= SITE_JOBS_FROM else 1,
-                reports=sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0)), split=split)
+                reports=sorted(corpus.reports, key=lambda d: (d.meta.place or "", d.meta.year or 0)), split=split,
+                history=history.events, history_note=history.note, provenance=history.provenance)
     run_steps("site", SITE_STEPS, site, clock)
     if docs is not None:
         site.staging = Staging(docs, place=placed)
@@ -269,6 +276,20 @@ class Build:
         return [note for doc in self.corpus.reports for note in doc.notes]
 
 
+@dataclass
+class History:
+    """What the repository says of the sources: commits adding and changing them, and their provenance."""
+    events: list = field(default_factory=list)
+    note: str = "构建时没有读取版本历史"
+    provenance: dict = field(default_factory=dict)
+
+
+def load_history(settings: Settings) -> History:
+    """sources/' history from git (none outside a checkout, with the reason) and sources/README.md's table."""
+    events, note = source_history(settings.sources, settings.root)
+    return History(events, note, source_provenance(settings.sources))
+
+
 def load_contributions(settings: Settings) -> tuple[dict, dict, list[Problem]]:
     """glossary/ and annotations/, each file checked against its schema (contributions/)."""
     curated, problems = load_curated(settings.glossary, settings.root)
@@ -291,7 +312,7 @@ def build(settings: Settings, clock: Clock = untimed, docs: Path | None = None) 
     corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(settings.sources))
     curated, annotations, contribution_problems = load_contributions(settings)
     site = build_site(corpus, curated, annotations=annotations, clock=clock, jobs=settings.jobs, split=settings.split,
-                      docs=docs)
+                      docs=docs, history=load_history(settings))
     if settings.cache:
         remembered.save(settings.cache / REMEMBERED, code_version())
     return Build(paths, corpus, site, problems + corpus.problems + contribution_problems + site.problems)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 REPOSITORY = re.compile(r"^(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?P<name>[A-Za-z0-9._-]{1,100})$")
 BRANCH = "main"
@@ -27,10 +28,15 @@ class Address:
     repo_name: str = ""     # owner/name
 
     def repo_file(self, path: str, edit: bool = True) -> str:
-        """A repository file's page on GitHub: its editor, or its view."""
+        """A repository file's page on GitHub: its editor, or its view. The path is percent-encoded:
+        a source's file name is input (`a<img onerror=…>.txt`), and the URL lands in a link.
+
+        >>> Address(repo_url="https://github.com/o/r").repo_file("sources/a b<x>(1).txt", edit=False)
+        'https://github.com/o/r/blob/main/sources/a%20b%3Cx%3E%281%29.txt'
+        """
         if not self.repo_url:
             return ""
-        return f"{self.repo_url}/{'edit' if edit else 'blob'}/{BRANCH}/{path}"
+        return f"{self.repo_url}/{'edit' if edit else 'blob'}/{BRANCH}/{quote(path, safe='/')}"
 
 
 def address(repository: str = "", site_url: str = "") -> Address:

@@ -12,7 +12,7 @@ goes through exactly one of these:
 - `code_text(text)`: a file name or other literal shown as code; a backtick
   in it cannot end the code span.
 - `html_text(text)` / `html_attr(text)`: plain text inside HTML we write; `tooltip_attr(text)` for a
-  title="…" that Material turns into a tooltip (it reads the value as HTML).
+  title="…" that Material turns into a tooltip (it reads the value as HTML), a bounded excerpt.
 - `page_title(text)`: a title in a page's front matter (MkDocs treats it as
   HTML, and Material's <title> unescapes it once more).
 - `prose_html(markdown)`: contributors' notes, which may use a little
@@ -30,10 +30,13 @@ sanitizing the rendered HTML are.
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import markdown
 import nh3
+
+from .chinese import join_wrapped_chinese
 
 # Characters that are Markdown syntax anywhere in a line, escaped with a backslash (Python-Markdown
 # accepts one for each): `{` and `}` matter most, since attr_list reads `{: …}` after any paragraph,
@@ -54,6 +57,28 @@ _LINE_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
 # an admonition (!!!) or a details block (???); `#` and `*` are backslashed already.
 _LINE_START_MARKER = re.compile(r"^(\s*)([>+\-!]|\d+[.)])")
 _MARKER_CHARS = re.compile(r"([>+\-!.)])")
+
+
+# Characters that no text format of the site can hold: YAML refuses C0/C1 controls and noncharacters
+# (U+FFFE, U+FDD0…), so a front matter holding one is not read as data; XML and JSON-LD consumers
+# refuse or mangle them; bidi controls (U+202E, U+2066–2069, …) reorder what a reader of a title, a
+# citation or a CSV cell sees; a lone surrogate cannot even be written as UTF-8. Tab and line break are
+# text. Report text loses them in cleaning (document/fixes.remove_unholdable_characters, logged),
+# contributed YAML that holds one is refused (contributions/checked_yaml), and so is a source's file name.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
+UNHOLDABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                        f"\ud800-\udfff{_NONCHARACTERS}]")
+# Controls that stood for a line or page break (form feed between PDF pages): a break, not nothing.
+BREAKING_CONTROLS = "\x0b\x0c\x1c\x1d\x1e"
+
+
+def unholdable_named(text: str) -> str:
+    """Each such character as its code point, for a log or a message: what was there stays visible.
+
+    >>> unholdable_named("排涝水\\ufffe。\\u202e")
+    '排涝水⟨U+FFFE⟩。⟨U+202E⟩'
+    """
+    return UNHOLDABLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
 
 
 def _controls_out(text: str) -> str:
@@ -122,8 +147,15 @@ def html_attr(text: str) -> str:
     return html.escape(_controls_out(text), quote=True)
 
 
+# A tooltip is an excerpt: the first use of a term in every section carries one, so a tooltip holding
+# a whole definition made a page of sections × definition (2,000 sections × 8,658 characters: 70 MB).
+# The whole definition is a tap away (the link, the popover's link). Real definitions: 90% ≤ 125.
+TOOLTIP_CHARS = 200
+
+
 def tooltip_attr(text: str) -> str:
-    """Plain text for a title="…" attribute that Material's `content.tooltips` shows on hover.
+    """Plain text for a title="…" attribute that Material's `content.tooltips` shows on hover, cut to
+    TOOLTIP_CHARS characters.
 
     Material copies the attribute's value into the tooltip as HTML (innerHTML), so the text is
     escaped twice: once for the attribute, once for that copy. (Found by the attack corpus: a
@@ -131,7 +163,11 @@ def tooltip_attr(text: str) -> str:
 
     >>> tooltip_attr('<img src=x onerror="y"> & “两化”')
     '&amp;lt;img src=x onerror=&amp;quot;y&amp;quot;&amp;gt; &amp;amp; “两化”'
+    >>> len(tooltip_attr("治" * 10_000)) == TOOLTIP_CHARS
+    True
     """
+    if len(text) > TOOLTIP_CHARS:
+        text = text[:TOOLTIP_CHARS - 1] + "…"
     return html.escape(html.escape(_controls_out(text), quote=True), quote=True)
 
 
@@ -144,6 +180,44 @@ def page_title(text: str) -> str:
     '＜/title＞＜script＞x＜/script＞ &amp; co'
     """
     return html.escape(_controls_out(text).replace("<", "＜").replace(">", "＞"), quote=False)
+
+
+# --- downloads -------------------------------------------------------------------
+
+# A spreadsheet reads a cell starting with these as a formula (`=HYPERLINK(…)`, `+cmd|' /C calc'!A0`):
+# OWASP's CSV injection advice is a leading apostrophe, which Excel and LibreOffice show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    r"""A value for a CSV cell of a download: text that a spreadsheet would run as a formula is prefixed
+    with ' (the csv module quotes the rest); None is an empty cell.
+
+    >>> [csv_cell(v) for v in ("=HYPERLINK(1)", "+cmd|2!A0", "-1", "@SUM(A1)", "\tx", "五水共治", 2024, None)]
+    ["'=HYPERLINK(1)", "'+cmd|2!A0", "'-1", "'@SUM(A1)", "'\tx", '五水共治', '2024', '']
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+# BibTeX counts every brace, whatever stands before it, so `\}` still closes a field: `}@misc(…` in a
+# title planted an entry of its own, an unbalanced `{` swallowed the entries after it (issue #28).
+# Braces are written as commands with no brace of their own; backslash, @ and LaTeX's specials as
+# commands too, so the value holds no brace but balanced `{}` and nothing that starts an entry.
+_BIBTEX = str.maketrans({"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                         "@": r"\char64{}", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_",
+                         "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"})
+
+
+def bibtex_text(text: str) -> str:
+    r"""Plain text as the value of a braced BibTeX field, on one line.
+
+    >>> bibtex_text("报告}@misc(x, url={http://e}) 100% #1 \\")
+    '报告\\textbraceright{}\\char64{}misc(x, url=\\textbraceleft{}http://e\\textbraceright{}) 100\\% \\#1 \\textbackslash{}'
+    """
+    return " ".join(_controls_out(text).split()).translate(_BIBTEX)
 
 
 # --- contributors' prose -------------------------------------------------------
@@ -183,6 +257,7 @@ def prose_html(text: str) -> str:
     '<p>见<a href="https://example.org/a" rel="noopener noreferrer nofollow">说明</a>与<a rel="noopener noreferrer nofollow">x</a>&lt;img src=x onerror=y&gt;</p>'
     """
     md = _prose_renderer()
+    text = join_wrapped_chinese(text)   # Chinese has no space where a YAML block wrapped the line
     text = _CONTROL.sub(lambda m: m.group() if m.group() in "\n\t" else "\ufffd", text)
     try:
         rendered = md.convert(text)
@@ -203,13 +278,40 @@ def link_html(label: str, url: str) -> str:
     return f'<a href="{html_attr(url)}">{html_text(label)}</a>'
 
 
-def contributed_block(parts_html: list[str], css_class: str, title: str) -> str:
+def contributed_block(parts_html: list[str], css_class: str, title: str, anchor: str = "") -> str:
     """Contributed HTML, sanitized as a whole, as an admonition-looking block Markdown passes through.
 
     One raw HTML block at the start of a line with no blank line inside, so Markdown neither
     parses nor re-wraps it (and no attribute list or Markdown in it can take effect).
-    `title` is plain text; it is ours, the parts are the contributor's.
+    `title` is plain text; it is ours, the parts are the contributor's; `anchor` an id of ours.
     """
     body = re.sub(r"\n\s*\n", "\n", sanitize_html("\n".join(parts_html)).strip())
-    return (f'<div class="admonition {css_class}">\n<p class="admonition-title">{html_text(title)}</p>\n'
+    anchor_attr = f' id="{html_attr(anchor)}"' if anchor else ""
+    return (f'<div class="admonition {css_class}"{anchor_attr}>\n<p class="admonition-title">{html_text(title)}</p>\n'
             f"{body}\n</div>\n")
+
+
+_JS_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def js_json(value) -> str:
+    """JSON as a JavaScript expression in a script file or a <script>: no text can close an element,
+    start a comment or end the line (U+2028 ends a line in older JavaScript).
+
+    >>> js_json({"t": "</script>\\u2028"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u2028"}'
+    """
+    return json.dumps(value, ensure_ascii=False).translate(_JS_SAFE)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """Text for an XML element (the Atom feed): characters XML 1.0 cannot hold become U+FFFD, so
+    nothing vanishes unseen and the document stays well-formed; ElementTree escapes the rest.
+
+    >>> xml_text("甲\\x00乙\\x1b")
+    '甲\\ufffd乙\\ufffd'
+    """
+    return _NOT_XML.sub("\ufffd", text)

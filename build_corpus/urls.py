@@ -21,7 +21,7 @@ from .remembered import remembered
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # A generated page path: folders and a file name of slug characters, one known suffix.
-PAGE_PATH = re.compile(r"^(\.projects/)?([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css|html|yml)(\.gz)?$|"
+PAGE_PATH = re.compile(r"^(\.projects/)?([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\.(md|jsonl|json|csv|bib|svg|js|css|html|yml|xml)(\.gz)?$|"
                        r"^\.projects/[a-z0-9][a-z0-9_-]*/\.build-digest$|^\.projects/_main\.build-digest$")
 # docs/.projects/<sub-site>/: a sub-site's MkDocs project (renderer/subsites.py); MkDocs skips dot-folders.
 PROJECTS_FOLDER = ".projects"
@@ -70,6 +70,22 @@ def report_id(place: str | None, year: int | None, digest: str) -> str:
     return f"{base}-{int(year)}" if year else f"{base}-undated-{slugify(digest[:6], 'x')}"
 
 
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/\\\\?#@]+(?:[/?#][^\s\\\\]*)?$", re.I)
+
+
+def web_address(value: str | None) -> str | None:
+    """An address a page may link to outside the site: http(s) with a host, no spaces, no
+    credentials; anything else (javascript:, data:, //host, a relative path) is None.
+
+    >>> web_address("https://www.gov.cn/zhengce/2024-03/12/content_1.htm")
+    'https://www.gov.cn/zhengce/2024-03/12/content_1.htm'
+    >>> [web_address(v) for v in ("javascript:alert(1)", "//x.org/a", "https://u:p@x.org/", "http://x .org")]
+    [None, None, None, None]
+    """
+    value = (value or "").strip()
+    return value if _WEB_ADDRESS.match(value) else None
+
+
 def gloss_anchor(number: str | int) -> str:
     """The anchor of a glossary entry: `gloss-5`; a number in another script keeps only what is safe.
 
@@ -108,6 +124,12 @@ PLACES_PAGE = "places.md"
 TERM_INDEX = "terms/index.md"
 TRENDS_PAGE = "terms/trends.md"
 COMPARE_INDEX = "compare/index.md"
+SEARCH_PAGE = "search.md"
+SEARCH_REPORTS = "search/reports.js"           # what the search page filters by (pages/search.py)
+ABOUT_PAGE = "about.md"
+CHANGES_PAGE = "changes.md"
+FEED = "feed.xml"                              # Atom feed of reports added or changed
+ANNOTATIONS_PAGE = "annotations.md"
 COMPARE_DATA_LIST = "compare/data/reports.js"    # every report, for the compare view's picker
 SPEAKERS_PAGE = "speakers.md"
 
@@ -143,6 +165,12 @@ def report_page(report: str) -> str:
     """`reports/<id>.md`, or `<sub-site>/reports/<id>.md` in a site published in sub-sites."""
     site = _subsite_of.get(report)
     return f"{site}/reports/{report}.md" if site else f"reports/{report}.md"
+
+
+def place_page(romanised: str) -> str:
+    """A place's own page from its romanisation, as report ids spell it (corpus.places.place_page_of):
+    `places/tongxiangshi.md`, `places/shaanxisheng.md`."""
+    return f"places/{slugify(romanised, 'unknown', joiner='')}.md"
 
 
 def term_page(slug: str) -> str:

@@ -1,5 +1,5 @@
-"""The attack corpus: every hostile input of issue #11, and the classes behind them, laid out in a
-copy of the project the way a pull request or a dropped-in file would bring them.
+"""The attack corpus: every hostile input of issues #11 and #28, and the classes behind them, laid out
+in a copy of the project the way a pull request or a dropped-in file would bring them.
 
 Each payload that could run calls `alert('<label>')`, so a browser test names the one that ran.
 `EXPECTED_ERRORS` lists what `build-corpus check --strict` must report for the contributions,
@@ -7,6 +7,7 @@ as (file, line, key) — the line and key a contributor needs to find the proble
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,90 @@ def _sources(sources: Path, secret_file: Path) -> None:
         (sources / f"{name}.txt.meta.yml").write_text(text, encoding="utf-8")
     (sources / "sidecar-link.txt").write_bytes(huzhou)
     os.symlink(secret_file, sources / "sidecar-link.txt.meta.yml")
+    _round_two_sources(sources)
+
+
+# --- round two (issue #28): front matter, downloads, figures, amplification ----------------------
+
+def small_report(year: int, place: str = "湖州市", title: str = "", meeting_date: str = "", targets: str = "",
+                 body: str = "", sections: str = "", glossary: str = "") -> str:
+    """A short work report of `place` (its header, a review, a plan with 主要预期目标, a 名词解释 block)."""
+    return (f"{title or f'{year}年{place}政府工作报告'}\n"
+            f"——{meeting_date or f'{year}年1月20日'}在{place}第九届人民代表大会第三次会议上\n市长  张三\n"
+            "各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议，并请市政协委员提出意见。\n"
+            f"一、{year - 1}年工作回顾\n过去一年，全市地区生产总值增长6.1%，五水共治取得新成效。{body}\n"
+            f"二、{year}年工作安排\n今年经济社会发展的主要预期目标是：{targets or '地区生产总值增长5.5%左右；城镇新增就业3万人。'}\n"
+            f"我们要坚持五水共治，推进共同富裕，抓好各项工作落实。\n{sections}"
+            f"名词解释\n{glossary or '1.五水共治：指治污水、防洪水、排涝水、保供水、抓节水。'}\n")
+
+
+def numbered_sections(n: int, paragraph: str = "我们要坚持五水共治，推进共同富裕，抓好各项工作落实。") -> str:
+    """n numbered sections, 50 under each （k） (a report numbers at most 99 at one level)."""
+    out = []
+    for i in range(n):
+        if i % 50 == 0:
+            out.append(f"（{i // 50 + 1}）第{i // 50 + 1}组工作\n{paragraph}\n")
+        out.append(f"{i % 50 + 1}.第{i + 1}项工作\n{paragraph}\n")
+    return "".join(out)
+
+
+# Amplifiers (benchmarks/amplification.py measures them at two sizes): each makes output of the
+# size of its input times n when a record, a tooltip or a comparison carries a whole input.
+def many_clauses(n: int) -> str:
+    """One 主要预期目标 sentence of n clauses: every record carried the whole sentence."""
+    return "；".join(["地区生产总值增长5.5%左右"] * n) + "。"
+
+
+def long_definition(chars: int) -> str:
+    return "1.五水共治：" + "治" * chars + "。"
+
+
+# (2^16 and more: a UTF-16 cut through it halves a surrogate pair) 23 characters, then 𠀀 at the
+# 24th, where readers.js cut the annotation link's quote.
+ASTRAL_AT_CUT = "甲" * 23 + "\U00020000" + "乙字在统一码的基本多文种平面之外，引文截断时不能把它切成两半。"
+FRONT_MATTER_DEFINITION = "指治污水、防洪水<img src=x onerror=\"alert('frontmatter')\">排涝水\ufffe\x9f\uffff"
+BIBTEX_TITLE = "2042年湖州市政府工作报告}@misc(linepwn,url={http://evil.example/})"   # pinned by a sidecar
+CSV_PAYLOADS = ("=HYPERLINK(\"http://evil.example/\",\"x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+                "-2+3+cmd|' /C calc'!A0")
+BIDI = "\u202e告报作工\u2066府政\u2069"
+ROUND_TWO_IDS = {   # the report each hostile source becomes
+    "frontmatter": "huzhoushi-2031", "bibtex-title": "huzhoushi-2032", "csv": "huzhoushi-2033", "figures": "huzhoushi-2034",
+    "dates": "huzhoushi-2035", "terms": "huzhoushi-2036", "bidi": "huzhoushi-2037", "astral": "huzhoushi-2038",
+    "amplify": "huzhoushi-2039", "unbalanced": "huzhoushi-2040", "sidecar-bibtex": "huzhoushi-2042",
+}
+AMPLIFY_N = 200
+QUOTE_PARAGRAPH = "发展" * 10_000   # a long paragraph, and quotes made of its most common character
+
+
+def _round_two_sources(sources: Path) -> None:
+    reports = {
+        "frontmatter": small_report(2031, glossary="1.五水共治：" + FRONT_MATTER_DEFINITION + "。"),
+        "bibtex-title": small_report(2032, title="2032年湖州市政府工作报告}@misc(linepwn)"),
+        "unbalanced": small_report(2040, title="2040年湖州市政府工作报告{"),
+        "csv": small_report(2033, targets="=cmd|' /C calc'!A地区生产总值增长5%。", glossary="\n".join(
+            [f"1.{CSV_PAYLOADS[0]}：{CSV_PAYLOADS[0]}"] + [f"{i}.公式{i}：{p}" for i, p in enumerate(CSV_PAYLOADS[1:], 2)])),
+        "figures": small_report(2034, targets="地区生产总值增长" + "9" * 400 + "%左右；城镇新增就业" + "9" * 310 + "万人。",
+                                body="全市一般公共预算收入增长" + "9" * 400 + "%。"),
+        "dates": small_report(2035, meeting_date="2035年13月45日"),
+        "terms": small_report(2036, glossary="1.“”：引号。\n2.+++：加号。\n3...：点点。\n4.五水共治：治水。"),
+        "bidi": small_report(2037, title=f"2037年湖州市政府工作报告{BIDI}", body=f"“{BIDI}”从右往左。"),
+        "astral": small_report(2038, body="\n" + ASTRAL_AT_CUT),
+        "amplify": small_report(2039, targets=many_clauses(AMPLIFY_N), sections=numbered_sections(AMPLIFY_N),
+                                body="五水共治[1]推进。" * AMPLIFY_N + "\n" + QUOTE_PARAGRAPH + "。",
+                                glossary=long_definition(4_000)),
+    }
+    for name, text in reports.items():
+        (sources / f"r2-{name}.txt").write_text(text, encoding="utf-8")
+    # A listing whose items are dated 0000-00-00 and 2024-02-30.
+    (sources / "r2-listing.txt").write_text(
+        "【要闻】某地召开会议\n会议强调抓好落实。\n0000-00-00\n-----\n【要闻】某地开展调研\n调研了解情况。\n2024-02-30\n",
+        encoding="utf-8")
+    (sources / f"r2-bidi-{BIDI}.txt").write_text(small_report(2041), encoding="utf-8")   # a name no page can show
+    # Sidecars pinning a title (reports of years of their own: the build merges copies of one report).
+    for year, name, sidecar in ((2042, "sidecar-bibtex", f"title: {json.dumps(BIBTEX_TITLE, ensure_ascii=False)}\n"),
+                                (2043, "sidecar-bidi", "title: \"湖州\\u202e市\"\n")):
+        (sources / f"{name}.txt").write_text(small_report(year), encoding="utf-8")
+        (sources / f"{name}.txt.meta.yml").write_text(sidecar, encoding="utf-8")
 
 
 def _dump(path: Path, data: dict) -> None:
@@ -154,6 +239,8 @@ def _glossary(glossary: Path, secret_file: Path) -> None:
     (glossary / "evil-deep.yml").write_text("term: 两化融合\nenglish: " + "[" * 600 + "]" * 600 + "\n", encoding="utf-8")
     (glossary / "dir.yml").mkdir()
     os.symlink(secret_file, glossary / "leak.yml")
+    # YAML refuses U+202E written as it is, not written as an escape.
+    (glossary / "evil-bidi.yml").write_text('term: 两化融合\nenglish: "two \\u202eintegrations"\n', encoding="utf-8")
 
 
 def _annotations(annotations: Path, secret_file: Path) -> None:
@@ -168,6 +255,12 @@ def _annotations(annotations: Path, secret_file: Path) -> None:
         "sources": [{"title": "t", "url": "javascript:alert('annotation-url')"}]}]})
     os.symlink(secret_file, annotations / "passwd-leak.yml")
     (annotations / "dir-entry.yml").mkdir()
+    # Quotes that match nothing against a 20,000-character paragraph (each was compared with difflib
+    # with every paragraph), and a date no calendar has.
+    _dump(annotations / f"{ROUND_TWO_IDS['amplify']}.yml", {"notes": [
+        {"quote": "发" * (300 - i), "note": "x", "author": "mallory"} for i in range(10)]})
+    _dump(annotations / f"{ROUND_TWO_IDS['frontmatter']}.yml", {"notes": [
+        {"quote": "我们要坚持五水共治", "note": "x", "author": "mallory", "date": "2024-02-30"}]})
 
 
 # (file, line, key) of every error `check --strict` must report; line/key None where the file as a
@@ -207,4 +300,10 @@ EXPECTED_ERRORS = [
     ("sources/sidecar-tag.txt.meta.yml", 1, None),
     ("sources/sidecar-dup.txt.meta.yml", 2, "place"),
     ("sources/sidecar-link.txt.meta.yml", None, None),
+    # round two (issue #28)
+    ("glossary/evil-bidi.yml", 2, "english"),
+    ("sources/sidecar-bidi.txt.meta.yml", 1, "title"),
+    ("sources/r2-bidi-⟨U+202E⟩告报作工⟨U+2066⟩府政⟨U+2069⟩.txt", None, None),   # (safe_text.unholdable_named)
+    *[(f"annotations/{ROUND_TWO_IDS['amplify']}.yml", None, f"notes.{i}.quote") for i in range(10)],
+    (f"annotations/{ROUND_TWO_IDS['frontmatter']}.yml", 5, "notes.0.date"),
 ]

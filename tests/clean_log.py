@@ -9,6 +9,7 @@ a junk string counts as the string its cleaning.yml reference stands for.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from build_corpus.document.clean import FIXES, MAX_PASSES, cleaning_data, junk_reference, readable
@@ -35,9 +36,13 @@ def junk_string(text: str) -> str:
     return next((string for i, string in enumerate(junk) if text == junk_reference(i)), text)
 
 
+_NAMED_CHARACTER = re.compile(r"⟨U\+([0-9A-F]{4,6})⟩")
+
+
 def logged_text(text: str) -> str:
-    """What a log entry's text stands for: a junk string for its reference, "" for named whitespace."""
-    text = junk_string(text)
+    """What a log entry's text stands for: a junk string for its reference, "" for named whitespace,
+    the character for a code point the log names (⟨U+202E⟩)."""
+    text = _NAMED_CHARACTER.sub(lambda m: chr(int(m.group(1), 16)), junk_string(text))
     named = text
     for name in WHITESPACE_NAMES:
         named = named.replace(name, "")

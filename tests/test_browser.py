@@ -543,7 +543,8 @@ def test_term_timeline(browser, target, size):
             for (let el = h2.nextElementSibling; el && el.tagName !== 'H2' && el.id !== 'same-wording';
                  el = el.nextElementSibling) {
                 if (el.tagName !== 'UL') continue;
-                for (const li of el.children) {
+                // grouped by place, then one item per report (its sentences below it)
+                for (const li of el.querySelectorAll(':scope > li.use-place > ul > li')) {
                     const a = li.querySelector('a[href*="reports/"]');
                     if (a) reports.add(a.getAttribute('href').split('#')[0]);
                 }
@@ -951,14 +952,371 @@ def test_a_link_and_a_search_across_sub_sites(browser, split_target, size):
         context.close()
 
 
-def test_the_compare_view_of_a_split_site_reads_the_report_pages(browser, split_target):
+def test_the_full_results_and_compare_views_of_a_split_site_read_the_report_pages(browser, split_target):
+    """search.html (the main site's) finds every sub-site's report holding a word, their text read from
+    their pages, and opens one; the compare view reads the two reports' pages for their paragraphs."""
     context, tab = _sized_tab(browser, split_target, "desktop")
     try:
+        site = split_target.root
+        truth = set()
+        for page in site.glob("*/reports/*.html"):
+            html = page.read_text(encoding="utf-8")
+            article = html[html.index("<article"):html.rindex("</article>")]
+            if "五水共治" in re.sub(r"<[^>]+>|[“”\s]", "", article):
+                truth.add(page.relative_to(site).as_posix())
+        assert len(truth) > 1
+        summary, pages = _full_search(tab, "五水共治")
+        assert {p for p in pages if "/reports/" in p} == truth, (summary, pages)
+        assert f"{len(truth)} 份报告" in summary, summary
+        tab.page.locator(".search-page__group:has(.search-page__report a[href*='sheng/reports/']) .search-page__sections a").first.click()
+        tab.page.wait_for_url(re.compile(r"/[a-z]+sheng/reports/.+\?h="))
+        tab.page.locator("article mark").first.wait_for()
         tab.goto("compare/index.html#a=tongxiangshi-2018&b=tongxiangshi-2023")
         tab.page.wait_for_selector(".compare-counts")
         counts = tab.page.locator(".compare-counts").inner_text()
         assert re.search(r"改写 [1-9]\d* 段", counts) and re.search(r"新增 [1-9]\d* 段", counts), counts
         assert any("zhejiangsheng/reports/tongxiangshi-2023.html" in url for url in tab.requests)
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+# --- readers, round two (#25): search that finds everything, places, words in context, citing a
+# selection, annotations, the pages that explain the site, and the reader's walk on a phone ---------
+
+FULL_SEARCH = "search.html"
+# Select a few words of a paragraph's text, as a reader's drag would (the first text long enough).
+_SELECT_WORDS = """p => {
+  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode()) && (node.textContent.trim().length < 10 || node.parentElement.closest(".para-tools")));
+  const r = document.createRange(); r.setStart(node, 1); r.setEnd(node, 9);
+  getSelection().removeAllRanges(); getSelection().addRange(r); }"""
+
+
+def _reports_holding(reports: dict, phrase: str, tier: str | None = None) -> set[str]:
+    """Report pages whose own text (title, headings, paragraphs, 名词解释) holds the phrase, quotes aside."""
+    from build_corpus.corpus.places import place_info
+
+    def comparable(text: str) -> str:
+        return re.sub(r"[“”‘’\"'「」『』\s]", "", text)
+    found = set()
+    for doc in reports.values():
+        if tier and place_info(doc.meta.place, doc.meta.parent, doc.meta.level).tier != tier:
+            continue
+        parts = [doc.title, *(s.number + s.title for s in doc.all_sections()), *(p.text for p in doc.all_paragraphs()),
+                 *(e.term + e.definition for e in doc.glossary)]
+        if any(comparable(phrase) in comparable(part) for part in parts):
+            found.add(f"reports/{doc.id}.html")
+    return found
+
+
+def _full_search(tab: Tab, query: str, **filters) -> tuple[str, list[str]]:
+    """search.html with a query (and filters) in its address: the final summary and the result reports' pages."""
+    params = "&".join(f"{k}={quote(str(v))}" for k, v in {"query": query, **filters}.items())
+    tab.page.goto(tab.target.url(FULL_SEARCH) + "?" + params, wait_until="load")
+    summary = tab.page.locator(".search-page__summary")
+    tab.page.wait_for_function("s => s.textContent && !/正在|已核对/.test(s.textContent)", arg=summary.element_handle(),
+                               timeout=30_000)
+    while tab.page.locator(".search-page__more:not([hidden])").count():
+        tab.page.locator(".search-page__more").click()
+    pages = tab.page.eval_on_selector_all(".search-page__report > a", "as => as.map(a => a.href)")
+    return summary.inner_text(), [tab.target.site_path(href) for href in pages]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_full_search_finds_every_report_and_counts_truly(browser, target, reports, size):
+    """营商环境 is in most reports: the page lists every one (the list that said 11 is gone), with the
+    true counts; filters narrow it; an exact phrase in quotes; a result opens with the words marked."""
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        truth = _reports_holding(reports, "营商环境")
+        summary, pages = _full_search(tab, "营商环境")
+        report_pages = {p for p in pages if p.startswith("reports/")}
+        assert report_pages == truth, (sorted(truth - report_pages), sorted(report_pages - truth))
+        assert f"{len(truth)} 份报告" in summary, summary
+        sections = tab.page.locator(".search-page__sections > li").count()
+        assert f"{sections} 个章节" in summary and re.search(r"共 \d+ 处", summary), summary
+        assert tab.page.locator(".search-page__context mark").first.inner_text() == "营商环境"
+        _no_page_overflow(tab)
+        tab.page.screenshot(path=str(SCREENSHOTS / f"search-page-{size}-{target.kind}.png"))   # the first screen
+        violations = _axe_violations(tab.page)
+        assert not violations, "\n".join(violations)
+
+        city = _reports_holding(reports, "营商环境", "市级")
+        summary, pages = _full_search(tab, "营商环境", level="市级")
+        assert {p for p in pages if p.startswith("reports/")} == city and f"{len(city)} 份报告" in summary, summary
+        from build_corpus.corpus.places import place_info
+        summary, pages = _full_search(tab, "营商环境", place="浙江省", sort="year")
+        zhejiang = {p for p in truth if place_info(reports[p[8:-5]].meta.place).province == "浙江省"}
+        assert set(pages) == zhejiang and len(zhejiang) > 1, pages
+        years = [reports[p[8:-5]].meta.year for p in pages]
+        assert years == sorted(years, reverse=True), "sorted by year"
+
+        summary, pages = _full_search(tab, "“两重”")
+        assert {p for p in pages if p.startswith("reports/")} == _reports_holding(reports, "两重")
+
+        first = tab.page.locator(".search-page__group:has(.search-page__report a[href*='reports/']) .search-page__sections a").first
+        href = first.get_attribute("href")
+        assert "?h=" in href
+        first.click()
+        tab.page.locator("article mark").first.wait_for()
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+def test_search_box_says_when_its_list_is_partial(tab):
+    """Material's list checks what a first query may download; for a word in nearly every section its
+    count says the list is partial, and the link above it opens the full results page with the query.
+    A rare term's list is complete and its count is Material's own."""
+    tab.goto("index.html")
+    search = SiteSearch(tab)
+    results = search.query("发展")
+    assert results and not any(r.startswith(FULL_SEARCH) for r in results), "the list holds only results"
+    meta = tab.page.locator(".md-search-result__meta")
+    tab.page.wait_for_function("m => m.textContent.startsWith('先列出')", arg=meta.element_handle())
+    assert "未核对" in meta.inner_text()
+    link = tab.page.locator("[data-search-all]")
+    assert "query=%E5%8F%91%E5%B1%95" in link.get_attribute("href")
+    results = search.query("一降三减")
+    assert "reports/hainansheng-2026.html" in results and not meta.inner_text().startswith("先列出")
+    link.click()
+    tab.page.wait_for_url(re.compile(r"search\.html\?query="))
+    tab.page.wait_for_function("() => /份报告/.test(document.querySelector('.search-page__summary').textContent)")
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_page_per_place_and_the_places_tree(browser, target, size):
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        tab.goto("places.html")
+        tab.page.locator("article a", has_text="桐乡市").first.click()
+        tab.page.wait_for_url(re.compile(r"places/tongxiangshi\.html$"))
+        crumbs = tab.page.locator("nav.breadcrumbs").inner_text().replace("\n", "")
+        assert crumbs == "全国 › 浙江省 › 嘉兴市 › 桐乡市", crumbs
+        text = tab.page.locator("article").inner_text()
+        assert "层级：县级市" in text and "上级：嘉兴市" in text and "桐乡市2023年政府工作报告" in text
+        assert "主要预期目标" in text and "解释过的名词" in text
+        _reader_checks(tab, "place", size)
+        tab.page.locator("nav.breadcrumbs a", has_text="浙江省").click()
+        tab.page.wait_for_url(re.compile(r"places/zhejiangsheng\.html$"))
+        assert "下辖地区的报告" in tab.page.locator("article").inner_text()
+        tab.goto("reports/hainansheng-2026.html")
+        box = tab.page.locator("article .admonition.info").inner_text()
+        assert "上级：中华人民共和国" in box and "未知" not in box and "层级：省级" in box, box
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_term_page_shows_each_use_in_its_sentence(browser, target, size):
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        tab.goto(TIMELINE_PAGE)
+        definition = tab.page.locator("article p.term-definition").first
+        assert definition.is_visible() and float(definition.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")) >= 15
+        assert not tab.page.locator("article blockquote").count(), "the definition is a grey quotation again"
+        sentence = tab.page.locator(".use-sentence").first
+        assert sentence.locator("mark").inner_text() == SEARCH_TERM and len(sentence.inner_text()) <= 122
+        link = sentence.locator("xpath=following-sibling::small/a")
+        target_id = link.get_attribute("href").split("#")[1]
+        link.click()
+        tab.page.wait_for_url(re.compile(rf"#{target_id}$"))
+        assert SEARCH_TERM in tab.page.locator(f"p:has(> a#{target_id})").inner_text().replace("“", "").replace("”", "")
+        tab.goto(TIMELINE_PAGE)
+        _reader_checks(tab, "term-in-context", size)
+    finally:
+        context.close()
+
+
+def test_a_glossary_entry_leads_back_to_its_uses(tab):
+    tab.goto("reports/hainansheng-2026.html")
+    entry = tab.page.locator("p:has(> a#gloss-2)")
+    term = entry.locator("strong").first.inner_text()
+    back = entry.locator(".gloss-back a").first
+    anchor = back.get_attribute("href")[1:]
+    back.click()
+    tab.page.wait_for_url(re.compile(rf"#{anchor}$"))
+    assert term in tab.page.locator(f"p:has(> a#{anchor})").inner_text().replace("“", "").replace("”", "")
+    assert not entry.locator("a.para-suggest").count(), "a 名词解释 entry offers a note on the report's own note"
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_cite_what_you_select(browser, http_base, built, size):
+    """Select words in a long paragraph: 引用所选 copies the quotation, the paragraph's anchor and the reference."""
+    target = Target("http", http_base, built.site)
+    context, tab = _sized_tab(browser, target, size, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = tab.page
+        tab.goto(f"reports/{REPORT}.html")
+        page.locator(f"article p:has(> a#{CITED_PARAGRAPH})").evaluate(_SELECT_WORDS)
+        button = page.locator("button.cite-selection")
+        button.wait_for(state="visible")
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+        chosen = page.evaluate("getSelection().toString()")
+        _screenshot(tab, "cite-selection", size)
+        button.click()
+        page.locator(".readers-status", has_text="已复制所选文字").wait_for()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        quote_line, reference = copied.split("\n", 1)
+        assert quote_line == f"“{chosen.strip()}”"
+        assert reference.endswith(f"{SITE_URL}reports/{REPORT}.html#{CITED_PARAGRAPH}.") and "[R/OL]" in reference
+        page.evaluate("getSelection().removeAllRanges()")
+        button.wait_for(state="hidden")
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+def test_annotations_are_visible_and_listed(tab):
+    tab.goto(f"reports/{REPORT}.html")
+    marked = tab.page.locator("article p.has-note")
+    assert marked.count() == 1
+    badge = marked.evaluate("p => getComputedStyle(p, '::before').content")
+    assert "整理者注" in badge
+    assert marked.evaluate("p => p.nextElementSibling.matches('.admonition.note')")
+    tab.goto("annotations.html")
+    link = tab.page.locator("article .note-where a").first
+    link.click()
+    tab.page.wait_for_url(re.compile(rf"reports/{REPORT}\.html#sec-1-p1$"))
+    tab.assert_clean()
+
+
+def test_the_site_explains_itself(tab, built):
+    tab.goto("about.html")
+    text = tab.page.locator("article").inner_text()
+    for part in ("这是什么", "每份报告从哪里来", "怎样引用", "许可", "著作权法", "CC BY 4.0", "MIT"):
+        assert part in text, part
+    tab.page.locator("article a", has_text="更新记录").first.click()
+    tab.page.wait_for_url(re.compile(r"changes\.html$"))
+    import xml.etree.ElementTree as ET
+    feed = ET.fromstring((built.site / "feed.xml").read_bytes())
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    nav = tab.page.locator("nav.md-nav--primary").inner_text()
+    assert "未收录的文档" in nav and "未发布的文档" not in nav and "关于" in nav
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_context_items_a_reader_tripped_over(browser, target, size):
+    """#25's items 2–11: one 注释, even paragraph spacing, a Chinese font first, the skipped page on a
+    phone, counts that read as counts, no curation jargon."""
+    context, tab = _sized_tab(browser, target, size)
+    try:
+        page = tab.page
+        tab.goto("reports/hainansheng-2026.html")
+        family = page.evaluate("getComputedStyle(document.querySelector('article p')).fontFamily")
+        assert family.startswith('"PingFang SC"') and "Noto Sans CJK SC" in family.split("Arial")[0], family
+        if size == "desktop":
+            gaps = page.evaluate("""() => [...document.querySelectorAll('article > p')]
+              .filter(p => p.nextElementSibling && p.nextElementSibling.tagName === 'P')
+              .map(p => Math.round(p.nextElementSibling.getBoundingClientRect().top - p.getBoundingClientRect().bottom))""")
+            assert len(set(gaps)) == 1, f"paragraph gaps {sorted(set(gaps))}"
+        article = page.locator("article").inner_text()
+        assert "sidecar" not in article and "未知：" not in article
+        assert "→ 名词页" not in article
+        tab.goto("skipped.html")
+        names = page.locator("article h3 code", has_text="2025-07_tongxiang_investment_portal_listing.txt")
+        assert names.count() == 1 and page.locator("article li code", has_text="2025-07_tongxiang_investment_portal_listing.txt").count() <= 1, \
+            "the file name repeated per document"
+        assert [int(n) for n in re.findall(r"第 (\d+) 篇", page.locator("article").inner_text())][:7] == [1, 2, 3, 4, 5, 6, 10]
+        _reader_checks(tab, "skipped", size)
+        tab.goto("indicators/index.html")
+        heads = page.locator("article table thead th").all_inner_texts()
+        assert "预期目标（条）" in heads and "实际完成数（条）" in heads, heads
+        tab.goto("index.html")
+        home = page.locator("article").inner_text()
+        latest = page.locator("ul.report-columns li").all_inner_texts()
+        assert len(latest) == 31 and "历年收录" in home, (len(latest), home[:200])   # all of 2026, not 20
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+def test_print_is_short_and_whole(browser, http_base, built):
+    """No half-blank first page, no removed-text log, the citation's date in one piece; Hainan's
+    report on A4 is counted (28 pages before this round)."""
+    target = Target("http", http_base, built.site)
+    context, tab = _open_tab(browser, target)
+    try:
+        page = tab.page
+        tab.goto("reports/hainansheng-2026.html")
+        page.emulate_media(media="print")
+        assert not page.locator("details.print-skip").first.is_visible()
+        assert page.locator(".print-cite").evaluate("e => getComputedStyle(e).wordBreak") == "normal"
+        assert page.locator("article details").first.evaluate("d => getComputedStyle(d).breakInside") == "auto"
+        pdf = page.pdf(format="A4")
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        print(f"\nprint: Hainan 2026 on A4 = {pages} pages (28 before #25)")
+        assert pages <= 24, pages
+        tab.assert_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_new_pages_pass_axe(browser, http_base, built, scheme):
+    target = Target("http", http_base, built.site)
+    context, tab = _open_tab(browser, target, color_scheme=scheme)
+    found = {}
+    try:
+        for path in ("places.html", "places/tongxiangshi.html", "about.html", "changes.html", "annotations.html",
+                     "skipped.html", "index.html", f"reports/{REPORT}.html", TIMELINE_PAGE):
+            tab.goto(path)
+            found[path] = _axe(tab.page)
+        _full_search(tab, "营商环境")
+        found["search.html"] = _axe(tab.page)
+        tab.assert_clean()
+    finally:
+        context.close()
+    failing = {path: v for path, v in found.items() if v}
+    assert not failing, "\n".join(f"{path}: {len(v)} violation(s)\n  " + "\n  ".join(v[:10]) for path, v in failing.items())
+
+
+def test_a_readers_walk_on_a_phone(browser, target):
+    """home → place → report → term → search → cite → print, tapping as a reader would, from http and
+    from the offline bundle."""
+    context, tab = _open_tab(browser, target, **PHONE, permissions=["clipboard-read", "clipboard-write"]
+                             if target.kind == "http" else [])
+    try:
+        page = tab.page
+        tab.goto("index.html")
+        page.locator("article a", has_text="按地区").first.tap()
+        page.wait_for_url(re.compile(r"places\.html$"))
+        page.locator("article a", has_text="濮院镇").first.tap()
+        page.wait_for_url(re.compile(r"places/puyuanzhen\.html$"))
+        page.locator("article a", has_text="濮院镇2018年政府工作报告").first.tap()
+        page.wait_for_url(re.compile(rf"reports/{REPORT}\.html$"))
+        term = page.locator("article p a.term-link[href*='terms/']").first
+        term.scroll_into_view_if_needed()
+        term.tap()
+        page.locator(".def-popover__more").tap()
+        page.wait_for_url(re.compile(r"/terms/[a-z0-9-]+\.html"))
+        assert page.locator(".use-sentence").count() > 0
+        page.locator(".use-sentence mark").first.scroll_into_view_if_needed()
+        _screenshot(tab, "walk-term", "phone")
+        summary, pages = _full_search(tab, SEARCH_TERM)
+        assert pages and "份报告" in summary
+        _screenshot(tab, "walk-search", "phone")
+        page.locator(".search-page__group:has(.search-page__report a[href*='reports/']) .search-page__sections a").first.tap()
+        page.wait_for_url(re.compile(r"reports/.+\?h=.+#"))
+        page.locator("article mark").first.wait_for()
+        # The paragraph the marked words are in (a result may open at a heading: then the first long paragraph).
+        paragraph = page.locator("article p:has(> a[id]):has(mark)").first
+        if not paragraph.count() or len(paragraph.inner_text()) < 30:
+            paragraph = page.locator("article p:has(> a[id*='-p'])", has_text=re.compile(".{40}")).first
+        paragraph.evaluate(_SELECT_WORDS)
+        page.locator("button.cite-selection").tap()
+        page.locator(".readers-status", has_text="所选文字").wait_for()
+        _screenshot(tab, "walk-cite", "phone")
+        page.emulate_media(media="print")
+        assert page.locator(".print-cite").is_visible() and not page.locator("button.cite-selection").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         tab.assert_clean()
     finally:
         context.close()

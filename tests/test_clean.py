@@ -60,6 +60,11 @@ PDF_LINES = source(PDF).split("\n")
 # --- each fix: a case it changes, a case it leaves alone ------------------------------
 
 CHANGES = {
+    "remove_unholdable_characters": [   # garbled PDF/web text: C1 controls, noncharacters, bidi overrides
+        ("指治污水、防洪水\ufffe排涝水\x85\x9f。", "指治污水、防洪水排涝水。"),
+        ("2024年甲乙市政府工作报告\u202e告报\u2066x\u2069", "2024年甲乙市政府工作报告告报x"),
+        ("第一页\x0c二、第二页\ufdd0\U0010ffff", "第一页\n二、第二页"),
+    ],
     "remove_invisible_characters": [
         ("\ufeff各位代表：\u200b现在，\u200c我代表\u200d市人民\u2060政府\u00ad。", "各位代表：现在，我代表市人民政府。"),
     ],
@@ -134,6 +139,9 @@ CHANGES = {
 }
 
 UNCHANGED = {
+    "remove_unholdable_characters": [
+        "各位代表：\t现在，我代表市人民政府向大会报告工作。\n二、\ue000私用区与𠀀扩展B汉字\ufffd",
+    ],
     "remove_invisible_characters": [
         "各位代表：现在，我代表市人民政府向大会报告工作，请予审议。",
         "\u3000\u3000各位代表：现在，R&D\u00a0PM2.5",   # visible spaces are layout, handled later

@@ -150,16 +150,20 @@ def test_the_indexer_s_tokenizer_reads_every_built_page_as_htmlparser_does(built
 def test_place_index_knows_the_hierarchy(built):
     work, _ = built
     places = (work / "docs" / "places.md").read_text(encoding="utf-8")
-    order = [places.index(f"**{name}") for name in ("浙江省", "嘉兴市", "桐乡市", "濮院镇")]
+    chain = ("中华人民共和国", "浙江省", "嘉兴市", "桐乡市", "濮院镇")   # the State Council's reports give the country a page
+    order = [places.index(f"[{name}](places/") for name in chain]
     assert order == sorted(order)
-    indent = {name: re.search(rf"^( *)- <a id=\"[^\"]+\"></a>\*\*{name}", places, re.M).group(1) for name in ("浙江省", "嘉兴市", "桐乡市", "濮院镇")}
-    assert [len(i) for i in indent.values()] == [0, 4, 8, 12]
+    indent = {name: re.search(rf"^( *)- <a id=\"[^\"]+\"></a>\[{name}\]", places, re.M).group(1) for name in chain}
+    assert [len(i) for i in indent.values()] == [0, 4, 8, 12, 16]
 
 
 def test_skipped_page_lists_every_news_item(built):
     work, _ = built
     skipped = (work / "docs" / "skipped.md").read_text(encoding="utf-8")
-    assert skipped.count("| <code>sources/2025-07\\_tongxiang\\_investment\\_portal\\_listing.txt</code> |") == 7
+    # The file named once (a heading), each of its 7 news items under it with its position.
+    assert skipped.count("<code>sources/2025-07\\_tongxiang\\_investment\\_portal\\_listing.txt</code>\n") == 1
+    listing = skipped.split("### <code>sources/2025-07")[1].split("\n## ")[0]
+    assert [int(n) for n in re.findall(r"^- 第 (\d+) 篇：", listing, re.M)] == [1, 2, 3, 4, 5, 6, 10]
     assert "有想补充的信息" in skipped          # page chrome outside any document is shown too
 
 

@@ -18,6 +18,7 @@ from build_corpus.corpus.linking import (
 )
 from build_corpus.corpus.scope import whose
 from build_corpus.pipeline import build_site
+from build_corpus.safe_text import TOOLTIP_CHARS
 from build_corpus.segmentation import CONTEXT_CHARS, WordBoundaries, word_boundaries
 
 # A term link in a report's HTML (a footnote reference, in <sup>, is not one).
@@ -116,8 +117,14 @@ def test_every_section_with_an_occurrence_has_its_link(site):
             assert sorted(linked) == sorted(first.values()), heading
 
 
+def _excerpt(text: str) -> str:
+    """What a tooltip shows of a text: all of it, or its first TOOLTIP_CHARS - 1 characters and …"""
+    return text if len(text) <= TOOLTIP_CHARS else text[:TOOLTIP_CHARS - 1] + "…"
+
+
 def test_tooltip_is_the_definition_shown(site):
-    """The report's own entry shows its definition; another report's says whose it is (海南省 2026：…)."""
+    """The report's own entry shows its definition; another report's says whose it is (海南省 2026：…).
+    A long one is cut (safe_text.TOOLTIP_CHARS): the whole definition is a tap away."""
     checked = 0
     for doc in site.corpus.reports:
         page = site.pages[f"reports/{doc.id}.md"]
@@ -125,13 +132,14 @@ def test_tooltip_is_the_definition_shown(site):
         for m in LINK.finditer(page.split("\n## 来源与清理记录")[0]):
             href, title = m.group("href", "title")
             if href.startswith("#gloss-"):
-                assert html.unescape(html.unescape(title)) == own[href[1:]]
+                assert html.unescape(html.unescape(title)) == _excerpt(own[href[1:]])
                 checked += 1
             elif href.startswith("../terms/"):
                 page_path, anchor = href[len("../terms/"):].split("#")
                 term = next(t for t in site.terms.values() if f"{t.slug}.html" == page_path)
                 wording = term.wordings[int(anchor.removeprefix("wording-")) - 1]
-                assert html.unescape(html.unescape(title)) in {f"{whose(d)}：{d.entry.definition}" for d in wording.definitions}
+                assert html.unescape(html.unescape(title)) in {_excerpt(f"{whose(d)}：{d.entry.definition}")
+                                                               for d in wording.definitions}
                 assert all(d.report is not doc for d in term.definitions)
                 checked += 1
     assert checked > 100

@@ -100,6 +100,13 @@ def test_a_page_that_holds_the_report_twice_ends_before_the_second_copy():
     assert lines[first:end] == report
 
 
+def test_a_note_in_brackets_after_the_appeal_belongs_to_the_report():
+    lines = ["各位代表：", OPENING, *["全县经济保持了较快增长。"] * 10, "各位代表！让我们共同努力奋斗！",
+             "（本报告中2025年部分数据为初步统计数）", "（来源：某某日报）", "分享到："]
+    _, end, _ = find_extent(lines)
+    assert lines[end - 1] == "（本报告中2025年部分数据为初步统计数）"
+
+
 def test_glossary_and_appendix_after_the_appeal_belong_to_the_report():
     """海南 2026: 注释 with term and definition on two lines; 广东: 附件1 with its title on the next."""
     lines = ["各位代表：", OPENING, "一、工作回顾", *["全县经济保持了较快增长，各项社会事业取得了全面进步。"] * 10,

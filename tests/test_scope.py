@@ -150,8 +150,11 @@ def test_term_page_and_tooltips_say_whose_definition():
     assert scope.same_wording["宁夏回族自治区-2026"] == {"五大战略": 1}       # …but recorded
     page = render_term(terms["五大战略"], terms, scope=scope)
     assert "## 释义的适用范围" in page and "各报告的释义只适用于解释它的地区本身" in page
-    assert "### 按本报告自己的释义" in page and "<strong>江西省 2026</strong>" in page.split("### 按本报告自己的释义")[1]
-    assert "<strong>宁夏回族自治区 2026</strong>" in page.split("### 措辞相同、没有适用的释义")[1]
+    # Uses are grouped by place, then year, each quoted in its sentence.
+    own = page.split("### 按本报告自己的释义")[1].split("###")[0]
+    assert "<strong>江西省</strong><ul><li><strong>2026</strong>" in own
+    assert "<strong>宁夏回族自治区</strong><ul><li><strong>2026</strong>" in page.split("### 措辞相同、没有适用的释义")[1]
+    assert "坚定实施“<mark>五大战略</mark>”。" in page, "the unlinked use is quoted in its sentence too"
 
     page = render_term(terms["两新"], terms, scope=scope)
     assert "### 按其他报告的释义" in page and "按<a href=\"#wording-2\">海南省 2026 的释义</a>" in page

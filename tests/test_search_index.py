@@ -7,6 +7,7 @@ agree on keys and shards. tests/test_browser.py runs the same worker in Chromium
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -312,3 +313,69 @@ def test_titles_are_escaped_once(tmp_path):
     (result,) = search(tmp_path, "五水共治")
     titles = [doc["title"] for doc in result["items"][0]]
     assert titles == ["A&#38;B 五水共治", "A&#38;B 五水共治"], titles
+
+
+# --- every match: the full results page's core (search.html), and the partial list ------------
+
+def search_all(site: Path, *queries: str) -> list[dict]:
+    """What search.html finds (tools/search_query.mjs --all): every candidate checked."""
+    done = subprocess.run([shutil.which("node"), str(QUERY_TOOL), "--all", str(site), *queries],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_the_full_page_finds_every_section_and_counts_uses(tmp_path):
+    """3,000 sections hold the phrase: Material's list stops at its budget and says so first; the
+    full page finds all of them (each use counted), and none of the near misses."""
+    filler = "推进高质量发展，建设共同富裕示范区，" * 30
+    docs = [SearchDoc(f"reports/r{i // 10}.html#sec-{i % 10}", f"第{i}节", f"{filler}五水共治第{i}次，“五水”共治。",
+                      page_title=f"报告{i // 10}") for i in range(3000)]
+    docs.append(SearchDoc("reports/x.html#sec-1", "近似", "五水之城，共治共享。", page_title="近似"))
+    build_site(tmp_path, docs)
+    (partial,) = search(tmp_path, "五水共治")
+    heads = [doc["title"] for doc in partial["items"][0] if "#" not in doc["location"]]
+    assert re.search(r'<span class="search-partial" data-unchecked="\d+" hidden></span>$', heads[0]), heads
+    assert partial["bytes"] < 1_000_000 and all("search.html" not in loc for loc in locations(partial))
+    (full,) = search_all(tmp_path, "五水共治")
+    assert len(full["sections"]) == 3000 and not any("x.html" in s["location"] for s in full["sections"])
+    assert all(s["occurrences"] == 2 for s in full["sections"]), "“五水”共治 is the phrase too"
+
+
+def test_a_small_result_is_complete_with_no_link_to_more(site):
+    (result,) = search(site, "五水共治")
+    assert not any("search-partial" in doc["title"] for group in result["items"] for doc in group)
+
+
+def test_exact_phrases_and_every_word(site):
+    quoted, loose, both, missing = search_all(site, "\"五水共治\"", "五水共治", "五水共治 411", "五水共治 不存在")
+    assert {s["location"] for s in quoted["sections"]} >= {"reports/a.html#sec-1"}
+    assert [s["location"] for s in both["sections"]] == ["reports/a.html#sec-1"], "every word, in one section"
+    assert missing["sections"] == [] and missing["candidates"] == 0
+    assert quoted["exact"] is False and search_all(site, "GDP")[0]["exact"] is True
+
+
+def test_quotes_do_not_cut_a_phrase_in_the_index(tmp_path):
+    build_site(tmp_path, [SearchDoc("r.html#s", "节", "推进“三医”联动改革。"), SearchDoc("q.html#s", "节", "三医联动")])
+    (found,) = search_all(tmp_path, "三医联动")
+    assert {s["location"] for s in found["sections"]} == {"r.html#s", "q.html#s"}
+    exact, = search_all(tmp_path, "“三医联动”")
+    assert {s["location"] for s in exact["sections"]} == {"q.html#s"}, "in quotes: as written"
+
+
+def test_the_index_names_every_document_s_page(tmp_path):
+    build_site(tmp_path, [SearchDoc("a.html", "甲", "一"), SearchDoc("a.html#s", "乙", "二"), SearchDoc("b.html#t", "丙", "三")])
+    text = next((tmp_path / "search").glob("idx-*/pages.js")).read_text(encoding="utf-8")
+    data = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    assert data == {"pages": ["a.html", "b.html"], "of": [[0, 0, 1]]}
+
+
+def test_pages_follow_document_ids_across_chunks(tmp_path):
+    """Ids are chunk * CHUNK_DOCS + position and chunks end at CHUNK_BYTES, so ids have gaps."""
+    docs = [SearchDoc(f"p{i // 3}.html#s{i}", f"标题{i}", "长" * 4000) for i in range(30)]
+    build_site(tmp_path, docs)
+    text = next((tmp_path / "search").glob("idx-*/pages.js")).read_text(encoding="utf-8")
+    data = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    assert len(data["of"]) > 1 and sum(map(len, data["of"])) == 30
+    flat = [data["pages"][n] for chunk in data["of"] for n in chunk]
+    assert flat == [f"p{i // 3}.html" for i in range(30)]

@@ -114,7 +114,10 @@ def test_every_term_page_has_its_timeline_from_the_link_data(site):
         assert {d.id for docs in using.values() for d in docs} == {d.id for d in term.using_reports}
         for year, docs in using.items():
             assert f"| {year} | {len(docs)} / {years[year]} |" in page, (term.key, year)
-        assert f"首次出现：**{min(using)} 年**" in page
+        if min(using) == max(using):   # one year: said once
+            assert f"只见于 **{min(using)} 年**的报告" in page and "首次出现" not in page
+        else:
+            assert f"首次出现：**{min(using)} 年**" in page and f"最近一次：**{max(using)} 年**" in page
 
 
 def test_trends_page_compares_a_year_only_over_the_places_of_both_years(site):

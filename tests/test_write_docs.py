@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from build_corpus.pages import write as write_docs
-from build_corpus.pages.write import GENERATED, JOURNAL, STAGING, finish_interrupted_swap, write_pages
+from build_corpus.pages.write import GENERATED, JOURNAL, STAGING, WriteError, finish_interrupted_swap, write_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,15 +79,24 @@ def test_an_interrupted_swap_leaves_old_or_new_and_is_finished_later(tmp_path, m
     assert _versions(docs) == expected and len(list((docs / "reports").iterdir())) == 5
 
 
-def test_an_interrupted_staging_leaves_the_old_pages(tmp_path, monkeypatch):
+def test_a_full_disk_leaves_the_old_pages_no_staging_and_one_line(tmp_path, monkeypatch):
     docs = tmp_path / "docs"
     write_pages(_pages("old"), {}, docs)
     flaky_write, _ = _failing_on(4, write_docs._write, OSError(28, "No space left on device"))
     monkeypatch.setattr(write_docs, "_write", flaky_write)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="disk full") as failed:
         write_pages(_pages("new"), {}, docs)
-    assert _versions(docs) == {"old"}
-    finish_interrupted_swap(docs)
+    assert "\n" not in str(failed.value)
+    assert _versions(docs) == {"old"} and not (docs / STAGING).exists(), "the half-written staging area must go at once"
+
+
+def test_a_page_whose_front_matter_mkdocs_would_misread_fails_the_build_and_writes_nothing(tmp_path):
+    """MkDocs renders a front matter it cannot load as Markdown, raw HTML included (issue #28)."""
+    docs = tmp_path / "docs"
+    write_pages(_pages("old"), {}, docs)
+    broken = {**_pages("new"), "terms/t.md": '---\ndescription: "排涝水\ufffe"\n---\n<img src=x onerror=alert(1)>\n'}
+    with pytest.raises(WriteError, match="terms/t.md"):
+        write_pages(broken, {}, docs)
     assert _versions(docs) == {"old"} and not (docs / STAGING).exists()
 
 

@@ -1,7 +1,9 @@
 // Runs the site's built search worker under Node, as the browser would, and reports what each
 // query returned and which index files it downloaded (bytes raw and gzipped).
 //
-//   node tools/search_query.mjs SITE_DIR QUERY [QUERY…]      → one JSON line per query
+//   node tools/search_query.mjs SITE_DIR QUERY [QUERY…]        → one JSON line per query
+//   node tools/search_query.mjs --all SITE_DIR QUERY [QUERY…]  → every section the full results page
+//                                                                 finds (search.html), checked
 //
 // Each query runs in a fresh worker, so its downloads are those of a reader's first search. A site in
 // sub-sites has the worker read report pages for their text: fetch() here reads the built page as a
@@ -13,7 +15,9 @@ import vm from "node:vm";
 import zlib from "node:zlib";
 import {fileURLToPath, pathToFileURL} from "node:url";
 
-const [siteDir, ...queries] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const all = args[0] === "--all";
+const [siteDir, ...queries] = all ? args.slice(1) : args;
 if (!siteDir || !queries.length) {
   console.error("usage: node tools/search_query.mjs SITE_DIR QUERY [QUERY…]");
   process.exit(2);
@@ -32,6 +36,7 @@ const index = JSON.parse(fs.readFileSync(path.join(site, "search", "search_index
 function runQuery(query) {
   const files = [];
   let onMessage = null;
+  const fullPage = all;
   const replies = [];
   const context = {
     console, URL, Math, Map, Set, Promise, JSON, RegExp, Array, Object, String, TypeError,
@@ -54,8 +59,10 @@ function runQuery(query) {
     },
   };
   context.self = context;
+  context.__searchPage = fullPage;
   vm.createContext(context);
   vm.runInContext(workerCode, context, {filename: workerPath});
+  if (fullPage) return fullResults(context, query, files);
   const send = data => onMessage({data});
   send({type: 0, data: {config: index.config, docs: index.docs, options: {}}});
   send({type: 2, data: query});
@@ -70,8 +77,30 @@ function runQuery(query) {
   });
 }
 
+// What search.html does (docs/assets/javascripts/search_page.js), without filters: every candidate
+// holding all keys of every word, each checked against its text.
+async function fullResults(context, query, files) {
+  const core = context.SearchCore;
+  const shards = index.config.shards;
+  core.setup(pathToFileURL(path.join(site, shards.folder)).href + "/", shards);
+  const words = core.parseQuery(query);
+  const keys = await core.keysForWords(words);
+  const candidates = core.rankCandidates(keys, true).sort((a, b) => a.doc - b.doc);
+  const checked = await core.verify(candidates, words, true, Infinity, Infinity);
+  const found = checked.filter(Boolean);
+  return {query, full: true, candidates: candidates.length, exact: core.indexIsExact(words),
+    sections: found.map(r => ({location: r.location, occurrences: r.occurrences})), files};
+}
+
 for (const query of queries) {
-  const {replies, files} = await runQuery(query);
+  const answer = await runQuery(query);
+  if (answer.full) {
+    const {files, ...rest} = answer;
+    const sum = key => files.reduce((total, f) => total + f[key], 0);
+    console.log(JSON.stringify({...rest, files: files.length, bytes: sum("bytes"), gzip: sum("gzip")}));
+    continue;
+  }
+  const {replies, files} = answer;
   const [ready, result] = replies;
   if (ready.type !== 1 || result.type !== 3) throw new Error(`unexpected replies ${JSON.stringify(replies)}`);
   const items = result.data.items.map(group => group.map(doc => ({

@@ -15,7 +15,9 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from ..chinese import calendar_date
 from ..model import Problem
+from ..safe_text import UNHOLDABLE
 from .inputs import list_inputs, shown_path
 
 MAX_FILE_BYTES = 64 * 1024
@@ -94,9 +96,9 @@ def load_checked(path: Path, shown: str, validator: Draft202012Validator,
         node = yaml.compose(text, Loader=PlainLoader)
         if node is None:
             return None, [Problem(shown, "文件为空 / the file is empty")]
-        duplicates = _duplicate_keys(node, shown)
-        if duplicates:
-            return None, duplicates
+        refused = _duplicate_keys(node, shown) or _unholdable_characters(node, shown)
+        if refused:
+            return None, refused
         value = PlainLoader(text).construct_document(node)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
@@ -110,6 +112,7 @@ def load_checked(path: Path, shown: str, validator: Draft202012Validator,
     for error in _relevant(validator.iter_errors(value), validator.schema):
         key, line = _locate(node, list(error.absolute_path), error)
         problems.append(Problem(shown, _message(error, validator.schema), line=line, key=key))
+    problems += _impossible_dates(node, shown)
     if problems:
         return None, problems
     return value, []
@@ -167,6 +170,44 @@ def _duplicate_keys(node, shown: str) -> list[Problem]:
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
     return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _unholdable_characters(node, shown: str) -> list[Problem]:
+    """A key or value holding a control, a noncharacter or a bidi override (written as an escape such
+    as "\\u202e": YAML refuses them raw): no page, citation or CSV cell can show it as written."""
+    problems, stack = [], [(node, "")]
+    while stack:
+        current, key = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(item for k, v in current.value for item in ((k, key), (v, f"{key}{k.value}.")))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, f"{key}{i}.") for i, item in enumerate(current.value))
+        elif isinstance(current.value, str) and (found := UNHOLDABLE.search(current.value)):
+            code = f"U+{ord(found.group()):04X}"
+            problems.append(Problem(shown, f"含有无法显示的字符 {code}（控制字符、非字符或双向控制符），请删除 / holds {code}, "
+                                    "a control, noncharacter or bidi character no page can show; delete it",
+                                    line=current.start_mark.line + 1, key=key.rstrip(".") or None))
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+DATE_KEYS = ("date", "published")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _impossible_dates(node, shown: str) -> list[Problem]:
+    """2024-02-30 matches the schemas' pattern but is no date (chinese.calendar_date: the one rule)."""
+    problems, stack = [], [(node, "")]
+    while stack:
+        current, key = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            stack.extend((v, f"{key}{k.value}.") for k, v in current.value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, f"{key}{i}.") for i, item in enumerate(current.value))
+        elif key.rstrip(".").rsplit(".", 1)[-1] in DATE_KEYS and isinstance(current.value, str) \
+                and (m := _ISO_DATE.match(current.value)) and calendar_date(*m.groups()) is None:
+            problems.append(Problem(shown, f"日期不存在 / no such date: {current.value}", line=current.start_mark.line + 1,
+                                    key=key.rstrip(".")))
+    return problems
 
 
 def _locate(node, path: list, error) -> tuple[str, int]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Problem
+from ..safe_text import UNHOLDABLE, unholdable_named
 
 
 @dataclass
@@ -52,6 +53,10 @@ def list_inputs(folder: Path, root: Path | None, wanted: Callable[[str], bool],
         path = Path(entry.path)
         shown = shown_path(path, root)
         problem = refusal(path, limit)
+        if not problem and UNHOLDABLE.search(entry.name):   # a name no page, citation or CSV can show as it is
+            shown = unholdable_named(shown)
+            problem = (f"文件名含有无法显示的字符（控制字符、非字符或双向控制符，见 {shown}），请改名 / the file name holds a "
+                       "control, noncharacter or bidi character no page can show; rename the file")
         if problem:
             problems.append(Problem(shown, problem))
         else:

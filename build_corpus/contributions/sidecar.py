@@ -9,7 +9,6 @@ escape them like any other text.
 """
 from __future__ import annotations
 
-import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,7 +46,6 @@ def read_sidecar(source: Path, shown_source: str | None = None) -> tuple[dict[in
     value, problems = load_checked(path, shown, _validator(), prepare=_keys_as_text)
     if value is None:
         return {}, problems
-    problems += _impossible_dates(value, shown)
     problems += markup_problems(value, shown, key_lines(path), prose=lambda key: False)
     if any(p.severity == "error" for p in problems):
         return {}, problems
@@ -62,16 +60,3 @@ def _keys_as_text(value):
     if isinstance(value, dict) and isinstance(value.get("documents"), dict):
         value["documents"] = {str(k): v for k, v in value["documents"].items()}
     return value
-
-
-def _impossible_dates(value: dict, shown: str) -> list[Problem]:
-    """2024-02-30 matches the schema's pattern but is no date."""
-    problems = []
-    for prefix, fields in [("", value)] + [(f"documents.{k}.", v) for k, v in value.get("documents", {}).items()]:
-        for name in ("date", "published"):
-            if isinstance(fields, dict) and name in fields:
-                try:
-                    datetime.date.fromisoformat(fields[name])
-                except ValueError:
-                    problems.append(Problem(shown, f"日期不存在 / no such date: {fields[name]}", key=prefix + name))
-    return problems

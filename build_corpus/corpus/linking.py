@@ -330,7 +330,7 @@ def _record(docs: list[Document], findings: Findings, terms: dict[str, Term], sc
         for key, n, count, which, rule in found_uses:
             p, section_title, _ = paragraphs[n]
             definition = None if which is None else terms[key].definitions[which]
-            terms[key].uses.append(Use(doc, p.anchor, section_title, count, definition, rule))
+            terms[key].uses.append(Use(doc, p.anchor, section_title, count, definition, rule, p))
         for key, count in unlinked.items():
             scope.same_wording[doc.id][key] += count
     for i, key, holds, which, rule in decisions:

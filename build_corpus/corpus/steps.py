@@ -12,7 +12,7 @@ from ..model import Corpus, Document, Problem, Site
 from ..urls import gloss_anchor, report_id
 from . import linking
 from .copies import mark_copies
-from .places import reports_by_place
+from .places import places_with_pages, reports_by_place
 from .subsites import plan_subsites
 from .targets import corpus_targets
 from .terms import merge_terms
@@ -82,6 +82,7 @@ def record_uses(site: Site) -> None:
 
 def group_by_place(site: Site) -> None:
     site.by_place = reports_by_place(site.corpus.reports)
+    site.places = places_with_pages(site.corpus.reports)
 
 
 def find_targets(site: Site) -> None:

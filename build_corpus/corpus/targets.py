@@ -9,6 +9,7 @@ data/targets.yml; what is not clearly a target is left out rather than guessed.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -17,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..chinese import percentages_in_digits
-from ..model import Document, Paragraph
+from ..model import Document, Paragraph, Problem
 
 DATA = Path(__file__).parent.parent / "data" / "targets.yml"
 TARGET, ACHIEVED = "target", "achieved"
@@ -26,6 +27,10 @@ DASH = r"[—–\-－~～至到]+"
 # A short remark between a figure's name or amount and its growth: 再上新台阶，/ 稳居全国前十强、
 ASIDE = r"[^\d，、；。,;%％]{2,8}[，、,]"
 LEAD_CHARS = 24   # longer than any achieved_lead (初步统计，2025年全省全年实现 is 17)
+# Larger than any figure of the units read here (全国 GDP is about 1.4 × 10^6 亿元).
+MAX_FIGURE = 1e9
+SENTENCE_CHARS = 400   # a record's sentence whole up to this (the longest of the real passages: 357)
+CONTEXT_CHARS = 40     # in a longer one, the characters kept either side of the record's clause
 SENTENCE_END = re.compile(r"(?<=[。！？])")
 CLAUSE_SEPARATORS = re.compile(r"[，；,;：:]")
 LEADING_WORDS = re.compile(r"^(?:其中|同时|全年|力争|确保)")
@@ -44,13 +49,14 @@ class Target:
     high: float | None         # the upper end; equal to low when not a range
     unit: str                  # %, 万人, 亿斤 …
     qualifier: str             # 左右, 以上, 以内, 同步, 基本同步 …
-    sentence: str              # the sentence it was read from
+    sentence: str              # the sentence it was read from (a long one: the clause and some context)
     anchor: str = ""           # the paragraph's anchor on the report page
     report_id: str = ""
     place: str = ""
     level: str = ""
     year: int | None = None          # the report's year
     figure_year: int | None = None   # the year the figure is about
+    numeric: bool = True             # False: a target stated without a number (粮食产量保持稳定), its words in `value`
 
     @property
     def written(self) -> str:
@@ -88,6 +94,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "together": re.compile(rf"^(?P<indicator>[^\d%％]+?)(?P<how>分别|均)(?P<comparator>{comparators})?"
                                rf"(?P<values>{one_value}(?:[、和及与]{one_value})+|{one_value})(?P<rest>[^\d]*)$"),
         "one_value": re.compile(rf"(?P<number>{NUMBER})(?P<unit>{units})?(?P<qualifier>{qualifiers})?"),
+        "text": re.compile(rf"^(?P<indicator>[^\d%％，；。]{{2,30}}?)(?P<predicate>{'|'.join(f'(?:{p})' for p in d['text_predicates'])})$"),
+        "text_objects": [re.compile(p) for p in d["text_objects"]],
         "in_step": re.compile(r"^(?P<indicator>[^\d]+?)(?P<comparator>增长|增速)?(?:和|与|同)经济增长"
                               r"(?:保持)?(?P<qualifier>基本同步|同步)$"),
         "growth_list": re.compile(rf"(?:同比|可比价)*(?:分别)?(?P<comparator>增长)(?P<values>{NUMBER}[%％](?:[和、及与]{NUMBER}[%％])+)"),
@@ -168,13 +176,53 @@ def parse_passage(text: str) -> list[Target]:
     for sentence in SENTENCE_END.split(text):
         if not sentence.strip():
             continue
-        records = [t for clause in _clauses(sentence) for t in parse_clause(clause)]
-        if not records:
+        by_clause = [(clause, parse_clause(clause)) for clause in _clauses(sentence)]
+        if not any(records for _, records in by_clause):
             break   # the passage has ended: 这些目标充分考虑了… / 为顺利实现上述目标…
-        for t in records:
-            t.sentence = sentence.strip()
+        # A clause without a number beside numbered ones is a target too, kept as its words.
+        records = []
+        for clause, numbered in by_clause:
+            for t in numbered or text_target(clause):
+                t.sentence = sentence_context(sentence.strip(), clause)
+                records.append(t)
         found.extend(records)
     return found
+
+
+def sentence_context(sentence: str, part: str) -> str:
+    """The sentence a record was read from; from one longer than SENTENCE_CHARS, the record's part
+    and CONTEXT_CHARS either side, marked with …. Every record carries its sentence into
+    targets.csv/json and corpus.jsonl: n clauses of one sentence made n copies of n clauses (2,000
+    clauses, 69 KB of source, made 403 MB of docs/); a record's size is now bounded by its own.
+
+    >>> sentence_context("地区生产总值增长5%；" * 3, "地区生产总值增长5%")
+    '地区生产总值增长5%；地区生产总值增长5%；地区生产总值增长5%；'
+    >>> sentence_context("就业增长1%；" * 100 + "地区生产总值增长5%", "地区生产总值增长5%")
+    '…增长1%；就业增长1%；就业增长1%；就业增长1%；就业增长1%；就业增长1%；地区生产总值增长5%'
+    """
+    if len(sentence) <= SENTENCE_CHARS:
+        return sentence
+    at = max(sentence.find(part), 0)
+    start, end = max(0, at - CONTEXT_CHARS), min(len(sentence), at + min(len(part), SENTENCE_CHARS) + CONTEXT_CHARS)
+    return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
+
+
+def text_target(clause: str) -> list[Target]:
+    """A target without a number (全员劳动生产率增速高于地区生产总值增速): indicator and predicate as written.
+
+    >>> [(t.indicator, t.value, t.numeric) for t in text_target("粮食播种面积及生态环境质量指标完成国家下达目标任务")]
+    [('粮食播种面积及生态环境质量指标', '完成国家下达目标任务', False)]
+    """
+    flat = LEADING_WORDS.sub("", re.sub(r"\s+", "", clause))
+    if m := next((m for p in _patterns()["text_objects"] if (m := p.match(flat))), None):
+        indicator, predicate = m["indicator"], flat   # 完成国家下达的…降低目标: the whole clause says it
+    elif (m := _patterns()["text"].match(flat)) and _plain_indicator(m["indicator"]):
+        indicator, predicate = m["indicator"], m["predicate"]
+    else:
+        return []
+    t = _record(TARGET, indicator, "", predicate, "", "")
+    t.numeric = False
+    return [t]
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -257,10 +305,25 @@ def _split_indicator(name: str, parts: int) -> list[str]:
 
 def _record(kind: str, indicator: str, comparator: str, value: str, unit: str, qualifier: str) -> Target:
     low = high = None
-    if value:
-        numbers = [float(n.replace("．", ".")) for n in re.findall(NUMBER, value)]
-        low, high = numbers[0], numbers[-1]
-    return Target(kind, indicator, indicator_key(indicator), comparator, value, low, high, unit, qualifier, "")
+    unusable = False
+    if value and (numbers := [float(n.replace("．", ".")) for n in re.findall(NUMBER, value)]):
+        if all(map(is_figure, numbers)):
+            low, high = numbers[0], numbers[-1]
+        else:   # the value stays text, as a target without a number (extract_targets notes it)
+            unusable = True
+    target = Target(kind, indicator, indicator_key(indicator), comparator, value, low, high, unit, qualifier, "")
+    target.numeric = not unusable
+    return target
+
+
+def is_figure(number: float) -> bool:
+    """A number a report can mean: finite and below MAX_FIGURE. 400 nines parse to inf, which broke the
+    charts' scale and is not JSON; 10^300 is no growth rate, headcount or amount in these units.
+
+    >>> is_figure(5.5), is_figure(float("9" * 400)), is_figure(1e300), is_figure(float("nan"))
+    (True, False, False, False)
+    """
+    return math.isfinite(number) and abs(number) < MAX_FIGURE
 
 
 # --- figures of the year under review -------------------------------------------
@@ -282,10 +345,10 @@ def parse_review(text: str) -> list[Target]:
             if not p["achieved_lead"].search(lead) or p["review_excluded"].search(_statement(flat, m.end())):
                 continue
             t = _record(ACHIEVED, m["indicator"], m["comparator"], m["value"] + m["unit"], m["unit"], "")
-            t.sentence = sentence.strip()
+            t.sentence = sentence_context(sentence.strip(), m["indicator"])
             found.append(t)
         for t in _paired_growth(flat):
-            t.sentence = sentence.strip()
+            t.sentence = sentence_context(sentence.strip(), t.indicator)
             found.append(t)
     return found
 
@@ -381,6 +444,10 @@ def extract_targets(doc: Document) -> list[Target]:
     for t in records:
         t.report_id, t.place, t.level, t.year = doc.id, m.place or "", m.level or "", m.year
         t.figure_year = (m.year - 1 if t.kind == ACHIEVED else m.year) if m.year else None
+        if not t.numeric and re.search(NUMBER, t.value):   # a number was written, and is none a report can mean
+            doc.notes.append(Problem(doc.source_path, f"“{t.indicator}{t.comparator}{t.value[:40]}”的数字不是可用的数值"
+                                     f"（无穷大或超过 {MAX_FIGURE:.0e}），只按文字记录，不进图表 / not a usable figure: "
+                                     "kept as text, no number", "notice", key=f"#{doc.position}"))
     return records
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from pypinyin import Style, lazy_pinyin
 
-from ..document.glossary import split_terms, term_core, term_key
-from ..model import Document, GlossaryEntry
+from ..document.glossary import names_something, split_terms, term_core, term_key
+from ..model import Document, GlossaryEntry, Paragraph
 from ..remembered import remembered
 from ..urls import slugify
 
@@ -41,6 +41,7 @@ class Use:
     count: int = 1
     definition: Definition | None = None   # the definition it links to; None: same words, not linked
     rule: str = ""                     # why that definition applies (scope.RULES)
+    paragraph: Paragraph | None = None   # where it is: the term page quotes the sentence around it
 
 
 @dataclass
@@ -133,6 +134,8 @@ def merge_terms(reports: list[Document]) -> dict[str, Term]:
         for entry in doc.glossary:
             for written in split_terms(entry.term):
                 key = term_key(written)
+                if not names_something(key):   # “”, +++: the glossary stage's rule, which noted it on the report
+                    continue
                 definition = Definition(entry, doc, written)
                 core = term_core(written)
                 if core and core != key:

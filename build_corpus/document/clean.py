@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..model import Removal
+from ..safe_text import unholdable_named
 from .fixes import (
     Change,
     Fixed,
@@ -28,6 +29,7 @@ from .fixes import (
     join_wrapped_lines,
     remove_invisible_characters,
     remove_spaces_next_to_chinese,
+    remove_unholdable_characters,
     strip_line_indentation,
 )
 
@@ -35,6 +37,7 @@ from .fixes import (
 # (joining looks at sentence ends), run-on lines are broken at spaces before those go,
 # and bold pairs are balanced once the final lines exist.
 FIXES: list[tuple[str, Callable[[str], Fixed]]] = [
+    ("remove_unholdable_characters", remove_unholdable_characters),
     ("remove_invisible_characters", remove_invisible_characters),
     ("drop_injected_junk", drop_injected_junk),
     ("drop_page_footer", drop_page_footer),
@@ -99,7 +102,8 @@ def readable(removed: str, replacement: str) -> list[Change]:
 
 
 def _visible(text: str) -> str:
-    """Whitespace-only text is named so the log stays readable."""
+    """Whitespace-only text is named so the log stays readable, and so are characters no page can hold."""
+    text = unholdable_named(text)
     if text and not text.strip():
         return text.replace("\n", "\\n").replace(" ", "␣").replace("\u3000", "␣").replace("\t", "\\t")
     return text

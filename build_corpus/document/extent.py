@@ -51,7 +51,8 @@ _NUMBERED_ENTRY = re.compile(rf"^\s*(?:[\[［【〔（(]\s*[\d０-９{NUMERALS}]
 _ENTRY_START = re.compile(rf"{_NUMBERED_ENTRY.pattern}|^\s*(?:[“\"][^”\"\n]{{1,30}}[”\"]|[^，。；：:\n]{{1,30}}[：:])")
 # 免责声明：… / 标签： — a labelled line; after numbered entries it is no entry of theirs.
 _LABEL = re.compile(r"^\s*[^，。；：:“”\n]{1,12}[：:]")
-_NOTE = re.compile(r"^\s*[（(]?\s*注[:：]")
+# 注：… / （本报告中2025年数据为初步统计数）: a note of the report's own, after its appeal.
+_NOTE = re.compile(r"^\s*(?:[（(]?\s*注[:：]|[（(][^（()）]{4,200}[）)]\s*$)")
 _SENTENCE_END = re.compile(rf"[{SENTENCE_ENDS}][”’）)]*\s*$")
 # Text glued after the appeal's last mark (a vendor's watermark): short, no sentence in it.
 _TRAILER = re.compile(r"(?<=[！!。])(?P<trailer>[^。！？!?；\n“”（）()]{1,30})\s*$")

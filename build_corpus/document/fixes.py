@@ -26,6 +26,7 @@ from ..chinese import (
     HEADING_START,
     TERMINAL,
 )
+from ..safe_text import BREAKING_CONTROLS, UNHOLDABLE
 from .paragraphs import RUN_ON_MIN_CHARS, break_line, continues
 
 DATA = Path(__file__).parent.parent / "data" / "cleaning.yml"
@@ -187,6 +188,20 @@ def _drop_lines(lines: list[str], drop, changes: list[Change]) -> str:
 
 
 # --- the fixes -------------------------------------------------------------
+
+def remove_unholdable_characters(text: str) -> Fixed:
+    """Controls, noncharacters and bidi overrides (safe_text.UNHOLDABLE: garbled PDF and web text
+    carries them) break the page's front matter and reorder titles, citations and CSV cells; they go,
+    a control that stood for a page or line break becomes a line break. The log names each one.
+
+    >>> remove_unholdable_characters("排涝水\\ufffe。\\u202e报告\\x0c二、")
+    ('排涝水。报告\\n二、', [('\\ufffe', ''), ('\\u202e', ''), ('\\x0c', '\\n')])
+    """
+    changes: list[Change] = []
+    if UNHOLDABLE.search(text):
+        text = _replace(UNHOLDABLE, text, changes, lambda c: "\n" if c in BREAKING_CONTROLS else "")
+    return text, changes
+
 
 _INVISIBLE_CHARACTERS = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARACTERS}]+")

@@ -255,8 +255,24 @@ def make_entry(number: str | None, pieces: list[str], problems: list[str]) -> Gl
     term, definition = found[0].strip("*"), found[1].strip("*")   # a bold pair a page break split
     if not definition:
         problems.append(f"名词解释{label}「{term}」没有解释文字")
-    return GlossaryEntry(term=term, definition=definition, number=number,
-                         terms=[term_key(t) for t in split_terms(term)])
+    keys = [term_key(t) for t in split_terms(term)]
+    if not all(map(names_something, keys)):
+        problems.append(f"名词解释{label}「{term}」中没有汉字或字母的词（{'、'.join(f'“{k}”' for k in keys if not names_something(k))}）"
+                        "不作为名词收录，不生成名词页 / a term without a letter or Han character makes no term page")
+    return GlossaryEntry(term=term, definition=definition, number=number, terms=[k for k in keys if names_something(k)])
+
+
+def names_something(key: str) -> bool:
+    """A term has a letter or Han character, or is a formula of numbers (4+1, 2+26): “”, +++, .. or a
+    bare number (what a garbled entry leaves of a term) would become term pages and links of their own.
+
+    >>> names_something("五水共治"), names_something("1+3+1+X"), names_something("4+1"), names_something("+++"), names_something("2025")
+    (True, True, True, False, False)
+    """
+    return any(ch.isalpha() for ch in key) or _NUMBER_FORMULA.fullmatch(key) is not None
+
+
+_NUMBER_FORMULA = re.compile(r"\d+(?:[+×xX*]\d+)+")
 
 
 def swallowed_entries(entry: GlossaryEntry, rx: re.Pattern) -> list[str]:

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import yaml
 
-from ..chinese import HAN, SALUTATION, chinese_numeral_value
+from ..chinese import HAN, SALUTATION, calendar_date, chinese_numeral_value
 from ..chinese import NUMERALS_WITH_ZERO as NUMERAL
 from ..model import Metadata
 from ..remembered import remembered
+from ..safe_text import UNHOLDABLE
 from . import divisions, years
 
 PLACES = Path(__file__).parent.parent / "data" / "places.yml"
@@ -142,16 +143,24 @@ def split_header(text: str) -> tuple[str, str]:
     return text[: m.start()].strip(), text[m.start():]
 
 
-def page_metadata(raw_text: str, meta: Metadata) -> None:
+def page_metadata(raw_text: str, meta: Metadata, notes: list[str] | None = None) -> None:
     """来源 and posting time of a web page: kept as metadata though cleaning drops the lines."""
     head = raw_text[:3000]
     if (m := PUBLISHER.search(head)) and not meta.publisher:
-        meta.publisher = m.group("v")
+        meta.publisher = UNHOLDABLE.sub("", m.group("v"))   # (cleaning logs them: the line is in the text)
         meta.evidence["publisher"] = m.group(0).replace("\n", " ")
     if (m := PUBLISHED.search(head)) and not meta.published:
         y, mo, d = (m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2"))
-        meta.published = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+        meta.published = _date_or_note(y, mo, d, m.group(0), "发布日期", notes)
         meta.evidence["published"] = m.group(0)
+
+
+def _date_or_note(year: str, month: str, day: str, written: str, label: str, notes: list[str] | None) -> str | None:
+    """The ISO date, or None and a note when the text's date is on no calendar (2024年13月45日)."""
+    date = calendar_date(year, month, day)
+    if date is None and notes is not None:
+        notes.append(f"{label}“{written.strip()}”不是真实存在的日期，留空 / no such date; the field is left empty")
+    return date
 
 
 def arabic_dates(text: str) -> str:
@@ -185,11 +194,12 @@ def read_header(header: str, listing_title: str, meta: Metadata, raw_header: str
     meeting = MEETING.search("\n".join(lines))
     if meeting:
         m = meeting
-        meta.date = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+        meta.date = _date_or_note(m.group("y"), m.group("m"), m.group("d"), m.group(0).split("在")[0], "会议日期", notes)
         meta.meeting = re.sub(r"\s+", "", m.group("meeting"))
         meta.evidence["date"] = meta.evidence["meeting"] = m.group(0).replace("\n", "")
-        meta.year = int(m.group("y"))
-        meta.evidence["year"] = meta.evidence["date"]
+        if meta.date:   # (the year of a date that does not exist is no evidence)
+            meta.year = int(m.group("y"))
+            meta.evidence["year"] = meta.evidence["date"]
         if pm := MEETING_PLACE.match(meta.meeting):
             _set_place(meta, pm.group("place"), meta.evidence["date"], override=True, notes=notes)
         elif "全国人民代表大会" in meta.meeting:   # 在第十三届全国人民代表大会第二次会议上: the national report

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Removal
+from ..chinese import calendar_date
+from ..model import Document, Problem, Removal
 
 SEPARATOR = re.compile(r"^\s*[-=*_—–]{1,80}\s*$")
 POSTING_DATE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
@@ -42,7 +43,10 @@ def split_documents(text: str, path: str) -> tuple[list[Document], list[Removal]
         doc = Document(source_path=path, position=len(documents) + 1, line=body[0] + 1,
                        raw_text="\n".join(item_lines[1:-1]))
         doc.title = item_lines[0].strip()
-        doc.meta.published = _iso(POSTING_DATE.match(item_lines[-1]))
+        doc.meta.published = calendar_date(*POSTING_DATE.match(item_lines[-1]).groups()[:3])
+        if doc.meta.published is None:
+            doc.notes.append(Problem(path, f"发布日期“{item_lines[-1].strip()}”不是真实存在的日期，留空 / no such date; "
+                                     "the field is left empty", "notice", key=f"#{doc.position}"))
         documents.append(doc)
     return documents, removed
 
@@ -69,8 +73,3 @@ def _looks_like_item(lines: list[str], chunk: tuple[int, int]) -> bool:
         return False
     after = body[dates[-1] + 1:]
     return len(after) <= MAX_LINES_AFTER_DATE and sum(len(line) for line in after) <= MAX_CHARS_AFTER_DATE
-
-
-def _iso(match: re.Match) -> str:
-    year, month, day = (int(g) for g in match.groups()[:3])
-    return f"{year:04d}-{month:02d}-{day:02d}"

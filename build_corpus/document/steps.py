@@ -14,12 +14,13 @@ from pathlib import Path
 from ..contributions.inputs import shown_path
 from ..contributions.sidecar import read_sidecar
 from ..model import OTHER, WORK_REPORT, Document, Problem, Removal, Source
+from ..safe_text import UNHOLDABLE, unholdable_named
 from .classify import COMMITTEE_VERSION, DIGEST_VERSION, SHORT_REPORT, classify, is_traditional, simplified
 from .clean import clean
 from .decode import DecodeError, decode_bytes
 from .extent import find_extent
 from .footnotes import link_footnote_markers
-from .glossary import parse_entries, split_terms, term_key
+from .glossary import parse_entries
 from .metadata import apply_pinned, infer_from_body, page_metadata, read_header, split_header, strip_level
 from .repair import DOCUMENT_REPAIRS, LOST, unescape_line_breaks
 from .sections import outline
@@ -91,6 +92,11 @@ def split_source(work: SourceWork) -> None:
     for doc in work.source.documents:
         doc.removed = list(work.repaired)
     work.text = ""
+    for doc in work.source.documents:   # a listing item's title line is outside its text, which cleaning sees
+        if UNHOLDABLE.search(doc.title):
+            work.source.removed += [Removal("remove_unholdable_characters", unholdable_named(c))
+                                    for c in UNHOLDABLE.findall(doc.title)]
+            doc.title = UNHOLDABLE.sub("", doc.title)
 
 
 def read_pinned(work: SourceWork) -> None:
@@ -119,7 +125,10 @@ def repair_document(work: DocumentWork) -> None:
 
 def read_page_metadata(work: DocumentWork) -> None:
     """A web page's own 来源/时间 lines, before cleaning drops them as page chrome."""
-    page_metadata(work.doc.raw_text, work.doc.meta)
+    notes: list[str] = []
+    page_metadata(work.doc.raw_text, work.doc.meta, notes)
+    for message in notes:
+        work.doubt(message)
 
 
 def classify_document(work: DocumentWork) -> None:
@@ -204,11 +213,9 @@ def parse_glossary(work: DocumentWork) -> None:
     doc = work.doc
     if not doc.glossary_lines:
         return
-    doc.glossary, messages = parse_entries(doc.glossary_lines)
+    doc.glossary, messages = parse_entries(doc.glossary_lines)   # (each entry's terms, a term's rule: glossary.py)
     for message in messages:
         work.doubt(message)
-    for entry in doc.glossary:
-        entry.terms = entry.terms or [term_key(t) for t in split_terms(entry.term)]
 
 
 def link_footnotes(work: DocumentWork) -> None:

@@ -13,9 +13,16 @@ known place has no author, and one with no date cites its year.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
+from ..chinese import calendar_date
 from ..model import Document
+from ..safe_text import bibtex_text
 from ..urls import built_path, report_page
+
+# A URL's own characters (RFC 3986, and % of what is already encoded); any other, a brace or a
+# backslash included, is percent-encoded.
+URL_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
 
 SITE_NAME = "政府工作报告注释语料"
 GENRE = "政府工作报告"
@@ -54,7 +61,8 @@ def report_url(site_url: str, doc: Document) -> str:
 
 
 def _date_parts(doc: Document) -> list[int]:
-    if doc.meta.date:
+    """CSL-JSON's issued date: the day when it exists on the calendar, else the year, else nothing."""
+    if doc.meta.date and calendar_date(*doc.meta.date.split("-")[:3]):
         return [int(x) for x in doc.meta.date.split("-")]
     return [doc.meta.year] if doc.meta.year else []
 
@@ -77,30 +85,25 @@ def csl_json(doc: Document, site_url: str = "") -> dict:
     return item
 
 
-# BibTeX's specials. The values are report titles and place names: Han text, rarely any of these.
-BIBTEX_SPECIAL = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&",
-                                "#": r"\#", "$": r"\$", "_": r"\_", "^": r"\^{}", "~": r"\~{}"})
-
-
 def bibtex(doc: Document, site_url: str = "") -> str:
-    """A biblatex `@report` entry; the author is in double braces, a body's name not a person's."""
-    fields = [("title", doc.title), ("type", GENRE)]
+    """A biblatex `@report` entry; the author is in double braces, a body's name not a person's.
+    Every value is escaped for BibTeX (safe_text.bibtex_text), the URL percent-encoded (biblatex
+    reads it verbatim); tests parse every file back with pybtex."""
+    fields = [("title", bibtex_text(doc.title)), ("type", GENRE)]
     if government(doc):
-        fields += [("author", "{" + government(doc).translate(BIBTEX_SPECIAL) + "}"),
-                   ("institution", government(doc))]
+        fields += [("author", "{" + bibtex_text(government(doc)) + "}"), ("institution", bibtex_text(government(doc)))]
     if doc.meta.place:
-        fields.append(("location", doc.meta.place))
-    if doc.meta.date:
+        fields.append(("location", bibtex_text(doc.meta.place)))
+    if _date_parts(doc)[1:]:
         fields.append(("date", doc.meta.date))
     elif doc.meta.year:
         fields.append(("year", str(doc.meta.year)))
     if doc.meta.meeting:
-        fields.append(("eventtitle", doc.meta.meeting))
+        fields.append(("eventtitle", bibtex_text(doc.meta.meeting)))
     if site_url:
-        fields.append(("url", report_url(site_url, doc)))
+        fields.append(("url", quote(report_url(site_url, doc), safe=URL_SAFE)))
     fields.append(("langid", "chinese"))
-    body = ",\n".join(f"  {name} = {{{value if name == 'author' else value.translate(BIBTEX_SPECIAL)}}}"
-                      for name, value in fields)
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@report{{{doc.id},\n{body}\n}}\n"
 
 
@@ -144,4 +147,4 @@ def script_json(value, **extra) -> str:
     """
     if isinstance(value, dict) and extra:
         value = {**value, **{k: v for k, v in extra.items() if v}}
-    return json.dumps(value, ensure_ascii=False).translate(SCRIPT_SAFE)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False).translate(SCRIPT_SAFE)

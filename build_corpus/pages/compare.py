@@ -33,6 +33,7 @@ from ..urls import (
     term_page,
 )
 from .citation import script_json
+from .front_matter import front_matter
 
 OUTLINE_DEPTH = 2          # 一、 and （一） headings; deeper ones make the table too long to read
 NOT_IN_TITLE = re.compile(rf"[\d０-９{NUMERALS_WITH_ZERO}]{{2,4}}年|[\d\s\W_]+")
@@ -130,8 +131,8 @@ def _app() -> str:
 
 
 def _view_page(by_place: dict[str, list[Document]], pairs: list[tuple[Document, Document]]) -> str:
-    out = ["---", "title: 报告比较", "description: 任意两份政府工作报告的并排比较：标题结构、名词、主要预期目标和逐段改动",
-           "search:", "  exclude: true", "---", "# 报告比较\n", VIEW_EXPLAINED + "\n", _app(),
+    out = [front_matter({"title": "报告比较", "description": "任意两份政府工作报告的并排比较：标题结构、名词、主要预期目标和逐段改动",
+                         "search": {"exclude": True}}), "# 报告比较\n", VIEW_EXPLAINED + "\n", _app(),
            "## 同一地区相邻两份报告 {#consecutive}\n",
            "每个地区相邻的两份报告（从每份报告页也可进入）：\n"]
     places = [p for p in sorted(by_place, key=pinyin_sort_key) if len(by_place[p]) >= 2]

@@ -8,8 +8,10 @@ import json
 
 from ..corpus.terms import pinyin_sort_key
 from ..model import Site
+from ..safe_text import csv_cell
 from . import citation
 from .export import document_json
+from .front_matter import front_matter
 from .indicators import record_json
 
 
@@ -18,7 +20,7 @@ def download_files(site: Site) -> dict[str, bytes]:
     term at a time: all of them at once were ~1 GB at 10,000 reports), and the citations."""
     reports = site.corpus.reports
     jsonl = gzipped(json.dumps({**document_json(d), "targets": [record_json(t) for t in site.targets.get(d.id, [])]},
-                               ensure_ascii=False).encode("utf-8") + b"\n" for d in reports)
+                               ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n" for d in reports)
     table = io.BytesIO()
     rows = io.TextIOWrapper(table, encoding="utf-8-sig", newline="")
     writer = csv.writer(rows)
@@ -35,9 +37,9 @@ def download_files(site: Site) -> dict[str, bytes]:
                     "used_in": [{"report": u.report.id, "anchor": u.anchor, "count": u.count} for u in t.uses]}
             using = len({u.report.id for u in t.uses})
             for d in term["definitions"]:
-                writer.writerow([t.key, d["written"], d["definition"], d["report"], d["place"], d["year"],
-                                 d["number"] or "", using])
-            item = json.dumps(term, ensure_ascii=False, indent=1).replace("\n", "\n ")
+                writer.writerow([csv_cell(v) for v in (t.key, d["written"], d["definition"], d["report"], d["place"],
+                                                       d["year"], d["number"], using)])
+            item = json.dumps(term, ensure_ascii=False, indent=1, allow_nan=False).replace("\n", "\n ")
             yield (("," if n else "") + "\n " + item).encode("utf-8")
         yield b"\n]" if site.terms else b"]"
 
@@ -71,10 +73,10 @@ def citation_files(site: Site) -> dict[str, bytes]:
     for doc in reports:
         files[f"downloads/cite/{doc.id}.bib"] = citation.bibtex(doc, url).encode("utf-8")
         files[f"downloads/cite/{doc.id}.json"] = json.dumps([citation.csl_json(doc, url)], ensure_ascii=False,
-                                                            indent=1).encode("utf-8")
+                                                            indent=1, allow_nan=False).encode("utf-8")
     files["downloads/cite/all.bib"] = "\n".join(citation.bibtex(d, url) for d in reports).encode("utf-8")
     files["downloads/cite/all.json"] = json.dumps([citation.csl_json(d, url) for d in reports], ensure_ascii=False,
-                                                  indent=1).encode("utf-8")
+                                                  indent=1, allow_nan=False).encode("utf-8")
     return files
 
 
@@ -104,7 +106,7 @@ def render_downloads(site: Site) -> str:
     released = ["\n语料较大，网站按省分站发布；全语料文件随仓库的每个版本（release）发布，链接指向最新版本，"
                 "内容截至该版本。"] if site.subsites else []
     return "\n".join([
-        "---", "title: 下载语料", "description: 清理后的政府工作报告语料和名词解释的下载（JSONL、JSON、CSV、引文）", "---",
+        front_matter({"title": "下载语料", "description": "清理后的政府工作报告语料和名词解释的下载（JSONL、JSON、CSV、引文）"}),
         "# 下载语料\n",
         "研究者可以直接下载清理后的语料，无需抓取网站。\n", *released,
         f"- {link('corpus.jsonl.gz', 'downloads/corpus.jsonl.gz')}：{n} 份报告，每行一份，格式与 `build-corpus inspect --format json` "

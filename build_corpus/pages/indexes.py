@@ -2,18 +2,16 @@
 that were not published as reports."""
 from __future__ import annotations
 
-import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-from ..corpus.scope import place_chain
+from ..corpus.places import TIER_ORDER, place_info
 from ..corpus.terms import pinyin_sort_key
-from ..document.metadata import gazetteer
 from ..model import Corpus, Document, Site
 from ..publishing import Address
-from ..safe_text import code_text
-from ..urls import PLACES_PAGE, SPEAKERS_PAGE, href, place_anchor, report_page, speaker_anchor
-from .compare import compare_links
-from .report import LevelLabel, md_escape
+from ..safe_text import code_text, csv_cell, link_html
+from ..urls import PLACES_PAGE, SPEAKERS_PAGE, built_href, href, report_page, speaker_anchor
+from .front_matter import front_matter
+from .report import LevelLabel, list_title, md_escape
 
 
 def render_home(site: Site) -> str:
@@ -21,21 +19,58 @@ def render_home(site: Site) -> str:
     reports = corpus.reports
     places = sorted({d.meta.place for d in reports if d.meta.place}, key=pinyin_sort_key)
     years = sorted({d.meta.year for d in reports if d.meta.year})
-    latest = sorted(reports, key=lambda d: (-(d.meta.year or 0), d.meta.place or ""))
-    out = ["---", f"description: {len(reports)} 份地方政府工作报告的全文、章节与跨报告名词解释", "---",
+    out = [front_matter({"description": f"{len(reports)} 份政府工作报告的全文、章节与跨报告名词解释"}),
            "# 政府工作报告注释语料\n",
-           "这里收录地方政府每年向人民代表大会所作的《政府工作报告》，经过清理、分节，"
-           "并把报告自带的“名词解释”汇编成跨报告、跨年份的名词页：正文中出现的名词都链接到它的释义。\n",
+           "这里收录中央和地方政府每年向人民代表大会所作的《政府工作报告》，经过清理、分节，"
+           "并把报告自带的“名词解释”汇编成跨报告、跨年份的名词页：正文中出现的名词都链接到它的释义。"
+           "语料从哪里来、怎样引用，见[关于](about.md)。\n",
            f"- **{len(reports)}** 份报告，来自 **{len(places)}** 个地区，年份 "
            f"{years[0] if years else '—'}–{years[-1] if years else '—'}",
            f"- **{len(site.terms)}** 个名词（[名词索引](terms/index.md)）",
-           "- 浏览：[按地区](places.md) · [按年份](years.md) · [名词](terms/index.md) · [下载语料](downloads/index.md)",
-           f"- 未作为报告发布的文档：{len(corpus.others)} 篇（[列表与原因](skipped.md)）",
-           *_contribute_lines(site.address), "",
-           "原始文本逐字节保存在仓库的 `sources/` 目录；所有清理都在构建时进行，每份报告页末尾都列出了"
-           "清理步骤和删除的文字。\n", "## 最新报告\n"]
-    out.extend(f"- [{md_escape(d.title)}]({href('index.md', report_page(d.id))})" for d in latest[:20])
+           "- [搜索全部报告](search.md)：每一处都列出，按地区、层级、年份筛选",
+           "- 浏览：[按地区](places.md) · [按年份](years.md) · [名词](terms/index.md) · [主要预期目标](indicators/index.md)"
+           " · [下载语料](downloads/index.md) · [更新记录](changes.md)",
+           f"- 没有收录的文档：{len(corpus.others)} 篇（[列表与原因](skipped.md)）",
+           *_contribute_lines(site.address), ""]
+    out.extend(_years_table(reports))
+    if years:
+        latest = sorted((d for d in reports if d.meta.year == years[-1]),
+                        key=lambda d: (_TIER_RANK.get(_tier(d, site), 9), pinyin_sort_key(d.meta.place or "")))
+        out.append(f"\n## {years[-1]} 年的报告（{len(latest)} 份） {{#latest}}\n")
+        out.append("按层级、再按地名拼音排列。其他年份见[按年份](years.md)。\n")
+        out.append("<ul class=\"report-columns\">")
+        out.extend(f"<li>{link_html(list_title(d), built_href('index.md', report_page(d.id)))}</li>" for d in latest)
+        out.append("</ul>\n")
+    out.append("原始文本逐字节保存在仓库的 `sources/` 目录；所有清理都在构建时进行，每份报告页末尾都列出了"
+               "清理步骤和删除的文字。\n")
     return "\n".join(out) + "\n"
+
+
+_TIER_RANK = {tier: n for n, tier in enumerate(TIER_ORDER)}
+
+
+def _tier(doc: Document, site: Site) -> str:
+    info = site.places.get(doc.meta.place or "")
+    return info.tier if info else ""
+
+
+def _years_table(reports: list[Document]) -> list[str]:
+    """What the corpus holds over time: reports per year, by level."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for doc in reports:
+        if doc.meta.year:
+            info = place_info(doc.meta.place, doc.meta.parent, doc.meta.level, doc.meta.year) if doc.meta.place else None
+            counts[doc.meta.year][info.tier if info and info.tier else "其他"] += 1
+    if not counts:
+        return []
+    tiers = [t for t in (*TIER_ORDER, "其他") if any(c[t] for c in counts.values())]
+    out = ["## 历年收录 {#by-year}\n", "| 年份 | 报告 | " + " | ".join(tiers) + " |",
+           "| ---: | ---: | " + " | ".join("---:" for _ in tiers) + " |"]
+    for year in sorted(counts, reverse=True):
+        c = counts[year]
+        cells = " | ".join(str(c[t]) if c[t] else "—" for t in tiers)
+        out.append(f"| [{year}](years.md#year-{year}) | {sum(c.values())} | {cells} |")
+    return out
 
 
 def _contribute_lines(address: Address) -> list[str]:
@@ -47,45 +82,14 @@ def _contribute_lines(address: Address) -> list[str]:
             " · 每段正文末尾的“注释”可以为这一段提出注释"]
 
 
-def render_places(reports: list[Document], address: Address | None = None) -> str:
-    tree: dict = {}
-    by_place: dict[str, list[Document]] = defaultdict(list)
-    for doc in reports:
-        place = doc.meta.place or "（地区未知）"
-        by_place[place].append(doc)
-        node = tree
-        for p in place_chain(place, doc.meta.parent):
-            node = node.setdefault(p, {})
-    gazetteer_file = "build_corpus/data/places.yml"
-    shown = (f"[{gazetteer_file}]({address.repo_file(gazetteer_file, edit=False)})"
-             if address and address.repo_url else code_text(gazetteer_file))
-    out = ["---", "title: 按地区", "description: 按省、市、县、镇的隶属关系浏览各地政府工作报告", "---", "# 按地区浏览\n",
-           "地区按行政隶属排列（省 → 市 → 县级 → 镇街），括号内为层级。隶属关系来自报告本身和"
-           f"仓库中的地名表 {shown}，欢迎补充。\n"]
-
-    def walk(node: dict, depth: int) -> None:
-        for place in sorted(node, key=pinyin_sort_key):
-            level = gazetteer()[place].level if place in gazetteer() else next(
-                (d.meta.level for d in by_place.get(place, []) if d.meta.level), "")
-            indent = "    " * depth
-            docs = sorted(by_place.get(place, []), key=lambda d: d.meta.year or 0)
-            links = " · ".join(f"[{d.meta.year or '年份未知'}]({href(PLACES_PAGE, report_page(d.id))})" for d in docs) + compare_links(place, docs)
-            label = f"{md_escape(place)}（{md_escape(level)}）" if level else md_escape(place)
-            out.append(f'{indent}- <a id="{place_anchor(place)}"></a>**{label}**' + (f"：{links}" if links else ""))
-            walk(node[place], depth + 1)
-    walk(tree, 0)
-    return "\n".join(out) + "\n"
-
-
 def render_subsite_home(slug: str, province: str, reports: list[Document]) -> str:
     """A province's sub-site's first page: its places (by pinyin) and each place's reports by year."""
     by_place: dict[str, list[Document]] = defaultdict(list)
     for doc in reports:
         by_place[doc.meta.place or ""].append(doc)
     here = f"{slug}/index.md"
-    title = json.dumps(province, ensure_ascii=False)
-    description = json.dumps(f"{province}及其所辖地区的政府工作报告（{len(reports)} 份）", ensure_ascii=False)
-    out = ["---", f"title: {title}", f"description: {description}", "---", f"# {md_escape(province)}\n",
+    out = [front_matter({"title": province, "description": f"{province}及其所辖地区的政府工作报告（{len(reports)} 份）"}),
+           f"# {md_escape(province)}\n",
            f"{md_escape(province)}及其所辖地区的 {len(reports)} 份报告。全部地区见[按地区浏览]({href(here, PLACES_PAGE)})。\n"]
     for place in sorted(by_place, key=pinyin_sort_key):
         docs = sorted(by_place[place], key=lambda d: d.meta.year or 0)
@@ -98,12 +102,12 @@ def render_years(reports: list[Document]) -> str:
     by_year: dict = defaultdict(list)
     for doc in reports:
         by_year[doc.meta.year or 0].append(doc)
-    out = ["---", "title: 按年份", "description: 按年份浏览各地政府工作报告", "---", "# 按年份浏览\n", "年份为报告所作的年份（回顾 2023 年工作的报告属于 2024 年）。\n"]
+    out = [front_matter({"title": "按年份", "description": "按年份浏览各地政府工作报告"}), "# 按年份浏览\n", "年份为报告所作的年份（回顾 2023 年工作的报告属于 2024 年）。\n"]
     for year in sorted(by_year, reverse=True):
         out.append(f"## {year or '年份未知'} {{#year-{year or 'unknown'}}}\n")
         for doc in sorted(by_year[year], key=lambda d: pinyin_sort_key(d.meta.place or "")):
             level = LevelLabel.get(doc.meta.level or "", doc.meta.level or "")
-            out.append(f"- [{md_escape(doc.title)}]({href('years.md', report_page(doc.id))})　<small>{md_escape(level)}</small>")
+            out.append(f"- [{md_escape(list_title(doc))}]({href('years.md', report_page(doc.id))})　<small>{md_escape(level)}</small>")
         out.append("")
     return "\n".join(out)
 
@@ -115,7 +119,7 @@ def render_speakers(reports: list[Document]) -> str:
     unnamed = []
     for doc in reports:
         (by_speaker[doc.meta.speaker] if doc.meta.speaker else unnamed).append(doc)
-    out = ["---", "title: 报告人", f"description: {len(by_speaker)} 位报告人所作的政府工作报告：姓名、职务、地区和年份", "---",
+    out = [front_matter({"title": "报告人", "description": f"{len(by_speaker)} 位报告人所作的政府工作报告：姓名、职务、地区和年份"}),
            "# 报告人\n",
            f"谁在哪一年、以什么职务向人民代表大会作了政府工作报告：{len(by_speaker)} 位报告人，"
            f"{len(reports) - len(unnamed)} 份报告。姓名和职务是报告自己写明的（标题下的署名或题注），"
@@ -146,7 +150,7 @@ def speakers_csv(reports: list[Document]) -> bytes:
     writer.writerow(SPEAKER_FIELDS)
     for doc in sorted(reports, key=lambda d: (pinyin_sort_key(d.meta.speaker or "~"), d.meta.year or 0, d.id)):
         m = doc.meta
-        writer.writerow([m.speaker or "", m.speaker_title or "", m.place or "", m.level or "", m.year or "", doc.id, doc.title])
+        writer.writerow([csv_cell(v) for v in (m.speaker, m.speaker_title, m.place, m.level, m.year, doc.id, doc.title)])
     return ("\ufeff" + table.getvalue()).encode("utf-8")
 
 
@@ -154,17 +158,28 @@ SPEAKER_FIELDS = ("speaker", "speaker_title", "place", "level", "year", "report_
 
 
 def render_skipped(corpus: Corpus) -> str:
-    out = ["---", "title: 未发布的文档", "description: 源文件中没有作为政府工作报告发布的文档及原因", "---", "# 未作为报告发布的文档\n",
-           "构建时读到、但判断不是政府工作报告的文档，以及无法读取的源文件。没有任何文档被悄悄丢弃。\n"]
+    out = [front_matter({"title": "未收录的文档", "description": "源文件中没有作为政府工作报告收录的文档及原因"}),
+           "# 没有作为报告收录的文档\n",
+           "构建时读到、但判断不是政府工作报告的文档，以及无法读取的源文件。没有任何文档被悄悄丢弃。"
+           "一个源文件可以包含多篇文档（如网站的列表页），序号是它在文件中的位置；"
+           "同一文件中被收录为报告的篇目不在此列，所以序号可能不连续。\n"]
     errors = [s for s in corpus.sources if s.error]
     if errors:
         out.append("## 无法读取的源文件\n")
         out.extend(f"- {code_text(s.path)}：{md_escape(s.error)}" for s in errors)
         out.append("")
-    out.append("## 其他文章\n")
-    out.append("| 源文件 | 序号 | 标题 | 判断理由 |\n| --- | ---: | --- | --- |")
+    by_source: dict[str, list[Document]] = defaultdict(list)
     for doc in corpus.others:
-        out.append(f"| {code_text(doc.source_path)} | {doc.position} | {md_escape(doc.title)} | {md_escape(doc.kind_reason)} |")
+        by_source[doc.source_path].append(doc)
+    if by_source:
+        out.append("## 其他文章\n")
+    for path, docs in by_source.items():
+        # The file once, as a heading; each document under it (a long name repeated per row cut the
+        # reason column on a phone).
+        out.append(f"### {code_text(path)}\n")
+        out.extend(f"- 第 {doc.position} 篇：{md_escape(doc.title)}<br><small>{md_escape(doc.kind_reason)}</small>"
+                   for doc in docs)
+        out.append("")
     chrome = [(s.path, r) for s in corpus.sources for r in s.removed]
     if chrome:
         out.append("\n## 页面框架文字（不属于任何文档）\n")

@@ -14,16 +14,17 @@ from collections import defaultdict
 
 from ..corpus.targets import ACHIEVED, TARGET, Target, indicator_labels, indicator_notes
 from ..corpus.terms import pinyin_sort_key
-from ..safe_text import page_title
+from ..safe_text import csv_cell, page_title
 from ..urls import built_path, href, indicator_page, report_page, slugify
 from .charts import Bar, YearPoint, bar_chart, number, target_series
+from .front_matter import front_matter
 from .report import md_escape
 
 KIND_LABELS = {TARGET: "预期目标", ACHIEVED: "实际完成"}
 OTHER = "other"
 # Fields of targets.csv / targets.json, in order (README documents them).
 FIELDS = ("report_id", "place", "level", "year", "figure_year", "kind", "indicator", "key", "comparator",
-          "value", "low", "high", "unit", "qualifier", "sentence", "anchor", "page")
+          "value", "low", "high", "unit", "qualifier", "numeric", "sentence", "anchor", "page")
 
 
 def all_records(records: dict[str, list[Target]]) -> list[Target]:
@@ -44,8 +45,8 @@ def target_downloads(records: dict[str, list[Target]]) -> dict[str, bytes]:
     writer = csv.writer(table)
     writer.writerow(FIELDS)
     for row in rows:
-        writer.writerow(["" if row[k] is None else (number(row[k]) if k in ("low", "high") else row[k]) for k in FIELDS])
-    return {"downloads/targets.json": json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8"),
+        writer.writerow([csv_cell(number(row[k]) if k in ("low", "high") and row[k] is not None else row[k]) for k in FIELDS])
+    return {"downloads/targets.json": json.dumps(rows, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8"),
             "downloads/targets.csv": ("\ufeff" + table.getvalue()).encode("utf-8")}
 
 
@@ -66,25 +67,26 @@ def indicator_pages(records: dict[str, list[Target]]) -> dict[str, str]:
 
 def _index_page(records: dict[str, list[Target]], by_key: dict[str, list[Target]], labels: dict[str, str]) -> str:
     with_targets = [rid for rid, same in records.items() if any(t.kind == TARGET for t in same)]
-    out = ["---", "title: 主要预期目标",
-           f"description: {len(with_targets)} 份政府工作报告的主要预期目标与上年实际完成数，按指标整理，可下载 CSV 和 JSON",
-           "---", "# 主要预期目标\n",
+    out = [front_matter({"title": "主要预期目标",
+                         "description": f"{len(with_targets)} 份政府工作报告的主要预期目标与上年实际完成数，按指标整理，可下载 CSV 和 JSON"}),
+           "# 主要预期目标\n",
            "各报告“主要预期目标”一段中的每一项目标（地区生产总值增长、城镇调查失业率、居民消费价格涨幅……），"
            "以及报告回顾上一年时写明的实际完成数（常见指标的增长率），逐条整理成表。每条都链接到它所在的段落；"
            "数值、比较词和“左右”“以上”等限定词都照原文记录。\n",
            f"共 {len(with_targets)} 份报告写有主要预期目标，{sum(len(v) for v in records.values())} 条记录。\n",
            "- 下载：[targets.csv](../downloads/targets.csv) · [targets.json](../downloads/targets.json)",
            "- 字段说明：[下载语料](../downloads/index.md)\n",
-           "| 指标 | 预期目标 | 实际完成 | 地区数 |", "| --- | ---: | ---: | ---: |"]
+           # Counts of records, not values: "条" says so, and a dash stands for none.
+           "| 指标 | 预期目标（条） | 实际完成数（条） | 地区数 |", "| --- | ---: | ---: | ---: |"]
     for key, label in labels.items():
         same = by_key.get(key, [])
         if not same:
             continue
         counts = _kind_counts(same)
-        out.append(f"| [{md_escape(label)}]({_link(indicator_page(key))}) | {counts[TARGET]} | {counts[ACHIEVED]} | {len({t.place for t in same})} |")
+        out.append(f"| [{md_escape(label)}]({_link(indicator_page(key))}) | {counts[TARGET] or '—'} | {counts[ACHIEVED] or '—'} | {len({t.place for t in same})} |")
     other = by_key.get(OTHER, [])
     counts = _kind_counts(other)
-    out.append(f"| [其他指标](other.md) | {counts[TARGET]} | {counts[ACHIEVED]} | {len({t.place for t in other})} |")
+    out.append(f"| [其他指标](other.md) | {counts[TARGET] or '—'} | {counts[ACHIEVED] or '—'} | {len({t.place for t in other})} |")
     out.append("\n未能读出的目标（没有数值的表述，如“粮食产量保持稳定”）不列入；读法见仓库 "
                "`build_corpus/data/targets.yml`，欢迎补充。")
     return "\n".join(out) + "\n"
@@ -101,8 +103,7 @@ def _indicator_page(key: str, label: str, records: list[Target], with_pages: set
     names = sorted({t.indicator for t in records}, key=pinyin_sort_key)
     description = (f"各地政府工作报告中{label}的预期目标与实际完成：{len({t.report_id for t in records})} 份报告、"
                    f"{len(records)} 条记录，图表和可排序的表格")
-    out = ["---", f"title: {json.dumps(page_title('主要预期目标：' + label), ensure_ascii=False)}",
-           f"description: {json.dumps(description, ensure_ascii=False)}", "---",
+    out = [front_matter({"title": page_title("主要预期目标：" + label), "description": description}),
            f"# {md_escape(label)}\n",
            f"报告中的写法：{'、'.join(md_escape(n) for n in names)}。"
            f"{len({t.report_id for t in records})} 份报告，{len(records)} 条记录。\n",
@@ -201,8 +202,8 @@ def _place_charts(key: str, label: str, records: list[Target]) -> list[str]:
 
 
 def _other_page(records: list[Target]) -> str:
-    out = ["---", "title: 主要预期目标：其他指标",
-           "description: 主要预期目标中常见指标以外的各项（能耗、研发经费、城镇化率等），照原文记录", "---", "# 其他指标\n",
+    out = [front_matter({"title": "主要预期目标：其他指标",
+                         "description": "主要预期目标中常见指标以外的各项（能耗、研发经费、城镇化率等），照原文记录"}), "# 其他指标\n",
            "主要预期目标中不属于常见指标的各项（能耗、研发经费、城镇化率、细颗粒物浓度……），照原文记录。\n",
            "[← 全部指标](index.md)\n"]
     out.append(records_table(records, with_indicator=True) if records else "没有记录。")

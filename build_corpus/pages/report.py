@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from ..corpus.places import PlaceInfo
 from ..model import META_FIELDS, Annotation, Document, GlossaryEntry, Paragraph, Section
 from ..safe_text import (
     code_text,
@@ -28,21 +29,28 @@ from ..safe_text import (
     prose_html,
     tooltip_attr,
 )
-from ..urls import gloss_anchor
+from ..urls import gloss_anchor, web_address
+from .front_matter import front_matter
 
-__all__ = ["md_escape", "render_report", "PageContext", "paragraph_html"]
+__all__ = ["md_escape", "render_report", "PageContext", "paragraph_html", "list_title", "annotation_html"]
 
 LevelLabel = {"国家": "全国", "省": "省级", "自治区": "省级", "直辖市": "省级", "市": "市级", "县": "县级", "区": "区级",
               "镇": "镇级", "乡": "乡级", "街道": "街道"}
 FIELD_LABELS = [("place", "地区"), ("level", "层级"), ("parent", "上级"), ("year", "年份"), ("date", "会议日期"),
                 ("meeting", "会议"), ("speaker", "报告人"), ("publisher", "来源"), ("published", "发布日期")]
 MAX_HEADING_LEVEL = 6
-# libyaml's safe dumper writes the same YAML as PyYAML's (the bundled docs/ are byte-identical) in a
-# tenth of the time: front matter was 1.5 s of the build at 1,000 reports.
-YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def front_matter(doc: Document, extra: dict | None = None) -> str:
+def list_title(doc: Document) -> str:
+    """One form for every list of reports: 浙江省2026年政府工作报告 (the page keeps the report's own
+    title); a report without a known place or year is listed by its own title."""
+    m = doc.meta
+    if m.place and m.year:
+        return f"{m.place}{m.year}年政府工作报告"
+    return doc.title
+
+
+def report_front_matter(doc: Document, extra: dict | None = None) -> str:
     """The page's YAML header; `extra` adds what the site stage knows (description, citation data)."""
     m = doc.meta
     data = {"title": page_title(doc.title), "report_id": doc.id, "kind": doc.kind}
@@ -51,17 +59,23 @@ def front_matter(doc: Document, extra: dict | None = None) -> str:
     data["pinned"] = m.pinned
     data["source"] = {"path": doc.source_path, "position": doc.position, "line": doc.line}
     data.update(extra or {})
-    return "---\n" + yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False) + "---\n"
+    return front_matter(data)
 
 
 def render_report(doc: Document, context: PageContext) -> str:
-    out = [front_matter(doc, context.front_matter), f"# {md_escape(doc.title)}\n"]
+    out = [report_front_matter(doc, context.front_matter), f"# {md_escape(doc.title)}\n"]
+    # The page's own apparatus before the text (info box, citation, other years, outline) is not the
+    # report's text: search neither finds nor counts words in it (the outline repeats every heading).
+    # A <section>, not a <div>: Material's parser ends a skipped element at the first closing tag of
+    # the same name, and the admonitions inside are divs.
+    out.append('<section class="report-apparatus" data-search-exclude="" markdown>\n')
     out.append(_metadata_block(doc, context))
     if context.citation:
         out.append(context.citation)
     if context.timeline:
         out.append(context.timeline)
     out.append(_outline_block(doc))
+    out.append("</section>\n")
     out.extend(_paragraph_md(p, doc, context) for p in doc.preamble)
     for section in doc.sections:
         out.extend(_section_md(section, doc, context))
@@ -71,7 +85,7 @@ def render_report(doc: Document, context: PageContext) -> str:
         out.append(_glossary_block(doc, context))
     if context.terms_used:
         out.append(context.terms_used)
-    out.append(_provenance_block(doc))
+    out.append(_provenance_block(doc, context))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -83,7 +97,9 @@ class PageContext:
                  link_paragraph: Callable[[Paragraph, Document], str] | None = None,
                  timeline: str = "", terms_used: str = "", depth: int = 1,
                  front_matter: dict | None = None, citation: str = "",
-                 speaker_link: Callable[[str], str] = lambda s: ""):
+                 speaker_link: Callable[[str], str] = lambda s: "",
+                 place: PlaceInfo | None = None, source_url: str = "", contribute_url: str = "",
+                 entry_uses: Callable[[GlossaryEntry], list[str]] = lambda e: []):
         self.place_link = place_link
         self.speaker_link = speaker_link   # the speaker's entry on the speakers' page
         self.term_link = term_link
@@ -93,13 +109,30 @@ class PageContext:
         self.depth = depth
         self.front_matter = front_matter or {}   # extra YAML header keys (site stage)
         self.citation = citation                 # the "cite this report" block
+        self.place = place                       # the place's level and parents (corpus/places.py)
+        self.source_url = source_url             # the raw source in the repository, on a published site
+        self.contribute_url = contribute_url     # how to contribute (CONTRIBUTING.md), on a published site
+        self.entry_uses = entry_uses             # a 名词解释 entry → the anchors of its uses in this report
+
+
+def level_label(level: str, tier: str) -> str:
+    """省 → 省级, 自治区 → 自治区（省级）, a 县级市 → 市（县级）: the tier once, the level where it adds something."""
+    if not tier or tier.startswith(level):
+        return tier or level
+    if level == "市" and tier == "县级":
+        return "县级市"
+    return f"{level}（{tier}）"
 
 
 def _metadata_block(doc: Document, context: PageContext) -> str:
     m = doc.meta
     lines = ['!!! info "报告信息"', ""]
+    info = context.place
     for field, label in FIELD_LABELS:
         value = getattr(m, field)
+        from_data = False
+        if field == "parent" and not value and info and info.parents:
+            value, from_data = info.parents[-1], True   # a province's parent is the country: never unknown
         if not value:
             continue
         shown = md_escape(str(value))
@@ -110,26 +143,48 @@ def _metadata_block(doc: Document, context: PageContext) -> str:
         if field == "speaker" and m.speaker_title:
             shown = f"{md_escape(m.speaker_title)} {shown}"
         if field == "level":
-            shown = f"{shown}（{md_escape(LevelLabel.get(value, value))}）"
+            shown = md_escape(level_label(value, info.tier if info else LevelLabel.get(value, "")))
+        if field == "published":
+            label = "网页发布日期"
+            if m.year and value[:4].isdigit() and int(value[:4]) > m.year:
+                shown += "（转载或收录这份报告的网页的日期，不是报告的日期）"
         mark = ""
-        if field in m.inferred:
+        if from_data:
+            mark = ' <span class="inferred" title="报告没有写明，按行政区划数据补充">（据行政区划）</span>'
+        elif field in m.inferred:
             why = tooltip_attr(m.evidence.get(field, ""))
             mark = f' <span class="inferred" title="由正文推断：{why}">（推断）</span>'
         elif field in m.pinned:
             mark = ' <span class="pinned" title="由整理者根据其他资料指定（见页末“来源与清理记录”）">（人工指定）</span>'
         lines.append(f"    - **{label}**：{shown}{mark}")
-    # A national report has no place above it: its parent is not missing.
-    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(m, field)
-               and not (field == "parent" and m.level == "国家")]
-    if missing:
-        lines.append(f"    - **未知**：{'、'.join(missing)}（原文未载明）")
+    missing = _missing_fields(doc, context)
+    # A field whose text was found but not usable (a date no calendar has) is not "not stated".
+    unstated = [label for field, label in missing if not m.evidence.get(field)]
+    unusable = [label for field, label in missing if m.evidence.get(field)]
+    if unstated:
+        lines.append(f"    - **原文未载明**：{'、'.join(unstated)}")
+    if unusable:
+        lines.append(f"    - **不可用**：{'、'.join(unusable)}（原文所写不可用，见页末“处理中的疑点”）")
+    official = web_address(m.url)
+    if official:   # a curator's sidecar names the government's own page
+        lines.append(f"    - **官方原文**：{link_html('发布机关的网页', official)}")
+    elif dataset_url := web_address(str(doc.origin.get("url", ""))):   # else the dataset it was imported from
+        lines.append(f"    - **原文网址**：{link_html('数据集所记的原文网页', dataset_url)}（见页末来源）")
     lines.append("    - **原始文本**：逐字保存，清理的每一步见页末[来源与清理记录](#provenance)")
     return "\n".join(lines) + "\n"
 
 
+def _missing_fields(doc: Document, context: PageContext) -> list[tuple[str, str]]:
+    """What neither the report, a curator nor the division data gives: a national report, and any
+    place the division data places, has a parent that is not missing."""
+    m = doc.meta
+    return [(field, label) for field, label in FIELD_LABELS[:5] if not getattr(m, field)
+            and not (field == "parent" and (m.level == "国家" or (context.place and context.place.parents)))]
+
+
 def _outline_block(doc: Document) -> str:
     """The heading tree, collapsible: Material's sidebar shows it too, but not on phones or GitHub."""
-    lines = ['??? abstract "目录（报告自身的标题结构）"', ""]
+    lines = ['??? abstract print-skip "目录（报告自身的标题结构）"', ""]   # in print: the headings themselves
 
     def walk(sections: list[Section], depth: int) -> None:
         for s in sections:
@@ -155,18 +210,22 @@ def _section_md(section: Section, doc: Document, context: PageContext, appendix:
 def _paragraph_md(p: Paragraph, doc: Document, context: PageContext) -> str:
     body = context.link_paragraph(p, doc) if context.link_paragraph else paragraph_html(p, doc)
     notes = [a for a in doc.annotations if a.paragraph_anchor == p.anchor]
-    return f'<p><a id="{p.anchor}"></a>{body}</p>\n' + "".join(_annotation_md(a) for a in notes)
+    if not notes:
+        return f'<p><a id="{p.anchor}"></a>{body}</p>\n'
+    # Marked in the text (the class draws a rule and a badge), the notes right under it.
+    return (f'<p class="has-note"><a id="{p.anchor}"></a>{body}</p>\n'
+            + "".join(annotation_html(a, f"note-{p.anchor}-{n}") for n, a in enumerate(notes, 1)))
 
 
-def _annotation_md(a: Annotation) -> str:
-    """A contributor's note under its paragraph, set apart from the report's words."""
+def annotation_html(a: Annotation, anchor: str = "") -> str:
+    """A contributor's note under its paragraph (and on the annotations page), set apart from the report's words."""
     parts = [f"<blockquote><p>{html_text(a.quote)}</p></blockquote>", prose_html(a.note)]
     if a.sources:
         items = (link_html(s["title"], s["url"]) if s.get("url") else html_text(s["title"]) for s in a.sources)
         parts.append("<ul>" + "".join(f"<li>资料：{item}</li>" for item in items) + "</ul>")
     who = html_text(a.author) + (f"，{html_text(a.date)}" if a.date else "")
     parts.append(f"<p><small>—— {who}（<code>{html_text(a.path)}</code>）</small></p>")
-    return "\n" + contributed_block(parts, "note", "整理者注（非报告原文）")
+    return "\n" + contributed_block(parts, "note", "整理者注（非报告原文）", anchor)
 
 
 def paragraph_html(p: Paragraph, doc: Document, insertions: dict[int, list[tuple[int, str]]] | None = None) -> str:
@@ -228,10 +287,27 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
             target = context.term_link(entry, key)
             if target:
                 links.append(link_html(key, target))
-        see = f" <small>→ 名词页：{'、'.join(links)}</small>" if links else ""
+        see = f" <small class=\"gloss-term\">名词页：{'、'.join(links)}</small>" if links else ""
         out.append(f'<p><a id="{entry.anchor}"></a>{number}<strong>{html_text(entry.term)}</strong>：'
-                   f'{html_text(entry.definition)}{see}</p>\n')
+                   f'{html_text(entry.definition)}{see}{_back_links(context.entry_uses(entry))}</p>\n')
     return "\n".join(out)
+
+
+MAX_BACK_LINKS = 12
+
+
+def _back_links(anchors: list[str]) -> str:
+    """↩ from a 名词解释 entry to the paragraphs of the report that use its term (as a footnote's
+    back-references go): one ↩, or ↩ 1 2 3 … when there are several."""
+    if not anchors:
+        return ""
+    if len(anchors) == 1:
+        return (f' <a class="gloss-back" href="#{html_attr(anchors[0])}" title="回到正文中用到它的段落"'
+                ' aria-label="回到正文中用到它的段落">↩</a>')
+    links = "".join(f' <a href="#{html_attr(a)}" aria-label="正文中第 {n} 处">{n}</a>'
+                    for n, a in enumerate(anchors[:MAX_BACK_LINKS], 1))
+    more = f" 等 {len(anchors)} 处" if len(anchors) > MAX_BACK_LINKS else ""
+    return f' <span class="gloss-back" title="正文中用到它的段落">↩{links}{more}</span>'
 
 
 def _origin_lines(origin: dict) -> list[str]:
@@ -242,24 +318,29 @@ def _origin_lines(origin: dict) -> list[str]:
     lines = [f"- 导入自数据集 {code_text(str(origin['dataset']))}（{sheet}第 {int(origin['row'])} 行）"
              + "".join(f"；数据集所标{label}：{md_escape(str(origin[key]))}" for key, label in
                        (("title", "标题"), ("year", "年份"), ("place", "地区")) if key in origin)]
-    url = str(origin.get("url", ""))
-    if url.lower().startswith(("https://", "http://")):
+    url = web_address(str(origin.get("url", "")))
+    if url:
         lines.append(f"- 原文网址：{link_html(url, url)}")
     return lines
 
 
-def _provenance_block(doc: Document) -> str:
+def _provenance_block(doc: Document, context: PageContext) -> str:
+    source = code_text(doc.source_path)
+    if context.source_url:
+        source = f"[{source}]({context.source_url})"
     out = ["## 来源与清理记录 {#provenance data-search-exclude}\n",
-           f"- 原始文件：{code_text(doc.source_path)}，第 {doc.position} 篇，第 {doc.line} 行起",
+           f"- 原始文件：{source}，第 {doc.position} 篇，第 {doc.line} 行起",
            *(f"- 同一报告的另一来源：{code_text(copy)}（内容相同，本页用上面那一份）" for copy in doc.copies),
            *_origin_lines(doc.origin),
            f"- 分类：政府工作报告（{md_escape(doc.kind_reason)}）"]
     for field, why in doc.meta.evidence.items():
         out.append(f"- {dict(FIELD_LABELS).get(field, field)}的依据：{md_escape(why)}")
-    missing = [label for field, label in FIELD_LABELS[:5] if not getattr(doc.meta, field)]
+    missing = _missing_fields(doc, context)
     if missing:
-        out.append(f"- 原文未载明{'、'.join(missing)}：知道的读者可以在源文件旁的 sidecar 文件"
-                   f"（{code_text(doc.source_path + '.meta.yml')}）中补充，见仓库的 CONTRIBUTING.md")
+        unusable = any(doc.meta.evidence.get(field) for field, _ in missing)
+        how = f"[参与改进]({context.contribute_url})" if context.contribute_url else "仓库中的 CONTRIBUTING.md"
+        out.append(f"- 原文未载明{'（或所写不可用）' if unusable else ''}{'、'.join(label for _, label in missing)}。"
+                   f"如果您知道（例如从报告的官方发布页），欢迎补充，方法见{how}。")
     if doc.notes:
         out.append("\n!!! warning \"处理中的疑点\"\n")
         out.extend(f"    - {md_escape(n.message)}" for n in doc.notes)
@@ -271,14 +352,14 @@ def _provenance_block(doc: Document) -> str:
     out.extend(f"| {md_escape(fix_label(fix))} <small>`{fix}`</small> | {n} |" for fix, n in counts.items())
     removed = [r for r in doc.removed if not r.replacement and r.text not in ("\\n", "␣")]
     if removed:
-        out.append(f'\n??? note "删除的文字（{len(removed)} 处，逐条列出）"\n')
+        out.append(f'\n??? note print-skip "删除的文字（{len(removed)} 处，逐条列出；打印时略去）"\n')
         for r in removed:
             shown = md_escape(r.text.replace("\n", " ⏎ "))
             times = f" ×{r.count}" if r.count > 1 else ""
             out.append(f"    - `{r.fix}`{times}：{shown}")
     replaced = [r for r in doc.removed if r.replacement]
     if replaced:
-        out.append(f'\n??? note "替换的字符（{sum(r.count for r in replaced)} 处）"\n')
+        out.append(f'\n??? note print-skip "替换的字符（{sum(r.count for r in replaced)} 处；打印时略去）"\n')
         for r in replaced[:200]:
             out.append(f"    - `{r.fix}`：{code_text(r.text)} → {code_text(r.replacement)} ×{r.count}")
     return "\n".join(out) + "\n"

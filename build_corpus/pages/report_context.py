@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..corpus.places import COUNTRY, place_page_of
 from ..corpus.terms import pinyin_sort_key
 from ..model import Document, GlossaryEntry, Site
-from ..urls import (
-    PLACES_PAGE,
-    SPEAKERS_PAGE,
-    built_href,
-    citation_file,
-    href,
-    place_anchor,
-    report_page,
-    speaker_anchor,
-    term_page,
-)
+from ..urls import PLACES_PAGE, SPEAKERS_PAGE, built_href, citation_file, href, report_page, speaker_anchor, term_page
 from . import citation
 from .compare import compare_link
 from .links import paragraph_linker, terms_used_block
@@ -27,7 +18,9 @@ def report_context(doc: Document, site: Site) -> PageContext:
     here = report_page(doc.id)
 
     def place_link(place: str) -> str:
-        return href(here, PLACES_PAGE, place_anchor(place))
+        if place in site.places:
+            return href(here, place_page_of(place))
+        return href(here, PLACES_PAGE) if place == COUNTRY else ""   # the country: the places tree
 
     def term_link(entry: GlossaryEntry, key: str):
         term = site.terms.get(key)
@@ -36,13 +29,27 @@ def report_context(doc: Document, site: Site) -> PageContext:
     def speaker_link(speaker: str) -> str:
         return href(here, SPEAKERS_PAGE, speaker_anchor(speaker))
 
+    def entry_uses(entry: GlossaryEntry) -> list[str]:
+        """Paragraphs of this report whose text uses the entry's terms under this very entry."""
+        anchors = []
+        for key in entry.terms:
+            term = site.terms.get(key)
+            for use in term.uses if term else ():
+                if use.report is doc and use.definition is not None and use.definition.entry is entry:
+                    anchors.append(use.anchor)
+        return sorted(set(anchors), key=anchors.index)
+
     return PageContext(place_link=place_link, term_link=term_link, speaker_link=speaker_link,
                        link_paragraph=paragraph_linker(doc, site.terms, site.scope),
                        timeline=_timeline(doc, site.by_place.get(doc.meta.place or "", [])),
                        terms_used=terms_used_block(doc, site.terms, site.scope) + _shared_definitions(doc, site),
                        front_matter={"description": report_description(doc), "cite": citation.cite_data(doc),
                                      "schema": citation.report_schema(doc)},
-                       citation=_citation_block(doc))
+                       citation=_citation_block(doc),
+                       place=site.places.get(doc.meta.place or ""),
+                       source_url=site.address.repo_file(doc.source_path, edit=False) if site.address.repo_url else "",
+                       contribute_url=site.address.repo_file("CONTRIBUTING.md", edit=False) if site.address.repo_url else "",
+                       entry_uses=entry_uses)
 
 
 # --- what readers and machines see about a page ---------------------------------

@@ -3,14 +3,30 @@ Markdown) or downloads (path -> bytes) from the finished `Site`."""
 from __future__ import annotations
 
 from ..model import Site
-from ..urls import PLACES_PAGE, SPEAKERS_PAGE, TERM_INDEX, TRENDS_PAGE, report_page, term_page
+from ..urls import (
+    ABOUT_PAGE,
+    ANNOTATIONS_PAGE,
+    CHANGES_PAGE,
+    FEED,
+    PLACES_PAGE,
+    SEARCH_PAGE,
+    SPEAKERS_PAGE,
+    TERM_INDEX,
+    TRENDS_PAGE,
+    report_page,
+    term_page,
+)
+from .about import atom_feed, render_about, render_annotations, render_changes
 from .compare import compare_data, compare_pages
 from .downloads import RELEASE_FILES, download_files, render_downloads
-from .indexes import render_home, render_places, render_skipped, render_speakers, render_subsite_home, render_years, speakers_csv
+from .indexes import render_home, render_skipped, render_speakers, render_subsite_home, render_years, speakers_csv
 from .indicators import indicator_pages, target_downloads
 from .moved import moved_page
+from .place import place_pages as make_place_pages
+from .place import render_places_tree
 from .report import render_report
 from .report_context import report_context
+from .search import render_search_page, search_files
 from .term import render_term, render_term_index
 from .term_trends import render_term_trends, reports_by_year, term_timeline
 
@@ -49,7 +65,7 @@ def comparison_pages(site: Site) -> None:
 
 def index_pages(site: Site) -> None:
     site.pages["index.md"] = render_home(site)
-    site.pages[PLACES_PAGE] = render_places(site.reports, site.address)
+    site.pages[PLACES_PAGE] = render_places_tree(site)
     site.pages["years.md"] = render_years(site.reports)
     site.pages["skipped.md"] = render_skipped(site.corpus)
     site.pages[SPEAKERS_PAGE] = render_speakers(site.reports)
@@ -66,3 +82,17 @@ def downloads(site: Site) -> None:
     site.files.update(made)
     site.files.update(target_downloads(site.targets))
     site.files["downloads/speakers.csv"] = speakers_csv(site.reports)
+
+
+def place_pages(site: Site) -> None:
+    site.pages.update(make_place_pages(site))
+
+
+def reader_pages(site: Site) -> None:
+    """The full search page and its filter data; 关于, 更新记录 and its feed; every annotation."""
+    site.pages[SEARCH_PAGE] = render_search_page()
+    site.files.update(search_files(site))
+    site.pages[ABOUT_PAGE] = render_about(site)
+    site.pages[CHANGES_PAGE] = render_changes(site)
+    site.files[FEED] = atom_feed(site)
+    site.pages[ANNOTATIONS_PAGE] = render_annotations(site)

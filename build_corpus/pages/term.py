@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from ..chinese import chinese_ordinal
+from ..chinese import chinese_ordinal, sentence_around
 from ..contributions.curation import render_curated
 from ..corpus.scope import RULE_LABELS, Scope, whose
 from ..corpus.terms import Term, pinyin_sort_key, pinyin_syllables
@@ -12,8 +12,9 @@ from ..publishing import Address
 from ..safe_text import html_text, link_html, page_title
 from ..urls import TERM_INDEX, built_href, href, report_page, term_page, wording_anchor
 from . import citation
+from .front_matter import front_matter
 from .links import most_shared_wording
-from .report import md_escape
+from .report import list_title, md_escape
 from .report_context import DESCRIPTION_CHARS, clip
 
 
@@ -30,10 +31,8 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
     description = clip(f"{term.display}（名词解释）：{definition}", DESCRIPTION_CHARS) if definition else \
         f"{term.display}：在政府工作报告中的使用"
     schema = citation.term_schema(term.display, definition, term.defining_reports)
-    out = ["---", f"title: {json.dumps(page_title(term.display), ensure_ascii=False)}",
-           f"description: {json.dumps(description, ensure_ascii=False)}",
-           f"schema: {json.dumps(schema, ensure_ascii=False)}",
-           "search:", "  boost: 2", "---",
+    out = [front_matter({"title": page_title(term.display), "description": description, "schema": schema,
+                         "search": {"boost": 2}}),
            f"# {md_escape(term.display)}\n"]
     # Toneless and spaced, as people type it: search_worker.js finds `wushui` through this line.
     syllables = pinyin_syllables(term.key)
@@ -51,12 +50,12 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
     for n, wording in enumerate(wordings, 1):
         heading = f"释义{chinese_ordinal(n)}" if len(wordings) > 1 else "释义"
         sources = "、".join(
-            f"[{md_escape(d.report.title)}]({_link(report_page(d.report.id), d.entry.anchor)})"
+            f"[{md_escape(list_title(d.report))}]({_link(report_page(d.report.id), d.entry.anchor)})"
             + (f"（原文写作：{md_escape(d.written)}）" if d.written != term.key else "")
             for d in wording.definitions)
         shared = f"（{len(wording.definitions)} 份报告措辞相同）" if len(wording.definitions) > 1 else ""
         out.append(f"### {heading}{shared} {{#{wording_anchor(n)}}}\n")
-        out.append(f"> {md_escape(wording.text)}\n")
+        out.append(definition_html(wording.text))
         out.append(f"出自：{sources}\n")
     if len(wordings) > 1:
         out.append("## 措辞比较\n")
@@ -152,39 +151,71 @@ def _uses_block(term: Term) -> str:
     unlinked = [u for u in term.uses if u.definition is None]
     if own:
         out.append("### 按本报告自己的释义 {data-search-exclude}\n")
-        out.append(_uses_by_report(own, lambda u: ""))
+        out.append(uses_in_context(own, term, lambda u: ""))
     if other:
         out.append("\n### 按其他报告的释义 {data-search-exclude}\n")
-        out.append(_uses_by_report(other, lambda u: f'按<a href="#{wording_anchor(term.wording_number(u.definition))}">'
+        out.append(uses_in_context(other, term, lambda u: f'按<a href="#{wording_anchor(term.wording_number(u.definition))}">'
                                    f"{html_text(whose(u.definition))} 的释义</a>"
                                    f"（{html_text(RULE_LABELS.get(u.rule, u.rule))}）"))
     if unlinked:
         out.append("\n### 措辞相同、没有适用的释义 {#same-wording data-search-exclude}\n")
         out.append("这些报告用了相同的字词，但上面的释义都不适用于它们（地区互不隶属、年份相隔太久，"
                    "或整理者指出此处另有所指），可能不是同一个意思，所以正文中没有链接。\n")
-        out.append(_uses_by_report(unlinked, lambda u: ""))
+        out.append(uses_in_context(unlinked, term, lambda u: ""))
     return "\n".join(out) + "\n"
 
 
-def _uses_by_report(uses: list, how) -> str:
-    """One item per report (and definition): where in its text the term is used. An HTML block, the
-    list Python-Markdown would make of it: with ~100,000 links at 1,000 reports, these lists as
+def definition_html(text: str) -> str:
+    """A wording as the page's main content: body text, set off by a rule, not a grey quotation."""
+    return f'<p class="term-definition">{html_text(text)}</p>\n'
+
+
+# Sentences quoted per report and definition; the other uses are listed by section. A term used in
+# every report (营商环境) would otherwise make a page of every sentence of the corpus that holds it.
+SENTENCES_PER_REPORT = 5
+
+
+def uses_in_context(uses: list, term: Term, how) -> str:
+    """Each use as the sentence around it (chinese.sentence_around, ≤ CONTEXT_CHARS characters), linked
+    to its paragraph; grouped by place, then year, as ctext.org lists a word's uses. An HTML block,
+    the list Python-Markdown would make of it: with ~100,000 links at 1,000 reports, these lists as
     Markdown were 60% of MkDocs' time on term pages (each link parsed, then resolved by MkDocs)."""
-    groups: dict[tuple, list] = defaultdict(list)
+    by_place: dict[str, dict[tuple, list]] = defaultdict(lambda: defaultdict(list))
     for use in uses:
-        groups[(use.report.id, id(use.definition))].append(use)
+        by_place[use.report.meta.place or "地区未知"][(use.report.meta.year or 0, use.report.id, id(use.definition))].append(use)
     items = []
-    for same in sorted(groups.values(), key=lambda g: (g[0].report.meta.place or "", g[0].report.meta.year or 0,
-                                                       g[0].report.id)):
-        doc = same[0].report
-        page = report_page(doc.id)
-        total = sum(u.count for u in same)
-        links = "、".join(_html_link(u.section, page, u.anchor) for u in same)
-        label = how(same[0])
-        items.append(f"<li><strong>{html_text(doc.meta.place or '')} {doc.meta.year or ''}</strong>"
-                     f"（{_html_link(doc.title, page)}，{total} 次）"
-                     f"{('：' + label) if label else ''}：{links}</li>")
-    return "\n".join(["<ul>", *items, "</ul>"])
+    for place in sorted(by_place, key=pinyin_sort_key):
+        reports = []
+        for (year, _, _), same in sorted(by_place[place].items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+            doc = same[0].report
+            page = report_page(doc.id)
+            total = sum(u.count for u in same)
+            label = how(same[0])
+            quoted = [_use_sentence(u, term, page) for u in same[:SENTENCES_PER_REPORT]]
+            rest = same[SENTENCES_PER_REPORT:]
+            more = (f'<li class="use-more">另有 {sum(u.count for u in rest)} 处：'
+                    + "、".join(_html_link(u.section, page, u.anchor) for u in rest) + "</li>") if rest else ""
+            reports.append(f"<li><strong>{year or '年份未知'}</strong>"
+                           f"（{_html_link(list_title(doc), page)}，{total} 次）{('：' + label) if label else ''}"
+                           f'<ul class="use-sentences">{"".join(quoted)}{more}</ul></li>')
+        items.append(f'<li class="use-place"><strong>{html_text(place)}</strong><ul>{"".join(reports)}</ul></li>')
+    return "\n".join(['<ul class="term-uses">', *items, "</ul>"])
+
+
+def _use_sentence(use, term: Term, page: str) -> str:
+    """One use: the sentence around it, the term marked, and where it is (section, paragraph link)."""
+    p = use.paragraph
+    span = None
+    if p is not None:
+        span = next(((a, b) for a, b, key in p.term_spans if key == term.key), None)
+        if span is None:   # a use the linker did not link (same words, no definition that applies)
+            span = next(((i, i + len(form)) for form in (*term.forms, term.key) if (i := p.text.find(form)) >= 0), None)
+    where = _html_link(use.section or "开头", page, use.anchor)
+    if p is None or span is None:
+        return f"<li>{where}</li>"
+    excerpt, a, b = sentence_around(p.text, *span)
+    return (f'<li><span class="use-sentence">{html_text(excerpt[:a])}<mark>{html_text(excerpt[a:b])}</mark>'
+            f"{html_text(excerpt[b:])}</span> <small>{where}</small></li>")
 
 
 def _html_link(label: str, to_page: str, anchor: str = "") -> str:
@@ -193,7 +224,7 @@ def _html_link(label: str, to_page: str, anchor: str = "") -> str:
 
 
 def render_term_index(terms: dict[str, Term]) -> str:
-    out = ["---", "title: 名词索引", f"description: 各地政府工作报告“名词解释”中的 {len(terms)} 个名词，按拼音排序", "---",
+    out = [front_matter({"title": "名词索引", "description": f"各地政府工作报告“名词解释”中的 {len(terms)} 个名词，按拼音排序"}),
            "# 名词索引\n",
            f"语料中各报告“名词解释”收录的 {len(terms)} 个名词，按拼音排序、以首字母分组。"
            "每个名词后是解释它的报告数和在正文中使用它的报告数。正文中的名词链接到哪一条释义，"

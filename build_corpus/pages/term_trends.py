@@ -16,6 +16,7 @@ from ..corpus.terms import Term, pinyin_sort_key
 from ..model import Document
 from ..urls import TRENDS_PAGE, href, report_page, term_page
 from .charts import year_counts
+from .front_matter import front_matter
 from .report import md_escape
 
 MAX_LISTED = 30   # terms per list on the trends page; the term pages have every number
@@ -49,8 +50,7 @@ def term_timeline(term: Term, by_year: dict[int, list[Document]]) -> str:
                    "语料中没有报告在正文中使用这个名词（名词解释区除外），因此没有历年数据。\n")
         return "\n".join(out)
     years = list(by_year)
-    first, last = min(using), max(using)
-    out.append(f"首次出现：**{first} 年**（{_places(using[first])}）；最近一次：**{last} 年**（{_places(using[last])}）。"
+    out.append(first_and_last(using) +
                f"语料中有 {len(years)} 个年份的报告，其中 {len(using)} 个年份有报告使用它。\n")
     counts = [(year, len(using.get(year, [])), len(by_year[year])) for year in years]
     busiest = max(counts, key=lambda c: (c[1] / c[2], c[0]))
@@ -63,6 +63,19 @@ def term_timeline(term: Term, by_year: dict[int, list[Document]]) -> str:
         out.append(f"| {year} | {n} / {total} | {_places(using.get(year, [])) if n else '—'} |")
     out.append("\n[全语料的名词趋势](trends.md)\n")
     return "\n".join(out)
+
+
+def first_and_last(using: dict[int, list[Document]]) -> str:
+    """首次出现 and 最近一次 as a reader says them: once when they are the same year, with how many
+    places, their names only when few (a list of 29 provinces says nothing twice)."""
+    first, last = min(using), max(using)
+
+    def where(docs: list[Document]) -> str:
+        places = {d.meta.place or "地区未知" for d in docs}
+        return f"{len(places)} 个地区" + (f"：{_places(docs)}" if len(places) <= 5 else "")
+    if first == last:
+        return f"只见于 **{first} 年**的报告（{where(using[first])}）。"
+    return f"首次出现：**{first} 年**（{where(using[first])}）；最近一次：**{last} 年**（{where(using[last])}）。"
 
 
 def _places(docs: list[Document]) -> str:
@@ -89,8 +102,8 @@ def render_term_trends(terms: dict[str, Term], reports: list[Document]) -> str:
     (new, rising and fading terms), over the places that have reports of both years."""
     by_year = reports_by_year(reports)
     years = list(by_year)
-    out = ["---", "title: 名词趋势", "description: 各年代政府工作报告的标志性提法，以及各年份新出现、使用增多和减少的名词",
-           "---", "# 名词趋势\n"]
+    out = [front_matter({"title": "名词趋势", "description": "各年代政府工作报告的标志性提法，以及各年份新出现、使用增多和减少的名词"}),
+           "# 名词趋势\n"]
     out.append(decades_block(reports))
     out.append("## 逐年比较：新出现、上升和减少的名词 {#years}\n")
     out.append("每个年份与语料中的上一个年份相比，**只比较两个年份都有报告的地区**：语料收录的地区逐年不同"

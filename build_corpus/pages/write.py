@@ -12,6 +12,8 @@ MkDocs ignores these dot-names in docs/ (its default `exclude_docs`).
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import hashlib
 import os
@@ -22,35 +24,77 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..urls import PROJECTS_FOLDER, page_path
+from .front_matter import unreadable_front_matter
 
 # Generated folders and files; everything else in docs/ (assets/, overrides/) is hand-written.
-GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "index.md", "places.md", "years.md", "skipped.md",
-             "speakers.md", PROJECTS_FOLDER)
+GENERATED_FILES = ("index.md", "places.md", "years.md", "skipped.md", "speakers.md", "search.md", "about.md", "changes.md",
+                   "feed.xml", "annotations.md")
+GENERATED = ("reports", "terms", "downloads", "indicators", "compare", "places", "search", "index.md", "places.md",
+             "years.md", "skipped.md", "speakers.md", "search.md", "about.md", "changes.md", "feed.xml", "annotations.md",
+             PROJECTS_FOLDER)
 STAGING = ".build-staging"
 PREVIOUS = ".build-previous"
 JOURNAL = ".build-swap"
 LOCK = ".build.lock"
 
 
+class WriteError(Exception):
+    """docs/ could not be written (read-only, full, a page MkDocs would misread): one line for the user."""
+
+
+def _unreadable_message(docs: Path, unreadable: list[str]) -> str:
+    return (f"{docs}/{unreadable[0]}: 生成页面的头部（front matter）无法被 MkDocs 读取，未写入任何页面 / "
+            f"the generated front matter would not be read as data; nothing was written"
+            + (f" (and {len(unreadable) - 1} more pages)" if len(unreadable) > 1 else ""))
+
+
+def _os_problem(err: OSError, docs: Path) -> str:
+    """An OSError as one line naming docs/ and what to do."""
+    if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{docs}/: 无法写入（只读或没有权限）/ cannot write, read-only or not permitted: {err.strerror} ({err.filename or docs})"
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{docs}/: 磁盘已满，未写入任何页面 / disk full: no page was written; free space and build again"
+    return f"{docs}/: 写入失败 / cannot write: {err.strerror or err} ({err.filename or docs})"
+
+
 @contextmanager
-def build_lock(docs: Path) -> Iterator[None]:
-    """Held for a whole build; a second build waits, saying so, until the first has finished."""
-    docs.mkdir(parents=True, exist_ok=True)
-    fd = os.open(docs / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+def build_lock(docs: Path, shared: bool = False) -> Iterator[None]:
+    """Held for a whole build; a second build waits, saying so, until the first has finished.
+
+    `shared`: held by a reader of docs/ (`mkdocs build`, through the hook) for as long as it reads;
+    readers share it, a build waits for them and they for it."""
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"另一个构建正在写入 {docs}/，等待其完成… / another build holds {docs / LOCK}; waiting for it",
-                  file=sys.stderr)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        docs.mkdir(parents=True, exist_ok=True)
+        fd = os.open(docs / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise WriteError(_os_problem(err, docs)) from None
+    try:
+        hold_lock(fd, docs, shared)
         yield
     finally:
-        os.close(fd)   # releases the lock
+        os.close(fd)   # releases the lock (a forked child holding the descriptor holds it until it exits)
+
+
+def hold_lock(fd: int, docs: Path, shared: bool = False) -> None:
+    """Take the lock on an open lock file, saying so when it has to wait."""
+    kind = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+    try:
+        fcntl.flock(fd, kind | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"另一个构建正在写入 {docs}/，等待其完成… / another build holds {docs / LOCK}; waiting for it",
+              file=sys.stderr)
+        fcntl.flock(fd, kind)
 
 
 def write_pages(pages: dict[str, str], files: dict[str, bytes], docs: Path) -> None:
-    """Every page and download under docs/, swapped in only once all are written (hold build_lock)."""
+    """Every page and download under docs/, swapped in only once all are written (hold build_lock).
+
+    Nothing is written when a page opens a front matter MkDocs would not read as data (it would show
+    it as Markdown, raw HTML included), nor when docs/ is read-only or fills up: a `WriteError` says
+    which, and a half-written staging area is removed."""
+    unreadable = unreadable_front_matter(pages)
+    if unreadable:
+        raise WriteError(_unreadable_message(docs, unreadable))
     staging = Staging(docs)
     for relative, content in pages.items():
         staging.put(relative, content)
@@ -69,22 +113,37 @@ class Staging:
     the same file as docs/ holds (a hard link), which is how `commit` sees that nothing changed.
     """
     MANIFEST = ".digests-"
+    FAILED = ".failed-"   # a page that could not be staged (its front matter, a full disk): commit refuses
 
     def __init__(self, docs: Path, place=lambda relative: relative):
         self.docs, self.place = docs, place
         self.root = docs / STAGING
         self._manifest: tuple[int, object] | None = None   # (pid, open file) of this process's digest list
-        finish_interrupted_swap(docs)
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.root.mkdir(parents=True)
+        try:
+            finish_interrupted_swap(docs)
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root.mkdir(parents=True)
+        except OSError as err:
+            raise WriteError(_os_problem(err, docs)) from None
 
     def put(self, relative: str, content: str | bytes) -> None:
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        relative = self.place(relative)
-        _stage(self.docs, self.root, relative, data)
-        if self._manifest is None or self._manifest[0] != os.getpid():   # a forked copy has its own list
-            self._manifest = (os.getpid(), (self.root / f"{self.MANIFEST}{os.getpid()}").open("a", encoding="utf-8"))
-        self._manifest[1].write(f"{hashlib.sha256(data).hexdigest()}\t{relative}\n")
+        """One page or file into the staging area. A failure is written down for `commit` (this may be a
+        forked copy, whose exceptions would come back as a traceback), and nothing else is staged."""
+        if any(self.root.glob(f"{self.FAILED}*")):
+            return
+        try:
+            if isinstance(content, str) and unreadable_front_matter({relative: content}):
+                raise WriteError(_unreadable_message(self.docs, [relative]))
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            placed = self.place(relative)
+            _stage(self.docs, self.root, placed, data)
+            if self._manifest is None or self._manifest[0] != os.getpid():   # a forked copy has its own list
+                self._manifest = (os.getpid(), (self.root / f"{self.MANIFEST}{os.getpid()}").open("a", encoding="utf-8"))
+            self._manifest[1].write(f"{hashlib.sha256(data).hexdigest()}\t{placed}\n")
+        except (WriteError, OSError) as err:
+            message = str(err) if isinstance(err, WriteError) else _os_problem(err, self.docs)
+            with contextlib.suppress(OSError):
+                (self.root / f"{self.FAILED}{os.getpid()}").write_text(message, encoding="utf-8")
 
     def flush(self) -> None:
         """This process's digest list, written out (a forked copy calls it before it sends its results)."""
@@ -103,7 +162,21 @@ class Staging:
 
     def commit(self) -> None:
         """Swap the staged pages in; if they are exactly what docs/ holds, leave docs/ untouched (a
-        preview then does not rebuild for nothing)."""
+        preview then does not rebuild for nothing). A page that could not be staged: nothing is swapped,
+        the staging area goes, and a WriteError says why."""
+        failed = sorted(self.root.glob(f"{self.FAILED}*"))
+        if failed:
+            message = failed[0].read_text(encoding="utf-8")
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise WriteError(message)
+        try:
+            self._commit()
+        except OSError as err:
+            if not (self.docs / JOURNAL).exists():   # (once the journal is written, the staging area is the new pages:
+                shutil.rmtree(self.root, ignore_errors=True)   # the next build or mkdocs build completes the swap)
+            raise WriteError(_os_problem(err, self.docs)) from None
+
+    def _commit(self) -> None:
         staged = self.digests()
         if self._manifest is not None and self._manifest[0] == os.getpid():
             self._manifest[1].close()
@@ -114,7 +187,7 @@ class Staging:
             shutil.rmtree(self.root, ignore_errors=True)
             return
         for name in GENERATED:   # every generated folder is replaced, even by an empty one: no stale page survives
-            if not name.endswith(".md"):
+            if name not in GENERATED_FILES:
                 (self.root / name).mkdir(exist_ok=True)
         journal = self.docs / JOURNAL
         _write(journal.with_suffix(".tmp"), "\n".join(GENERATED).encode())

@@ -5,9 +5,10 @@ Material's search plugin puts every page's text, segmented with jieba, into one 
 reader's browser downloads whole before the first query (12.5 MB at 100 reports, ~100 MB at
 1,000), and segmenting every page with jieba was about a quarter of the site build. Instead:
 
-- `on_pre_build` finishes an interrupted `build-corpus build` (write_docs), so MkDocs never
-  renders a half-swapped docs/; under `build-corpus serve` it first re-runs the pipeline when
-  sources/, glossary/ or annotations/ changed, so a contributor's edit shows on the next reload.
+- `on_pre_build` takes the build lock for as long as MkDocs reads docs/ (until `on_post_build`), so
+  a `build-corpus build` never swaps pages under it, and finishes an interrupted one (write.py), so
+  MkDocs never renders a half-swapped docs/; under `build-corpus serve` it first re-runs the pipeline
+  when sources/, glossary/ or annotations/ changed, so a contributor's edit shows on the next reload.
 - `on_nav` starts the Markdown helper (render_helper.py), a forked copy of MkDocs that renders every
   third page's Markdown while MkDocs renders the others; `on_pre_page` gives those pages the
   helper's result. `on_env` (right after MkDocs' Markdown loop) ends it and starts the template
@@ -41,6 +42,7 @@ documented; an upgrade that moves either fails the build or tests/test_browser.p
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -48,11 +50,12 @@ import shutil
 import types
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
 from build_corpus.batch import name_process
-from build_corpus.pages.write import JOURNAL, STAGING, build_lock, finish_interrupted_swap
+from build_corpus.pages.write import JOURNAL, LOCK, STAGING, finish_interrupted_swap, hold_lock
 from build_corpus.renderer import subsites
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
 from build_corpus.renderer.render_helper import Helper, render_from, start_markdown_helper, start_template_helper, templates_from
@@ -81,6 +84,7 @@ _main: Path | None = None       # the main site's folder (where its mkdocs.yml i
 _finished_subsite: str | None = None   # the site folder of the sub-site just built, to keep
 _main_kept = False              # a split site's main pages did not change: its last build is used
 _copied: set[str] = set()       # what this build copies rather than renders (on_files)
+_docs_lock: int | None = None   # the build lock's file, held (shared) while MkDocs reads docs/
 
 
 def on_startup(command, dirty, **_):
@@ -113,9 +117,8 @@ def on_pre_build(config, **_):
     if PREVIEW_ENV in os.environ:
         _preview_inputs = preview_rebuild(_preview_inputs)
     docs = Path(config["docs_dir"])
-    if (docs / JOURNAL).exists() or (docs / STAGING).exists():
-        with build_lock(docs):
-            finish_interrupted_swap(docs)
+    if not _subsite:   # (a sub-site's pages are in docs/.projects/: the main site's build holds the lock)
+        _hold_docs(docs)
     if not _dirty:
         subsites.clean_site(config.site_dir)
     global _main_kept
@@ -171,6 +174,34 @@ def _link_file(file, dirty: bool = False) -> None:
         os.link(file.abs_src_path, target)
     except OSError:   # another file system (mkdocs serve's temporary folder), or no hard links
         shutil.copyfile(file.abs_src_path, target)
+
+
+def _hold_docs(docs: Path) -> None:
+    """Take the build lock (pages/write.py) for as long as MkDocs reads docs/ (pages, then the static
+    files it copies after on_env): a `build-corpus build` swapping pages in meanwhile waits, and this
+    build waits for one in progress. Exclusive while it finishes an interrupted swap, then shared, so
+    that several readers may read at once. A docs/ no one can write (a read-only checkout) needs none."""
+    global _docs_lock
+    _release_docs()
+    try:
+        fd = os.open(docs / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        if (docs / JOURNAL).exists() or (docs / STAGING).exists():
+            raise PluginError(f"{docs}/: 上次构建未完成，但无法写入以完成它 / an interrupted build left a swap to finish, "
+                              f"but docs/ cannot be written: {err.strerror}") from None
+        return
+    _docs_lock = fd
+    hold_lock(fd, docs)
+    if (docs / JOURNAL).exists() or (docs / STAGING).exists():
+        finish_interrupted_swap(docs)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+
+
+def _release_docs() -> None:
+    global _docs_lock
+    if _docs_lock is not None:
+        os.close(_docs_lock)
+        _docs_lock = None
 
 
 def on_nav(nav, config, files, **_):
@@ -234,12 +265,20 @@ def on_build_error(error, **_):
         _indexer.stop()
         _indexer = None
     _end_helper()
+    _release_docs()
 
 
 @event_priority(-50)   # after Material wrote search_index.json (0), before offline inlines it (-100)
 def on_post_build(config, **_):
-    global _indexer, _last_shards, _nav
     _end_helper()   # MkDocs' page loop is over
+    try:
+        _post_build(config)
+    finally:
+        _release_docs()   # MkDocs has copied docs/' static files, and a split site's state is kept: docs/ is read
+
+
+def _post_build(config) -> None:
+    global _indexer, _last_shards, _nav
     _nav = None
     site = Path(config["site_dir"])
     index_file = site / "search" / "search_index.json"

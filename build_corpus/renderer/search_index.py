@@ -11,6 +11,8 @@ is cut two ways, and a query loads only what it needs:
 - documents (`d<n>.js`): title, location and plain text of each page section, in chunks of
   about CHUNK_BYTES; a query loads only the chunks of its best candidates, to check that the
   query occurs as a phrase (bigrams alone also match 三…改 一…拆) and to show a snippet.
+- pages (`pages.js`): the page of every document (by chunk, then position), for the full results
+  page, which groups and filters the candidates by report before it loads any text.
 
 Shards are scripts calling `__shard(name, data)`, loaded with importScripts: that works in a
 real worker and in the iframe Material uses from file://, where fetch() does not.
@@ -72,13 +74,21 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+# Quotation marks inside a phrase do not cut it: “三医”联动 is 三医联动 to a reader, so the index has
+# its bigram 医联 (search_worker.js: QUOTE_MARKS, and its phrase check skips them too).
+QUOTE_MARKS = "“”‘’「」『』\"'"
+_QUOTES_OUT = str.maketrans("", "", QUOTE_MARKS)
+
+
 def keys_of(text: str) -> Counter:
     """Index keys of a text with their counts: Han characters, Han bigrams, Latin/digit words.
 
     >>> sorted(keys_of("五水共治，GDP"))
     ['gdp', '五', '五水', '共', '共治', '水', '水共', '治']
+    >>> "医联" in keys_of("“三医”联动")
+    True
     """
-    text = normalise(text)
+    text = normalise(text).translate(_QUOTES_OUT)
     runs = HAN_RUN.findall(text)
     keys = Counter("".join(runs))   # counted in one call each, not per run: a quarter of the indexer's time
     keys.update(chain.from_iterable(map(_bigrams, runs)))
@@ -191,6 +201,8 @@ class ShardedIndexWriter:
         self.pairs = 0
         self.bytes = 0
         self.digest = hashlib.sha256()
+        self.page_numbers: dict[str, int] = {}
+        self.page_of: list[list[int]] = [[]]   # per chunk, per document in it: its page's number
 
     def add(self, doc: SearchDoc) -> None:
         if self.chunk and (self.chunk_size >= CHUNK_BYTES or len(self.chunk) >= CHUNK_DOCS):
@@ -205,6 +217,7 @@ class ShardedIndexWriter:
         shown = 0 if doc.text_in_page else len(doc.text.encode("utf-8"))
         self.chunk_size += shown + len(doc.title.encode("utf-8")) + len(doc.location) + 12
         self.docs += 1
+        self.page_of[-1].append(self.page_numbers.setdefault(doc.location.split("#")[0], len(self.page_numbers)))
         in_title = keys_of(doc.title)
         in_text = keys_of(doc.text)
         # Stored as doc_id << 3 | flags; finish() turns the ids into gaps. The keys of the text alone
@@ -235,6 +248,8 @@ class ShardedIndexWriter:
         return summary
 
     def _publish(self, shards: int, keys: int) -> IndexSummary:
+        # of[chunk][position]: a document id is chunk * CHUNK_DOCS + position, and chunks are not full.
+        self._write("pages", {"pages": list(self.page_numbers), "of": self.page_of[:self.chunks]})
         version = self.digest.hexdigest()[:12]
         folder = self.search_dir / f"idx-{version}"
         for old in self.search_dir.glob("idx-*"):
@@ -249,7 +264,8 @@ class ShardedIndexWriter:
             values = _gaps(stored)
             lines.append(f"{key}\t{values[0]}\t{stored[-1] >> 3}\t{encode_values(values[1:])}\n")
         self._write_raw(POSTINGS_BY_KEY, "".join(lines).encode("utf-8"))
-        meta = {"docs": self.docs, "chunks": self.chunks, "pairs": self.pairs, "keys": len(self.postings)}
+        meta = {"docs": self.docs, "chunks": self.chunks, "pairs": self.pairs, "keys": len(self.postings),
+                "pages": list(self.page_numbers), "of": self.page_of[:self.chunks]}
         self._write_raw(PARTIAL_META, json.dumps(meta).encode())
         folder = self.search_dir / PARTIAL
         shutil.rmtree(folder, ignore_errors=True)
@@ -263,6 +279,7 @@ class ShardedIndexWriter:
         self._write(f"d{self.chunks}", self.chunk)
         self.chunks += 1
         self.chunk, self.chunk_size = [], 0
+        self.page_of.append([])
 
     def _write(self, name: str, data) -> None:
         body = f'__shard("{name}",{json.dumps(data, ensure_ascii=False, separators=(",", ":"))});\n'
@@ -295,8 +312,11 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
     writer = ShardedIndexWriter(search_dir)
     metas = [json.loads((folder / PARTIAL_META).read_text(encoding="utf-8")) for _, folder in parts]
     by_key: dict[str, list] = defaultdict(list)
+    writer.page_of = []
     for (prefix, folder), meta in zip(parts, metas):
         offset = writer.chunks * CHUNK_DOCS
+        pages = [writer.page_numbers.setdefault(prefix + page, len(writer.page_numbers)) for page in meta["pages"]]
+        writer.page_of += [[pages[n] for n in chunk] for chunk in meta["of"]]
         for n in range(meta["chunks"]):
             chunk = _read_shard(folder / f"d{n}.js")
             if prefix:

@@ -6,12 +6,20 @@
  * {type: 2 QUERY, data: text} → {type: 3 RESULT, data: {items: [[doc, …], …]}}.
  * Index files are scripts calling __shard(name, data), loaded with importScripts: synchronous
  * in a real worker, a promise in the iframe Material uses from file:// (both awaited here).
+ *
+ * The same file is the core of the full results page (docs/assets/javascripts/search_page.js),
+ * loaded there as a plain script with self.__searchPage set: it then only defines SearchCore
+ * (candidates, verification, snippets) and listens to no message. Material's list shows the
+ * results whose text fits a first query's budget; the full page checks every candidate.
  */
 "use strict";
 
 // The Han ranges and key rules of search_index.py (HAN; HAN_RUN and LATIN_WORD, which TOKEN joins; keys_of, shard_of).
 const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ebef}";
 const TOKEN = new RegExp(`[${HAN}]+|[a-z0-9]+`, "gu");
+// search_index.QUOTE_MARKS: quotation marks inside a phrase do not cut it (“三医”联动 is 三医联动).
+const QUOTE_MARKS = "“”‘’「」『』\"'";
+const QUOTES_OUT = new RegExp(`[${QUOTE_MARKS}]`, "gu");
 const IS_HAN = new RegExp(`^[${HAN}]`, "u");
 const CHUNK_DOCS = 256;
 const TITLE_FLAG = 4;
@@ -21,10 +29,10 @@ const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_
 const DIGIT = new Int8Array(128);
 for (let i = 0; i < DIGITS.length; i++) DIGIT[DIGITS.charCodeAt(i)] = i;
 
-const MAX_CHUNKS = 10;        // document chunks a query may load (≈ 32 KB each)
-const MAX_CANDIDATES = 40;    // best-scored documents whose text is checked for the phrase
-const MAX_PAGES = 8;          // report pages a query may read for their text (a site in sub-sites)
+const MAX_CHUNKS = 10;        // document chunks Material's list may load (≈ 32 KB each): a first query stays < 1 MB
+const MAX_PAGES = 8;          // report pages Material's list may read for their text (a site in sub-sites)
 const SNIPPET = 140;          // characters of text shown under a result
+const FULL_PAGE = "search.html";   // the full results page (build_corpus/pages/search.py)
 
 // Pinyin typed without spaces (wushui, sangaiyichai). Term pages show each term's pinyin as
 // spaced syllables (site.py), so a Latin word the index does not know is tried as syllables, in
@@ -53,7 +61,7 @@ const PINYIN = new Set((
 const MAX_SPLITS = 8;
 
 const loaded = new Map();
-let index = null;             // {base, count, docs} once set up
+let index = null;             // {base, count, docs, root, site} once set up
 
 self.__shard = (name, data) => { loaded.set(name, data); };
 
@@ -70,7 +78,7 @@ function normalise(text) {
 }
 
 function tokens(text) {
-  return normalise(text).match(TOKEN) || [];
+  return normalise(text).replace(QUOTES_OUT, "").match(TOKEN) || [];
 }
 
 function keysOf(word) {
@@ -200,69 +208,154 @@ function syllableSplits(word) {
   return splits;
 }
 
-async function search(query) {
-  const words = query.split(/\s+/).filter(word => tokens(word).length);
-  if (!words.length || !index) return {items: []};
-  const keysPerWord = words.map(keysOf);
+// A query's words, split at spaces: a word in quotes ("…" or “…”, which may hold spaces) is an exact
+// phrase, punctuation included; any other word matches its letters in a row with punctuation and
+// quotes aside (“四新”产业 finds 四新产业 and “四新”产业 alike).
+const EXACT = /(^|\s)["“＂]([^"“”＂]+)["”＂](?=\s|$)/g;
+
+function parseQuery(query) {
+  const words = [];
+  const rest = query.replace(EXACT, (whole, before, phrase) => {
+    if (tokens(phrase).length) words.push({text: phrase.trim(), exact: true});
+    return before + " ";
+  });
+  for (const word of rest.split(/\s+/)) if (tokens(word).length) words.push({text: word, exact: false});
+  return words;
+}
+
+// Keys for each word, pinyin typed without spaces tried as syllables where the index knows no such word.
+async function keysForWords(words) {
+  const keysPerWord = words.map(word => keysOf(word.text));
   await load(keysPerWord.flat().map(key => `b${shardOf(key)}`));
   for (let w = 0; w < words.length; w++) {
-    const word = normalise(words[w]);
-    if (!/^[a-z]+$/.test(word) || matchWord(keysPerWord[w]).size) continue;
+    const word = normalise(words[w].text);
+    if (words[w].exact || !/^[a-z]+$/.test(word) || matchWord(keysPerWord[w]).size) continue;
     for (const spaced of syllableSplits(word)) {
       const keys = keysOf(spaced);
       await load(keys.map(key => `b${shardOf(key)}`));
-      if (matchWord(keys).size) { words[w] = spaced; keysPerWord[w] = keys; break; }
+      if (matchWord(keys).size) { words[w] = {text: spaced, exact: false}; keysPerWord[w] = keys; break; }
     }
   }
+  return keysPerWord;
+}
 
-  // Candidates: documents holding all keys of at least one word; more words first, then score.
+// Documents holding all keys of at least one word (`all`: of every word), more words first, then score.
+function rankCandidates(keysPerWord, all) {
   const found = new Map();
-  words.forEach((word, w) => {
-    for (const [doc, score] of matchWord(keysPerWord[w])) {
+  keysPerWord.forEach((keys, w) => {
+    for (const [doc, score] of matchWord(keys)) {
       const entry = found.get(doc) || {doc, score: 0, words: new Set()};
       entry.score += score;
       entry.words.add(w);
       found.set(doc, entry);
     }
   });
-  const ranked = [...found.values()].sort((a, b) => b.words.size - a.words.size || b.score - a.score);
+  let ranked = [...found.values()];
+  if (all) ranked = ranked.filter(entry => entry.words.size === keysPerWord.length);
+  return ranked.sort((a, b) => b.words.size - a.words.size || b.score - a.score);
+}
 
-  // Load the text of the best candidates, a bounded number of chunks.
-  const chunks = new Set(), candidates = [];
-  for (const entry of ranked) {
-    const chunk = Math.floor(entry.doc / CHUNK_DOCS);
-    if (!chunks.has(chunk) && chunks.size >= MAX_CHUNKS) continue;
-    chunks.add(chunk);
-    candidates.push(entry);
-    if (candidates.length >= MAX_CANDIDATES) break;
+// True when the index alone decides every word: holding its keys is holding the word (one Han
+// character or pair, one Latin/digit word), so counts need no text.
+function indexIsExact(words) {
+  return words.every(word => {
+    const found = tokens(word.text);
+    if (found.length !== 1) return false;
+    if (word.exact && normalise(word.text).trim() !== found[0]) return false;
+    return !IS_HAN.test(found[0]) || [...found[0]].length <= 2;
+  });
+}
+
+// Where each word occurs in a document's title and text: [start, end) pairs in the original text.
+function wordHits(text, word) {
+  const hits = [];
+  if (word.exact) {
+    const needle = normalise(word.text).trim(), hay = normalise(text);
+    if (!needle || hay.length !== text.length) return hitsLoose(text, tokens(word.text));
+    for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + needle.length)) hits.push([at, at + needle.length]);
+    return hits;
   }
-  await load([...chunks].map(chunk => `d${chunk}`));
-  await readPages(candidates.map(entry => record(entry.doc)).filter(Boolean));
+  return hitsLoose(text, tokens(word.text));
+}
 
-  // Keep a document when a query word occurs in it as written (tokens in a row, punctuation
-  // and quotes aside), not just its bigrams scattered; the title weighs most, a title that is
-  // the word itself (a term's own page) most of all.
-  const phrases = words.map(word => tokens(word).join(" "));
-  const marks = highlights(words);
-  const results = [];
-  for (const entry of candidates) {
-    const rec = record(entry.doc);
-    if (!rec || rec[2] === null) continue;   // a page past MAX_PAGES, or one that could not be read
-    const [location, title, text, pageTitle = "", boost = 1] = rec;
-    const canonTitle = tokens(title).join(" "), canonText = tokens(text).join(" ");
-    const terms = {};
-    let score = 0, matched = 0;
-    phrases.forEach((phrase, w) => {
-      const inTitle = canonTitle.includes(phrase), inText = canonText.includes(phrase);
-      terms[words[w]] = inTitle || inText;
-      if (!entry.words.has(w) || !(inTitle || inText)) return;
-      matched++;
-      score += 1 + (inText ? 1 : 0) + (inTitle ? 2 : 0) + (canonTitle === phrase ? 4 : 0);
-    });
-    if (!matched) continue;
-    results.push({location, title: escapeHtml(title), pageTitle: pageTitle || title, matched,
-      text: snippet(text, marks),
-      score: score * boost + entry.score / 100, terms});
+// The word's tokens in a row, with at most a few marks between them that stay inside a phrase
+// (1+3+1+X, 五统一、一开放, “411”工程), never a space, a sentence's or a clause's end: 3.五位一体 is
+// not the 3 that ends one 名词解释 entry and the 五位一体 that starts the next. A Latin or digit token
+// at either end is a whole word (3 is not the end of 13).
+const GLUE = `[^${HAN}a-z0-9\\s。！？；：，!?;:,]{0,3}`;
+
+function hitsLoose(text, wordTokens) {
+  if (!wordTokens.length) return [];
+  const quotes = `[${QUOTE_MARKS}]*`;
+  const latin = token => !IS_HAN.test(token);
+  const pattern = (latin(wordTokens[0]) ? "(?<![a-z0-9])" : "") +
+    wordTokens.map(token => [...token].map(escapeRegExp).join(quotes)).join(GLUE) +
+    (latin(wordTokens[wordTokens.length - 1]) ? "(?![a-z0-9])" : "");
+  const hits = [];
+  const hay = normalise(text);
+  if (hay.length !== text.length) {   // NFKC changed lengths: positions are not the text's
+    return hay.includes(wordTokens.join("")) || new RegExp(pattern, "u").test(hay) ? [[0, 0]] : [];
+  }
+  for (const m of hay.matchAll(new RegExp(pattern, "gu"))) hits.push([m.index, m.index + m[0].length]);
+  return hits;
+}
+
+// A candidate checked against its text: null when some required word is not there as a phrase.
+function check(entry, words, all) {
+  const rec = record(entry.doc);
+  if (!rec || rec[2] === null) return undefined;   // its chunk is not loaded, or its page not read (readPages)
+  const [location, title, text, pageTitle = "", boost = 1] = rec;
+  const terms = {};
+  let score = 0, matched = 0, occurrences = 0;
+  const spans = [];
+  words.forEach((word, w) => {
+    const titleHits = location.includes("#") ? wordHits(title, word).length : 0;   // a page's title is not its text
+    const inTitle = titleHits > 0 || wordHits(title, word).length > 0;
+    const inText = wordHits(text, word);
+    terms[word.text] = inTitle || inText.length > 0;
+    if (!entry.words.has(w) || !terms[word.text]) return;
+    matched++;
+    occurrences += inText.length + titleHits;
+    spans.push(...inText);
+    const canonTitle = tokens(title).join(" ");
+    score += 1 + (inText.length ? 1 : 0) + (inTitle ? 2 : 0) + (canonTitle === tokens(word.text).join(" ") ? 4 : 0);
+  });
+  if (!matched || (all && matched < words.length)) return null;
+  return {doc: entry.doc, location, title, text, pageTitle: pageTitle || title, matched, terms,
+          occurrences, spans: spans.sort((a, b) => a[0] - b[0]), score: score * boost + entry.score / 100};
+}
+
+// Load the chunks of `entries` (at most `maxChunks` new ones, in the entries' order) and the pages
+// holding the text of those whose record has none (at most `maxPages`, readPages), then check each
+// entry so loaded. Returns [result|null per entry, undefined if not loaded].
+async function verify(entries, words, all, maxChunks = Infinity, maxPages = MAX_PAGES) {
+  const wanted = [];
+  for (const entry of entries) {
+    const name = `d${Math.floor(entry.doc / CHUNK_DOCS)}`;
+    if (loaded.has(name) || wanted.includes(name)) continue;
+    if (wanted.length >= maxChunks) continue;
+    wanted.push(name);
+  }
+  await load(wanted);
+  await readPages(entries.map(entry => record(entry.doc)).filter(Boolean), maxPages);
+  return entries.map(entry => check(entry, words, all));
+}
+
+async function search(query) {
+  const words = parseQuery(query);
+  if (!words.length || !index) return {items: []};
+  const keysPerWord = await keysForWords(words);
+  const ranked = rankCandidates(keysPerWord, false);
+
+  // Every candidate whose text a first query may load is checked; the rest are left to the
+  // full results page, which the list's last entry opens.
+  const checked = await verify(ranked, words, false, MAX_CHUNKS);
+  const results = checked.filter(Boolean);
+  const unchecked = checked.filter(result => result === undefined).length;
+  const marks = highlights(words.map(word => word.text));
+  for (const result of results) {
+    result.title = escapeHtml(result.title);
+    result.text = snippet(result.text, marks);
   }
 
   // Group by page, best page first (more query words found, then score); each group starts
@@ -274,6 +367,7 @@ async function search(query) {
     if (!groups.has(page)) groups.set(page, []);
     groups.get(page).push(result);
   }
+  const items = [];
   for (const [page, docs] of groups) {
     // The page's own entry (the group's heading) carries the words its sections matched:
     // Material builds the opened page's ?h= highlight from them.
@@ -281,11 +375,18 @@ async function search(query) {
     for (const doc of docs)
       for (const [word, hit] of Object.entries(doc.terms)) pageTerms[word] = pageTerms[word] || hit;
     if (!docs.some(doc => doc.location === page))
-      docs.push({location: page, title: escapeHtml(docs[0].pageTitle), text: "", score: 0,
-        terms: pageTerms});
-    for (const doc of docs) { delete doc.pageTitle; delete doc.matched; doc.location = index.root + doc.location; }
+      docs.push({location: page, title: escapeHtml(docs[0].pageTitle), text: "", score: 0, terms: pageTerms});
+    // root: a sub-site's search reads the main site's index, whose locations are the main site's
+    items.push(docs.map(({location, title, text, score, terms}) => ({location: index.root + location, title, text, score, terms})));
   }
-  return {items: [...groups.values()]};
+  if (unchecked && items.length) {
+    // Said by a hidden mark in the first page's title (Material inserts titles as HTML): readers.js
+    // then says in the count that the list is partial, and points to the full results page. A mark,
+    // not an extra entry: the list holds only results.
+    const head = items[0].find(doc => !doc.location.includes("#")) || items[0][0];
+    head.title += `<span class="search-partial" data-unchecked="${unchecked}" hidden></span>`;
+  }
+  return {items};
 }
 
 // --- a site in sub-sites: report pages hold their own text ----------------------------------
@@ -296,30 +397,38 @@ async function search(query) {
 
 const pageTexts = new Map();   // page → Map(location → text), or null when the page could not be read
 
-async function readPages(records) {
+let pageBytes = 0;             // what reading pages has downloaded (the full results page counts it)
+
+// The text of `records` whose text is not in the index, from their pages (at most `maxPages` new ones,
+// in the records' order). A page that cannot be read gives its sections no text: they are not found.
+async function readPages(records, maxPages = MAX_PAGES) {
   const pages = [];
   for (const rec of records) {
     const page = rec[0].split("#")[0];
-    if (rec[2] === null && !pageTexts.has(page) && !pages.includes(page) && pages.length < MAX_PAGES) pages.push(page);
+    if (rec[2] === null && !pageTexts.has(page) && !pages.includes(page) && pages.length < maxPages) pages.push(page);
   }
   await Promise.all(pages.map(async page => {
     try {
-      const response = await fetch(new URL(page, siteRoot()).href);
-      pageTexts.set(page, response.ok ? sectionTexts(await response.text(), page) : null);
+      const response = await fetch(new URL(page, index.site).href);
+      const html = response.ok ? await response.text() : "";
+      pageBytes += html.length;
+      pageTexts.set(page, response.ok ? sectionTexts(html, page) : null);
     } catch (error) {   // from file:// no page can be read: a site in sub-sites is read over http
       console.warn("search: could not read", page, error);
       pageTexts.set(page, null);
     }
   }));
   for (const rec of records) {
-    const texts = rec[2] === null && pageTexts.get(rec[0].split("#")[0]);
-    if (texts) rec[2] = texts.get(rec[0]) || "";
+    const page = rec[0].split("#")[0];
+    if (rec[2] !== null || !pageTexts.has(page)) continue;
+    const texts = pageTexts.get(page);
+    rec[2] = texts ? texts.get(rec[0]) || "" : "";
   }
 }
 
 const SECTION_TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s\/>"'=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>|<!--[\s\S]*?-->/g;
 const HEADING = /^h[1-6]$/;
-const SPACE_AROUND = new Set(["p", "li", "ol", "ul", "pre", "br"]);   // search_index._BLOCK_TAG
+const SPACE_AROUND = new Set(["p", "li", "ol", "ul", "pre"]);   // search_index._BLOCK_TAG, of the tags Material keeps
 const SKIPPED = new Set(["script", "style", "object"]);
 const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]);
 const ENTITIES = {amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0", para: "\u00b6"};
@@ -381,12 +490,20 @@ function sectionTexts(html, page) {
   return new Map(sections.filter(s => !s.excluded).map(s => [s.location, squeeze(s.text)]));
 }
 
+self.SearchCore = {
+  // site: the main site's root (the index's locations are from there); by default, two folders above the index's
+  setup(base, shards, site = new URL("../../", base).href) { index = {base, count: shards.count, docs: shards.docs, root: "", site}; },
+  parseQuery, keysForWords, rankCandidates, indexIsExact, verify, check, record, highlights, normalise, tokens,
+  load, CHUNK_DOCS, shard: name => loaded.get(name), pageBytes: () => pageBytes,
+};
+
 async function handle(message) {
   switch (message.type) {
     case 0: {
       const shards = message.data.config.shards;
       // root: where the main site is from this one's (a sub-site's "../"): the index's locations are the main site's.
-      index = {base: new URL(shards.folder, siteRoot()).href, count: shards.count, docs: shards.docs, root: shards.root || ""};
+      index = {base: new URL(shards.folder, siteRoot()).href, count: shards.count, docs: shards.docs, root: shards.root || "",
+               site: siteRoot()};
       return {type: 1};
     }
     case 2:
@@ -402,7 +519,9 @@ async function handle(message) {
 }
 
 // One message at a time, so a slow query's answer never arrives after a newer one's.
-let queue = Promise.resolve();
-addEventListener("message", event => {
-  queue = queue.then(() => handle(event.data)).then(reply => postMessage(reply), error => console.error("search:", error));
-});
+if (!self.__searchPage) {
+  let queue = Promise.resolve();
+  addEventListener("message", event => {
+    queue = queue.then(() => handle(event.data)).then(reply => postMessage(reply), error => console.error("search:", error));
+  });
+}

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import logging
 import os
 import re
@@ -151,17 +150,17 @@ def adapt_subsite_config(config, slug: str) -> None:
     extra = config.extra
     extra["polyfills"] = [up_one(url) for url in extra.get("polyfills", [])]
     extra["homepage"] = "../index.html"
+    extra["main_root"] = "../"   # the main site's pages a template links to (the full results page)
     config.validation.nav.not_found = logging.DEBUG         # the nav's pages are the main site's
     config.validation.links.not_found = logging.DEBUG       # and so are most links' targets
 
 
 def _subsite_title(config) -> str:
     """The sub-site's own nav entry: its province, as its first page's title says (index.md's front matter)."""
+    from ..pages.front_matter import read_front_matter
     index = Path(config.docs_dir) / "index.md"
-    for line in index.read_text(encoding="utf-8").splitlines()[1:6] if index.is_file() else ():
-        if line.startswith("title: "):
-            return json.loads(line[len("title: "):])
-    return "本省报告"
+    title = (read_front_matter(index.read_text(encoding="utf-8")) or {}).get("title") if index.is_file() else None
+    return title if isinstance(title, str) and title else "本省报告"
 
 
 def main_project(config) -> Path:

@@ -5,14 +5,20 @@
  *   cite         "引用" copies a GB/T 7714-like reference with section, paragraph and URL; the
  *                reference's head (author, title, place, date) is the page's data, made in Python
  *                (build_corpus/citation.py), so the format has one home
- *   contribute   "注释" opens the repository's annotation form pre-filled with anchor and quote
+ *   contribute   "建议注释" opens the repository's annotation form pre-filled with anchor and quote
+ *   selection    selecting text in a paragraph offers "引用所选": the quotation, its paragraph's
+ *                anchor and the full reference
  *   definitions  on a touch screen a tap on a term opens its definition in place, with a link on
  *   print        every collapsed block opens; the page's URL and citation are printed
+ *   search       the search box's link to the full results page carries the query; when the list
+ *                is partial (the worker marks it), the count says so
  *
  * Everything the script adds is made with textContent/attributes, never from HTML strings.
  */
 (function () {
   "use strict";
+
+  searchLinks();
 
   var article = document.querySelector("article.md-content__inner");
   if (!article) return;
@@ -21,6 +27,20 @@
   try { config = JSON.parse(configNode ? configNode.textContent : "{}") || {}; } catch (e) { config = {}; }
   var cite = config.cite || null;
   var PARAGRAPH = /^(?:preamble|(?:sec|appendix)-[0-9-]+)-p(\d+)$|^gloss-(.+)$/;
+
+  /* One element's tools: a failure there (a browser without an API, a text no one foresaw) stays
+   * with that element and never stops the tools of the rest of the page. */
+  function each(nodes, fn) {
+    Array.prototype.forEach.call(nodes, function (node) {
+      try { fn(node); } catch (e) { if (window.console) console.error("readers.js:", e); }
+    });
+  }
+
+  /* The first n characters, counted by code point: a UTF-16 cut through 𠀀 or an emoji leaves half a
+   * surrogate pair, which encodeURIComponent refuses (URIError). */
+  function firstChars(text, n) {
+    return Array.from(text).slice(0, n).join("");
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -122,15 +142,15 @@
                   "quote=" + encodeURIComponent(quote), "page=" + encodeURIComponent(pageUrl() + "#" + id)];
     return el("a", { "class": "para-suggest", href: config.repo + "/issues/new?" + params.join("&"),
                      target: "_blank", rel: "noopener", "aria-label": "为这一段建议注释（" + id + "，在 GitHub 上打开）" },
-              "注释");
+              "建议注释");
   }
 
   /* --- paragraph tools ----------------------------------------------------------------- */
-  article.querySelectorAll("p > a[id]:first-child").forEach(function (anchor) {
+  each(article.querySelectorAll("p > a[id]:first-child"), function (anchor) {
     var id = anchor.id;
     if (!PARAGRAPH.test(id)) return;
     var p = anchor.parentElement;
-    var quote = p.textContent.replace(/\s+/g, "").slice(0, 24);
+    var quote = firstChars(p.textContent.replace(/\s+/g, ""), 24);
     var tools = el("span", { "class": "para-tools" });
     var link = el("a", { "class": "para-link", href: "#" + id, title: "本段链接（锚点 " + id + "）",
                          "aria-label": "本段链接，锚点 " + id });
@@ -138,26 +158,28 @@
     link.appendChild(el("span", { "class": "para-anchor" }, id));
     tools.appendChild(link);
     if (cite) tools.appendChild(citeButton(id, "复制本段引文（" + id + "）"));
-    var suggest = suggestLink(id, quote);
+    var suggest = /^gloss-/.test(id) ? null : suggestLink(id, quote);   // a 名词解释 entry is the report's own note
     if (suggest) tools.appendChild(suggest);
     p.appendChild(document.createTextNode(" "));
     p.appendChild(tools);
   });
 
   if (cite) {
-    article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]").forEach(function (h) {
+    each(article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]"), function (h) {
       if (!/^(?:sec|appendix)-|^glossary$/.test(h.id)) return;
       var tools = el("span", { "class": "para-tools para-tools--heading" });
       tools.appendChild(citeButton(h.id, "复制本节引文（" + headingText(h) + "）"));
       h.appendChild(tools);
     });
     /* The whole report: its reference with access date and URL, and a copy button. */
-    article.querySelectorAll(".report-cite").forEach(function (p) {
+    each(article.querySelectorAll(".report-cite"), function (p) {
       p.textContent = reference("");
       p.appendChild(document.createTextNode(" "));
       p.appendChild(citeButton("", "复制本报告的引文"));
     });
   }
+
+  citeSelection();
 
   /* --- definitions on touch screens ------------------------------------------------------ */
   var TERM_LINK = 'a[href*="terms/"][title], a[href^="#gloss-"][title]';
@@ -168,7 +190,7 @@
   function titleText(value) {
     return parser.parseFromString(value || "", "text/html").body.textContent;
   }
-  article.querySelectorAll(TERM_LINK).forEach(function (a) {
+  each(article.querySelectorAll(TERM_LINK), function (a) {
     a.setAttribute("data-definition", titleText(a.getAttribute("title")));
     a.classList.add("term-link");
     // Material would show the title as a tooltip on tap too; the popover replaces it there.
@@ -236,11 +258,83 @@
   var closed = [];
   window.addEventListener("beforeprint", function () {
     printed.lastChild.textContent = "引用：" + reference("");
-    closed = Array.prototype.filter.call(article.querySelectorAll("details"), function (d) { return !d.open; });
+    // The provenance's long lists (.print-skip) stay out of print: the page's URL leads to them.
+    closed = Array.prototype.filter.call(article.querySelectorAll("details:not(.print-skip)"), function (d) { return !d.open; });
     closed.forEach(function (d) { d.open = true; });
   });
   window.addEventListener("afterprint", function () {
     closed.forEach(function (d) { d.open = false; });
     closed = [];
   });
+
+  /* --- search: the full results page ------------------------------------------------------ */
+  function searchLinks() {
+    var all = document.querySelector("[data-search-all]");
+    var box = document.querySelector("input.md-search__input");
+    var meta = document.querySelector(".md-search-result__meta");
+    var list = document.querySelector(".md-search-result__list");
+    if (!all || !box) return;
+    var page = all.getAttribute("href").split("?")[0];
+    function update() {
+      var q = box.value.trim();
+      all.setAttribute("href", page + (q ? "?query=" + encodeURIComponent(q) : ""));
+    }
+    box.addEventListener("input", update);
+    box.addEventListener("keyup", update);
+    if (!meta || !list || !window.MutationObserver) return;
+    new MutationObserver(function () {
+      var partial = list.querySelector(".search-partial");
+      all.classList.toggle("md-search__all--wanted", !!partial);
+      if (!partial || meta.textContent.indexOf("先列出") === 0) return;   // Material rewrites it per query
+      var pages = (meta.textContent.match(/\d+/) || [list.children.length])[0];
+      meta.textContent = "先列出 " + pages + " 个页面，不是全部：还有 " + partial.getAttribute("data-unchecked") +
+        " 个章节未核对，见上方“全部结果”";
+    }).observe(list, { childList: true });
+  }
+
+  /* --- cite what you select ------------------------------------------------------------------ */
+  function citeSelection() {
+    if (!cite || !window.getSelection) return;
+    var MAX_QUOTE = 300;   // code points of the selection quoted; longer ones end with …
+    var button = el("button", { type: "button", "class": "cite-selection", hidden: "" }, "引用所选");
+    document.body.appendChild(button);
+    var chosen = null;
+
+    // The selected words and the paragraph they start in, without the paragraph tools' own text.
+    function selection() {
+      var sel = window.getSelection();
+      if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
+      var range = sel.getRangeAt(0);
+      var start = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
+      var p = start && start.closest ? start.closest("p") : null;
+      if (!p || !article.contains(p)) return null;
+      var anchor = p.querySelector(":scope > a[id]:first-child");
+      if (!anchor || !PARAGRAPH.test(anchor.id)) return null;
+      var copy = range.cloneContents();
+      copy.querySelectorAll(".para-tools, .gloss-back, .gloss-term").forEach(function (x) { x.remove(); });
+      var chars = Array.from(copy.textContent.replace(/\s+/g, " ").trim());
+      if (!chars.length) return null;
+      var text = chars.length > MAX_QUOTE ? chars.slice(0, MAX_QUOTE).join("") + "…" : chars.join("");
+      return { id: anchor.id, text: text, rect: range.getBoundingClientRect() };
+    }
+
+    function place() {
+      chosen = selection();
+      if (!chosen) { button.hidden = true; return; }
+      button.hidden = false;
+      if (touch) { button.classList.add("cite-selection--bar"); return; }   // a bar above the phone's own menu
+      var top = window.scrollY + chosen.rect.bottom + 6, left = window.scrollX + chosen.rect.left;
+      button.style.top = top + "px";
+      button.style.left = Math.min(left, window.scrollX + document.documentElement.clientWidth - 120) + "px";
+    }
+
+    var timer = 0;
+    document.addEventListener("selectionchange", function () { clearTimeout(timer); timer = setTimeout(place, 200); });
+    button.addEventListener("mousedown", function (event) { event.preventDefault(); });   // keep the selection
+    button.addEventListener("click", function () {
+      if (!chosen) return;
+      var text = "“" + chosen.text + "”\n" + reference(chosen.id);
+      copy(text, function (ok) { say(ok ? "已复制所选文字及引文：" + text : "无法自动复制，请手动复制：" + text); });
+    });
+  }
 })();
