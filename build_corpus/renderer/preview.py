@@ -54,8 +54,11 @@ def serve(settings: Settings, docs: Path, dev_addr: str) -> int:
 # page in docs/.build-staging before the swap (pages/write.py), which on a busy machine pauses longer
 # than that: MkDocs built the half-written state, then again. Events inside the write's own dot-folders
 # (.build-staging, .build-previous, the lock and journal) are not changes to the site; the swap's are.
+# Nor is a file opened or closed unwritten (watchdog reports reads on Linux): MkDocs reads mkdocs.yml on
+# every build, and Material's projects plugin, which watches it, then scheduled a second build and reload.
 BUILD_DELAY_S = 0.4
 WRITE_FOLDERS = "/.build"
+READS = frozenset({"opened", "closed_no_write"})
 
 
 def _wait_for_whole_writes() -> None:
@@ -72,7 +75,7 @@ def _wait_for_whole_writes() -> None:
 
             def site_change(event):
                 where = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
-                if all(WRITE_FOLDERS in p or not p for p in where):
+                if event.event_type in READS or all(WRITE_FOLDERS in p or not p for p in where):
                     return
                 on_any_event(event)
             handler.on_any_event = site_change
