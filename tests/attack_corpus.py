@@ -64,6 +64,14 @@ class AttackCorpus:
 def lay_out(project: Path) -> AttackCorpus:
     """Copy the project's inputs into `project` and add every hostile input."""
     copy_project(project)
+    # The browser test opens every page: the attack site keeps the seeds and the three provinces the
+    # project bundled first (the payloads go into copies of them), not the State Council's 52 reports
+    # nor the other 28 provinces, which carry no payload and would triple its pages.
+    kept = ("2026_sichuan_", "2026_hainan_", "2026_neimenggu_")
+    for source in (project / "sources").glob("*.txt*"):
+        if source.name.startswith(("19", "20")) and "_report_web" in source.name and not source.name.startswith(kept) \
+                or "_national_report_archive" in source.name:
+            source.unlink()
     outside = project.parent / f"{project.name}-outside"
     outside.mkdir(exist_ok=True)
     secret_file = outside / "secret.txt"

@@ -15,6 +15,18 @@ from preview import fetch, free_port  # noqa: E402   (the preview benchmark's HT
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def quiet(log: Path, still: float = 2.0, at_most: float = 60.0) -> None:
+    """Wait until the server's log has not grown for `still` seconds (a loaded machine builds slowly)."""
+    deadline, size, since = time.monotonic() + at_most, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = log.stat().st_size
+        if now != size:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= still:
+            return
+        time.sleep(0.2)
+
+
 def test_a_glossary_edit_shows_in_the_preview(tmp_path):
     project = tmp_path / "project"
     copy_project(project)
@@ -43,7 +55,7 @@ def test_a_glossary_edit_shows_in_the_preview(tmp_path):
         assert '"shards"' in index, "a preview rebuild lost the search index"
 
         # A mistake in the file: the page says so (the note is gone), not only the terminal.
-        time.sleep(2)   # the last edit's build may still be finishing (its page was written mid-build)
+        quiet(log)   # the last edit's build may still be finishing (its page was written mid-build)
         before = len(log.read_text(encoding="utf-8"))
         note.write_text(note.read_text(encoding="utf-8").replace("author: corpus-maintainers", "author: [1, 2]", 1),
                         encoding="utf-8")
@@ -53,7 +65,7 @@ def test_a_glossary_edit_shows_in_the_preview(tmp_path):
             assert time.monotonic() < saved + 120, "the problem never reached the page"
             time.sleep(0.2)
         assert "wu-shui-gong-zhi.yml" in shown
-        time.sleep(2)   # a second build, if one came, would have started by now
+        quiet(log)   # a second build, if one came, would have started and ended by now
         said = log.read_text(encoding="utf-8")
         assert f"http://127.0.0.1:{port}/" in said.splitlines()[0], said[:300]   # its address, first
         assert "'dirty' build" not in said and '"nav" configuration' not in said and "wu-shui-gong-zhi.yml" in said

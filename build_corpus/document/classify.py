@@ -83,10 +83,7 @@ def classify(title: str, text: str) -> tuple[str, str]:
         evidence.append("标题为政府工作报告")
     if HEADER_MEETING.search(before_salutation):
         evidence.append("题注写明在人民代表大会上所作")
-    if CLOSING_APPEAL.search(text[-3000:]):
-        evidence.append("结尾向代表们发出号召")
-    if GLOSSARY_BLOCK.search("\n" + text):
-        evidence.append("附名词解释")
+    evidence += _appeal_and_glossary(text)
     itself = opening is not None and SPEAKS_AS_GOVERNMENT.search(opening.group(0)) is not None
     paper = OTHER_PAPERS.search(title) or (not itself and OTHER_PAPERS.search(head[:200]))
     if paper and not TITLE_SAYS_REPORT.search(title + head[:200]):
@@ -127,6 +124,16 @@ DIGEST_VERSION = "报告摘要：转述报告内容的新闻稿，不是报告�
 GOVERNMENT_ONLY = {"有“政府自身建设”部分", "附名词解释", "写明在人民代表大会上所作"}
 
 
+def _appeal_and_glossary(text: str) -> list[str]:
+    """What a report's end shows: the closing appeal, the 名词解释 block."""
+    found = []
+    if CLOSING_APPEAL.search(text[-3000:]):
+        found.append("结尾向代表们发出号召")
+    if GLOSSARY_BLOCK.search("\n" + text):
+        found.append("附名词解释")
+    return found
+
+
 def body_evidence(text: str) -> list[str]:
     """What the body of a text without its opening shows of a work report's structure."""
     found = []
@@ -136,10 +143,7 @@ def body_evidence(text: str) -> list[str]:
         found.append("有部署工作的一级标题")
     if OWN_CONDUCT.search(text):
         found.append("有“政府自身建设”部分")
-    if CLOSING_APPEAL.search(text[-3000:]):
-        found.append("结尾发出号召")
-    if GLOSSARY_BLOCK.search("\n" + text):
-        found.append("附名词解释")
+    found += _appeal_and_glossary(text)
     if HEADER_MEETING.search(text[:SALUTATION_WINDOW]):
         found.append("写明在人民代表大会上所作")
     return found
