@@ -177,6 +177,26 @@ def test_a_search_finds_reports_of_every_sub_site_with_their_text(split_site):
     assert all(r[2] is not None for r in records if r[0].startswith("terms/"))
 
 
+def test_the_full_results_page_finds_every_report_holding_a_phrase(split_site):
+    """search.html's core (tools/search_query.mjs --all) reads each candidate report's page for its text:
+    every report page whose sections hold the phrase is found, and only those (the benchmark's recall)."""
+    site = split_site / "site"
+    phrases = ("五水共治", "自由贸易港", "营商环境")
+    node = shutil.which("node") or pytest.fail("node is not on PATH", pytrace=False)
+    done = subprocess.run([node, str(QUERY_JS), "--all", str(site), *phrases], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "could not read" not in done.stderr, done.stderr[-2000:]
+    reports = {p: t for p, t in _pages(site).items() if "/reports/" in "/" + p and not _is_stub(t) and "<article" in t}
+    for phrase, line in zip(phrases, done.stdout.splitlines()):
+        truth = set()
+        for page, text in reports.items():
+            article = text[text.index(">", text.index("<article")) + 1:text.rindex("</article>")]
+            if any(phrase in d.text for d in page_documents(article, page, "")):
+                truth.add(page)
+        found = {s["location"].split("#")[0] for s in json.loads(line)["sections"]} & reports.keys()
+        assert truth, phrase
+        assert found == truth, (phrase, sorted(truth - found)[:5], sorted(found - truth)[:5])
+
+
 def test_the_worker_cuts_a_page_into_sections_as_the_indexer_does(split_site):
     """search_worker.js's sectionTexts (the query side, reading a page) and page_documents (the indexer,
     reading MkDocs' HTML) give every section of every built page the same location and text."""

@@ -82,7 +82,9 @@ function runQuery(query) {
 async function fullResults(context, query, files) {
   const core = context.SearchCore;
   const shards = index.config.shards;
-  core.setup(pathToFileURL(path.join(site, shards.folder)).href + "/", shards);
+  // The site's root as search_page.js passes it: report pages (a split site's text) are read from there.
+  const root = pathToFileURL(path.resolve(site) + path.sep).href;
+  core.setup(new URL(shards.folder, root).href, shards, root);
   const words = core.parseQuery(query);
   const keys = await core.keysForWords(words);
   const candidates = core.rankCandidates(keys, true).sort((a, b) => a.doc - b.doc);

@@ -14,8 +14,23 @@ from .links import paragraph_linker, terms_used_block
 from .report import PageContext, md_escape
 
 
-def report_context(doc: Document, site: Site) -> PageContext:
+def uses_under_own_entries(terms: dict) -> dict[tuple[str, str, str], list[str]]:
+    """(report id, term key, entry anchor) → the anchors of that report's paragraphs whose use of the term
+    links to the report's own 名词解释 entry, in the term's order of uses: one pass over every use, once
+    for all report pages (a pass per entry was quadratic: 26 of 45 s of report pages at 3,000 reports)."""
+    index: dict[tuple[str, str, str], list[str]] = {}
+    for key, term in terms.items():
+        for use in term.uses:
+            definition = use.definition
+            if definition is not None and definition.report is use.report:
+                index.setdefault((use.report.id, key, definition.entry.anchor), []).append(use.anchor)
+    return index
+
+
+def report_context(doc: Document, site: Site, own_uses: dict | None = None) -> PageContext:
+    """`own_uses`: uses_under_own_entries(site.terms), made once for many pages."""
     here = report_page(doc.id)
+    own_uses = uses_under_own_entries(site.terms) if own_uses is None else own_uses
 
     def place_link(place: str) -> str:
         if place in site.places:
@@ -31,13 +46,8 @@ def report_context(doc: Document, site: Site) -> PageContext:
 
     def entry_uses(entry: GlossaryEntry) -> list[str]:
         """Paragraphs of this report whose text uses the entry's terms under this very entry."""
-        anchors = []
-        for key in entry.terms:
-            term = site.terms.get(key)
-            for use in term.uses if term else ():
-                if use.report is doc and use.definition is not None and use.definition.entry is entry:
-                    anchors.append(use.anchor)
-        return sorted(set(anchors), key=anchors.index)
+        anchors = [anchor for key in entry.terms for anchor in own_uses.get((doc.id, key, entry.anchor), ())]
+        return list(dict.fromkeys(anchors))
 
     return PageContext(place_link=place_link, term_link=term_link, speaker_link=speaker_link,
                        link_paragraph=paragraph_linker(doc, site.terms, site.scope),

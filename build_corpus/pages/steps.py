@@ -25,15 +25,16 @@ from .moved import moved_page
 from .place import place_pages as make_place_pages
 from .place import render_places_tree
 from .report import render_report
-from .report_context import report_context
+from .report_context import report_context, uses_under_own_entries
 from .search import render_search_page, search_files
 from .term import render_term, render_term_index
 from .term_trends import render_term_trends, reports_by_year, term_timeline
 
 
 def report_pages(site: Site) -> None:
+    own_uses = uses_under_own_entries(site.terms)
     for doc in site.reports:
-        site.pages[report_page(doc.id)] = render_report(doc, report_context(doc, site))
+        site.pages[report_page(doc.id)] = render_report(doc, report_context(doc, site, own_uses))
         if doc.id in site.subsites:   # its address in a single site still leads to it
             old = f"reports/{doc.id}.html"
             site.files[old] = moved_page(old, report_page(doc.id), "", doc.title)
