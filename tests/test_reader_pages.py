@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -125,6 +126,27 @@ def test_term_pages_quote_each_use_in_its_sentence(site):
     for term, p in site.terms.items():   # every sentence on every term page is bounded
         for sentence in re.findall(r'<span class="use-sentence">(.*?)</span>', site.pages[f"terms/{p.slug}.md"]):
             assert len(html.unescape(re.sub(r"<[^>]+>", "", sentence))) <= CONTEXT_CHARS + 2, term
+
+
+def test_a_term_most_reports_use_quotes_the_newest_and_counts_the_rest(site, monkeypatch):
+    """Past REPORTS_QUOTED reports a term page quotes the newest and counts the others, with a link to
+    the full results page (which finds every one): a page of every report grew to 17.9 MB at 10,000."""
+    from build_corpus.pages import term as term_page
+    popular = max(site.terms.values(), key=lambda t: len({u.report.id for u in t.uses}))
+    reports = {u.report.id: u.report.meta.year or 0 for u in popular.uses}
+    assert len(reports) >= 4
+    whole = term_page.uses_in_context(popular.uses, popular, lambda u: "")
+    assert "use-more\">以上是最近的" not in whole
+    monkeypatch.setattr(term_page, "REPORTS_QUOTED", 3)
+    cut = term_page.uses_in_context(popular.uses, popular, lambda u: "")
+    listed = set(re.findall(r'href="\.\./reports/([a-z0-9-]+)\.html"', cut))
+    newest = sorted(reports, key=lambda r: (-reports[r], r))[:3]
+    assert listed == set(newest), (listed, newest)
+    note = re.search(r'<p class="use-more">以上是最近的 3 份报告。另有 (?:[0-9–]+ 年的)?(\d+) 份报告使用这个名词（(\d+) 次）', cut)
+    assert note and int(note.group(1)) == len(reports) - 3, cut[-400:]
+    assert int(note.group(2)) == sum(u.count for u in popular.uses if u.report.id not in newest)
+    link = re.search(r'<a href="\.\./search\.html\?query=([^"]+)">在全文检索中查看全部</a>', cut)
+    assert link and urllib.parse.unquote(html.unescape(link.group(1))) == f'"{popular.key}"'
 
 
 def test_first_and_last_appearance_are_said_once_when_the_same(site):

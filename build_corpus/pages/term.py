@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from urllib.parse import quote
 
 from ..chinese import chinese_ordinal, sentence_around
 from ..contributions.curation import render_curated
@@ -10,7 +11,7 @@ from ..corpus.scope import RULE_LABELS, Scope, whose
 from ..corpus.terms import Term, pinyin_sort_key, pinyin_syllables
 from ..publishing import Address
 from ..safe_text import html_text, link_html, page_title
-from ..urls import TERM_INDEX, built_href, href, report_page, term_page, wording_anchor
+from ..urls import SEARCH_PAGE, TERM_INDEX, built_href, href, report_page, term_page, wording_anchor
 from . import citation
 from .front_matter import front_matter
 from .links import most_shared_wording
@@ -173,16 +174,30 @@ def definition_html(text: str) -> str:
 # Sentences quoted per report and definition; the other uses are listed by section. A term used in
 # every report (营商环境) would otherwise make a page of every sentence of the corpus that holds it.
 SENTENCES_PER_REPORT = 5
+# Reports quoted on one list of a term page, the newest first; the others are counted and left to the full
+# results page, which finds every one. A term most reports use made a page of every report otherwise:
+# 两重 was 0.97 MB at 1,000 synthetic reports, 体系 17.9 MB at 10,000 (issue #27), too much for a phone.
+REPORTS_QUOTED = 200
 
 
 def uses_in_context(uses: list, term: Term, how) -> str:
     """Each use as the sentence around it (chinese.sentence_around, ≤ CONTEXT_CHARS characters), linked
-    to its paragraph; grouped by place, then year, as ctext.org lists a word's uses. An HTML block,
-    the list Python-Markdown would make of it: with ~100,000 links at 1,000 reports, these lists as
+    to its paragraph; grouped by place, then year, as ctext.org lists a word's uses; past REPORTS_QUOTED
+    reports, the newest are quoted and the rest counted, with a link to the full results page. An HTML
+    block, the list Python-Markdown would make of it: with ~100,000 links at 1,000 reports, these lists as
     Markdown were 60% of MkDocs' time on term pages (each link parsed, then resolved by MkDocs)."""
-    by_place: dict[str, dict[tuple, list]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[tuple, list] = defaultdict(list)
     for use in uses:
-        by_place[use.report.meta.place or "地区未知"][(use.report.meta.year or 0, use.report.id, id(use.definition))].append(use)
+        groups[(use.report.meta.year or 0, use.report.id, id(use.definition))].append(use)
+    newest = sorted(groups, key=lambda k: (-k[0], k[1]))
+    quoted_reports = list(dict.fromkeys(k[1] for k in newest))[:REPORTS_QUOTED]
+    is_quoted = set(quoted_reports)
+    by_place: dict[str, dict[tuple, list]] = defaultdict(dict)
+    for key in newest:
+        if key[1] in is_quoted:
+            same = groups[key]
+            by_place[same[0].report.meta.place or "地区未知"][key] = same
+    left = [groups[k] for k in newest if k[1] not in is_quoted]
     items = []
     for place in sorted(by_place, key=pinyin_sort_key):
         reports = []
@@ -199,7 +214,16 @@ def uses_in_context(uses: list, term: Term, how) -> str:
                            f"（{_html_link(list_title(doc), page)}，{total} 次）{('：' + label) if label else ''}"
                            f'<ul class="use-sentences">{"".join(quoted)}{more}</ul></li>')
         items.append(f'<li class="use-place"><strong>{html_text(place)}</strong><ul>{"".join(reports)}</ul></li>')
-    return "\n".join(['<ul class="term-uses">', *items, "</ul>"])
+    out = ['<ul class="term-uses">', *items, "</ul>"]
+    if left:
+        reports_left = len({same[0].report.id for same in left})
+        years = sorted({same[0].report.meta.year for same in left if same[0].report.meta.year})
+        span = f"{years[0]}–{years[-1]} 年的" if len(years) > 1 else (f"{years[0]} 年的" if years else "")
+        search = built_href(TERM_INDEX, SEARCH_PAGE) + "?query=" + quote(f'"{term.key}"')
+        out.append(f'<p class="use-more">以上是最近的 {len(quoted_reports)} 份报告。另有 {span}{reports_left} 份报告'
+                   f"使用这个名词（{sum(u.count for same in left for u in same)} 次），不在此逐句列出："
+                   f"{link_html('在全文检索中查看全部', search)}。</p>")
+    return "\n".join(out)
 
 
 def _use_sentence(use, term: Term, page: str) -> str:
