@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import timed_subprocess  # noqa: E402
+from measure import measured  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,12 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     for n in range(1, args.rounds + 1):
         if not args.over_previous_site:
             shutil.rmtree(ours_dir / "site", ignore_errors=True)
-        corpus = timed_subprocess([python, "-m", "build_corpus", "build", "--sources", str(base / "sources"),
+        corpus = measured([python, "-m", "build_corpus", "build", "--sources", str(base / "sources"),
                                    "--no-cache", "--jobs", "2"], ours_dir, base / "paired-build-corpus.log")
-        mkdocs = timed_subprocess([python, "-m", "mkdocs", "build", "--strict"], ours_dir, base / "paired-mkdocs-ours.log")
+        mkdocs = measured([python, "-m", "mkdocs", "build", "--strict"], ours_dir, base / "paired-mkdocs-ours.log")
         if not args.over_previous_site:
             shutil.rmtree(stock_dir / "site", ignore_errors=True)
-        stock = timed_subprocess([python, "-m", "mkdocs", "build", "-q"], stock_dir, base / "paired-mkdocs-stock.log")
+        stock = measured([python, "-m", "mkdocs", "build", "-q"], stock_dir, base / "paired-mkdocs-stock.log")
         ours_s = corpus["wall"] + mkdocs["wall"]
         ratios.append(ours_s / stock["wall"])
         rows.append((ours_s, stock["wall"]))

@@ -125,39 +125,6 @@ class StepClock:
                 yield f"{table}: {step.name}", self.wall.get(row, 0.0), self.cpu.get(row, 0.0), self.calls[row]
 
 
-def timed_subprocess(cmd: list[str], cwd: Path, log: Path, timeout: float | None = None) -> dict:
-    """wall and cpu seconds, exit status (None after a timeout) and the child's own peak RSS in MB.
-
-    The peak is the child's VmHWM, polled from /proc: getrusage's maxrss of a child
-    on Linux starts from the parent's size at fork, so it would report ours.
-    """
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    peak_kb, status, usage = 0, None, None
-    with log.open("wb") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        proc_status = Path(f"/proc/{proc.pid}/status")
-        while True:
-            with contextlib.suppress(OSError, ValueError):
-                for line in proc_status.read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        peak_kb = max(peak_kb, int(line.split()[1]))
-            pid, raw, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                status = os.waitstatus_to_exitcode(raw)
-                proc.returncode = status
-                break
-            if timeout and time.perf_counter() - start > timeout:
-                proc.kill()
-                _, _, usage = os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                break
-            time.sleep(0.02)
-        wall = time.perf_counter() - start
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime if usage else 0.0, "status": status,
-            "peak_mb": peak_kb / 1024}
-
-
 def stock_on_our_pages(project: Path, work: Path, timeout: float) -> dict:
     """The other reading of "the same pages": our generated docs/ built by stock MkDocs + Material,
     whose search plugin segments every page with jieba and writes one index, without our search hook."""
@@ -172,7 +139,7 @@ def stock_on_our_pages(project: Path, work: Path, timeout: float) -> dict:
     # since the templates use its script_json filter (without it the build fails at 404.html).
     config = re.sub(r"\n[ \t]*- build_corpus/renderer/mkdocs_hooks\.py\n", "\n", config)
     (stock / "mkdocs.yml").write_text(config, encoding="utf-8")
-    run = timed_subprocess([sys.executable, "-m", "mkdocs", "build", "-q"], stock, work / "mkdocs-stock-our-pages.log",
+    run = measured([sys.executable, "-m", "mkdocs", "build", "-q"], stock, work / "mkdocs-stock-our-pages.log",
                            timeout)
     download = material_search_figures(stock / "site")["search_download_bytes"] if run["status"] == 0 else 0
     return {"t": argparse.Namespace(wall=run["wall"], cpu=run["cpu"]), "status": run["status"],
