@@ -31,6 +31,7 @@ import shutil
 from importlib.metadata import version
 from pathlib import Path
 
+from ..pages.front_matter import read_front_matter
 from ..urls import PROJECTS_FOLDER as PROJECTS  # under docs/: the sub-sites' projects (mkdocs.yml: projects_dir)
 from ..urls import subsite_of
 
@@ -157,7 +158,6 @@ def adapt_subsite_config(config, slug: str) -> None:
 
 def _subsite_title(config) -> str:
     """The sub-site's own nav entry: its province, as its first page's title says (index.md's front matter)."""
-    from ..pages.front_matter import read_front_matter
     index = Path(config.docs_dir) / "index.md"
     title = (read_front_matter(index.read_text(encoding="utf-8")) or {}).get("title") if index.is_file() else None
     return title if isinstance(title, str) and title else "本省报告"
