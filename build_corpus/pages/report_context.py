@@ -27,10 +27,9 @@ def uses_under_own_entries(terms: dict) -> dict[tuple[str, str, str], list[str]]
     return index
 
 
-def report_context(doc: Document, site: Site, own_uses: dict | None = None) -> PageContext:
-    """`own_uses`: uses_under_own_entries(site.terms), made once for many pages."""
+def report_context(doc: Document, site: Site, own_uses: dict) -> PageContext:
+    """`own_uses`: uses_under_own_entries(site.terms), made once for all report pages."""
     here = report_page(doc.id)
-    own_uses = uses_under_own_entries(site.terms) if own_uses is None else own_uses
 
     def place_link(place: str) -> str:
         if place in site.places:

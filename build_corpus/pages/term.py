@@ -201,7 +201,7 @@ def uses_in_context(uses: list, term: Term, how) -> str:
     items = []
     for place in sorted(by_place, key=pinyin_sort_key):
         reports = []
-        for (year, _, _), same in sorted(by_place[place].items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+        for (year, _, _), same in by_place[place].items():   # newest first, as filled
             doc = same[0].report
             page = report_page(doc.id)
             total = sum(u.count for u in same)
