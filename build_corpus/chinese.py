@@ -232,6 +232,24 @@ def sentence_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS)
 
 # A line break inside a paragraph between two Chinese characters or marks: YAML's folded and literal
 # blocks wrap a contributor's note there, and Markdown would print a space where Chinese has none.
+_CLAUSE_END = re.compile(rf"[{CJK_PUNCT}\s,.;:!?()\"']")
+
+
+def first_clause(text: str, limit: int) -> str:
+    """The text's first clause (up to the first punctuation mark), at most `limit` characters; the text's
+    opening when that clause is shorter than four characters (“是指”). What a phrase search for a passage
+    types: long enough to be that passage's, short enough to stay within one sentence.
+
+    >>> first_clause("是指国家重大战略实施和重点领域安全能力建设。", 16)
+    '是指国家重大战略实施和重点领域安'
+    >>> first_clause("即：生产、供销、信用", 16)
+    '即：生产、供销、信用'
+    """
+    text = text.strip()
+    clause = _CLAUSE_END.split(text, maxsplit=1)[0]
+    return (clause if len(clause) >= 4 else text)[:limit]
+
+
 _WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t]*\n[ \t]*(?=[{HAN}{CJK_PUNCT}])"
                                # a folded block (>) has already made the break a space: after a full-width mark
                                rf"|(?<=[{CJK_PUNCT}])[ \t]+(?=[{HAN}{CJK_PUNCT}])")

@@ -304,6 +304,27 @@ def test_hovering_a_term_shows_its_definition(tab, glossary):
     tab.assert_clean()
 
 
+def test_a_definition_linked_again_shows_the_same_tooltip(tab, built):
+    """A page writes a definition's tooltip once, on its first link (pages/links.py); readers.js gives the
+    later links to it that title, and Material's tooltip shows it on hover as on the first."""
+    page_html = (built.site / "reports" / f"{REPORT}.html").read_text(encoding="utf-8")
+    term_link = r'<a href="((?:#gloss-|[^"]*terms/)[^"]+)"'
+    first = re.findall(term_link + r' title="([^"]*)">', page_html)
+    titled = dict(first)
+    assert len(titled) == len(first), "a definition's tooltip written twice"
+    again = [href for href in re.findall(term_link + ' class="term-link">', page_html) if href in titled]
+    assert again, "no definition is linked twice on the page"
+    tab.goto(f"reports/{REPORT}.html")
+    link = tab.page.locator(f'article p a.term-link[href="{again[0]}"]').nth(1).element_handle()
+    link.scroll_into_view_if_needed()
+    link.hover()
+    tab.page.wait_for_function("a => a.hasAttribute('aria-describedby')", arg=link)
+    tooltip = tab.page.locator("#" + link.get_attribute("aria-describedby"))
+    tooltip.wait_for(state="visible")
+    assert tooltip.inner_text().strip() == html.unescape(html.unescape(titled[again[0]])).strip()
+    tab.assert_clean()
+
+
 def test_term_links_lead_to_the_term(tab, glossary):
     terms = {entry["slug"]: entry["term"] for entry in glossary}
     tab.goto(f"reports/{REPORT}.html")

@@ -149,6 +149,29 @@ def test_a_term_most_reports_use_quotes_the_newest_and_counts_the_rest(site, mon
     assert link and urllib.parse.unquote(html.unescape(link.group(1))) == f'"{popular.key}"'
 
 
+def test_a_wording_many_reports_give_lists_the_newest_by_written_form(site, monkeypatch):
+    """出自 names how the reports write the term once per group, not after every report; past REPORTS_QUOTED
+    it lists the newest and counts the rest, with a phrase search for the wording's opening words."""
+    from build_corpus.chinese import first_clause
+    from build_corpus.pages import term as term_page
+    term, wording = max(((t, w) for t in site.terms.values() for w in t.wordings), key=lambda tw: len(tw[1].definitions))
+    ds = wording.definitions
+    assert len(ds) >= 2, "no wording two reports share"
+    whole = term_page.defined_in(wording, term)
+    assert len(re.findall(r'href="\.\./reports/', whole)) == len(ds) and "另有" not in whole
+    assert whole.count("原文写作") == len({d.written for d in ds if d.written != term.key})
+    monkeypatch.setattr(term_page, "REPORTS_QUOTED", 1)
+    cut = term_page.defined_in(wording, term)
+    newest = min(ds, key=lambda d: (-(d.report.meta.year or 0), d.report.id))
+    assert re.findall(r'href="\.\./reports/([a-z0-9-]+)\.html#', cut) == [newest.report.id]
+    assert "另有 " in cut and f"{len(ds) - 1} 份报告措辞相同" in cut, cut
+    link = re.search(r'<a href="\.\./search\.html\?query=([^"]+)">在全文检索中查看</a>', cut)
+    phrase = urllib.parse.unquote(html.unescape(link.group(1))).strip('"')
+    assert phrase == first_clause(wording.text, term_page.OPENING_CHARS) and phrase in wording.text
+    holding = [d for d in ds if phrase in d.entry.definition]
+    assert len(holding) == len(ds), "the phrase searched for is in every report giving the wording"
+
+
 def test_first_and_last_appearance_are_said_once_when_the_same(site):
     from build_corpus.pages.term_trends import using_by_year
     once = [t for t in site.terms.values() if len(using_by_year(t)) == 1]

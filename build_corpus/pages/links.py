@@ -15,10 +15,14 @@ from .report import paragraph_html
 
 
 def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
-    """A function rendering one paragraph with its first-in-section term occurrences linked."""
+    """A function rendering one paragraph with its first-in-section term occurrences linked. A definition's
+    tooltip is written once per page, on the first link to it; later links to the same definition carry
+    the class term-link and readers.js gives them that title before Material mounts its tooltips. The
+    tooltips were a tenth of a report page, most of them repeats (issue #27)."""
     linked_in_section: dict[str, set[str]] = defaultdict(set)
     section_of = {id(p): anchor for p, _, anchor in paragraphs_with_sections(doc)}
     here = report_page(doc.id)
+    titled: set[str] = set()
 
     def link(p: Paragraph, _doc: Document) -> str:
         seen = linked_in_section[section_of.get(id(p), "")]
@@ -28,8 +32,12 @@ def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
                 continue
             seen.add(o.key)
             url, tooltip = link_target(terms[o.key], target_of(scope, doc, p, o), here)
-            insertions[o.start] = [(o.end, f'<a href="{html_attr(url)}" title="{tooltip_attr(tooltip)}">'
-                                           f'{html_text(p.text[o.start:o.end])}</a>')]
+            if url in titled:
+                opening = f'<a href="{html_attr(url)}" class="term-link">'
+            else:
+                titled.add(url)
+                opening = f'<a href="{html_attr(url)}" title="{tooltip_attr(tooltip)}">'
+            insertions[o.start] = [(o.end, f'{opening}{html_text(p.text[o.start:o.end])}</a>')]
         return paragraph_html(p, doc, insertions)
     return link
 

@@ -5,7 +5,7 @@ import json
 from collections import defaultdict
 from urllib.parse import quote
 
-from ..chinese import chinese_ordinal, sentence_around
+from ..chinese import chinese_ordinal, first_clause, sentence_around
 from ..contributions.curation import render_curated
 from ..corpus.scope import RULE_LABELS, Scope, whose
 from ..corpus.terms import Term, pinyin_sort_key, pinyin_syllables
@@ -50,14 +50,10 @@ def render_term(term: Term, terms: dict[str, Term] | None = None, address: Addre
     wordings = term.wordings
     for n, wording in enumerate(wordings, 1):
         heading = f"释义{chinese_ordinal(n)}" if len(wordings) > 1 else "释义"
-        sources = "、".join(
-            f"[{md_escape(list_title(d.report))}]({_link(report_page(d.report.id), d.entry.anchor)})"
-            + (f"（原文写作：{md_escape(d.written)}）" if d.written != term.key else "")
-            for d in wording.definitions)
         shared = f"（{len(wording.definitions)} 份报告措辞相同）" if len(wording.definitions) > 1 else ""
         out.append(f"### {heading}{shared} {{#{wording_anchor(n)}}}\n")
         out.append(definition_html(wording.text))
-        out.append(f"出自：{sources}\n")
+        out.append(defined_in(wording, term))
     if len(wordings) > 1:
         out.append("## 措辞比较\n")
         out.append("与释义一相比，<del>删去</del>和<ins>新增</ins>的文字：\n")
@@ -173,11 +169,11 @@ def definition_html(text: str) -> str:
 
 # Sentences quoted per report and definition; the other uses are listed by section. A term used in
 # every report (营商环境) would otherwise make a page of every sentence of the corpus that holds it.
-SENTENCES_PER_REPORT = 5
+SENTENCES_PER_REPORT = 3
 # Reports quoted on one list of a term page, the newest first; the others are counted and left to the full
 # results page, which finds every one. A term most reports use made a page of every report otherwise:
 # 两重 was 0.97 MB at 1,000 synthetic reports, 体系 17.9 MB at 10,000 (issue #27), too much for a phone.
-REPORTS_QUOTED = 200
+REPORTS_QUOTED = 100
 
 
 def uses_in_context(uses: list, term: Term, how) -> str:
@@ -224,6 +220,34 @@ def uses_in_context(uses: list, term: Term, how) -> str:
                    f"使用这个名词（{sum(u.count for same in left for u in same)} 次），不在此逐句列出："
                    f"{link_html('在全文检索中查看全部', search)}。</p>")
     return "\n".join(out)
+
+
+def defined_in(wording, term: Term) -> str:
+    """出自: the reports giving this wording, the newest REPORTS_QUOTED of them, grouped by how their
+    text writes the term (said once per group, not after every report); the rest counted, with a link
+    to the full results page for the wording's opening words. A term hundreds of reports define alike
+    listed every one of them (两重: 595 links and as many "原文写作" at 1,000 synthetic reports)."""
+    newest = sorted(wording.definitions, key=lambda d: (-(d.report.meta.year or 0), d.report.id))
+    shown, left = newest[:REPORTS_QUOTED], newest[REPORTS_QUOTED:]
+    by_written: dict[str, list] = defaultdict(list)
+    for d in shown:
+        by_written[d.written].append(d)
+    lines = []
+    for written, ds in by_written.items():
+        how = f"（原文写作{html_text(written)}）" if written != term.key else ""
+        lines.append(f"出自{how}：" + "、".join(_html_link(list_title(d.report), report_page(d.report.id), d.entry.anchor)
+                                              for d in ds))
+    if left:
+        years = sorted({d.report.meta.year for d in left if d.report.meta.year})
+        span = f"{years[0]}–{years[-1]} 年的" if len(years) > 1 else (f"{years[0]} 年的" if years else "")
+        search = built_href(TERM_INDEX, SEARCH_PAGE) + "?query=" + quote(f'"{first_clause(wording.text, OPENING_CHARS)}"')
+        lines.append(f"以上是最近的 {len(shown)} 份。另有 {span}{len(left)} 份报告措辞相同，不在此逐一列出："
+                     f"{link_html('在全文检索中查看', search)}（全部名单见下载的名词解释数据）。")
+    return "".join(f'<p class="term-sources">{line}</p>\n' for line in lines)
+
+
+# The words of a wording that a search for it quotes (chinese.first_clause).
+OPENING_CHARS = 16
 
 
 def _use_sentence(use, term: Term, page: str) -> str:

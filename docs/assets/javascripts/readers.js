@@ -190,6 +190,17 @@
   function titleText(value) {
     return parser.parseFromString(value || "", "text/html").body.textContent;
   }
+  // A page writes a definition's tooltip once, on its first link (pages/links.py); the later links
+  // to it (class term-link, no title) take that title here, before Material mounts its tooltips.
+  var titles = {};
+  each(article.querySelectorAll(TERM_LINK), function (a) {
+    var href = a.getAttribute("href");
+    if (!(href in titles)) titles[href] = a.getAttribute("title");
+  });
+  each(article.querySelectorAll("a.term-link:not([title])"), function (a) {
+    var title = titles[a.getAttribute("href")];
+    if (title) a.setAttribute("title", title);
+  });
   each(article.querySelectorAll(TERM_LINK), function (a) {
     a.setAttribute("data-definition", titleText(a.getAttribute("title")));
     a.classList.add("term-link");
