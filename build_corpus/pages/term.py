@@ -243,7 +243,9 @@ def defined_in(wording, term: Term) -> str:
         search = built_href(TERM_INDEX, SEARCH_PAGE) + "?query=" + quote(f'"{first_clause(wording.text, OPENING_CHARS)}"')
         lines.append(f"以上是最近的 {len(shown)} 份。另有 {span}{len(left)} 份报告措辞相同，不在此逐一列出："
                      f"{link_html('在全文检索中查看', search)}（全部名单见下载的名词解释数据）。")
-    return "".join(f'<p class="term-sources">{line}</p>\n' for line in lines)
+    # Not searched: report titles, which a query finds on the reports' own pages (here they made term
+    # pages hits for every place name and the index carry each title once per term the report defines).
+    return "".join(f'<p class="term-sources" data-search-exclude>{line}</p>\n' for line in lines)
 
 
 # The words of a wording that a search for it quotes (chinese.first_clause).
