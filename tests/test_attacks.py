@@ -404,8 +404,11 @@ def test_amplifiers_stay_linear(attack):
     docs, report_id = _docs(attack), ROUND_TWO_IDS["amplify"]
     source = len((attack[0].project / "sources" / "r2-amplify.txt").read_bytes())
     page = (docs / "reports" / f"{report_id}.md").read_text(encoding="utf-8")
-    tooltips = [html.unescape(html.unescape(t)) for t in re.findall(r' title="([^"]*)"', page)]
-    assert len(tooltips) > 400 and max(map(len, tooltips)) <= TOOLTIP_CHARS
+    links = re.findall(r'<a href="([^"]+)"(?: title="([^"]*)"| class="term-link")>', page)
+    tooltips = [html.unescape(html.unescape(t)) for _, t in links if t]
+    assert len(links) > 400 and tooltips and max(map(len, tooltips)) <= TOOLTIP_CHARS
+    term_links = re.findall(r'(?<!<sup class="footnote-ref">)<a href="([^"]+)" title="', page)
+    assert len(term_links) == len(set(term_links)), "a definition's tooltip once a page (footnote marks: each)"
     records = [r for r in json.loads((docs / "downloads" / "targets.json").read_text(encoding="utf-8"))
                if r["report_id"] == report_id]
     assert len(records) >= 200 and max(len(r["sentence"]) for r in records) <= SENTENCE_CHARS
