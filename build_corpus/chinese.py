@@ -230,8 +230,6 @@ def sentence_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS)
     return prefix + text[begin:finish] + suffix, start - begin + len(prefix), end - begin + len(prefix)
 
 
-# A line break inside a paragraph between two Chinese characters or marks: YAML's folded and literal
-# blocks wrap a contributor's note there, and Markdown would print a space where Chinese has none.
 _CLAUSE_END = re.compile(rf"[{CJK_PUNCT}\s,.;:!?()\"']")
 
 
@@ -250,6 +248,8 @@ def first_clause(text: str, limit: int) -> str:
     return (clause if len(clause) >= 4 else text)[:limit]
 
 
+# A line break inside a paragraph between two Chinese characters or marks: YAML's folded and literal
+# blocks wrap a contributor's note there, and Markdown would print a space where Chinese has none.
 _WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t]*\n[ \t]*(?=[{HAN}{CJK_PUNCT}])"
                                # a folded block (>) has already made the break a space: after a full-width mark
                                rf"|(?<=[{CJK_PUNCT}])[ \t]+(?=[{HAN}{CJK_PUNCT}])")

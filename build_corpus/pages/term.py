@@ -222,6 +222,10 @@ def uses_in_context(uses: list, term: Term, how) -> str:
     return "\n".join(out)
 
 
+# The words of a wording that a search for it quotes (chinese.first_clause).
+OPENING_CHARS = 16
+
+
 def defined_in(wording, term: Term) -> str:
     """出自: the reports giving this wording, the newest REPORTS_QUOTED of them, grouped by how their
     text writes the term (said once per group, not after every report); the rest counted, with a link
@@ -246,10 +250,6 @@ def defined_in(wording, term: Term) -> str:
     # Not searched: report titles, which a query finds on the reports' own pages (here they made term
     # pages hits for every place name and the index carry each title once per term the report defines).
     return "".join(f'<p class="term-sources" data-search-exclude>{line}</p>\n' for line in lines)
-
-
-# The words of a wording that a search for it quotes (chinese.first_clause).
-OPENING_CHARS = 16
 
 
 def _use_sentence(use, term: Term, page: str) -> str:
