@@ -177,6 +177,21 @@ def test_a_search_finds_reports_of_every_sub_site_with_their_text(split_site):
     assert all(r[2] is not None for r in records if r[0].startswith("terms/"))
 
 
+def test_a_first_search_reads_report_pages_within_its_byte_budget(split_site):
+    """The search box's first query reads its best candidates' report pages a few at a time and stops at
+    FIRST_PAGE_BYTES: a province's page is ~250 KB, and eight of them made a first search of 2 MB. What it
+    did not read, the list marks as partial (readers.js then points to the full results page)."""
+    site = split_site / "site"
+    budget = int(re.search(r"FIRST_PAGE_BYTES = ([\d_]+)", WORKER_JS.read_text(encoding="utf-8")).group(1))
+    found = _query(site, "营商环境")[0]
+    pages = [f["bytes"] for f in found["files"] if f["file"].endswith(".html")]
+    holding = {p for p, t in _pages(site).items() if "/reports/" in "/" + p and not _is_stub(t) and "营商环境" in t}
+    assert len(holding) > len(pages) >= 1, (len(holding), pages)
+    assert sum(pages[:-1]) < budget and sum(pages) <= budget + max(pages), pages
+    assert found["bytes"] < 1_000_000, found["bytes"]
+    assert "search-partial" in json.dumps(found["items"], ensure_ascii=False)
+
+
 def test_the_full_results_page_finds_every_report_holding_a_phrase(split_site):
     """search.html's core (tools/search_query.mjs --all) reads each candidate report's page for its text:
     every report page whose sections hold the phrase is found, and only those (the benchmark's recall)."""

@@ -29,8 +29,13 @@ const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_
 const DIGIT = new Int8Array(128);
 for (let i = 0; i < DIGITS.length; i++) DIGIT[DIGITS.charCodeAt(i)] = i;
 
-const MAX_CHUNKS = 10;        // document chunks Material's list may load (≈ 32 KB each): a first query stays < 1 MB
+const MAX_CHUNKS = 8;         // document chunks Material's list may load (≈ 32 KB each)
 const MAX_PAGES = 8;          // report pages Material's list may read for their text (a site in sub-sites)
+// What those pages may weigh together: a first query stays < 1 MB with its chunks and postings. Report
+// pages run from ~40 KB (a town) to ~250 KB (a province), so a count alone is no bound: 8 synthetic
+// county pages made a first search 1.32 MB at 10,000 reports (issue #27).
+const FIRST_PAGE_BYTES = 450_000;
+const PAGE_BATCH = 2;         // pages read at once under a byte budget, before their mean size is known
 const SNIPPET = 140;          // characters of text shown under a result
 const FULL_PAGE = "search.html";   // the full results page (build_corpus/pages/search.py)
 
@@ -328,7 +333,7 @@ function check(entry, words, all) {
 // Load the chunks of `entries` (at most `maxChunks` new ones, in the entries' order) and the pages
 // holding the text of those whose record has none (at most `maxPages`, readPages), then check each
 // entry so loaded. Returns [result|null per entry, undefined if not loaded].
-async function verify(entries, words, all, maxChunks = Infinity, maxPages = MAX_PAGES) {
+async function verify(entries, words, all, maxChunks = Infinity, maxPages = MAX_PAGES, maxPageBytes = Infinity) {
   const wanted = [];
   for (const entry of entries) {
     const name = `d${Math.floor(entry.doc / CHUNK_DOCS)}`;
@@ -337,7 +342,7 @@ async function verify(entries, words, all, maxChunks = Infinity, maxPages = MAX_
     wanted.push(name);
   }
   await load(wanted);
-  await readPages(entries.map(entry => record(entry.doc)).filter(Boolean), maxPages);
+  await readPages(entries.map(entry => record(entry.doc)).filter(Boolean), maxPages, maxPageBytes);
   return entries.map(entry => check(entry, words, all));
 }
 
@@ -349,7 +354,7 @@ async function search(query) {
 
   // Every candidate whose text a first query may load is checked; the rest are left to the
   // full results page, which the list's last entry opens.
-  const checked = await verify(ranked, words, false, MAX_CHUNKS);
+  const checked = await verify(ranked, words, false, MAX_CHUNKS, MAX_PAGES, FIRST_PAGE_BYTES);
   const results = checked.filter(Boolean);
   const unchecked = checked.filter(result => result === undefined).length;
   const marks = highlights(words.map(word => word.text));
@@ -399,25 +404,54 @@ const pageTexts = new Map();   // page → Map(location → text), or null when 
 
 let pageBytes = 0;             // what reading pages has downloaded (the full results page counts it)
 
+// A text's size in UTF-8, as it was downloaded (uncompressed): length counts UTF-16 units.
+function utf8Length(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) { n += 4; i++; }   // a surrogate pair
+    else n += 3;
+  }
+  return n;
+}
+
 // The text of `records` whose text is not in the index, from their pages (at most `maxPages` new ones,
-// in the records' order). A page that cannot be read gives its sections no text: they are not found.
-async function readPages(records, maxPages = MAX_PAGES) {
+// in the records' order; under `maxBytes`, read a few at a time and stopped where the next would
+// pass it at the mean size read so far). A page that cannot be read gives its sections no text: they
+// are not found; a page not read leaves its sections unchecked (the list says it is partial).
+async function readPages(records, maxPages = MAX_PAGES, maxBytes = Infinity) {
   const pages = [];
   for (const rec of records) {
     const page = rec[0].split("#")[0];
     if (rec[2] === null && !pageTexts.has(page) && !pages.includes(page) && pages.length < maxPages) pages.push(page);
   }
-  await Promise.all(pages.map(async page => {
-    try {
-      const response = await fetch(new URL(page, index.site).href);
-      const html = response.ok ? await response.text() : "";
-      pageBytes += html.length;
-      pageTexts.set(page, response.ok ? sectionTexts(html, page) : null);
-    } catch (error) {   // from file:// no page can be read: a site in sub-sites is read over http
-      console.warn("search: could not read", page, error);
-      pageTexts.set(page, null);
+  let read = 0;
+  let done = 0;
+  while (done < pages.length) {
+    let size = pages.length;
+    if (maxBytes !== Infinity) {
+      const room = done ? Math.floor((maxBytes - read) / (read / done)) : PAGE_BATCH;
+      if (room < 1) break;
+      size = Math.min(room, PAGE_BATCH * 2);
     }
-  }));
+    const batch = pages.slice(done, done + size);
+    done += batch.length;
+    await Promise.all(batch.map(async page => {
+      try {
+        const response = await fetch(new URL(page, index.site).href);
+        const html = response.ok ? await response.text() : "";
+        const bytes = utf8Length(html);
+        pageBytes += bytes;
+        read += bytes;
+        pageTexts.set(page, response.ok ? sectionTexts(html, page) : null);
+      } catch (error) {   // from file:// no page can be read: a site in sub-sites is read over http
+        console.warn("search: could not read", page, error);
+        pageTexts.set(page, null);
+      }
+    }));
+  }
   for (const rec of records) {
     const page = rec[0].split("#")[0];
     if (rec[2] !== null || !pageTexts.has(page)) continue;
