@@ -213,13 +213,22 @@ def uses_in_context(uses: list, term: Term, how) -> str:
     out = ['<ul class="term-uses">', *items, "</ul>"]
     if left:
         reports_left = len({same[0].report.id for same in left})
-        years = sorted({same[0].report.meta.year for same in left if same[0].report.meta.year})
-        span = f"{years[0]}–{years[-1]} 年的" if len(years) > 1 else (f"{years[0]} 年的" if years else "")
-        search = built_href(TERM_INDEX, SEARCH_PAGE) + "?query=" + quote(f'"{term.key}"')
+        span = _years_of([same[0].report for same in left])
         out.append(f'<p class="use-more">以上是最近的 {len(quoted_reports)} 份报告。另有 {span}{reports_left} 份报告'
                    f"使用这个名词（{sum(u.count for same in left for u in same)} 次），不在此逐句列出："
-                   f"{link_html('在全文检索中查看全部', search)}。</p>")
+                   f"{link_html('在全文检索中查看全部', _phrase_search(term.key))}。</p>")
     return "\n".join(out)
+
+
+def _years_of(reports: list) -> str:
+    """`2017–2020 年的`, `2019 年的`, or nothing: the years of the reports a capped list leaves out."""
+    years = sorted({doc.meta.year for doc in reports if doc.meta.year})
+    return f"{years[0]}–{years[-1]} 年的" if len(years) > 1 else (f"{years[0]} 年的" if years else "")
+
+
+def _phrase_search(phrase: str) -> str:
+    """The full results page (every report holding it) for a phrase, from a term page."""
+    return built_href(TERM_INDEX, SEARCH_PAGE) + "?query=" + quote(f'"{phrase}"')
 
 
 # The words of a wording that a search for it quotes (chinese.first_clause).
@@ -242,11 +251,9 @@ def defined_in(wording, term: Term) -> str:
         lines.append(f"出自{how}：" + "、".join(_html_link(list_title(d.report), report_page(d.report.id), d.entry.anchor)
                                               for d in ds))
     if left:
-        years = sorted({d.report.meta.year for d in left if d.report.meta.year})
-        span = f"{years[0]}–{years[-1]} 年的" if len(years) > 1 else (f"{years[0]} 年的" if years else "")
-        search = built_href(TERM_INDEX, SEARCH_PAGE) + "?query=" + quote(f'"{first_clause(wording.text, OPENING_CHARS)}"')
-        lines.append(f"以上是最近的 {len(shown)} 份。另有 {span}{len(left)} 份报告措辞相同，不在此逐一列出："
-                     f"{link_html('在全文检索中查看', search)}（全部名单见下载的名词解释数据）。")
+        search = _phrase_search(first_clause(wording.text, OPENING_CHARS))
+        lines.append(f"以上是最近的 {len(shown)} 份。另有 {_years_of([d.report for d in left])}{len(left)} 份报告措辞相同，"
+                     f"不在此逐一列出：{link_html('在全文检索中查看', search)}（全部名单见下载的名词解释数据）。")
     # Not searched: report titles, which a query finds on the reports' own pages (here they made term
     # pages hits for every place name and the index carry each title once per term the report defines).
     return "".join(f'<p class="term-sources" data-search-exclude>{line}</p>\n' for line in lines)
