@@ -111,6 +111,22 @@ def _search_documents(site) -> list[list]:
     return docs
 
 
+def test_the_theme_s_icons_are_drawn_from_one_stylesheet_not_inlined_in_every_page(built):
+    """Material's header, search and navigation icons: an empty <svg> with a class on each page, the
+    path once, in assets/icons.css (renderer/icons.py); every class a page uses has its rule."""
+    site = built[0] / "site"
+    css = (site / "assets" / "icons.css").read_text(encoding="utf-8")
+    defined = set(re.findall(r"^\.(ic-[a-z0-9-]+)\{--ic:url\(\"data:image/svg\+xml,%3Csvg", css, re.M))
+    assert {"ic-material-magnify", "ic-material-menu", "ic-material-library", "ic-material-weather-night"} <= defined
+    for page in ("index.html", "reports/anhuisheng-2026.html", "terms/san-gai-yi-chai.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert 'href="../assets/icons.css"' in html or 'href="assets/icons.css"' in html, page
+        chrome = html[:html.index("<article")] + html[html.index("</article>"):]
+        assert "<path" not in chrome, page
+        used = set(re.findall(r'<svg class="ic (ic-[a-z0-9-]+)" viewBox="[0-9 .]+" aria-hidden="true"></svg>', chrome))
+        assert len(used) >= 6 and used <= defined, (page, used - defined)
+
+
 def test_search_skips_what_only_repeats_other_pages(built):
     """Comparisons and a term page's list of uses are titles found on the report pages: a query for a
     term should not list them, and indexing them was a fifth of the indexer's work."""

@@ -9,7 +9,8 @@
   data and schema.org JSON-LD into <script> elements that no text can close; and an empty
   `nav_items_cache` for this build, where docs/overrides/partials/nav.html keeps the nav's items
   once per folder, and `toc_cache`, where partials/toc.html keeps a page's table of contents
-  between its two places on the page.
+  between its two places on the page; and the theme's chrome icons as stubs drawn from one
+  stylesheet (renderer/icons.py), which `on_post_build` writes.
 - `on_post_page`: every page without the theme's indentation and blank lines (`compact_html`): a
   third of the theme's ~22 KB around each page's text, ~10% of a report page.
 """
@@ -22,6 +23,7 @@ from mkdocs.exceptions import PluginError
 
 from build_corpus.pages.citation import script_json
 from build_corpus.publishing import AddressError, from_environment
+from build_corpus.renderer import icons
 
 
 def on_config(config, **_):
@@ -47,8 +49,14 @@ class _KeepsNothing(dict):
         pass
 
 
-def on_env(env, **_):
+_icon_css = ""   # this build's icons.css (on_env), written by on_post_build
+
+
+def on_env(env, config, **_):
+    global _icon_css
     env.filters["script_json"] = script_json
+    env.loader = icons.IconStubs(env.loader, icons.chrome_icons(config.theme))
+    _icon_css = icons.icon_css(env.loader.icons)
     cache = _KeepsNothing if os.environ.get(TEMPLATE_CACHES_OFF_ENV) else dict
     env.globals["nav_items_cache"] = cache()   # one per build: docs/overrides/partials/nav.html
     env.globals["toc_cache"] = cache()         # and partials/toc.html
@@ -74,3 +82,12 @@ def compact_html(html: str) -> str:
 
 def on_post_page(output, **_):
     return compact_html(output)
+
+
+def on_post_build(config, **_):
+    """The icons' stylesheet, in the main site (a sub-site's pages link the main site's assets)."""
+    if not config.extra.get("main_root"):
+        path = os.path.join(config.site_dir, icons.STYLESHEET)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(_icon_css)
