@@ -269,6 +269,17 @@ def test_report_page_renders_its_heading_tree(tab):
     # （一） sits under a numbered part, not before the first one.
     first_h3 = next(i for i, (tag, t) in enumerate(headings) if tag == "H3" and t.startswith("（一）"))
     assert any(tag == "H2" and re.match(r"[一二三四五六七八九十]+、", t) for tag, t in headings[:first_h3])
+    # The 目录 block is drawn from these headings (readers.js), a （一） nested under its part; the
+    # page's own apparatus (本报告使用的名词, 来源与清理记录…) is not in it.
+    outline = tab.page.eval_on_selector_all(
+        "details.report-outline a", "as => as.map(a => [a.getAttribute('href'), a.textContent,"
+        " a.closest('li').parentElement.closest('li') !== null])")
+    report_headings = tab.page.eval_on_selector_all(
+        "article :is(h2, h3, h4)[id]", "hs => hs.filter(h => /^(sec|appendix)-|^glossary$/.test(h.id))"
+        ".map(h => ['#' + h.id, h.tagName])")
+    assert [href for href, _, _ in outline] == [href for href, _ in report_headings]
+    assert all(nested == (tag != "H2") for (_, _, nested), (_, tag) in zip(outline, report_headings))
+    assert h2[0].startswith(outline[0][1]) and outline[0][1].startswith("一、")   # h2 also holds its 引用 button
     tab.assert_clean()
 
 

@@ -183,18 +183,16 @@ def _missing_fields(doc: Document, context: PageContext) -> list[tuple[str, str]
 
 
 def _outline_block(doc: Document) -> str:
-    """The heading tree, collapsible: Material's sidebar shows it too, but not on phones or GitHub."""
-    lines = ['??? abstract print-skip "目录（报告自身的标题结构）"', ""]   # in print: the headings themselves
+    """A collapsible 目录 at the top of the article, for a phone reader who has not opened the drawer.
 
-    def walk(sections: list[Section], depth: int) -> None:
-        for s in sections:
-            lines.append(f"    {'    ' * depth}- [{md_escape(s.number + s.title)}](#{s.anchor})")
-            walk(s.sections, depth + 1)
-    walk(doc.sections, 0)
-    walk(doc.appendices, 0)
-    if doc.glossary:
-        lines.append(f"    - [{md_escape(doc.glossary_title or '名词解释')}](#glossary)")
-    return "\n".join(lines) + "\n"
+    The navigation holds the heading tree already (Material's `toc.integrate`); readers.js draws this one
+    from the article's headings when the page loads, so a page does not carry its tree a second time
+    (~2.5 KB a report page, issue #27). Without JavaScript it says where the tree is.
+    """
+    if not (doc.sections or doc.appendices or doc.glossary):
+        return ""
+    return ('??? abstract print-skip report-outline "目录（报告自身的标题结构）"\n\n'
+            "    本报告的标题结构见导航栏（手机上点左上角的菜单按钮）。\n")
 
 
 def _section_md(section: Section, doc: Document, context: PageContext, appendix: bool = False) -> list[str]:

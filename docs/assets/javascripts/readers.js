@@ -12,6 +12,8 @@
  *   print        every collapsed block opens; the page's URL and citation are printed
  *   search       the search box's link to the full results page carries the query; when the list
  *                is partial (the worker marks it), the count says so
+ *   outline      a report page's collapsible 目录 is drawn from its headings (the page does not carry
+ *                the tree twice: the navigation has it)
  *
  * Everything the script adds is made with textContent/attributes, never from HTML strings.
  */
@@ -162,6 +164,28 @@
     if (suggest) tools.appendChild(suggest);
     p.appendChild(document.createTextNode(" "));
     p.appendChild(tools);
+  });
+
+  /* --- the report's own heading tree in its 目录 block (build_corpus/pages/report.py: _outline_block) --- */
+  var REPORT_HEADING = /^(?:sec|appendix)-|^glossary$/;   // the report's structure, not the page's apparatus
+  each(article.querySelectorAll("details.report-outline"), function (details) {
+    var root = el("ul"), stack = [{ level: 1, list: root }];
+    each(article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]"), function (h) {
+      if (!REPORT_HEADING.test(h.id)) return;
+      var level = Number(h.tagName.charAt(1));
+      while (stack.length > 1 && stack[stack.length - 1].level >= level) stack.pop();
+      var item = el("li"), children = el("ul");
+      item.appendChild(el("a", { href: "#" + h.id }, headingText(h)));
+      item.appendChild(children);
+      stack[stack.length - 1].list.appendChild(item);
+      stack.push({ level: level, list: children });
+    });
+    each(root.querySelectorAll("ul"), function (ul) { if (!ul.children.length) ul.remove(); });
+    if (!root.children.length) return;
+    Array.prototype.slice.call(details.children).forEach(function (child) {
+      if (child.tagName !== "SUMMARY") child.remove();
+    });
+    details.appendChild(root);
   });
 
   if (cite) {
