@@ -289,13 +289,14 @@ def _definitions(glossary: list[dict]) -> dict[str, set[str]]:
             for entry in glossary}
 
 
-def test_hovering_a_term_shows_its_definition(tab, glossary):
+def test_hovering_a_term_shows_its_definition(tab, glossary, built):
     tab.goto(f"reports/{REPORT}.html")
     definitions = _definitions(glossary)
+    page_html = (built.site / "reports" / f"{REPORT}.html").read_text(encoding="utf-8")
     # Handles, not locators: Material removes the title on hover, and `a[title]` would then match the next link.
     links = {
         "term page": tab.page.locator('article p a[title][href*="terms/"]').first.element_handle(),
-        "glossary anchor": tab.page.locator('article p a[title][href^="#gloss-"]').first.element_handle(),
+        "glossary anchor": tab.page.locator('article p a[title][href^="#gloss-"]:not(.para-link)').first.element_handle(),
     }
     for kind, link in links.items():
         # Material moves it into the tooltip on hover, as HTML: the attribute holds the text escaped once more.
@@ -305,6 +306,10 @@ def test_hovering_a_term_shows_its_definition(tab, glossary):
         if kind == "term page":
             slug = href.rsplit("/", 1)[-1].split("#")[0].removesuffix(".html")
             assert title.strip() in definitions[slug], f"title of {href} is not one of the term's definitions: {title}"
+        else:   # no title in the HTML (pages/links.py): readers.js reads the entry's definition on the page
+            entry = re.search(rf'<a id="{href[1:]}"></a>[^<]*<strong>.*?</strong>：(.*?)(?: <small| <span class="gloss-back"| <a class="gloss-back"|</p>)',
+                              page_html, re.S)
+            assert entry and title.strip() == html.unescape(entry.group(1)).strip(), (href, title)
         link.scroll_into_view_if_needed()
         link.hover()
         tab.page.wait_for_function("a => a.hasAttribute('aria-describedby')", arg=link)

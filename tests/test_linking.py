@@ -125,24 +125,26 @@ def _excerpt(text: str) -> str:
 
 
 def test_tooltip_is_the_definition_shown(site):
-    """The report's own entry shows its definition; another report's says whose it is (海南省 2026：…).
-    A long one is cut (safe_text.TOOLTIP_CHARS): the whole definition is a tap away."""
-    checked = 0
+    """Another report's definition says whose it is (海南省 2026：…), once a page; a long one is cut
+    (safe_text.TOOLTIP_CHARS): the whole definition is a tap away. A link to the report's own entry
+    carries no title: readers.js reads the entry on the page (a browser test hovers one)."""
+    checked = own_links = 0
     for doc in site.corpus.reports:
         page = site.pages[f"reports/{doc.id}.md"]
-        own = {e.anchor: e.definition for e in doc.glossary}
+        own = {e.anchor for e in doc.glossary}
         titled: set[str] = set()
         for m in LINK.finditer(page.split("\n## 来源与清理记录")[0]):
             href, title = m.group("href", "title")
+            if href.startswith("#gloss-"):
+                assert title is None and href[1:] in own, (doc.id, href)
+                own_links += 1
+                continue
             if title is None:   # readers.js gives it the title of the first link to the same definition
                 assert href in titled, (doc.id, href)
                 continue
             assert href not in titled, (doc.id, href, "a tooltip written twice")
             titled.add(href)
-            if href.startswith("#gloss-"):
-                assert html.unescape(html.unescape(title)) == _excerpt(own[href[1:]])
-                checked += 1
-            elif href.startswith("../terms/"):
+            if href.startswith("../terms/"):
                 page_path, anchor = href[len("../terms/"):].split("#")
                 term = next(t for t in site.terms.values() if f"{t.slug}.html" == page_path)
                 wording = term.wordings[int(anchor.removeprefix("wording-")) - 1]
@@ -150,7 +152,7 @@ def test_tooltip_is_the_definition_shown(site):
                                                                for d in wording.definitions}
                 assert all(d.report is not doc for d in term.definitions)
                 checked += 1
-    assert checked > 100
+    assert checked > 100 and own_links > 100
 
 
 def test_glossary_block_and_headings_are_not_linked(site):

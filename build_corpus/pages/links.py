@@ -18,7 +18,9 @@ def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
     """A function rendering one paragraph with its first-in-section term occurrences linked. A definition's
     tooltip is written once per page, on the first link to it; later links to the same definition carry
     the class term-link and readers.js gives them that title before Material mounts its tooltips. The
-    tooltips were a tenth of a report page, most of them repeats (issue #27)."""
+    tooltips were a tenth of a report page, most of them repeats (issue #27). A link to the report's own
+    名词解释 entry carries none at all: the entry is on the page, and readers.js takes its definition
+    from there (2.3 KB of a synthetic report page was those definitions a second time)."""
     linked_in_section: dict[str, set[str]] = defaultdict(set)
     section_of = {id(p): anchor for p, _, anchor in paragraphs_with_sections(doc)}
     here = report_page(doc.id)
@@ -32,7 +34,7 @@ def paragraph_linker(doc: Document, terms: dict[str, Term], scope: Scope):
                 continue
             seen.add(o.key)
             url, tooltip = link_target(terms[o.key], target_of(scope, doc, p, o), here)
-            if url in titled:
+            if url in titled or url.startswith("#"):
                 opening = f'<a href="{html_attr(url)}" class="term-link">'
             else:
                 titled.add(url)

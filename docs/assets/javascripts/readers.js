@@ -206,7 +206,8 @@
   citeSelection();
 
   /* --- definitions on touch screens ------------------------------------------------------ */
-  var TERM_LINK = 'a[href*="terms/"][title], a[href^="#gloss-"][title]';
+  // Not the ¶ links this script puts on 名词解释 entries (para-link): their href is #gloss-… too.
+  var TERM_LINK = 'a[href*="terms/"][title]:not(.para-link), a[href^="#gloss-"][title]:not(.para-link)';
   var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
   // The title is HTML for Material's tooltip (escaped twice by build_corpus.safe_text.tooltip_attr):
   // read it as text once, in an inert document where nothing loads or runs.
@@ -216,14 +217,33 @@
   }
   // A page writes a definition's tooltip once, on its first link (pages/links.py); the later links
   // to it (class term-link, no title) take that title here, before Material mounts its tooltips.
+  // Links to the report's own 名词解释 entry carry none: their title is the entry's definition, read
+  // from the entry on this page and cut as build_corpus/safe_text.py cuts a tooltip (TOOLTIP_CHARS).
+  var TOOLTIP_CHARS = 200;
+  function entryDefinition(id) {
+    var anchor = document.getElementById(id);
+    var strong = anchor && anchor.parentElement.querySelector(":scope > strong");
+    if (!strong) return "";
+    var text = "";
+    for (var n = strong.nextSibling; n; n = n.nextSibling) {
+      if (n.nodeType === 1 && n.matches(".gloss-term, .gloss-back, .para-tools")) continue;
+      text += n.textContent;
+    }
+    var chars = Array.from(text.replace(/^\s*：/, "").replace(/\s+/g, " ").trim());
+    return chars.length > TOOLTIP_CHARS ? chars.slice(0, TOOLTIP_CHARS - 1).join("") + "…" : chars.join("");
+  }
+  function asHtml(text) {   // Material shows a title as HTML (innerHTML): the text, escaped once more
+    return text.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+  }
   var titles = {};
   each(article.querySelectorAll(TERM_LINK), function (a) {
     var href = a.getAttribute("href");
     if (!(href in titles)) titles[href] = a.getAttribute("title");
   });
   each(article.querySelectorAll("a.term-link:not([title])"), function (a) {
-    var title = titles[a.getAttribute("href")];
-    if (title) a.setAttribute("title", title);
+    var href = a.getAttribute("href");
+    if (!(href in titles)) titles[href] = /^#gloss-/.test(href) ? asHtml(entryDefinition(href.slice(1))) : "";
+    if (titles[href]) a.setAttribute("title", titles[href]);
   });
   each(article.querySelectorAll(TERM_LINK), function (a) {
     a.setAttribute("data-definition", titleText(a.getAttribute("title")));
