@@ -17,6 +17,7 @@ from unittest import mock
 
 import pytest
 
+from build_corpus.renderer import search_index
 from build_corpus.renderer.search_index import (
     CHUNK_DOCS,
     WORKER_JS,
@@ -41,7 +42,8 @@ def build_site(site: Path, docs: list[SearchDoc]) -> dict:
     for doc in docs:
         writer.add(doc)
     summary = writer.finish()
-    config = {"lang": ["zh"], "shards": {"folder": summary.folder, "count": summary.shards, "docs": summary.docs}}
+    config = {"lang": ["zh"], "shards": {"folder": summary.folder, "count": summary.shards, "docs": summary.docs,
+                                         "common": summary.common}}
     (site / "search" / "search_index.json").write_text(json.dumps({"config": config, "docs": []}), encoding="utf-8")
     workers = site / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True)
@@ -340,6 +342,28 @@ def test_the_full_page_finds_every_section_and_counts_uses(tmp_path):
     (full,) = search_all(tmp_path, "五水共治")
     assert len(full["sections"]) == 3000 and not any("x.html" in s["location"] for s in full["sections"])
     assert all(s["occurrences"] == 2 for s in full["sections"]), "“五水”共治 is the phrase too"
+
+
+def test_a_character_in_most_sections_is_indexed_in_titles_and_checked_in_text(tmp_path, monkeypatch):
+    """search_index.is_common: 的 is in every section, so the index keeps the sections titled with it.
+    Alone, a query lists those and says so; beside another word it is checked in that word's candidates'
+    text, so the full page still finds exactly the sections holding both."""
+    monkeypatch.setattr(search_index, "COMMON_MIN", 10)
+    docs = [SearchDoc(f"reports/r{i}.html#sec-1", "发展的目标" if i % 7 == 0 else f"第{i}节",
+                      "我们的任务。" + ("五水共治，成效显著。" if i % 13 == 0 else "三改一拆。"), page_title=f"报告{i}")
+            for i in range(60)]
+    docs.append(SearchDoc("reports/x.html#sec-1", "无此字", "五水共治，成效显著。", page_title="报告x"))
+    summary = build_site(tmp_path, docs)["summary"]
+    assert "的" in summary.common and "五" not in summary.common   # 五: 6 of 61 sections, under COMMON_SHARE
+    alone, both = search(tmp_path, "的", "的 五水共治")
+    heads = [doc["title"] for group in alone["items"] for doc in group if "#" not in doc["location"]]
+    assert re.search(r'data-titles-only hidden></span>$', heads[0]), heads
+    assert {loc for loc in locations(alone) if "#" in loc} == {f"reports/r{i}.html#sec-1" for i in range(0, 60, 7)}
+    assert "reports/x.html#sec-1" not in [group[0]["location"] for group in both["items"] if group[0]["terms"]["的"]]
+    full_both, full_alone = search_all(tmp_path, "的 五水共治", "的")
+    assert {s["location"] for s in full_both["sections"]} == {f"reports/r{i}.html#sec-1" for i in range(0, 60, 13)}
+    assert full_both["titlesOnly"] is False and full_alone["titlesOnly"] is True and full_alone["exact"] is False
+    assert {s["location"] for s in full_alone["sections"]} == {f"reports/r{i}.html#sec-1" for i in range(0, 60, 7)}
 
 
 def test_a_small_result_is_complete_with_no_link_to_more(site):

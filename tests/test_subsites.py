@@ -25,6 +25,7 @@ import pytest
 
 from build_corpus.corpus.subsites import province_of, subsite_slug
 from build_corpus.pipeline import build_site
+from build_corpus.renderer import search_index
 from build_corpus.renderer.search_index import (
     CHUNK_DOCS,
     PARTIAL,
@@ -298,7 +299,12 @@ def _postings(search: Path) -> dict[str, set[tuple[str, int]]]:
     return out
 
 
-def test_merged_shares_are_the_index_of_all_their_documents(tmp_path):
+@pytest.mark.parametrize("common_min", [None, 1], ids=["as built", "common characters thinned"])
+def test_merged_shares_are_the_index_of_all_their_documents(tmp_path, monkeypatch, common_min):
+    """Merged or written whole, the same postings; with COMMON_MIN lowered, characters in most of the
+    940 sections (every title's 标题, the text's commonest) keep their title postings alone, alike in both."""
+    if common_min:
+        monkeypatch.setattr(search_index, "COMMON_MIN", common_min)
     parts = [("", _documents(300, "m")), ("zj/", _documents(40, "z")), ("hn/", _documents(600, "h"))]
     whole = ShardedIndexWriter(tmp_path / "whole" / "search")
     shares = []
@@ -309,10 +315,18 @@ def test_merged_shares_are_the_index_of_all_their_documents(tmp_path):
             whole.add(SearchDoc(prefix + doc.location, doc.title, doc.text, doc.page_title, doc.boost, doc.text_in_page))
         writer.finish(partial=True)
         shares.append((prefix, tmp_path / f"share{n}" / PARTIAL))
-    whole.finish()
+    single = whole.finish()
     merged = merge_indexes(tmp_path / "merged" / "search", shares)
     assert merged.docs == 940 and merged.keys == len(_postings(tmp_path / "whole" / "search"))
     assert _postings(tmp_path / "merged" / "search") == _postings(tmp_path / "whole" / "search")
+    assert merged.common == single.common
+    if common_min:
+        postings = _postings(tmp_path / "merged" / "search")
+        assert "标" in merged.common and "五" in merged.common and "五水" in postings
+        assert all(flags & 4 for _, flags in postings["标"])   # titles only
+        assert "五" not in postings   # in no title: no postings at all
+    else:
+        assert merged.common == ""
 
 
 def test_a_split_site_has_no_offline_bundle(split_site, tmp_path):

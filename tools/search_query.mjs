@@ -91,6 +91,7 @@ async function fullResults(context, query, files) {
   const checked = await core.verify(candidates, words, true, Infinity, Infinity);
   const found = checked.filter(Boolean);
   return {query, full: true, candidates: candidates.length, exact: core.indexIsExact(words),
+    titlesOnly: keys.every(core.isOpen),
     sections: found.map(r => ({location: r.location, occurrences: r.occurrences})), files};
 }
 

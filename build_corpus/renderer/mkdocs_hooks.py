@@ -302,7 +302,7 @@ def _post_build(config) -> None:
         parts = [("", subsites.state_folder(_main, subsites.MAIN_SHARE) / PARTIAL)]
         parts += [(f"{slug}/", subsites.state_folder(_main, slug) / PARTIAL) for slug in subsites.projects(config.docs_dir)]
         summary = merge_indexes(site / "search", parts)
-    _last_shards = {"folder": summary.folder, "count": summary.shards, "docs": summary.docs}
+    _last_shards = {"folder": summary.folder, "count": summary.shards, "docs": summary.docs, "common": summary.common}
     index["config"]["shards"] = _last_shards
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     _replace_worker(site)

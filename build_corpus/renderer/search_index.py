@@ -8,6 +8,8 @@ is cut two ways, and a query loads only what it needs:
   every Latin/digit word), the documents holding it, as one string of variable-length digits
   (`encode_values`). A key lives in shard hash(key) mod S, so a query of k keys loads at most k shards. Bigrams need no word segmentation, which is what
   made Material's build slow (jieba over every page) and what missed slogans jieba did not know.
+  A character in most sections (`is_common`) keeps only the sections whose title holds it: listed
+  as `common` in the index's config, the worker checks it in the text of the other words' candidates.
 - documents (`d<n>.js`): title, location and plain text of each page section, in chunks of
   about CHUNK_BYTES; a query loads only the chunks of its best candidates, to check that the
   query occurs as a phrase (bigrams alone also match 三…改 一…拆) and to show a snippet.
@@ -50,6 +52,13 @@ CHUNK_BYTES = 32_000          # a document chunk: ~10 KB gzipped
 CHUNK_DOCS = 256              # a document id is chunk * CHUNK_DOCS + position in the chunk
 SHARD_BYTES = 32_000          # aim for postings shards of about this size
 TF_CAP = 3                    # term frequency saturates: 3 uses weigh like 30
+# A single Han character in more than this share of the sections, and in at least COMMON_MIN of them,
+# keeps only its title postings (`is_common`). Its postings said "most sections": at 1,000 synthetic
+# reports such characters were a sixth of the index (3.5 of 23 MB), for one-character queries alone
+# (a longer word is found by its bigrams). Such a word next to others is checked in their candidates'
+# text; alone, the worker lists the sections whose title holds it and says that is all it lists.
+COMMON_SHARE = 0.1
+COMMON_MIN = 2000
 # Posting value: (doc id − previous doc id in the list) << 3 | in title << 2 | min(tf, TF_CAP).
 TITLE_FLAG = 4
 # A key's postings are one string of these values as variable-length digits: each character holds
@@ -117,6 +126,19 @@ _ANY_TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 
 
+def is_common(key: str, holding: int, docs: int) -> bool:
+    """A single Han character in so many sections that its postings keep only titles (COMMON_SHARE).
+
+    >>> is_common("的", 9_000, 10_000), is_common("的", 900, 1_000), is_common("水共", 9_000, 10_000)
+    (True, False, False)
+    """
+    return len(key) == 1 and HAN_RUN.fullmatch(key) is not None and holding > max(COMMON_SHARE * docs, COMMON_MIN)
+
+
+def _titles_only(stored: array) -> array:
+    return array("I", (v for v in stored if v & TITLE_FLAG))
+
+
 def plain_text(markup: str) -> str:
     """Text of the HTML Material's parser keeps (p, li, code…): tags out, entities decoded."""
     text = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", markup))
@@ -133,6 +155,7 @@ class IndexSummary:
     keys: int
     postings: int
     bytes: int
+    common: str = ""          # the characters is_common thinned, for the index's config
 
 
 def _append_all(arrays, values) -> None:
@@ -237,17 +260,23 @@ class ShardedIndexWriter:
             self._flush_chunk()
         if partial:
             return self._finish_partial()
+        common = [key for key, stored in self.postings.items() if is_common(key, len(stored), self.docs)]
+        for key in common:
+            self.pairs -= len(self.postings[key])
+            self.postings[key] = _titles_only(self.postings[key])
+            self.pairs += len(self.postings[key])
         shards = _shard_count(self.pairs)
         buckets: list[dict[str, str]] = [{} for _ in range(shards)]
         for key in sorted(self.postings):
-            buckets[shard_of(key, shards)][key] = encode_values(_gaps(self.postings[key]))
+            if self.postings[key]:
+                buckets[shard_of(key, shards)][key] = encode_values(_gaps(self.postings[key]))
         for n, bucket in enumerate(buckets):
             self._write(f"b{n}", bucket)
-        summary = self._publish(shards, len(self.postings))
+        summary = self._publish(shards, sum(map(len, buckets)), "".join(sorted(common)))
         self.postings.clear()
         return summary
 
-    def _publish(self, shards: int, keys: int) -> IndexSummary:
+    def _publish(self, shards: int, keys: int, common: str) -> IndexSummary:
         # of[chunk][position]: a document id is chunk * CHUNK_DOCS + position, and chunks are not full.
         self._write("pages", {"pages": list(self.page_numbers), "of": self.page_of[:self.chunks]})
         version = self.digest.hexdigest()[:12]
@@ -256,13 +285,15 @@ class ShardedIndexWriter:
             shutil.rmtree(old)
         self.building.rename(folder)
         return IndexSummary(f"{folder.relative_to(self.search_dir.parent).as_posix()}/", version, self.docs,
-                            self.chunks, shards, keys, self.pairs, self.bytes)
+                            self.chunks, shards, keys, self.pairs, self.bytes, common)
 
     def _finish_partial(self) -> IndexSummary:
         lines = []
-        for key, stored in self.postings.items():   # key, first value, last document id, the rest encoded
-            values = _gaps(stored)
-            lines.append(f"{key}\t{values[0]}\t{stored[-1] >> 3}\t{encode_values(values[1:])}\n")
+        for key, stored in self.postings.items():
+            line = [key, str(len(stored)), *_share_line(stored)]
+            if len(key) == 1 and HAN_RUN.fullmatch(key):   # and its titles' postings, in case it is common
+                line += _share_line(_titles_only(stored))
+            lines.append("\t".join(line) + "\n")
         self._write_raw(POSTINGS_BY_KEY, "".join(lines).encode("utf-8"))
         meta = {"docs": self.docs, "chunks": self.chunks, "pairs": self.pairs, "keys": len(self.postings),
                 "pages": list(self.page_numbers), "of": self.page_of[:self.chunks]}
@@ -295,9 +326,18 @@ class ShardedIndexWriter:
 
 
 # A sub-site's share of the index (ShardedIndexWriter.finish(partial=True)), in its state folder: its
-# document chunks as they are, and its postings one key a line: the key, its first value (the first
-# document's id and flags), the last document's id, and the other values encoded (they are gaps, and
-# stay the same wherever the share's documents land in the merged index).
+# document chunks as they are, and its postings one key a line: the key, how many documents hold it,
+# its first value (the first document's id and flags), the last document's id, and the other values
+# encoded (they are gaps, and stay the same wherever the share's documents land in the merged index);
+# for a single Han character the same three again for its title postings alone (is_common decides
+# on the whole index's counts which of the two the merged index takes).
+
+
+def _share_line(stored: array) -> list[str]:
+    if not stored:
+        return ["", "", ""]
+    values = _gaps(stored)
+    return [str(values[0]), str(stored[-1] >> 3), encode_values(values[1:])]
 PARTIAL = "partial"
 POSTINGS_BY_KEY = "postings.tsv"
 PARTIAL_META = "meta.json"
@@ -328,20 +368,26 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
         writer.pairs += meta["pairs"]
         with (folder / POSTINGS_BY_KEY).open(encoding="utf-8") as lines:
             for line in lines:
-                key, first, last, rest = line[:-1].split("\t")
-                by_key[key].append((offset, int(first), int(last), rest))
+                key, holding, *lists = line[:-1].split("\t")
+                by_key[key].append((offset, int(holding), lists))
+    common = [key for key, shares in by_key.items() if is_common(key, sum(s[1] for s in shares), writer.docs)]
+    for key in common:   # its title postings, where a share has any
+        writer.pairs -= sum(share[1] for share in by_key[key])
+        by_key[key] = [(offset, 0, lists[3:]) for offset, _, lists in by_key[key] if lists[3]]
+        writer.pairs += sum(1 + len(lists[2]) for _, _, lists in by_key[key])   # about: gaps are ≥ 1 character
     shards = _shard_count(writer.pairs)
     buckets: list[dict[str, str]] = [{} for _ in range(shards)]
     for key in sorted(by_key):
         pieces, previous = [], 0
-        for offset, first, last, rest in by_key[key]:
-            pieces.append(encode_values([first + ((offset - previous) << 3)]))
+        for offset, _, (first, last, rest, *_titles) in by_key[key]:
+            pieces.append(encode_values([int(first) + ((offset - previous) << 3)]))
             pieces.append(rest)
-            previous = offset + last
-        buckets[shard_of(key, shards)][key] = "".join(pieces)
+            previous = offset + int(last)
+        if pieces:
+            buckets[shard_of(key, shards)][key] = "".join(pieces)
     for n, bucket in enumerate(buckets):
         writer._write(f"b{n}", bucket)
-    return writer._publish(shards, len(by_key))
+    return writer._publish(shards, sum(map(len, buckets)), "".join(sorted(common)))
 
 
 def _read_shard(path: Path):

@@ -66,7 +66,7 @@ const PINYIN = new Set((
 const MAX_SPLITS = 8;
 
 const loaded = new Map();
-let index = null;             // {base, count, docs, root, site} once set up
+let index = null;             // {base, count, docs, common, root, site} once set up
 
 self.__shard = (name, data) => { loaded.set(name, data); };
 
@@ -244,10 +244,19 @@ async function keysForWords(words) {
   return keysPerWord;
 }
 
+// A word the index holds in titles only (search_index.is_common): one character found in most sections.
+function isOpen(keys) {
+  return keys.length === 1 && index.common.has(keys[0]);
+}
+
 // Documents holding all keys of at least one word (`all`: of every word), more words first, then score.
+// An open word next to others picks no candidates: each of theirs may hold it, and check() reads the text.
 function rankCandidates(keysPerWord, all) {
+  const open = keysPerWord.map(isOpen);
+  const otherWords = open.includes(false);
   const found = new Map();
   keysPerWord.forEach((keys, w) => {
+    if (open[w] && otherWords) return;
     for (const [doc, score] of matchWord(keys)) {
       const entry = found.get(doc) || {doc, score: 0, words: new Set()};
       entry.score += score;
@@ -255,6 +264,8 @@ function rankCandidates(keysPerWord, all) {
       found.set(doc, entry);
     }
   });
+  if (otherWords)
+    for (const entry of found.values()) open.forEach((isIt, w) => { if (isIt) entry.words.add(w); });
   let ranked = [...found.values()];
   if (all) ranked = ranked.filter(entry => entry.words.size === keysPerWord.length);
   return ranked.sort((a, b) => b.words.size - a.words.size || b.score - a.score);
@@ -265,7 +276,7 @@ function rankCandidates(keysPerWord, all) {
 function indexIsExact(words) {
   return words.every(word => {
     const found = tokens(word.text);
-    if (found.length !== 1) return false;
+    if (found.length !== 1 || index.common.has(found[0])) return false;
     if (word.exact && normalise(word.text).trim() !== found[0]) return false;
     return !IS_HAN.test(found[0]) || [...found[0]].length <= 2;
   });
@@ -357,6 +368,7 @@ async function search(query) {
   const checked = await verify(ranked, words, false, MAX_CHUNKS, MAX_PAGES, FIRST_PAGE_BYTES);
   const results = checked.filter(Boolean);
   const unchecked = checked.filter(result => result === undefined).length;
+  const titlesOnly = keysPerWord.every(isOpen);   // the list holds the sections whose title has it
   const marks = highlights(words.map(word => word.text));
   for (const result of results) {
     result.title = escapeHtml(result.title);
@@ -384,12 +396,12 @@ async function search(query) {
     // root: a sub-site's search reads the main site's index, whose locations are the main site's
     items.push(docs.map(({location, title, text, score, terms}) => ({location: index.root + location, title, text, score, terms})));
   }
-  if (unchecked && items.length) {
+  if ((unchecked || titlesOnly) && items.length) {
     // Said by a hidden mark in the first page's title (Material inserts titles as HTML): readers.js
     // then says in the count that the list is partial, and points to the full results page. A mark,
     // not an extra entry: the list holds only results.
     const head = items[0].find(doc => !doc.location.includes("#")) || items[0][0];
-    head.title += `<span class="search-partial" data-unchecked="${unchecked}" hidden></span>`;
+    head.title += `<span class="search-partial" data-unchecked="${unchecked}"${titlesOnly ? " data-titles-only" : ""} hidden></span>`;
   }
   return {items};
 }
@@ -526,8 +538,10 @@ function sectionTexts(html, page) {
 
 self.SearchCore = {
   // site: the main site's root (the index's locations are from there); by default, two folders above the index's
-  setup(base, shards, site = new URL("../../", base).href) { index = {base, count: shards.count, docs: shards.docs, root: "", site}; },
-  parseQuery, keysForWords, rankCandidates, indexIsExact, verify, check, record, highlights, normalise, tokens,
+  setup(base, shards, site = new URL("../../", base).href) {
+    index = {base, count: shards.count, docs: shards.docs, common: new Set(shards.common || ""), root: "", site};
+  },
+  parseQuery, keysForWords, rankCandidates, indexIsExact, isOpen, verify, check, record, highlights, normalise, tokens,
   load, CHUNK_DOCS, shard: name => loaded.get(name), pageBytes: () => pageBytes,
 };
 
@@ -536,7 +550,8 @@ async function handle(message) {
     case 0: {
       const shards = message.data.config.shards;
       // root: where the main site is from this one's (a sub-site's "../"): the index's locations are the main site's.
-      index = {base: new URL(shards.folder, siteRoot()).href, count: shards.count, docs: shards.docs, root: shards.root || "",
+      index = {base: new URL(shards.folder, siteRoot()).href, count: shards.count, docs: shards.docs,
+               common: new Set(shards.common || ""), root: shards.root || "",
                site: siteRoot()};
       return {type: 1};
     }

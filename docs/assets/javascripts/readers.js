@@ -340,8 +340,12 @@
     new MutationObserver(function () {
       var partial = list.querySelector(".search-partial");
       all.classList.toggle("md-search__all--wanted", !!partial);
-      if (!partial || meta.textContent.indexOf("先列出") === 0) return;   // Material rewrites it per query
+      if (!partial || /^(先列出|只列出)/.test(meta.textContent)) return;   // Material rewrites it per query
       var pages = (meta.textContent.match(/\d+/) || [list.children.length])[0];
+      if (partial.hasAttribute("data-titles-only")) {   // one character found in most sections: titles only
+        meta.textContent = "只列出标题含有这个字的 " + pages + " 个页面：它见于大多数章节。检索正文请输入两个字以上的词语";
+        return;
+      }
       meta.textContent = "先列出 " + pages + " 个页面，不是全部：还有 " + partial.getAttribute("data-unchecked") +
         " 个章节未核对，见上方“全部结果”";
     }).observe(list, { childList: true });

@@ -145,6 +145,8 @@
                   exact: core.indexIsExact(words), bytes: 0, pageBytes: core.pageBytes(), f: filters() };
     return core.keysForWords(words).then(function (keysPerWord) {
       if (mine !== run) return null;
+      // Only characters found in most sections (search_index.is_common): the index has their titles only.
+      state.titlesOnly = keysPerWord.every(core.isOpen);
       state.candidates = core.rankCandidates(keysPerWord, true).filter(function (entry) {
         return passes(pageOf(entry.doc), state.f);
       });
@@ -242,6 +244,10 @@
     } else {
       text = words + "：已核对 " + state.checked + " / " + state.queue.length + " 个候选章节，确认 " +
         inReports.length + " 份报告、" + sections + " 个章节。候选共 " + candidateReports + " 份报告，核对完才是准确数字。";
+    }
+    if (state.titlesOnly) {
+      text = words + "：单个常用字见于大多数章节，这里只列出标题含有它的章节。" +
+        "检索正文请输入两个字以上的词语，或与其他词语一起输入。" + text.replace(words + "：", "");
     }
     summary.textContent = text;
     render(state, groups, final);
