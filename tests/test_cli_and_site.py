@@ -17,6 +17,7 @@ from project_copy import copy_project
 from build_corpus.cli import main
 from build_corpus.renderer.reader_hooks import TEMPLATE_CACHES_OFF_ENV
 from build_corpus.renderer.render_helper import OFF_ENV
+from build_corpus.renderer.search_index import read_chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -106,8 +107,7 @@ def _search_documents(site) -> list[list]:
     """Every document of the built search index: [location, title, text, …]."""
     docs = []
     for chunk in sorted(site.glob("search/idx-*/d*.js")):
-        body = chunk.read_text(encoding="utf-8")
-        docs.extend(json.loads(body[body.index(",") + 1:body.rindex(")")]))
+        docs.extend(read_chunk(chunk))
     return docs
 
 

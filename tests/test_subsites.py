@@ -34,6 +34,7 @@ from build_corpus.renderer.search_index import (
     decode_values,
     merge_indexes,
     page_documents,
+    read_chunk,
 )
 from build_corpus.urls import publish_as
 
@@ -171,8 +172,7 @@ def test_a_search_finds_reports_of_every_sub_site_with_their_text(split_site):
     # The index holds no report page's text: every report record's text is null.
     records = []
     for chunk in (site / "search").glob("idx-*/d*.js"):
-        text = chunk.read_text(encoding="utf-8")
-        records += json.loads(text[text.index(",") + 1:text.rindex(")")])
+        records += read_chunk(chunk)
     reports = [r for r in records if "/reports/" in "/" + r[0]]
     assert reports and all(r[2] is None for r in reports)
     assert all(r[2] is not None for r in records if r[0].startswith("terms/"))
@@ -285,8 +285,7 @@ def _postings(search: Path) -> dict[str, set[tuple[str, int]]]:
     folder = next(search.glob("idx-*"))
     records = {}
     for chunk in folder.glob("d*.js"):
-        text = chunk.read_text(encoding="utf-8")
-        for i, record in enumerate(json.loads(text[text.index(",") + 1:text.rindex(")")])):
+        for i, record in enumerate(read_chunk(chunk)):
             records[int(chunk.stem[1:]) * CHUNK_DOCS + i] = record[0]
     out: dict[str, set] = defaultdict(set)
     for shard in folder.glob("b*.js"):

@@ -35,7 +35,7 @@ const MAX_PAGES = 8;          // report pages Material's list may read for their
 // pages run from ~40 KB (a town) to ~250 KB (a province), so a count alone is no bound: 8 synthetic
 // county pages made a first search 1.32 MB at 10,000 reports (issue #27).
 const FIRST_PAGE_BYTES = 450_000;
-const PAGE_BATCH = 2;         // pages read at once under a byte budget, before their mean size is known
+const PAGE_BATCH = 2;         // pages read at once under a byte budget (readPages)
 const SNIPPET = 140;          // characters of text shown under a result
 const FULL_PAGE = "search.html";   // the full results page (build_corpus/pages/search.py)
 
@@ -68,7 +68,22 @@ const MAX_SPLITS = 8;
 const loaded = new Map();
 let index = null;             // {base, count, docs, common, root, site} once set up
 
-self.__shard = (name, data) => { loaded.set(name, data); };
+// A document chunk names a page and its title once (search_index.read_chunk): a location "#anchor" is
+// on the previous record's page, a page title 0 is the previous record's.
+function expandChunk(records) {
+  let page = "", pageTitle = "";
+  for (const rec of records) {
+    if (rec[0].startsWith("#")) rec[0] = page + rec[0];
+    page = rec[0].split("#")[0];
+    if (rec.length > 3) {
+      if (rec[3] === 0) rec[3] = pageTitle;
+      pageTitle = rec[3] || pageTitle;
+    }
+  }
+  return records;
+}
+
+self.__shard = (name, data) => { loaded.set(name, name.startsWith("d") ? expandChunk(data) : data); };
 
 function siteRoot() {
   // In a real worker, our own URL; in Material's file:// iframe, the src of the worker script.
@@ -439,14 +454,18 @@ async function readPages(records, maxPages = MAX_PAGES, maxBytes = Infinity) {
     const page = rec[0].split("#")[0];
     if (rec[2] === null && !pageTexts.has(page) && !pages.includes(page) && pages.length < maxPages) pages.push(page);
   }
+  // Under a byte budget: PAGE_BATCH at a time while that many of the largest page read so far still fit,
+  // then one at a time while any room is left, so only the last page read may cross the budget (unless
+  // a page of a batch is far larger than every page before it). Averages overshot: smaller pages first,
+  // then a batch of larger ones.
   let read = 0;
   let done = 0;
+  let largest = 0;
   while (done < pages.length) {
     let size = pages.length;
     if (maxBytes !== Infinity) {
-      const room = done ? Math.floor((maxBytes - read) / (read / done)) : PAGE_BATCH;
-      if (room < 1) break;
-      size = Math.min(room, PAGE_BATCH * 2);
+      if (done && read >= maxBytes) break;
+      size = !done || read + PAGE_BATCH * largest <= maxBytes ? PAGE_BATCH : 1;
     }
     const batch = pages.slice(done, done + size);
     done += batch.length;
@@ -457,6 +476,7 @@ async function readPages(records, maxPages = MAX_PAGES, maxBytes = Infinity) {
         const bytes = utf8Length(html);
         pageBytes += bytes;
         read += bytes;
+        largest = Math.max(largest, bytes);
         pageTexts.set(page, response.ok ? sectionTexts(html, page) : null);
       } catch (error) {   // from file:// no page can be read: a site in sub-sites is read over http
         console.warn("search: could not read", page, error);
