@@ -28,7 +28,9 @@ from build_corpus.pipeline import build_site
 from build_corpus.renderer import search_index
 from build_corpus.renderer.search_index import (
     CHUNK_DOCS,
+    FLAG_BITS,
     PARTIAL,
+    TITLE_FLAG,
     SearchDoc,
     ShardedIndexWriter,
     decode_values,
@@ -293,8 +295,8 @@ def _postings(search: Path) -> dict[str, set[tuple[str, int]]]:
         for key, encoded in json.loads(text[text.index(",") + 1:text.rindex(")")]).items():
             doc = 0
             for value in decode_values(encoded):
-                doc += value >> 3
-                out[key].add((records[doc], value & 7))
+                doc += value >> FLAG_BITS
+                out[key].add((records[doc], value & ((1 << FLAG_BITS) - 1)))
     return out
 
 
@@ -322,7 +324,7 @@ def test_merged_shares_are_the_index_of_all_their_documents(tmp_path, monkeypatc
     if common_min:
         postings = _postings(tmp_path / "merged" / "search")
         assert "标" in merged.common and "五" in merged.common and "五水" in postings
-        assert all(flags & 4 for _, flags in postings["标"])   # titles only
+        assert all(flags & TITLE_FLAG for _, flags in postings["标"])   # titles only
         assert "五" not in postings   # in no title: no postings at all
     else:
         assert merged.common == ""

@@ -22,7 +22,8 @@ const QUOTE_MARKS = "“”‘’「」『』\"'";
 const QUOTES_OUT = new RegExp(`[${QUOTE_MARKS}]`, "gu");
 const IS_HAN = new RegExp(`^[${HAN}]`, "u");
 const CHUNK_DOCS = 256;
-const TITLE_FLAG = 4;
+const TITLE_FLAG = 2;   // search_index.FLAG_BITS, TITLE_FLAG, MANY_FLAG
+const MANY_FLAG = 1;
 // search_index.DIGITS: a key's postings are one string, five bits of a value a character (lowest
 // first), 32 added to a character that another of the same value follows.
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -129,7 +130,7 @@ async function load(names) {
   }
 }
 
-// Postings of a key: Map doc id → {tf, title}. A value is delta << 3 | title << 2 | tf.
+// Postings of a key: Map doc id → {tf, title}. A value is delta << 2 | title << 1 | used more than once.
 function postings(key) {
   const list = (loaded.get(`b${shardOf(key)}`) || {})[key] || "";
   const docs = new Map();
@@ -138,8 +139,8 @@ function postings(key) {
     const digit = DIGIT[list.charCodeAt(i)];
     value += (digit & 31) * scale;
     if (digit & 32) { scale *= 32; continue; }
-    doc += Math.floor(value / 8);
-    docs.set(doc, {tf: value & 3, title: (value & TITLE_FLAG) !== 0});
+    doc += Math.floor(value / 4);
+    docs.set(doc, {tf: value & MANY_FLAG ? 2 : 1, title: (value & TITLE_FLAG) !== 0});
     value = 0; scale = 1;
   }
   return docs;
