@@ -54,9 +54,24 @@ class _KeepsNothing(dict):
 _icon_css = ""   # this build's icons.css (on_env), written by on_post_build
 
 
+# A navigation link as Material's nav-item.html writes it: its text in a span, each tag on a line.
+_NAV_LINK = re.compile(r'(<a href="[^"]*" class="md-nav__link">)\s*<span class="md-ellipsis">\s*([^<]*?)\s*</span>\s*</a>')
+
+
+def plain_nav_links(items: str) -> str:
+    """The navigation's plain links on one line, their text without Material's md-ellipsis span (the
+    navigation wraps a long title, never cuts it): ~45 bytes of each of the ~14 items on every page.
+
+    >>> plain_nav_links('<a href="a.html" class="md-nav__link">\\n<span class="md-ellipsis">\\n首页\\n</span>\\n</a>')
+    '<a href="a.html" class="md-nav__link">首页</a>'
+    """
+    return _NAV_LINK.sub(r"\1\2</a>", items)
+
+
 def on_env(env, config, **_):
     global _icon_css
     env.filters["script_json"] = script_json
+    env.filters["plain_nav_links"] = plain_nav_links
     env.loader = icons.IconStubs(env.loader, icons.chrome_icons(config.theme))
     _icon_css = icons.icon_css(env.loader.icons)
     cache = _KeepsNothing if os.environ.get(TEMPLATE_CACHES_OFF_ENV) else dict
