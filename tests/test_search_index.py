@@ -346,8 +346,9 @@ def test_the_full_page_finds_every_section_and_counts_uses(tmp_path):
 
 def test_a_character_in_most_sections_is_indexed_in_titles_and_checked_in_text(tmp_path, monkeypatch):
     """search_index.is_common: 的 is in every section, so the index keeps the sections titled with it.
-    Alone, a query lists those and says so; beside another word it is checked in that word's candidates'
-    text, so the full page still finds exactly the sections holding both."""
+    Alone, the search box lists those and says so, and the full page checks every section; beside
+    another word it is checked in that word's candidates' text. The full page finds exactly the
+    sections holding every word either way."""
     monkeypatch.setattr(search_index, "COMMON_MIN", 10)
     docs = [SearchDoc(f"reports/r{i}.html#sec-1", "发展的目标" if i % 7 == 0 else f"第{i}节",
                       "我们的任务。" + ("五水共治，成效显著。" if i % 13 == 0 else "三改一拆。"), page_title=f"报告{i}")
@@ -362,8 +363,9 @@ def test_a_character_in_most_sections_is_indexed_in_titles_and_checked_in_text(t
     assert "reports/x.html#sec-1" not in [group[0]["location"] for group in both["items"] if group[0]["terms"]["的"]]
     full_both, full_alone = search_all(tmp_path, "的 五水共治", "的")
     assert {s["location"] for s in full_both["sections"]} == {f"reports/r{i}.html#sec-1" for i in range(0, 60, 13)}
-    assert full_both["titlesOnly"] is False and full_alone["titlesOnly"] is True and full_alone["exact"] is False
-    assert {s["location"] for s in full_alone["sections"]} == {f"reports/r{i}.html#sec-1" for i in range(0, 60, 7)}
+    assert full_both["everySection"] is False and full_alone["everySection"] is True and full_alone["exact"] is False
+    assert full_alone["candidates"] == 61 and {s["location"] for s in full_alone["sections"]} == {
+        f"reports/r{i}.html#sec-1" for i in range(60)}
 
 
 def test_a_small_result_is_complete_with_no_link_to_more(site):

@@ -86,12 +86,13 @@ async function fullResults(context, query, files) {
   const root = pathToFileURL(path.resolve(site) + path.sep).href;
   core.setup(new URL(shards.folder, root).href, shards, root);
   const words = core.parseQuery(query);
+  await core.load(["pages"]);   // as search_page.js does on its first query
   const keys = await core.keysForWords(words);
   const candidates = core.rankCandidates(keys, true).sort((a, b) => a.doc - b.doc);
   const checked = await core.verify(candidates, words, true, Infinity, Infinity);
   const found = checked.filter(Boolean);
   return {query, full: true, candidates: candidates.length, exact: core.indexIsExact(words),
-    titlesOnly: keys.every(core.isOpen),
+    everySection: keys.every(core.isOpen),
     sections: found.map(r => ({location: r.location, occurrences: r.occurrences})), files};
 }
 

@@ -267,9 +267,16 @@ function isOpen(keys) {
 
 // Documents holding all keys of at least one word (`all`: of every word), more words first, then score.
 // An open word next to others picks no candidates: each of theirs may hold it, and check() reads the text.
+// Open words alone: the search box takes the sections titled with them; the full results page (`all`,
+// with the index's pages.js loaded) every section, each checked in its text as it loads.
 function rankCandidates(keysPerWord, all) {
   const open = keysPerWord.map(isOpen);
   const otherWords = open.includes(false);
+  if (all && keysPerWord.length && !otherWords && loaded.has("pages")) {
+    const everyWord = [...keysPerWord.keys()];
+    return loaded.get("pages").of.flatMap((chunk, c) =>
+      chunk.map((_, i) => ({doc: c * CHUNK_DOCS + i, score: 0, words: new Set(everyWord)})));
+  }
   const found = new Map();
   keysPerWord.forEach((keys, w) => {
     if (open[w] && otherWords) return;

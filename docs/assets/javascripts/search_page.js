@@ -145,8 +145,8 @@
                   exact: core.indexIsExact(words), bytes: 0, pageBytes: core.pageBytes(), f: filters() };
     return core.keysForWords(words).then(function (keysPerWord) {
       if (mine !== run) return null;
-      // Only characters found in most sections (search_index.is_common): the index has their titles only.
-      state.titlesOnly = keysPerWord.every(core.isOpen);
+      // Only characters found in most sections (search_index.is_common): every section is a candidate.
+      state.everySection = keysPerWord.every(core.isOpen);
       state.candidates = core.rankCandidates(keysPerWord, true).filter(function (entry) {
         return passes(pageOf(entry.doc), state.f);
       });
@@ -245,9 +245,8 @@
       text = words + "：已核对 " + state.checked + " / " + state.queue.length + " 个候选章节，确认 " +
         inReports.length + " 份报告、" + sections + " 个章节。候选共 " + candidateReports + " 份报告，核对完才是准确数字。";
     }
-    if (state.titlesOnly) {
-      text = words + "：单个常用字见于大多数章节，这里只列出标题含有它的章节。" +
-        "检索正文请输入两个字以上的词语，或与其他词语一起输入。" + text.replace(words + "：", "");
+    if (state.everySection && !final) {
+      text += "（单个常用字见于大多数章节，索引无法缩小范围：逐一核对全部章节。输入两个字以上的词语会快得多。）";
     }
     summary.textContent = text;
     render(state, groups, final);
