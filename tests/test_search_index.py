@@ -77,6 +77,15 @@ def test_keys_are_han_characters_bigrams_and_latin_words():
     assert keys_of("水水水")["水水"] == 2
 
 
+def test_the_worker_reads_postings_with_the_digits_python_writes():
+    """search_worker.js decodes what encode_values writes: the same 93 digits, 64 of them final."""
+    worker = WORKER_JS.read_text(encoding="utf-8")
+    js_digits = json.loads(re.search(r"^const DIGITS = (\".*\");$", worker, re.M).group(1))
+    assert js_digits == search_index.DIGITS
+    assert re.search(rf"^const FINAL = {len(search_index.FINAL_DIGITS)}, MORE = {len(search_index.MORE_DIGITS)};$", worker, re.M)
+    assert all(json.dumps(c)[1:-1] == c for c in search_index.DIGITS), "a digit JSON would escape"
+
+
 def test_shard_of_is_a_stable_hash_in_range():
     assert shard_of("五水", 1 << 32) == ord("五") * 31 + ord("水")
     assert all(0 <= shard_of(k, 64) < 64 for k in ("a", "五水", "𠀀𠀁", "2024"))

@@ -24,9 +24,10 @@ const IS_HAN = new RegExp(`^[${HAN}]`, "u");
 const CHUNK_DOCS = 256;
 const TITLE_FLAG = 2;   // search_index.FLAG_BITS, TITLE_FLAG, MANY_FLAG
 const MANY_FLAG = 1;
-// search_index.DIGITS: a key's postings are one string, five bits of a value a character (lowest
-// first), 32 added to a character that another of the same value follows.
-const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+// search_index.DIGITS: a key's postings are one string, each value its quotient by 64 in the last 29
+// digits (base 29, lowest first), then its remainder in one of the first 64.
+const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_ !#$%&'()*+,./:;<=>?@[]^`{|}~";
+const FINAL = 64, MORE = 29;
 const DIGIT = new Int8Array(128);
 for (let i = 0; i < DIGITS.length; i++) DIGIT[DIGITS.charCodeAt(i)] = i;
 
@@ -134,14 +135,14 @@ async function load(names) {
 function postings(key) {
   const list = (loaded.get(`b${shardOf(key)}`) || {})[key] || "";
   const docs = new Map();
-  let doc = 0, value = 0, scale = 1;
+  let doc = 0, more = 0, scale = 1;
   for (let i = 0; i < list.length; i++) {
     const digit = DIGIT[list.charCodeAt(i)];
-    value += (digit & 31) * scale;
-    if (digit & 32) { scale *= 32; continue; }
+    if (digit >= FINAL) { more += (digit - FINAL) * scale; scale *= MORE; continue; }
+    const value = digit + FINAL * more;
     doc += Math.floor(value / 4);
     docs.set(doc, {tf: value & MANY_FLAG ? 2 : 1, title: (value & TITLE_FLAG) !== 0});
-    value = 0; scale = 1;
+    more = 0; scale = 1;
   }
   return docs;
 }
