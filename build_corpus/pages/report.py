@@ -277,16 +277,18 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
         out.append("!!! warning \"未能解析\"\n    本报告的名词解释未能拆分为条目，原文如下。\n")
         out.extend(md_escape(line) + "\n" for line in doc.glossary_lines)
         return "\n".join(out)
-    out.append("本报告自带的名词解释（原文）。每个名词链接到全语料的名词页，可比较各报告的释义。\n")
+    out.append("本报告自带的名词解释（原文）。名词链接到全语料的名词页，可比较各报告的释义。\n")
     for entry in doc.glossary:
         number = f"{html_text(entry.number)}. " if entry.number else ""
-        links = []
-        for key in entry.terms:
-            target = context.term_link(entry, key)
-            if target:
-                links.append(link_html(key, target))
-        see = f" <small class=\"gloss-term\">名词页：{'、'.join(links)}</small>" if links else ""
-        out.append(f'<p><a id="{entry.anchor}"></a>{number}<strong>{html_text(entry.term)}</strong>：'
+        targets = [(key, url) for key in entry.terms if (url := context.term_link(entry, key))]
+        # One term page: the entry's term is its link. Several (an entry explaining two slogans): each
+        # named after the entry. None: only this report mentions it, and this entry is its page.
+        term, see = html_text(entry.term), ""
+        if len(targets) == 1:
+            term = link_html(entry.term, targets[0][1])
+        elif targets:
+            see = f" <small class=\"gloss-term\">名词页：{'、'.join(link_html(k, url) for k, url in targets)}</small>"
+        out.append(f'<p><a id="{entry.anchor}"></a>{number}<strong>{term}</strong>：'
                    f'{html_text(entry.definition)}{see}{_back_links(context.entry_uses(entry))}</p>\n')
     return "\n".join(out)
 

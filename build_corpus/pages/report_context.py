@@ -37,8 +37,9 @@ def report_context(doc: Document, site: Site, own_uses: dict) -> PageContext:
         return href(here, PLACES_PAGE) if place == COUNTRY else ""   # the country: the places tree
 
     def term_link(entry: GlossaryEntry, key: str):
+        """The term's page; none for a term only this report mentions (its address opens this entry)."""
         term = site.terms.get(key)
-        return built_href(here, term_page(term.slug)) if term else None
+        return built_href(here, term_page(term.slug)) if term and key not in site.stubbed_terms else None
 
     def speaker_link(speaker: str) -> str:
         return href(here, SPEAKERS_PAGE, speaker_anchor(speaker))
