@@ -127,6 +127,7 @@ COMPARE_INDEX = "compare/index.md"
 SEARCH_PAGE = "search.md"
 SEARCH_REPORTS = "search/reports.js"           # what the search page filters by (pages/search.py)
 ABOUT_PAGE = "about.md"
+DOWNLOADS_PAGE = "downloads/index.md"
 CHANGES_PAGE = "changes.md"
 FEED = "feed.xml"                              # Atom feed of reports added or changed
 ANNOTATIONS_PAGE = "annotations.md"

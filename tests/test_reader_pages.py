@@ -18,7 +18,8 @@ from build_corpus.contributions.history import ADDED, CHANGED, SourceEvent, pars
 from build_corpus.contributions.sidecar import read_sidecar
 from build_corpus.corpus.places import COUNTRY, place_info
 from build_corpus.document.metadata import gazetteer
-from build_corpus.pages.about import atom_feed, render_changes
+from build_corpus.pages import about as about_page
+from build_corpus.pages.about import atom_feed, render_about, render_changes
 from build_corpus.pages.report import PageContext, render_report
 from build_corpus.pipeline import History, build_site
 from build_corpus.publishing import address
@@ -240,6 +241,20 @@ def test_about_page_says_what_where_how_to_cite_and_the_licences(site):
     assert "版本 2026-11-28" in about and "url = {https://octo.github.io/gov-reports/}" in about
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     assert "CC BY 4.0" in (ROOT / "LICENSE-DATA.md").read_text(encoding="utf-8")
+
+
+def test_a_large_corpus_s_about_page_counts_origins_instead_of_listing_every_report(site, monkeypatch):
+    """Past SOURCES_LISTED reports every report's row made the page 2.5 MB at 10,000: the origins are
+    counted, the most first, and the page says where each report's source is."""
+    listed = render_about(site)
+    assert listed.count("| [") >= len(site.reports)
+    monkeypatch.setattr(about_page, "SOURCES_LISTED", 10)
+    monkeypatch.setattr(about_page, "ORIGINS_LISTED", 3)
+    counted = render_about(site)
+    rows = re.findall(r"^\| (.+) \| (\d+) \|$", counted, re.M)
+    assert len(rows) == 4 and rows[-1][0].startswith("其他 ") and "| 报告 | 源文件 |" not in counted
+    assert sum(int(n) for _, n in rows) == len(site.reports) and int(rows[0][1]) >= int(rows[1][1]) >= int(rows[2][1])
+    assert f"{len(site.reports)} 份报告来自" in counted and "corpus.jsonl" in counted
 
 
 def test_changes_page_and_atom_feed(site):

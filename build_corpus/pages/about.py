@@ -17,6 +17,7 @@ from ..urls import (
     ABOUT_PAGE,
     ANNOTATIONS_PAGE,
     CHANGES_PAGE,
+    DOWNLOADS_PAGE,
     FEED,
     built_href,
     built_path,
@@ -31,6 +32,11 @@ CODE_LICENCE = "MIT"
 DATA_LICENCE = "CC BY 4.0"
 DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
 FEED_ENTRIES = 50
+# Past this many reports the about page counts the reports of each origin instead of listing every
+# report's source: the list was 2.5 MB at 10,000 reports, a page no phone should load. Each report's
+# page ends with its source and cleaning record, and corpus.jsonl gives every report's source file.
+SOURCES_LISTED = 500
+ORIGINS_LISTED = 100
 
 
 def latest_date(site: Site) -> str:
@@ -58,17 +64,7 @@ def render_about(site: Site) -> str:
            "去掉网页框架、页眉页脚、注释编号等，合并被分页打断的段落；每一步都有名字、都有记录，"
            "删除的每一段文字都列在报告页末的“来源与清理记录”里，没有悄悄删掉的内容。"
            "报告的地区、年份、报告人等信息只取报告自己写明的；推断出来的标注“推断”，整理者指定的标注“人工指定”。\n",
-           "“出处”一栏照录 `sources/README.md`（英文）；“清理改动”是清理步骤改动的次数，明细见各报告页末。\n",
-           "| 报告 | 源文件 | 出处 | 清理改动 |", "| --- | --- | --- | ---: |"]
-    for doc in sorted(reports, key=lambda d: (-(d.meta.year or 0), d.meta.place or "")):
-        name = doc.source_path.rsplit("/", 1)[-1]
-        source = code_text(doc.source_path)
-        if address.repo_url:
-            source = f"[{source}]({address.repo_file(doc.source_path, edit=False)})"
-        provenance = site.provenance.get(name) or (doc.meta.publisher or "—")
-        changes = sum(r.count for r in doc.removed)
-        out.append(f"| [{md_escape(list_title(doc))}]({href(ABOUT_PAGE, report_page(doc.id), 'provenance')}) | {source} "
-                   f"| {md_escape(provenance)} | {changes} |")
+           *(_source_table(site) if len(reports) <= SOURCES_LISTED else _origin_counts(site))]
     head = f"{SITE_NAME}[DS/OL]." + (f" 版本 {version}." if version else "")
     out += ["",
             "## 怎样引用 {#cite}\n",
@@ -91,6 +87,39 @@ def render_about(site: Site) -> str:
             f"每份报告加入和修改的时间见[更新记录]({href(ABOUT_PAGE, CHANGES_PAGE)})，"
             f"也可以用阅读器订阅 [Atom 源]({FEED})。整理者的全部注释见[注释一览]({href(ABOUT_PAGE, ANNOTATIONS_PAGE)})。\n"]
     return "\n".join(out) + "\n"
+
+
+def _origin(site: Site, doc: Document) -> str:
+    return site.provenance.get(doc.source_path.rsplit("/", 1)[-1]) or (doc.meta.publisher or "—")
+
+
+def _source_table(site: Site) -> list[str]:
+    """Every report's source file, its origin and how many changes cleaning made."""
+    out = ["“出处”一栏照录 `sources/README.md`（英文）；“清理改动”是清理步骤改动的次数，明细见各报告页末。\n",
+           "| 报告 | 源文件 | 出处 | 清理改动 |", "| --- | --- | --- | ---: |"]
+    for doc in sorted(site.reports, key=lambda d: (-(d.meta.year or 0), d.meta.place or "")):
+        source = code_text(doc.source_path)
+        if site.address.repo_url:
+            source = f"[{source}]({site.address.repo_file(doc.source_path, edit=False)})"
+        changes = sum(r.count for r in doc.removed)
+        out.append(f"| [{md_escape(list_title(doc))}]({href(ABOUT_PAGE, report_page(doc.id), 'provenance')}) | {source} "
+                   f"| {md_escape(_origin(site, doc))} | {changes} |")
+    return out
+
+
+def _origin_counts(site: Site) -> list[str]:
+    """A large corpus: how many reports each origin gave, the most first (SOURCES_LISTED says why)."""
+    counts = Counter(_origin(site, doc) for doc in site.reports)
+    shown = counts.most_common(ORIGINS_LISTED)
+    out = [f"{len(site.reports)} 份报告来自 {len(counts)} 个出处。每份报告的源文件和清理记录见报告页末的“来源与清理记录”，"
+           f"全部报告的源文件也在[下载语料]({href(ABOUT_PAGE, DOWNLOADS_PAGE)})的 corpus.jsonl 中（`source` 字段）。"
+           "“出处”照录 `sources/README.md`（英文）或报告页所载的来源。\n",
+           "| 出处 | 报告 |", "| --- | ---: |"]
+    out += [f"| {md_escape(origin)} | {n} |" for origin, n in shown]
+    if len(counts) > len(shown):
+        rest = len(counts) - len(shown)
+        out.append(f"| 其他 {rest} 个出处 | {sum(counts.values()) - sum(n for _, n in shown)} |")
+    return out
 
 
 def _bibtex_text(text: str) -> str:

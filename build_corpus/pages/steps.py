@@ -7,6 +7,7 @@ from ..urls import (
     ABOUT_PAGE,
     ANNOTATIONS_PAGE,
     CHANGES_PAGE,
+    DOWNLOADS_PAGE,
     FEED,
     PLACES_PAGE,
     SEARCH_PAGE,
@@ -76,7 +77,7 @@ def index_pages(site: Site) -> None:
 
 
 def downloads(site: Site) -> None:
-    site.pages["downloads/index.md"] = render_downloads(site)
+    site.pages[DOWNLOADS_PAGE] = render_downloads(site)
     made = download_files(site)
     if site.subsites:   # with the repository's releases, not in the site (downloads.RELEASE_FILES)
         site.release_files.update({path: made.pop(path) for path in RELEASE_FILES if path in made})
