@@ -360,9 +360,9 @@ def test_a_character_in_most_sections_is_indexed_in_titles_and_checked_in_text(t
     sections holding every word either way."""
     monkeypatch.setattr(search_index, "COMMON_MIN", 10)
     docs = [SearchDoc(f"reports/r{i}.html#sec-1", "发展的目标" if i % 7 == 0 else f"第{i}节",
-                      "我们的任务。" + ("五水共治，成效显著。" if i % 13 == 0 else "三改一拆。"), page_title=f"报告{i}")
+                      "我们的任务有三条。" + ("五水共治，成效显著。" if i % 13 == 0 else "三改一拆。"), page_title=f"报告{i}")
             for i in range(60)]
-    docs.append(SearchDoc("reports/x.html#sec-1", "无此字", "五水共治，成效显著。", page_title="报告x"))
+    docs.append(SearchDoc("reports/x.html#sec-1", "无此字", "五水共治，成效显著。稳增长“18”条。", page_title="报告x"))
     summary = build_site(tmp_path, docs)["summary"]
     assert "的" in summary.common and "五" not in summary.common   # 五: 6 of 61 sections, under COMMON_SHARE
     alone, both = search(tmp_path, "的", "的 五水共治")
@@ -370,6 +370,9 @@ def test_a_character_in_most_sections_is_indexed_in_titles_and_checked_in_text(t
     assert re.search(r'data-titles-only hidden></span>$', heads[0]), heads
     assert {loc for loc in locations(alone) if "#" in loc} == {f"reports/r{i}.html#sec-1" for i in range(0, 60, 7)}
     assert "reports/x.html#sec-1" not in [group[0]["location"] for group in both["items"] if group[0]["terms"]["的"]]
+    # A common character as one piece of a longer word (条 of 稳增长“18”条): the word's other keys narrow it.
+    (glued,) = search(tmp_path, "稳增长“18”条")
+    assert "条" in summary.common and [group[0]["location"] for group in glued["items"]] == ["reports/x.html#sec-1"]
     full_both, full_alone = search_all(tmp_path, "的 五水共治", "的")
     assert {s["location"] for s in full_both["sections"]} == {f"reports/r{i}.html#sec-1" for i in range(0, 60, 13)}
     assert full_both["everySection"] is False and full_alone["everySection"] is True and full_alone["exact"] is False

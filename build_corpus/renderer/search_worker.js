@@ -245,15 +245,23 @@ function parseQuery(query) {
   return words;
 }
 
+// A word's keys the index narrows by: a common character (search_index.is_common) has its titles'
+// postings only, so in a word with other keys (稳增长“18”条's 条) it is left to the text check, which
+// reads the whole word; a word of common characters alone keeps them (isOpen says what that means).
+function narrowingKeys(keys) {
+  const narrowing = keys.filter(key => !index.common.has(key));
+  return narrowing.length ? narrowing : keys;
+}
+
 // Keys for each word, pinyin typed without spaces tried as syllables where the index knows no such word.
 async function keysForWords(words) {
-  const keysPerWord = words.map(word => keysOf(word.text));
+  const keysPerWord = words.map(word => narrowingKeys(keysOf(word.text)));
   await load(keysPerWord.flat().map(key => `b${shardOf(key)}`));
   for (let w = 0; w < words.length; w++) {
     const word = normalise(words[w].text);
     if (words[w].exact || !/^[a-z]+$/.test(word) || matchWord(keysPerWord[w]).size) continue;
     for (const spaced of syllableSplits(word)) {
-      const keys = keysOf(spaced);
+      const keys = narrowingKeys(keysOf(spaced));
       await load(keys.map(key => `b${shardOf(key)}`));
       if (matchWord(keys).size) { words[w] = {text: spaced, exact: false}; keysPerWord[w] = keys; break; }
     }
@@ -261,9 +269,10 @@ async function keysForWords(words) {
   return keysPerWord;
 }
 
-// A word the index holds in titles only (search_index.is_common): one character found in most sections.
+// A word the index holds in titles only (search_index.is_common): characters found in most sections, and
+// nothing else the index could narrow it by (narrowingKeys).
 function isOpen(keys) {
-  return keys.length === 1 && index.common.has(keys[0]);
+  return keys.length > 0 && keys.every(key => index.common.has(key));
 }
 
 // Documents holding all keys of at least one word (`all`: of every word), more words first, then score.
