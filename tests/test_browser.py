@@ -307,7 +307,7 @@ def test_hovering_a_term_shows_its_definition(tab, glossary, built):
             slug = href.rsplit("/", 1)[-1].split("#")[0].removesuffix(".html")
             assert title.strip() in definitions[slug], f"title of {href} is not one of the term's definitions: {title}"
         else:   # no title in the HTML (pages/links.py): readers.js reads the entry's definition on the page
-            entry = re.search(rf'<a id="{href[1:]}"></a>[^<]*<strong>.*?</strong>：(.*?)(?: <small| <span class="gloss-back"| <a class="gloss-back"|</p>)',
+            entry = re.search(rf'<p id="{href[1:]}">[^<]*<strong>.*?</strong>：(.*?)(?: <small| <span class="gloss-back"| <a class="gloss-back"|</p>)',
                               page_html, re.S)
             assert entry and title.strip() == html.unescape(entry.group(1)).strip(), (href, title)
         link.scroll_into_view_if_needed()
@@ -1343,9 +1343,9 @@ def test_a_readers_walk_on_a_phone(browser, target):
         page.wait_for_url(re.compile(r"reports/.+\?h=.+#"))
         page.locator("article mark").first.wait_for()
         # The paragraph the marked words are in (a result may open at a heading: then the first long paragraph).
-        paragraph = page.locator("article p:has(> a[id]):has(mark)").first
+        paragraph = page.locator("article p[id]:has(mark)").first
         if not paragraph.count() or len(paragraph.inner_text()) < 30:
-            paragraph = page.locator("article p:has(> a[id*='-p'])", has_text=re.compile(".{40}")).first
+            paragraph = page.locator("article p[id*='-p']", has_text=re.compile(".{40}")).first
         paragraph.evaluate(_SELECT_WORDS)
         page.locator("button.cite-selection").tap()
         page.locator(".readers-status", has_text="所选文字").wait_for()

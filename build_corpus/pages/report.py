@@ -209,9 +209,9 @@ def _paragraph_md(p: Paragraph, doc: Document, context: PageContext) -> str:
     body = context.link_paragraph(p, doc) if context.link_paragraph else paragraph_html(p, doc)
     notes = [a for a in doc.annotations if a.paragraph_anchor == p.anchor]
     if not notes:
-        return f'<p><a id="{p.anchor}"></a>{body}</p>\n'
+        return f'<p id="{p.anchor}">{body}</p>\n'
     # Marked in the text (the class draws a rule and a badge), the notes right under it.
-    return (f'<p class="has-note"><a id="{p.anchor}"></a>{body}</p>\n'
+    return (f'<p class="has-note" id="{p.anchor}">{body}</p>\n'
             + "".join(annotation_html(a, f"note-{p.anchor}-{n}") for n, a in enumerate(notes, 1)))
 
 
@@ -288,7 +288,7 @@ def _glossary_block(doc: Document, context: PageContext) -> str:
             term = link_html(entry.term, targets[0][1])
         elif targets:
             see = f" <small class=\"gloss-term\">名词页：{'、'.join(link_html(k, url) for k, url in targets)}</small>"
-        out.append(f'<p><a id="{entry.anchor}"></a>{number}<strong>{term}</strong>：'
+        out.append(f'<p id="{entry.anchor}">{number}<strong>{term}</strong>：'
                    f'{html_text(entry.definition)}{see}{_back_links(context.entry_uses(entry))}</p>\n')
     return "\n".join(out)
 

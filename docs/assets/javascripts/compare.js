@@ -308,15 +308,15 @@
   }
 
   // A report page's paragraphs as compare_data writes them: [anchor, text] for each paragraph that
-  // opens with its anchor (<p><a id="sec-1-p2"></a>…), its footnote references left out.
+  // has its anchor as its id (<p id="sec-1-p2">…), its footnote references left out.
   var PARAGRAPH_ANCHOR = /-p[0-9]+$/;
   function pageParagraphs(html) {
     var page = new DOMParser().parseFromString(html, "text/html"), out = [];
-    page.querySelectorAll("article p > a[id]:first-child").forEach(function (anchor) {
-      if (!PARAGRAPH_ANCHOR.test(anchor.id) || anchor.getAttribute("href") !== null) return;
-      var p = anchor.parentNode.cloneNode(true);
+    page.querySelectorAll("article p[id]").forEach(function (paragraph) {
+      if (!PARAGRAPH_ANCHOR.test(paragraph.id)) return;
+      var p = paragraph.cloneNode(true);
       p.querySelectorAll("sup.footnote-ref").forEach(function (ref) { ref.remove(); });
-      out.push([anchor.id, p.textContent.replace(/^\s+|\s+$/g, "")]);
+      out.push([paragraph.id, p.textContent.replace(/^\s+|\s+$/g, "")]);
     });
     return out;
   }

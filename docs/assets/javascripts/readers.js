@@ -148,10 +148,9 @@
   }
 
   /* --- paragraph tools ----------------------------------------------------------------- */
-  each(article.querySelectorAll("p > a[id]:first-child"), function (anchor) {
-    var id = anchor.id;
+  each(article.querySelectorAll("p[id]"), function (p) {   // a paragraph's anchor is its id (pages/report.py)
+    var id = p.id;
     if (!PARAGRAPH.test(id)) return;
-    var p = anchor.parentElement;
     var quote = firstChars(p.textContent.replace(/\s+/g, ""), 24);
     var tools = el("span", { "class": "para-tools" });
     var link = el("a", { "class": "para-link", href: "#" + id, title: "本段链接（锚点 " + id + "）",
@@ -221,8 +220,8 @@
   // from the entry on this page and cut as build_corpus/safe_text.py cuts a tooltip (TOOLTIP_CHARS).
   var TOOLTIP_CHARS = 200;
   function entryDefinition(id) {
-    var anchor = document.getElementById(id);
-    var strong = anchor && anchor.parentElement.querySelector(":scope > strong");
+    var entry = document.getElementById(id);
+    var strong = entry && entry.querySelector(":scope > strong");
     if (!strong) return "";
     var text = "";
     for (var n = strong.nextSibling; n; n = n.nextSibling) {
@@ -367,14 +366,13 @@
       var start = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
       var p = start && start.closest ? start.closest("p") : null;
       if (!p || !article.contains(p)) return null;
-      var anchor = p.querySelector(":scope > a[id]:first-child");
-      if (!anchor || !PARAGRAPH.test(anchor.id)) return null;
+      if (!PARAGRAPH.test(p.id)) return null;
       var copy = range.cloneContents();
       copy.querySelectorAll(".para-tools, .gloss-back, .gloss-term").forEach(function (x) { x.remove(); });
       var chars = Array.from(copy.textContent.replace(/\s+/g, " ").trim());
       if (!chars.length) return null;
       var text = chars.length > MAX_QUOTE ? chars.slice(0, MAX_QUOTE).join("") + "…" : chars.join("");
-      return { id: anchor.id, text: text, rect: range.getBoundingClientRect() };
+      return { id: p.id, text: text, rect: range.getBoundingClientRect() };
     }
 
     function place() {
