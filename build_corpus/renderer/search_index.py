@@ -55,8 +55,9 @@ SHARD_BYTES = 32_000          # aim for postings shards of about this size
 # A single Han character in more than this share of the sections, and in at least COMMON_MIN of them,
 # keeps only its title postings (`is_common`). Its postings said "most sections": at 1,000 synthetic
 # reports such characters were a sixth of the index (3.5 of 23 MB), for one-character queries alone
-# (a longer word is found by its bigrams). Such a word next to others is checked in their candidates'
-# text; alone, the worker lists the sections whose title holds it and says that is all it lists.
+# (a longer word is found by its bigrams). Such a character next to other words, or inside a longer
+# one, is checked in their candidates' text; alone, the search box lists the sections whose title holds
+# it and says so, and the full results page checks every section (search_worker.js: isOpen).
 COMMON_SHARE = 0.1
 COMMON_MIN = 2000
 # Posting value: (doc id − previous doc id in the list) << FLAG_BITS | in title << 1 | used more than
@@ -136,13 +137,17 @@ _ANY_TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 
 
+def _one_han(key: str) -> bool:
+    return len(key) == 1 and HAN_RUN.fullmatch(key) is not None
+
+
 def is_common(key: str, holding: int, docs: int) -> bool:
     """A single Han character in so many sections that its postings keep only titles (COMMON_SHARE).
 
     >>> is_common("的", 9_000, 10_000), is_common("的", 900, 1_000), is_common("水共", 9_000, 10_000)
     (True, False, False)
     """
-    return len(key) == 1 and HAN_RUN.fullmatch(key) is not None and holding > max(COMMON_SHARE * docs, COMMON_MIN)
+    return _one_han(key) and holding > max(COMMON_SHARE * docs, COMMON_MIN)
 
 
 def _titles_only(stored: array) -> array:
@@ -305,7 +310,7 @@ class ShardedIndexWriter:
         lines = []
         for key, stored in self.postings.items():
             line = [key, str(len(stored)), *_share_line(stored)]
-            if len(key) == 1 and HAN_RUN.fullmatch(key):   # and its titles' postings, in case it is common
+            if _one_han(key):   # and its titles' postings, in case it is common
                 line += _share_line(_titles_only(stored))
             lines.append("\t".join(line) + "\n")
         self._write_raw(POSTINGS_BY_KEY, "".join(lines).encode("utf-8"))
@@ -346,16 +351,17 @@ class ShardedIndexWriter:
 # encoded (they are gaps, and stay the same wherever the share's documents land in the merged index);
 # for a single Han character the same three again for its title postings alone (is_common decides
 # on the whole index's counts which of the two the merged index takes).
+PARTIAL = "partial"
+POSTINGS_BY_KEY = "postings.tsv"
+PARTIAL_META = "meta.json"
 
 
 def _share_line(stored: array) -> list[str]:
+    """A share's postings of a key as a line's three fields: first value, last document, the rest encoded."""
     if not stored:
         return ["", "", ""]
     values = _gaps(stored)
     return [str(values[0]), str(stored[-1] >> FLAG_BITS), encode_values(values[1:])]
-PARTIAL = "partial"
-POSTINGS_BY_KEY = "postings.tsv"
-PARTIAL_META = "meta.json"
 
 
 def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSummary:
