@@ -29,6 +29,7 @@
   try { config = JSON.parse(configNode ? configNode.textContent : "{}") || {}; } catch (e) { config = {}; }
   var cite = config.cite || null;
   var PARAGRAPH = /^(?:preamble|(?:sec|appendix)-[0-9-]+)-p(\d+)$|^gloss-(.+)$/;
+  var REPORT_HEADING = /^(?:sec|appendix)-|^glossary$/;   // the report's own headings, not the page's apparatus
 
   /* One element's tools: a failure there (a browser without an API, a text no one foresaw) stays
    * with that element and never stops the tools of the rest of the page. */
@@ -166,7 +167,6 @@
   });
 
   /* --- the report's own heading tree in its 目录 block (build_corpus/pages/report.py: _outline_block) --- */
-  var REPORT_HEADING = /^(?:sec|appendix)-|^glossary$/;   // the report's structure, not the page's apparatus
   each(article.querySelectorAll("details.report-outline"), function (details) {
     var root = el("ul"), stack = [{ level: 1, list: root }];
     each(article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]"), function (h) {
@@ -189,7 +189,7 @@
 
   if (cite) {
     each(article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]"), function (h) {
-      if (!/^(?:sec|appendix)-|^glossary$/.test(h.id)) return;
+      if (!REPORT_HEADING.test(h.id)) return;
       var tools = el("span", { "class": "para-tools para-tools--heading" });
       tools.appendChild(citeButton(h.id, "复制本节引文（" + headingText(h) + "）"));
       h.appendChild(tools);
@@ -342,7 +342,7 @@
       if (!partial || /^(先列出|只列出)/.test(meta.textContent)) return;   // Material rewrites it per query
       var pages = (meta.textContent.match(/\d+/) || [list.children.length])[0];
       if (partial.hasAttribute("data-titles-only")) {   // one character found in most sections: titles only
-        meta.textContent = "只列出标题含有这个字的 " + pages + " 个页面：它见于大多数章节。检索正文请输入两个字以上的词语";
+        meta.textContent = "只列出标题含有这个字的 " + pages + " 个页面（它见于大多数章节）；正文中的全部用例见上方“全部结果”";
         return;
       }
       meta.textContent = "先列出 " + pages + " 个页面，不是全部：还有 " + partial.getAttribute("data-unchecked") +
