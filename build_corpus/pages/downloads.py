@@ -27,7 +27,8 @@ def download_files(site: Site) -> dict[str, bytes]:
     writer.writerow(["term", "written", "definition", "report", "place", "year", "number", "reports_using"])
 
     def glossary_json():
-        """json.dumps(all terms, indent=1), one term at a time; each term's rows into the CSV too."""
+        """A JSON array of all terms, one term a line, made one term at a time (json's C encoder, which
+        `indent` turns off: indented, this file took 0.6 s at 1,000 reports); each term's rows into the CSV too."""
         yield b"["
         for n, t in enumerate(sorted(site.terms.values(), key=lambda t: pinyin_sort_key(t.key))):
             term = {"term": t.key, "slug": t.slug, "forms": t.forms,
@@ -39,8 +40,8 @@ def download_files(site: Site) -> dict[str, bytes]:
             for d in term["definitions"]:
                 writer.writerow([csv_cell(v) for v in (t.key, d["written"], d["definition"], d["report"], d["place"],
                                                        d["year"], d["number"], using)])
-            item = json.dumps(term, ensure_ascii=False, indent=1, allow_nan=False).replace("\n", "\n ")
-            yield (("," if n else "") + "\n " + item).encode("utf-8")
+            item = json.dumps(term, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+            yield (("," if n else "") + "\n" + item).encode("utf-8")
         yield b"\n]" if site.terms else b"]"
 
     glossary = gzipped(glossary_json())

@@ -33,6 +33,7 @@ import traceback
 import unicodedata
 from array import array
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -369,12 +370,21 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
     with a slash, or "" for the main site; its partial folder). Each share's documents follow the
     previous share's, their locations prefixed with its folder (the index speaks from the main site's
     root); a key's postings are the shares' lists one after the other, each list's first value counted
-    from the previous share's last document. Nothing is decoded: every line carries its first value."""
+    from the previous share's last document. Nothing is decoded: every line carries its first value.
+
+    A warm CI build merges every share again after one changed (a million lines at 1,000 reports), so
+    each line is settled as it is read: its first value re-encoded (`_encode_one`, remembered), its
+    pieces appended to its key's. Only a single Han character waits for the whole index's counts
+    (is_common chooses its title postings or all of them)."""
     writer = ShardedIndexWriter(search_dir)
-    metas = [json.loads((folder / PARTIAL_META).read_text(encoding="utf-8")) for _, folder in parts]
-    by_key: dict[str, list] = defaultdict(list)
     writer.page_of = []
-    for (prefix, folder), meta in zip(parts, metas):
+    pieces: dict[str, list[str]] = defaultdict(list)
+    last_of: dict[str, int] = {}    # key -> the last document holding it so far
+    one_han: dict[str, list] = defaultdict(list)   # single Han characters: (offset, holding, lists) per share
+    common = []
+    encode_one = _value_encoder()
+    for prefix, folder in parts:
+        meta = json.loads((folder / PARTIAL_META).read_text(encoding="utf-8"))
         offset = writer.chunks * CHUNK_DOCS
         pages = [writer.page_numbers.setdefault(prefix + page, len(writer.page_numbers)) for page in meta["pages"]]
         writer.page_of += [[pages[n] for n in chunk] for chunk in meta["of"]]
@@ -390,26 +400,45 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
         writer.pairs += meta["pairs"]
         with (folder / POSTINGS_BY_KEY).open(encoding="utf-8") as lines:
             for line in lines:
-                key, holding, *lists = line[:-1].split("\t")
-                by_key[key].append((offset, int(holding), lists))
-    common = [key for key, shares in by_key.items() if is_common(key, sum(s[1] for s in shares), writer.docs)]
-    for key in common:   # its title postings, where a share has any
-        writer.pairs -= sum(share[1] for share in by_key[key])
-        by_key[key] = [(offset, 0, lists[3:]) for offset, _, lists in by_key[key] if lists[3]]
-        writer.pairs += sum(1 + len(lists[2]) for _, _, lists in by_key[key])   # about: gaps are ≥ 1 character
+                key, holding, first, last, rest, *titles = line[:-1].split("\t")
+                if titles and _one_han(key):
+                    one_han[key].append((offset, int(holding), [first, last, rest, *titles]))
+                    continue
+                joined = pieces[key]
+                joined.append(encode_one(int(first) + ((offset - last_of.get(key, 0)) << FLAG_BITS)))
+                joined.append(rest)
+                last_of[key] = offset + int(last)
+    for key, shares in one_han.items():
+        if is_common(key, sum(s[1] for s in shares), writer.docs):   # its title postings, where a share has any
+            writer.pairs -= sum(share[1] for share in shares)
+            shares = [(offset, 0, lists[3:]) for offset, _, lists in shares if lists[3]]
+            writer.pairs += sum(1 + len(lists[2]) for _, _, lists in shares)   # about: gaps are ≥ 1 character
+            common.append(key)
+        previous = 0
+        for offset, _, (first, last, rest, *_titles) in shares:
+            pieces[key] += [encode_one(int(first) + ((offset - previous) << FLAG_BITS)), rest]
+            previous = offset + int(last)
     shards = _shard_count(writer.pairs)
     buckets: list[dict[str, str]] = [{} for _ in range(shards)]
-    for key in sorted(by_key):
-        pieces, previous = [], 0
-        for offset, _, (first, last, rest, *_titles) in by_key[key]:
-            pieces.append(encode_values([int(first) + ((offset - previous) << FLAG_BITS)]))
-            pieces.append(rest)
-            previous = offset + int(last)
-        if pieces:
-            buckets[shard_of(key, shards)][key] = "".join(pieces)
+    for key in sorted(pieces):
+        if pieces[key]:
+            buckets[shard_of(key, shards)][key] = "".join(pieces[key])
     for n, bucket in enumerate(buckets):
         writer._write(f"b{n}", bucket)
     return writer._publish(shards, sum(map(len, buckets)), "".join(sorted(common)))
+
+
+def _value_encoder() -> Callable[[int], str]:
+    """encode_values of one value, remembered: a merge encodes a million first values, most of them
+    small and many the same."""
+    known: dict[int, str] = {}
+
+    def encode_one(value: int) -> str:
+        text = known.get(value)
+        if text is None:
+            text = known[value] = encode_values([value])
+        return text
+    return encode_one
 
 
 def read_chunk(path: Path) -> list[list]:
