@@ -13,8 +13,8 @@ if TYPE_CHECKING:   # annotations only: the corpus-wide types are built from the
     from .contributions.history import SourceEvent
     from .corpus.places import PlaceInfo
     from .corpus.scope import Scope
-    from .corpus.targets import Target
     from .corpus.terms import Term
+    from .document.targets import Target
     from .publishing import Address
 
 WORK_REPORT = "work_report"
@@ -149,6 +149,7 @@ class Document:
     removed: list[Removal] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)   # doubts (notices), on the page and in `check`
     annotations: list[Annotation] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)   # its 主要预期目标 records (document/targets.py)
     raw_digest: str = ""               # sha1 of raw_text: names a report with no place (assign_ids)
     id: str = ""
     copies: list[str] = field(default_factory=list)   # other sources of this same report ("path#position")

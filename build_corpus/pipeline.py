@@ -4,7 +4,7 @@
     per document   repair → page metadata → classify → extent → clean →    DOCUMENT_STEPS  document/
                    header metadata → pinned metadata → sections →
                    inferred metadata → glossary → footnotes → title →
-                   origin → required metadata → release texts
+                   origin → required metadata → targets → release texts
     per corpus     copies → ids → glossary anchors                         CORPUS_STEPS    corpus/
     contributions  glossary/ and annotations/, checked against schemas     load_contributions  contributions/
     history        sources/' commits (git) and provenance (sources/README)  load_history  contributions/history.py
@@ -77,6 +77,7 @@ DOCUMENT_STEPS = (
     Step("title", document.choose_title),
     Step("origin", document.compare_with_origin, reports_only=True),            # a dataset's labels vs the text
     Step("required metadata", document.check_required_metadata, reports_only=True),
+    Step("targets", document.find_targets, reports_only=True),                    # 主要预期目标 and last year's results
     Step("release texts", document.release_texts),
 )
 CORPUS_STEPS = (

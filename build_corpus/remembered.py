@@ -6,6 +6,10 @@ build, for the same answers. Functions marked `@remembered` answer from a table 
 does; `build` loads the tables from the per-source cache's folder before it starts and saves them
 after, under the same code version as the cache (cache.code_version: this package and pypinyin's
 version), so an answer is never older than the code that gave it.
+
+A `Memo` is the same for answers keyed by a digest of their input (a paragraph's term occurrences, by
+its text and the vocabulary): it keeps only what this build asked for, so it follows an edited corpus
+instead of growing with every edit.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from pathlib import Path
 
 _TABLES: dict[str, dict] = {}
 _LOADED: dict[str, int] = {}   # table name -> its size when loaded (a table that did not grow is not saved)
+_MEMOS: dict[str, Memo] = {}
 
 
 def remembered(fn: Callable) -> Callable:
@@ -37,31 +42,67 @@ def remembered(fn: Callable) -> Callable:
     return answer
 
 
+class Memo:
+    """Answers by key, kept from the last build for the keys this build asks again (`get`) or answers
+    (`put`); `load` fills `kept`, `save` keeps `used`. The key must say everything the answer depends
+    on beyond the code version."""
+
+    def __init__(self, name: str):
+        self.kept: dict = {}
+        self.used: dict = {}
+        _MEMOS[name] = self
+
+    def get(self, key):
+        """The answer kept for `key`, or None."""
+        value = self.used.get(key)
+        if value is None:
+            value = self.kept.get(key)
+            if value is not None:
+                self.used[key] = value
+        return value
+
+    def put(self, key, value) -> None:
+        self.used[key] = value
+
+    def changed(self) -> bool:
+        return self.used.keys() != self.kept.keys()
+
+
 def load(path: Path, version: str) -> None:
-    """Every table saved at `path` under this code version (nothing if it is missing or another version's)."""
+    """Every table saved at `path` under this code version (nothing if it is missing or another version's);
+    the memos start this build with nothing used."""
+    for memo in _MEMOS.values():
+        memo.kept, memo.used = {}, {}
     try:
         with path.open("rb") as f:
-            saved_version, tables = pickle.load(f)
-    except Exception:   # missing, truncated, from another version of Python: start empty
+            saved_version, tables, memos = pickle.load(f)
+    except Exception:   # missing, truncated, from another version of Python or of this file: start empty
         return
-    if saved_version != version or not isinstance(tables, dict):
+    if saved_version != version or not isinstance(tables, dict) or not isinstance(memos, dict):
         return
     for name, saved in tables.items():
         if name in _TABLES and isinstance(saved, dict):
             _TABLES[name].update(saved)
             _LOADED[name] = len(_TABLES[name])
+    for name, saved in memos.items():
+        if name in _MEMOS and isinstance(saved, dict):
+            _MEMOS[name].kept = saved
 
 
 def save(path: Path, version: str) -> None:
-    """The tables, if any has grown since it was loaded; atomically (a temporary file, then a rename)."""
-    if all(len(table) == _LOADED.get(name, -1) for name, table in _TABLES.items()):
+    """The tables and memos, if any has changed since they were loaded; atomically (a temporary file, then a rename)."""
+    if all(len(table) == _LOADED.get(name, -1) for name, table in _TABLES.items()) \
+            and not any(memo.changed() for memo in _MEMOS.values()):
         return
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
-            pickle.dump((version, _TABLES), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((version, _TABLES, {name: memo.used for name, memo in _MEMOS.items()}), f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
         _LOADED.update((name, len(table)) for name, table in _TABLES.items())
+        for memo in _MEMOS.values():
+            memo.kept = dict(memo.used)
     except OSError:
         tmp.unlink(missing_ok=True)

@@ -399,7 +399,7 @@ def test_amplifiers_stay_linear(attack):
     a 4,000-character definition (benchmarks/amplification.py prints the ratios at two sizes)."""
     import html
 
-    from build_corpus.corpus.targets import CONTEXT_CHARS, SENTENCE_CHARS
+    from build_corpus.document.targets import CONTEXT_CHARS, SENTENCE_CHARS
     from build_corpus.safe_text import TOOLTIP_CHARS
     docs, report_id = _docs(attack), ROUND_TWO_IDS["amplify"]
     source = len((attack[0].project / "sources" / "r2-amplify.txt").read_bytes())
@@ -448,7 +448,7 @@ def test_quote_matching_compares_bounded_stretches(monkeypatch, tmp_path):
 
 def test_json_downloads_refuse_what_is_not_json():
     """allow_nan=False: a NaN that got past the figures' rule fails the build rather than publish Infinity."""
-    from build_corpus.corpus.targets import parse_clause
+    from build_corpus.document.targets import parse_clause
     from build_corpus.pages.indicators import target_downloads
     record = parse_clause("地区生产总值增长5%")[0]
     record.report_id, record.low = "x-2024", float("inf")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_corpus.corpus.targets import ACHIEVED, TARGET, Target, extract_targets, parse_review, passage_targets
+from build_corpus.document.targets import ACHIEVED, TARGET, Target, extract_targets, parse_review, passage_targets
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "targets_cases.yml").read_text(encoding="utf-8"))
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pytest
 
-from build_corpus.corpus.targets import TARGET, Target
+from build_corpus.document.targets import TARGET, Target
 from build_corpus.pages.charts import Bar, bar_chart
 from build_corpus.pages.indicators import FIELDS, records_table
 from build_corpus.pages.term_trends import using_by_year

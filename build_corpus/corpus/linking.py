@@ -19,6 +19,7 @@ The first occurrence in each section is linked, every occurrence is recorded.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections import defaultdict
@@ -31,6 +32,7 @@ from ..batch import beside
 from ..chinese import CLOSING_QUOTES, QUOTES
 from ..chinese import QUOTE_PAIRS as OPENING
 from ..model import Document, Paragraph
+from ..remembered import Memo
 from ..segmentation import WordBoundaries, pristine_dictionary, words_removed
 from .scope import Scope, Target
 from .terms import Term, Use
@@ -83,6 +85,13 @@ class TermMatcher:
         self.starts = _start_filter([f for same in self.by_opening.values() for f in same])
         _register_user_words(tuple(sorted(self.key_of)))
         self.boundaries = WordBoundaries()
+        # What `find` answers from besides the text (and the code, and jieba's version: cache.code_version):
+        # the forms, which also make jieba's user dictionary.
+        self.vocabulary = hashlib.blake2b(repr(sorted(self.key_of.items())).encode("utf-8"), digest_size=32).digest()
+
+    def key_of_text(self, text: str) -> bytes:
+        """A digest of what `find(text)` depends on: the vocabulary and the text (FOUND's key)."""
+        return hashlib.blake2b(text.encode("utf-8"), key=self.vocabulary, digest_size=16).digest()
 
     def find(self, text: str) -> list[Occurrence]:
         view, where = _without_quotes(text)
@@ -284,20 +293,36 @@ def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | 
 # the term's definitions or None, rule); the counts of unlinked uses by key. Then, from another
 # process, the scope's decisions for these reports as (report, term key, condition held, definition
 # index or None, rule), which the report pages' links ask for again (in this process the scope
-# remembers them itself).
-Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]], list[tuple]]
+# remembers them itself); last, the FOUND entries these reports' paragraphs asked for.
+Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]], list[tuple], dict]
+
+# Each paragraph's occurrences (TermMatcher.find) by its text and the vocabulary, kept from the last build
+# with the per-source cache (remembered.py): a one-source change leaves both the same for every other
+# report, and finding them was half of this step (0.6 s at 1,000 reports). Which definition each links to
+# is decided again every build (scope.py reads the whole glossary).
+FOUND = Memo("linking.found")
+
+
+def _occurrences_in(matcher: TermMatcher, text: str, asked: dict) -> list[Occurrence]:
+    key = matcher.key_of_text(text)
+    spans = FOUND.get(key)
+    if spans is None:
+        spans = tuple((o.start, o.end, o.key) for o in matcher.find(text))
+        FOUND.put(key, spans)
+    asked[key] = spans
+    return [Occurrence(*span) for span in spans]
 
 
 def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: dict[str, Term],
               with_decisions: bool = False) -> Findings:
-    spans_of, uses_of, unlinked_of = [], [], []
+    spans_of, uses_of, unlinked_of, asked = [], [], [], {}
     index_of = {key: {id(d): i for i, d in enumerate(term.definitions)} for key, term in terms.items()}
     for doc in docs:
         spans, found_uses, unlinked = [], [], defaultdict(int)
         for n, (p, _, _) in enumerate(paragraphs_with_sections(doc)):
             term_spans = []
             uses: dict[tuple, list] = {}     # (key, definition, rule) -> [target, count]
-            for o in matcher.find(p.text):
+            for o in _occurrences_in(matcher, p.text, asked):
                 target = target_of(scope, doc, p, o)
                 if target.linked:
                     term_spans.append((o.start, o.end, o.key))
@@ -316,13 +341,14 @@ def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: d
         position = {id(doc): i for i, doc in enumerate(docs)}
         decisions = [(position[doc_id], key, holds, None if t.definition is None else index_of[key][id(t.definition)],
                       t.rule) for (doc_id, key, holds), t in scope.cache.items() if doc_id in position]
-    return spans_of, uses_of, unlinked_of, decisions
+    return spans_of, uses_of, unlinked_of, decisions, asked
 
 
 def _record(docs: list[Document], findings: Findings, terms: dict[str, Term], scope: Scope) -> None:
     """Findings into the paragraphs, the terms' uses, the scope's same-wording counts and (from
     another process) its decisions, in report order."""
-    spans_of, uses_of, unlinked_of, decisions = findings
+    spans_of, uses_of, unlinked_of, decisions, asked = findings
+    FOUND.used.update(asked)   # (from another process: what it asked for is kept too)
     for doc, spans, found_uses, unlinked in zip(docs, spans_of, uses_of, unlinked_of):
         paragraphs = list(paragraphs_with_sections(doc))
         for (p, _, _), term_spans in zip(paragraphs, spans):

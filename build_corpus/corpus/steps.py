@@ -8,13 +8,13 @@ from __future__ import annotations
 from ..contributions.annotations import attach_annotations
 from ..contributions.curation import check_against_corpus
 from ..document.metadata import place_pinyin
+from ..document.targets import stamped
 from ..model import Corpus, Document, Problem, Site
 from ..urls import gloss_anchor, report_id
 from . import linking
 from .copies import mark_copies
 from .places import places_with_pages, reports_by_place
 from .subsites import plan_subsites
-from .targets import corpus_targets
 from .terms import merge_terms
 
 # --- needing only the processed sources ----------------------------------------------
@@ -86,8 +86,9 @@ def group_by_place(site: Site) -> None:
 
 
 def find_targets(site: Site) -> None:
-    """The 主要预期目标 each report sets, and what it says was achieved."""
-    site.targets = corpus_targets(site.reports)
+    """The 主要预期目标 each report sets, and what it says was achieved (each report's own records, found
+    with its document: document/targets.py), with the report's id."""
+    site.targets = {doc.id: stamped(doc.targets, doc) for doc in site.reports}
 
 
 def split_into_subsites(site: Site) -> None:

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 
 from ..chinese import NUMERALS_WITH_ZERO
-from ..corpus.targets import TARGET, Target
 from ..corpus.terms import Term, pinyin_sort_key
+from ..document.targets import TARGET, Target
 from ..model import Document, Section
 from ..safe_text import html_text, link_html
 from ..urls import (

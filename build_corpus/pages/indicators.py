@@ -12,8 +12,8 @@ import io
 import json
 from collections import defaultdict
 
-from ..corpus.targets import ACHIEVED, TARGET, Target, indicator_labels, indicator_notes
 from ..corpus.terms import pinyin_sort_key
+from ..document.targets import ACHIEVED, TARGET, Target, indicator_labels, indicator_notes
 from ..safe_text import csv_cell, page_title
 from ..urls import built_path, href, indicator_page, report_page, slugify
 from .charts import Bar, YearPoint, bar_chart, number, target_series

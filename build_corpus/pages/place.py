@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..corpus.places import COUNTRY, TIER_ORDER, PlaceInfo, place_page_of
-from ..corpus.targets import ACHIEVED, TARGET
 from ..corpus.terms import pinyin_sort_key
+from ..document.targets import ACHIEVED, TARGET
 from ..model import Document, Site
 from ..safe_text import code_text, html_text, link_html, md_escape, page_title
 from ..urls import PLACES_PAGE, built_href, href, place_anchor, report_page, term_page

@@ -419,7 +419,14 @@ def _about_one_year(paragraphs) -> list[Paragraph]:
 
 
 def extract_targets(doc: Document) -> list[Target]:
-    """The report's targets (from its first 主要预期目标 passage) and, before it, the year's results."""
+    """The report's targets (from its first 主要预期目标 passage) and, before it, the year's results,
+    with the report's metadata (`stamped`). Each report's own: document/steps.py keeps them in the
+    document (and the per-source cache)."""
+    return stamped(read_targets(doc), doc)
+
+
+def read_targets(doc: Document) -> list[Target]:
+    """The records as the text gives them, each at its paragraph; a number no report can mean is a notice."""
     before: list[tuple[Paragraph | None, str]] = []
     targets: list[Target] = []
     paragraphs = list(_paragraphs(doc))
@@ -440,10 +447,7 @@ def extract_targets(doc: Document) -> list[Target]:
         for t in _located(parse_review(p.text), p):
             achieved.setdefault(t.key, t)   # the first statement of a figure is the year's own
     records = targets + list(achieved.values())
-    m = doc.meta
     for t in records:
-        t.report_id, t.place, t.level, t.year = doc.id, m.place or "", m.level or "", m.year
-        t.figure_year = (m.year - 1 if t.kind == ACHIEVED else m.year) if m.year else None
         if not t.numeric and re.search(NUMBER, t.value):   # a number was written, and is none a report can mean
             doc.notes.append(Problem(doc.source_path, f"“{t.indicator}{t.comparator}{t.value[:40]}”的数字不是可用的数值"
                                      f"（无穷大或超过 {MAX_FIGURE:.0e}），只按文字记录，不进图表 / not a usable figure: "
@@ -451,12 +455,16 @@ def extract_targets(doc: Document) -> list[Target]:
     return records
 
 
+def stamped(records: list[Target], doc: Document) -> list[Target]:
+    """The records with the report's id, place, level and years (the id is the corpus's: corpus/steps.py)."""
+    m = doc.meta
+    for t in records:
+        t.report_id, t.place, t.level, t.year = doc.id, m.place or "", m.level or "", m.year
+        t.figure_year = (m.year - 1 if t.kind == ACHIEVED else m.year) if m.year else None
+    return records
+
+
 def _located(records: list[Target], p: Paragraph) -> list[Target]:
     for t in records:
         t.anchor = p.anchor
     return records
-
-
-def corpus_targets(reports: list[Document]) -> dict[str, list[Target]]:
-    """Report id -> its records, for every work report."""
-    return {doc.id: extract_targets(doc) for doc in reports}

@@ -1,0 +1,78 @@
+"""Answers kept between builds (remembered.py): a memo keeps what its build used, under the code version;
+the linking step's memo (FOUND) answers only for the same text and vocabulary."""
+from __future__ import annotations
+
+import copy
+
+from build_corpus import remembered
+from build_corpus.corpus import linking
+from build_corpus.corpus.linking import FOUND, TermMatcher, match_forms, paragraphs_with_sections, record_uses
+from build_corpus.corpus.terms import merge_terms
+from build_corpus.remembered import Memo
+
+
+def test_a_memo_keeps_what_its_build_used_under_its_code_version(tmp_path):
+    memo = Memo("test.memo")
+    path = tmp_path / "remembered.pickle"
+    remembered.load(path, "v1")
+    memo.put("a", 1)
+    memo.put("b", 2)
+    remembered.save(path, "v1")
+    remembered.load(path, "v1")
+    assert memo.kept == {"a": 1, "b": 2} and memo.used == {}
+    assert memo.get("a") == 1 and memo.get("z") is None
+    memo.put("c", 3)
+    remembered.save(path, "v1")
+    remembered.load(path, "v1")
+    assert memo.kept == {"a": 1, "c": 3}        # b was not asked for: gone
+    remembered.load(path, "v2")                 # another code version: nothing kept
+    assert memo.kept == {} and memo.get("a") is None
+
+
+def test_an_unreadable_or_old_format_file_is_an_empty_start(tmp_path):
+    memo = Memo("test.memo2")
+    path = tmp_path / "remembered.pickle"
+    path.write_bytes(b"not a pickle")
+    remembered.load(path, "v1")
+    assert memo.kept == {}
+    import pickle
+    path.write_bytes(pickle.dumps(("v1", {})))   # the format before memos
+    remembered.load(path, "v1")
+    assert memo.kept == {}
+
+
+def _linked(corpus, jobs: int = 1):
+    """Fresh copies of the reports with their terms, linked: (spans per paragraph, uses per term)."""
+    reports = copy.deepcopy(corpus.reports)
+    terms = merge_terms(reports)
+    record_uses(reports, terms, jobs=jobs)
+    spans = [[p.term_spans for p, _, _ in paragraphs_with_sections(doc)] for doc in reports]
+    uses = {key: [(u.report.id, u.anchor, u.count, u.rule) for u in term.uses] for key, term in terms.items()}
+    return spans, uses, terms
+
+
+def test_linking_answers_from_the_memo_only_for_the_same_text_and_vocabulary(corpus, tmp_path, monkeypatch):
+    path = tmp_path / "remembered.pickle"
+    remembered.load(path, "v")
+    cold = _linked(corpus)
+    asked = dict(FOUND.used)
+    assert len(asked) > 100
+    remembered.save(path, "v")
+    remembered.load(path, "v")
+
+    def no_matching(self, text):
+        raise AssertionError("every paragraph's occurrences should come from the memo")
+    with monkeypatch.context() as patch:
+        patch.setattr(TermMatcher, "find", no_matching)
+        warm = _linked(corpus, jobs=2)   # half of it in a forked process: what it asked for is kept too
+    assert warm[:2] == cold[:2]
+    assert FOUND.used == asked
+
+    # Another vocabulary (a term less): no paragraph's kept answer is its answer.
+    terms = cold[2]
+    dropped = next(iter(terms))
+    fewer = TermMatcher(match_forms({k: t for k, t in terms.items() if k != dropped}))
+    assert fewer.vocabulary != TermMatcher(match_forms(terms)).vocabulary
+    text = next(p.text for doc in corpus.reports for p, _, _ in paragraphs_with_sections(doc))
+    assert FOUND.get(fewer.key_of_text(text)) is None
+    assert linking.FOUND.get(TermMatcher(match_forms(terms)).key_of_text(text)) is not None
