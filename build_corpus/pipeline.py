@@ -98,10 +98,10 @@ SITE_STEPS = (
 # costs more than it saves (N=100: 0.72 s in one process, 0.86 s in two; N=1,000: 9.98 s, 7.50 s).
 SITE_JOBS_FROM = 250
 # Page steps only read the finished Site and each fill in their own pages: with jobs > 1 those named
-# in PAGES_HERE run in this process and the rest beside it (run_page_steps). At N=1,000 in one
-# process: report pages 2.8 s, comparisons 1.3, downloads 1.3, term pages 1.1, the rest 0.1; the
-# other process also sends its pages back. (Report pages alone here: 3.2 s here, 5.5 s in all.)
-PAGES_HERE = ("report pages", "comparison pages")
+# in PAGES_HERE run in this process and the rest beside it (run_page_steps). At N=1,000 (a warm CI
+# build, benchmarks/ci_steps.py), here: report pages 2.9 s, comparisons 0.5, place pages 0.3, indexes
+# 0.1; beside: downloads 2.3, term pages 2.2, the rest 0.05, and it sends its pages' names back.
+PAGES_HERE = ("report pages", "comparison pages", "place pages", "index pages")
 PAGE_STEPS = (
     Step("report pages", pages.report_pages),
     Step("term pages", pages.term_pages),
