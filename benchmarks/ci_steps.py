@@ -31,10 +31,16 @@ import synth  # noqa: E402
 from measure import measured, processes_line  # noqa: E402
 from run import build_commands, prepare_mkdocs_project, touch_one_source  # noqa: E402
 
-NOTE = """term: 五水共治
-note: |
-  本条为基准测试所加：治污水、防洪水、排涝水、保供水、抓节水。
-"""
+NOTE = {"text": "本条为基准测试所加：治污水、防洪水、排涝水、保供水、抓节水。", "author": "benchmark", "date": "2026-12-06"}
+
+
+def add_note(glossary: Path) -> None:
+    """What a curator's pull request does: one more note on a curated term (the first file's)."""
+    import yaml
+    path = sorted(glossary.glob("*.yml"))[0]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.setdefault("notes", []).append(NOTE)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def fresh_checkout(project: Path) -> None:
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.change == "source":
             touch_one_source(sorted(sources.glob("*.txt"))[len(list(sources.glob("*.txt"))) // 2])
         else:
-            (project / "glossary" / "benchmark-note.yml").write_text(NOTE, encoding="utf-8")
+            add_note(project / "glossary")
         warm, warm_runs = run_steps(project, sources, args.workers, work / "warm")
         log = (work / "warm-1.log").read_text(encoding="utf-8", errors="replace")
         rebuilt = next((line.split("INFO    -  ", 1)[-1] for line in log.splitlines() if "sub-sites:" in line), "one site")
