@@ -305,7 +305,7 @@ def build(settings: Settings, clock: Clock = untimed, docs: Path | None = None) 
         paths, problems = find_sources(settings.sources, settings.root)
     else:
         paths, problems = [], [Problem(str(settings.sources), "源文件目录不存在 / the sources folder does not exist")]
-    if settings.cache:   # romanisations kept from the last build (remembered.py), with the cache
+    if settings.cache:   # romanisations and paragraphs' term occurrences kept from the last build (remembered.py)
         remembered.load(settings.cache / REMEMBERED, code_version())
     corpus = build_corpus(paths, settings.root, SourceCache(settings.cache) if settings.cache else None,
                           settings.jobs, settings.max_source_bytes, clock)
