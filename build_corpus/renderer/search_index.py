@@ -387,7 +387,7 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
     from the previous share's last document. Nothing is decoded: every line carries its first value.
 
     A warm CI build merges every share again after one changed (a million lines at 1,000 reports), so
-    each line is settled as it is read: its first value re-encoded (`_encode_one`, remembered), its
+    each line is settled as it is read: its first value re-encoded (`_value_encoder`: remembered, since large ones recur too), its
     pieces appended to its key's. Only a single Han character waits for the whole index's counts
     (is_common chooses its title postings or all of them)."""
     writer = ShardedIndexWriter(search_dir)
