@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 
 from build_corpus import remembered
-from build_corpus.corpus import linking
 from build_corpus.corpus.linking import FOUND, TermMatcher, match_forms, paragraphs_with_sections, record_uses
 from build_corpus.corpus.terms import merge_terms
 from build_corpus.remembered import Memo
@@ -75,4 +74,4 @@ def test_linking_answers_from_the_memo_only_for_the_same_text_and_vocabulary(cor
     assert fewer.vocabulary != TermMatcher(match_forms(terms)).vocabulary
     text = next(p.text for doc in corpus.reports for p, _, _ in paragraphs_with_sections(doc))
     assert FOUND.get(fewer.key_of_text(text)) is None
-    assert linking.FOUND.get(TermMatcher(match_forms(terms)).key_of_text(text)) is not None
+    assert FOUND.get(TermMatcher(match_forms(terms)).key_of_text(text)) is not None
