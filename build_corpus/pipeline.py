@@ -116,6 +116,7 @@ TABLES = {"source": SOURCE_STEPS, "document": DOCUMENT_STEPS, "corpus": CORPUS_S
           "page": PAGE_STEPS}
 
 REMEMBERED = "remembered.pickle"   # in the cache's folder: remembered.py's tables
+KEPT_PAGES = "pages"               # in the cache's folder: the last build's pages, by digest (pages/write.py)
 
 # Times a step: `clock(table, step name)` is a context manager around each run (benchmarks/run.py).
 Clock = Callable[[str, str], AbstractContextManager]
@@ -180,10 +181,11 @@ def build_corpus(paths: list[Path], root: Path | None = None, cache: SourceCache
 
 def build_site(corpus: Corpus, curated: dict | None = None, address: Address | None = None,
                annotations: dict | None = None, clock: Clock = untimed, jobs: int = 1, split: str = "auto",
-               docs: Path | None = None, history: History | None = None) -> Site:
+               docs: Path | None = None, history: History | None = None, kept_pages: Path | None = None) -> Site:
     """SITE_STEPS, then every page (PAGE_STEPS). `split`: sub-sites (auto: by size). Nothing is in docs/ yet:
     the pages are kept, or, given `docs`, written into its staging area as they are made (write_site
-    swaps them in), which keeps a large corpus's pages out of memory."""
+    swaps them in), which keeps a large corpus's pages out of memory; `kept_pages`: the last build's
+    pages, by digest (write.KeptPages), for a docs/ without them."""
     history = history or History()
     site = Site(corpus, from_environment() if address is None else address, curated=curated or {},
                 annotations=annotations or {}, jobs=jobs if len(corpus.reports) >= SITE_JOBS_FROM else 1,
@@ -191,7 +193,7 @@ def build_site(corpus: Corpus, curated: dict | None = None, address: Address | N
                 history=history.events, history_note=history.note, provenance=history.provenance)
     run_steps("site", SITE_STEPS, site, clock)
     if docs is not None:
-        site.staging = Staging(docs, place=placed)
+        site.staging = Staging(docs, place=placed, kept=kept_pages)
         site.pages, site.files = PageSink(site.staging), PageSink(site.staging)
     run_page_steps(site, clock)
     return site
@@ -313,7 +315,7 @@ def build(settings: Settings, clock: Clock = untimed, docs: Path | None = None) 
     corpus.sources.extend(Source(path=p.path, error=p.message) for p in problems if p.path != str(settings.sources))
     curated, annotations, contribution_problems = load_contributions(settings)
     site = build_site(corpus, curated, annotations=annotations, clock=clock, jobs=settings.jobs, split=settings.split,
-                      docs=docs, history=load_history(settings))
+                      docs=docs, history=load_history(settings), kept_pages=settings.cache / KEPT_PAGES if settings.cache else None)
     if settings.cache:
         remembered.save(settings.cache / REMEMBERED, code_version())
     return Build(paths, corpus, site, problems + corpus.problems + contribution_problems + site.problems)

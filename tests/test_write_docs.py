@@ -5,6 +5,7 @@ at several moments and run two builds at once, then check that docs/ holds a who
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -164,3 +165,49 @@ def test_unchanged_pages_keep_their_file_and_time(tmp_path):
     write_pages(changed, {}, docs)
     assert page.stat().st_mtime == 1_000_000_000
     assert (docs / "reports" / "r1.md").read_text() == "# v2 1\n" and (docs / "reports" / "r1.md").stat().st_mtime > 1e9
+
+
+def _kept(kept: Path) -> set[str]:
+    return {p.name for p in kept.rglob("*") if p.is_file()}
+
+
+def _digests(pages: dict[str, str]) -> set[str]:
+    return {hashlib.sha256(text.encode()).hexdigest() for text in pages.values()}
+
+
+def _staged(docs: Path, kept: Path, pages: dict[str, str]) -> None:
+    staging = write_docs.Staging(docs, kept=kept)
+    for relative, content in pages.items():
+        staging.put(relative, content)
+    staging.commit()
+
+
+def test_a_fresh_checkout_links_the_kept_pages_and_writes_only_new_ones(tmp_path, monkeypatch):
+    """CI builds in a fresh checkout (no generated page in docs/): the cache's pages are linked, not written."""
+    kept = tmp_path / "cache" / "pages"
+    _staged(tmp_path / "first" / "docs", kept, _pages("v1"))
+    assert _kept(kept) == _digests(_pages("v1"))   # every page, by digest
+    written = []
+    real_write = write_docs._write
+    monkeypatch.setattr(write_docs, "_write", lambda path, data: (written.append(path.name), real_write(path, data)))
+    fresh = tmp_path / "fresh" / "docs"
+    _staged(fresh, kept, {**_pages("v1"), "reports/r1.md": "# v2 1\n"})
+    assert [name for name in written if not name.startswith(".")] == ["r1.md"] and _versions(fresh) == {"v1", "v2"}
+    page = fresh / "reports" / "r0.md"
+    assert page.read_text() == "# v1 0\n"
+    assert any(os.path.samestat(page.stat(), p.stat()) for p in kept.rglob("*") if p.is_file())   # a link to the kept one
+    assert time.time() - page.stat().st_mtime < 60   # new in this docs/: `mkdocs serve --dirty` renders it
+    assert _kept(kept) == _digests({**_pages("v1"), "reports/r1.md": "# v2 1\n"})   # the old r1 is gone
+
+
+def test_a_damaged_kept_page_is_never_used_and_is_replaced(tmp_path):
+    kept = tmp_path / "cache" / "pages"
+    _staged(tmp_path / "first" / "docs", kept, _pages("v1"))
+    for path in kept.rglob("*"):
+        if path.is_file():
+            path.unlink()   # the build's own docs/ keeps its link: only the kept file is damaged
+            path.write_text("# damaged\n")
+    fresh = tmp_path / "fresh" / "docs"
+    _staged(fresh, kept, _pages("v1"))
+    assert _versions(fresh) == {"v1"}
+    assert {p.read_text() for p in kept.rglob("*") if p.is_file()} == set(_pages("v1").values())
