@@ -256,6 +256,9 @@ def test_an_unchanged_sub_site_is_not_built_again(split_site, tmp_path):
         assert done.returncode == 0, done.stderr[-3000:]
         logs.append(done.stdout + done.stderr)
     assert "sub-sites: 1 to build, 3 unchanged since their last build; the main site's pages unchanged" in logs[1]
+    # and in the one built again, only the changed report's page is rendered (renderer/kept_pages.py)
+    kept, pages = map(int, re.search(r"hainansheng\S* (\d+) of (\d+) pages as their last build made them", logs[1]).groups())
+    assert pages > 1 and kept == pages - 1, logs[1]
     new = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert "本句为测试所加" in new["hainansheng/reports/hainansheng-2026.html"].decode()
     assert "本句为测试所加".encode() in gzip.decompress((project / "dist" / "corpus" / "corpus.jsonl.gz").read_bytes())

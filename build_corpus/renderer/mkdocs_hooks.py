@@ -56,7 +56,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 
 from build_corpus.batch import name_process
 from build_corpus.pages.write import JOURNAL, LOCK, STAGING, finish_interrupted_swap, hold_lock
-from build_corpus.renderer import subsites
+from build_corpus.renderer import kept_pages, subsites
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
 from build_corpus.renderer.render_helper import Helper, render_from, start_markdown_helper, start_template_helper, templates_from
 from build_corpus.renderer.search_index import (
@@ -66,6 +66,7 @@ from build_corpus.renderer.search_index import (
     InlineIndexer,
     SearchIndexError,
     merge_indexes,
+    page_documents,
 )
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
@@ -85,6 +86,14 @@ _finished_subsite: str | None = None   # the site folder of the sub-site just bu
 _main_kept = False              # a split site's main pages did not change: its last build is used
 _copied: set[str] = set()       # what this build copies rather than renders (on_files)
 _docs_lock: int | None = None   # the build lock's file, held (shared) while MkDocs reads docs/
+# A sub-site built page by page (kept_pages.py), reset by each build (a process of the projects plugin
+# builds one sub-site after another):
+_kept_records: dict = {}        # its last build's records, by src_uri
+_page_keys: dict[str, str] = {}  # this build's keys of its pages
+_kept_html: dict[str, str] = {}  # the pages not rendered again: their last build's HTML
+_searched: dict[str, list] = {}  # a rendered page's search sections, until its HTML is final
+_new_records: dict = {}         # this build's records, saved with its pages (on_shutdown)
+_warnings: kept_pages.Warnings | None = None   # pages that logged a warning: not kept
 
 
 def on_startup(command, dirty, **_):
@@ -138,6 +147,7 @@ def on_pre_build(config, **_):
         _indexer = None
     elif _subsite:
         subsites.forget_built(_main, _subsite)
+        _start_page_by_page(config)
         _indexer = InlineIndexer(subsites.state_folder(_main, _subsite), partial=True)
     elif _split:
         _indexer = BackgroundIndexer(subsites.state_folder(_main, subsites.MAIN_SHARE), partial=True)
@@ -145,11 +155,33 @@ def on_pre_build(config, **_):
         _indexer = BackgroundIndexer(Path(config["site_dir"]) / "search")
 
 
+def _start_page_by_page(config) -> None:
+    """A sub-site's build: its last build's records of its pages (kept_pages.py), and a watch for warnings."""
+    global _kept_records, _page_keys, _kept_html, _searched, _new_records, _warnings
+    _stop_watching()
+    _page_keys, _kept_html, _searched, _new_records = {}, {}, {}, {}
+    _kept_records = kept_pages.load(subsites.state_folder(_main, _subsite)) if not _dirty else {}
+    _warnings = kept_pages.Warnings(config)
+    logging.getLogger("mkdocs").addHandler(_warnings)
+
+
+def _stop_watching() -> None:
+    global _warnings
+    if _warnings is not None:
+        logging.getLogger("mkdocs").removeHandler(_warnings)
+        _warnings = None
+
+
 def on_files(files, config, **_):
     """The main site's pages are as its last build left them (on_pre_build put them back): none to
     render, its static files and assets copied as always (the theme's own templates, 404 and sitemap,
-    are written again all the same). Otherwise, what is copied rather than rendered: not kept."""
-    global _copied
+    are written again all the same). Otherwise, what is copied rather than rendered: not kept. A
+    sub-site: the pages made from what their last build was made from are not rendered again."""
+    global _copied, _page_keys, _kept_html
+    if _subsite and not _dirty:
+        _page_keys = kept_pages.page_keys(files, config, _main)
+        _kept_html = kept_pages.usable(_kept_records, _page_keys, subsites.state_folder(_main, _subsite))
+        log.info("%d of %d pages as their last build made them", len(_kept_html), len(_page_keys))
     _copied = {f.dest_uri for f in files if not f.is_documentation_page()}
     docs = str(Path(config.docs_dir).resolve())
     for f in files:   # the generated downloads, data scripts and stubs: linked, not copied (thousands of them)
@@ -218,7 +250,9 @@ def _helpers_wanted() -> bool:
 
 
 def on_pre_page(page, config, files, **_):
-    if _helper is not None and _helper.claim(page):
+    if page.file.src_uri in _kept_html:
+        page.render = kept_pages.restore_render(page, _kept_records[page.file.src_uri], files)
+    elif _helper is not None and _helper.claim(page):
         page.render = render_from(_helper, page)
     return page
 
@@ -233,7 +267,32 @@ def on_env(env, config, files, **_):
         _helper = start_template_helper(config, files, _nav, env, InclusionLevel.is_included)
         if _helper is not None:
             env.get_template = templates_from(_helper, config, env.get_template)
+    if _kept_html:
+        env.get_template = _kept_templates(config, env.get_template)
     return env
+
+
+def _kept_templates(config, get_template):
+    """`env.get_template` for a sub-site's page loop: a kept page's template is a placeholder."""
+    def get(name, *args, **kwargs):
+        page = config._current_page
+        if page is not None and page.file.src_uri in _kept_html:
+            return kept_pages.KeptTemplate()
+        return get_template(name, *args, **kwargs)
+    return get
+
+
+@event_priority(-100)   # after every other plugin's: the HTML as it is published
+def on_post_page(output, page, config, **_):
+    """A kept page: its last build's HTML. A rendered page of a sub-site: its record for the next build."""
+    src_uri = page.file.src_uri
+    if src_uri in _kept_html:
+        _new_records[src_uri] = _kept_records[src_uri]
+        return _kept_html.pop(src_uri)
+    if src_uri in _searched and src_uri in _page_keys:
+        _new_records[src_uri] = kept_pages.record_of(page, _page_keys[src_uri], _searched.pop(src_uri),
+                                                      output.encode("utf-8", errors="xmlcharrefreplace"))
+    return output
 
 
 def _end_helper() -> None:
@@ -249,18 +308,29 @@ def on_page_content(html, page, config, **_):
     renders the other pages' Markdown (it used to wait for the templates phase, and MkDocs then
     waited for it); mark it excluded before Material's search plugin sees it (on_page_context)."""
     search = page.meta.get("search") or {}
-    if _indexer is not None and not search.get("exclude"):
+    src_uri = page.file.src_uri
+    if src_uri in _kept_html:   # a sub-site's page not rendered again: its sections as they were
+        if _indexer is not None:
+            _indexer.add_documents(_kept_records[src_uri].search)
+    elif _indexer is not None and not search.get("exclude"):
         # A split site's report pages: their text stays on the page, which the query side reads.
-        text_in_page = (_split or bool(_subsite)) and page.file.src_uri.startswith("reports/")
-        _indexer.add(page.url, str(page.meta.get("title", page.title)), html, float(search.get("boost", 1.0)),
-                     text_in_page)
+        text_in_page = (_split or bool(_subsite)) and src_uri.startswith("reports/")
+        title, boost = str(page.meta.get("title", page.title)), float(search.get("boost", 1.0))
+        if _subsite:   # (indexed here: kept for the next build)
+            _searched[src_uri] = page_documents(html, page.url, title, boost, text_in_page)
+            _indexer.add_documents(_searched[src_uri])
+        else:
+            _indexer.add(page.url, title, html, boost, text_in_page)
+    elif _subsite:
+        _searched[src_uri] = []
     page.meta["search"] = {**search, "exclude": True}
     return html
 
 
 def on_build_error(error, **_):
-    global _indexer, _nav
-    _nav = None
+    global _indexer, _nav, _new_records
+    _nav, _new_records = None, {}
+    _stop_watching()
     if _indexer is not None:
         _indexer.stop()
         _indexer = None
@@ -322,10 +392,15 @@ def _post_build(config) -> None:
 def on_shutdown(**_):
     """A sub-site built (the projects plugin runs this right after each build): its pages, as every
     plugin left them, kept for the next build (subsites.keep_built)."""
-    global _finished_subsite
+    global _finished_subsite, _new_records
     if _finished_subsite and _subsite and _main:
         subsites.keep_built(_main, _subsite, _finished_subsite)
-    _finished_subsite = None
+        warned = _warnings.pages if _warnings is not None else {None}
+        if None not in warned:   # (a warning outside any page: nothing is kept, every page is rendered again)
+            kept_pages.save(subsites.state_folder(_main, _subsite),
+                            {src_uri: record for src_uri, record in _new_records.items() if src_uri not in warned})
+    _finished_subsite, _new_records = None, {}
+    _stop_watching()
 
 
 def _point_to_index(search: Path, shards: dict) -> None:

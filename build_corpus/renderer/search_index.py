@@ -702,7 +702,11 @@ class InlineIndexer:
         self.writer, self.partial = ShardedIndexWriter(search_dir), partial
 
     def add(self, url: str, title: str, content: str, boost: float, text_in_page: bool = False) -> None:
-        for doc in page_documents(content, url, title, boost, text_in_page):
+        self.add_documents(page_documents(content, url, title, boost, text_in_page))
+
+    def add_documents(self, docs: list[SearchDoc]) -> None:
+        """A page's sections, cut already (a page kept from the last build: renderer/kept_pages.py)."""
+        for doc in docs:
             self.writer.add(doc)
 
     def finish(self) -> IndexSummary:

@@ -28,7 +28,7 @@ import logging
 import os
 import re
 import shutil
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..pages.front_matter import read_front_matter
@@ -93,8 +93,8 @@ def subsite_config(slug: str, province: str) -> str:
 
 def build_environment(docs: Path) -> str:
     """What every sub-site is built with besides its pages: the main mkdocs.yml (beside docs/), the theme
-    overrides and assets, the hooks' code and the versions of MkDocs and Material. A change to any of
-    them rebuilds every sub-site."""
+    overrides and assets, the hooks' code and the versions of the packages that render pages. A change to
+    any of them rebuilds every sub-site (and every page of it: renderer/kept_pages.py)."""
     digest = hashlib.sha256()
     config = docs.parent / "mkdocs.yml"
     digest.update(config.read_bytes() if config.is_file() else b"")
@@ -102,8 +102,19 @@ def build_environment(docs: Path) -> str:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    digest.update(f"mkdocs {version('mkdocs')} material {version('mkdocs-material')}".encode())
+    for package in RENDERING_PACKAGES:
+        digest.update(f"{package} {_version_of(package)}\n".encode())
     return digest.hexdigest()
+
+
+RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions")
+
+
+def _version_of(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "-"
 
 
 # --- read by the hooks ------------------------------------------------------------------------
