@@ -32,7 +32,7 @@ in a process of Material's projects plugin, before the main site. Then:
   indexes in its own process, and leaves its share of the index with its state (.cache/subsites/);
 - the main site empties site/ (the projects plugin turns MkDocs' own cleaning off) and puts back
   the sub-sites that need no new build (kept in their state), which the plugin then skips; at the
-  end it merges its own share and every sub-site's into the one index (search_index.merge_indexes),
+  end it merges its own share and every sub-site's into the one index (index_merge.py: what changed since the last merge),
   which every sub-site's search box reads: the index's locations are the main site's, and each
   sub-site's search_index.json says how far up the main site is (`root`).
 - report pages' text is not in the index (the query side reads it from the page, over http).
@@ -56,7 +56,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 
 from build_corpus.batch import name_process
 from build_corpus.pages.write import JOURNAL, LOCK, STAGING, finish_interrupted_swap, hold_lock
-from build_corpus.renderer import kept_pages, subsites
+from build_corpus.renderer import index_merge, kept_pages, subsites
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
 from build_corpus.renderer.render_helper import Helper, render_from, start_markdown_helper, start_template_helper, templates_from
 from build_corpus.renderer.search_index import (
@@ -65,13 +65,13 @@ from build_corpus.renderer.search_index import (
     BackgroundIndexer,
     InlineIndexer,
     SearchIndexError,
-    merge_indexes,
     page_documents,
 )
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
 
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
+MERGED = "_index"   # the state folder of the last merge of the search index (index_merge.py)
 
 _indexer: BackgroundIndexer | None = None
 _preview_inputs: dict = {}   # build-corpus serve: the inputs' fingerprint at the last pipeline run
@@ -371,7 +371,8 @@ def _post_build(config) -> None:
     if _split:
         parts = [("", subsites.state_folder(_main, subsites.MAIN_SHARE) / PARTIAL)]
         parts += [(f"{slug}/", subsites.state_folder(_main, slug) / PARTIAL) for slug in subsites.projects(config.docs_dir)]
-        summary = merge_indexes(site / "search", parts)
+        summary, how = index_merge.merge_shares(site / "search", parts, subsites.state_folder(_main, MERGED))
+        log.info("search: %s", how)
     _last_shards = {"folder": summary.folder, "count": summary.shards, "docs": summary.docs, "common": summary.common}
     index["config"]["shards"] = _last_shards
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -27,6 +27,7 @@ import hashlib
 import html
 import json
 import multiprocessing
+import os
 import re
 import shutil
 import traceback
@@ -34,7 +35,7 @@ import unicodedata
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -253,6 +254,7 @@ class ShardedIndexWriter:
         self.pairs = 0
         self.bytes = 0
         self.digest = hashlib.sha256()
+        self.files: dict[str, str] = {}   # each file written: its SHA-256 (index_merge.py checks what it reuses)
         self.page_numbers: dict[str, int] = {}
         self.page_of: list[list[int]] = [[]]   # per chunk, per document in it: its page's number
         self.chunk_page = self.chunk_page_title = ""   # the last record's, in this chunk (read_chunk)
@@ -332,8 +334,11 @@ class ShardedIndexWriter:
         meta = {"docs": self.docs, "chunks": self.chunks, "pairs": self.pairs, "keys": len(self.postings),
                 "pages": list(self.page_numbers), "of": self.page_of[:self.chunks]}
         self._write_raw(PARTIAL_META, json.dumps(meta).encode())
+        (self.building / PARTIAL_DIGEST).write_text(self.digest.hexdigest(), encoding="utf-8")
         folder = self.search_dir / PARTIAL
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder.is_dir():   # the share the last merge may have read (index_merge.py merges what changed)
+            shutil.rmtree(self.search_dir / PREVIOUS_PARTIAL, ignore_errors=True)
+            folder.rename(self.search_dir / PREVIOUS_PARTIAL)
         self.building.rename(folder)
         summary = IndexSummary(f"{folder.relative_to(self.search_dir.parent).as_posix()}/", "", self.docs, self.chunks,
                                0, len(self.postings), self.pairs, self.bytes)
@@ -357,7 +362,21 @@ class ShardedIndexWriter:
             self.building.mkdir(parents=True)
         self.digest.update(encoded)
         self.bytes += len(encoded)
+        self.files[name] = hashlib.sha256(encoded).hexdigest()
         (self.building / name).write_bytes(encoded)
+
+    def _adopt(self, name: str, path: Path, encoded: bytes) -> None:
+        """A file of the last merged index, the same again (`encoded`, its bytes): linked, not written."""
+        if not self.bytes:
+            shutil.rmtree(self.building, ignore_errors=True)
+            self.building.mkdir(parents=True)
+        self.digest.update(encoded)
+        self.bytes += len(encoded)
+        self.files[name] = hashlib.sha256(encoded).hexdigest()
+        try:
+            os.link(path, self.building / name)
+        except OSError:
+            (self.building / name).write_bytes(encoded)
 
 
 # A sub-site's share of the index (ShardedIndexWriter.finish(partial=True)), in its state folder: its
@@ -367,8 +386,23 @@ class ShardedIndexWriter:
 # for a single Han character the same three again for its title postings alone (is_common decides
 # on the whole index's counts which of the two the merged index takes).
 PARTIAL = "partial"
+PREVIOUS_PARTIAL = "partial.previous"   # the share before it, beside it
 POSTINGS_BY_KEY = "postings.tsv"
 PARTIAL_META = "meta.json"
+PARTIAL_DIGEST = "digest"               # of the share's files, as written (ShardedIndexWriter.digest)
+
+
+@dataclass
+class MergeRecord:
+    """What a merge leaves for the next one to start from (index_merge.py): enough to merge again
+    what changed in one share without reading the others."""
+    shares: list[tuple[str, str, int]] = field(default_factory=list)   # prefix, digest, chunks of each share
+    one_han: dict[str, list] = field(default_factory=dict)   # single Han characters: merge_indexes' (offset, holding, lists)
+    one_han_lines: dict[str, str] = field(default_factory=dict)   # their merged postings ("" none)
+    shards: int = 0
+    files: dict[str, str] = field(default_factory=dict)    # the merged index's files: SHA-256 by name
+    folder: str = ""                                       # its folder (search/idx-…/)
+    keys: int = 0
 
 
 def _share_line(stored: array) -> list[str]:
@@ -379,7 +413,7 @@ def _share_line(stored: array) -> list[str]:
     return [str(values[0]), str(stored[-1] >> FLAG_BITS), encode_values(values[1:])]
 
 
-def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSummary:
+def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]], record: MergeRecord | None = None) -> IndexSummary:
     """One index from the shares of the main site and its sub-sites, in order: (the sub-site's folder
     with a slash, or "" for the main site; its partial folder). Each share's documents follow the
     previous share's, their locations prefixed with its folder (the index speaks from the main site's
@@ -389,13 +423,12 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
     A warm CI build merges every share again after one changed (a million lines at 1,000 reports), so
     each line is settled as it is read: its first value re-encoded (`_value_encoder`: remembered, since large ones recur too), its
     pieces appended to its key's. Only a single Han character waits for the whole index's counts
-    (is_common chooses its title postings or all of them)."""
+    (is_common chooses its title postings or all of them). `record`: filled for index_merge.py."""
     writer = ShardedIndexWriter(search_dir)
     writer.page_of = []
     pieces: dict[str, list[str]] = defaultdict(list)
     last_of: dict[str, int] = {}    # key -> the last document holding it so far
     one_han: dict[str, list] = defaultdict(list)   # single Han characters: (offset, holding, lists) per share
-    common = []
     encode_one = _value_encoder()
     for prefix, folder in parts:
         meta = json.loads((folder / PARTIAL_META).read_text(encoding="utf-8"))
@@ -404,11 +437,7 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
         writer.page_of += [[pages[n] for n in chunk] for chunk in meta["of"]]
         for n in range(meta["chunks"]):
             chunk = _read_shard(folder / f"d{n}.js")
-            if prefix:
-                for record in chunk:
-                    if not record[0].startswith("#"):   # "#…": on the previous record's page (read_chunk)
-                        record[0] = prefix + record[0]
-            writer._write(f"d{writer.chunks}", chunk)
+            writer._write(f"d{writer.chunks}", prefixed(chunk, prefix))
             writer.chunks += 1
         writer.docs += meta["docs"]
         writer.pairs += meta["pairs"]
@@ -422,24 +451,64 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]]) -> IndexSumma
                 joined.append(encode_one(int(first) + ((offset - last_of.get(key, 0)) << FLAG_BITS)))
                 joined.append(rest)
                 last_of[key] = offset + int(last)
-    for key, shares in one_han.items():
-        if is_common(key, sum(s[1] for s in shares), writer.docs):   # its title postings, where a share has any
-            writer.pairs -= sum(share[1] for share in shares)
-            shares = [(offset, 0, lists[3:]) for offset, _, lists in shares if lists[3]]
-            writer.pairs += sum(1 + len(lists[2]) for _, _, lists in shares)   # about: gaps are ≥ 1 character
-            common.append(key)
-        previous = 0
-        for offset, _, (first, last, rest, *_titles) in shares:
-            pieces[key] += [encode_one(int(first) + ((offset - previous) << FLAG_BITS)), rest]
-            previous = offset + int(last)
+    one_han_lines, adjustment = merge_one_han(one_han, writer.docs, encode_one)
+    writer.pairs += adjustment
+    pieces.update((key, [line]) for key, line in one_han_lines.items())
     shards = _shard_count(writer.pairs)
     buckets: list[dict[str, str]] = [{} for _ in range(shards)]
     for key in sorted(pieces):
         if pieces[key]:
-            buckets[shard_of(key, shards)][key] = "".join(pieces[key])
+            line = "".join(pieces[key])
+            if line:
+                buckets[shard_of(key, shards)][key] = line
     for n, bucket in enumerate(buckets):
         writer._write(f"b{n}", bucket)
-    return writer._publish(shards, sum(map(len, buckets)), "".join(sorted(common)))
+    common = "".join(sorted(key for key in one_han if is_common(key, sum(s[1] for s in one_han[key]), writer.docs)))
+    summary = writer._publish(shards, sum(map(len, buckets)), common)
+    if record is not None:
+        record.shares = [(prefix, share_digest(folder), meta_chunks) for (prefix, folder), meta_chunks
+                         in zip(parts, _chunk_counts(parts))]
+        record.one_han, record.one_han_lines, record.shards = dict(one_han), one_han_lines, shards
+        record.files, record.folder, record.keys = dict(writer.files), summary.folder, summary.keys
+    return summary
+
+
+def prefixed(chunk: list[list], prefix: str) -> list[list]:
+    """A share's document chunk as the merged index has it: locations from the main site's root."""
+    if prefix:
+        for entry in chunk:
+            if not entry[0].startswith("#"):   # "#…": on the previous record's page (read_chunk)
+                entry[0] = prefix + entry[0]
+    return chunk
+
+
+def merge_one_han(one_han: dict[str, list], docs: int, encode_one: Callable[[int], str]) -> tuple[dict[str, str], int]:
+    """The merged postings of every single Han character (its shares' (offset, holding, lists), in order),
+    and what they change in the count of postings: a common one keeps its titles' postings alone."""
+    lines, adjustment = {}, 0
+    for key, shares in one_han.items():
+        if is_common(key, sum(s[1] for s in shares), docs):   # its title postings, where a share has any
+            adjustment -= sum(share[1] for share in shares)
+            shares = [(offset, 0, lists[3:]) for offset, _, lists in shares if lists[3]]
+            adjustment += sum(1 + len(lists[2]) for _, _, lists in shares)   # about: gaps are ≥ 1 character
+        previous, pieces = 0, []
+        for offset, _, (first, last, rest, *_titles) in shares:
+            pieces += [encode_one(int(first) + ((offset - previous) << FLAG_BITS)), rest]
+            previous = offset + int(last)
+        lines[key] = "".join(pieces)
+    return lines, adjustment
+
+
+def share_digest(folder: Path) -> str:
+    """A share's digest as its writer wrote it beside its files ("": none, an older share)."""
+    try:
+        return (folder / PARTIAL_DIGEST).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def _chunk_counts(parts: list[tuple[str, Path]]) -> list[int]:
+    return [json.loads((folder / PARTIAL_META).read_text(encoding="utf-8"))["chunks"] for _, folder in parts]
 
 
 def _value_encoder() -> Callable[[int], str]:
