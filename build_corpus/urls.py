@@ -243,16 +243,20 @@ def _relative(to_page: str, from_folder: str) -> str:
 
 
 @cache
-def _real_folder(docs: Path) -> Path:
-    """docs/ with its symbolic links resolved, once a build rather than twice a page."""
-    return docs.resolve()
+def _real_folder(folder: Path) -> Path:
+    """A folder with its symbolic links resolved, once a build rather than twice a page."""
+    return folder.resolve()
 
 
 def page_path(docs: Path, relative: str) -> Path:
-    """The file under docs/ for a generated page, refusing anything outside the alphabet or docs/."""
+    """The file under docs/ for a generated page, refusing anything outside the alphabet or docs/ (a
+    symbolic link on the way out). Its folder is resolved once a build (~7,000 pages at 1,000 reports
+    are staged, each checked twice: resolving the whole path each time was 0.7 s); the page itself is
+    looked at every time."""
     if not PAGE_PATH.match(relative) or ".." in PurePosixPath(relative).parts:
         raise UnsafePath(f"生成的页面路径不安全 / unsafe page path {relative!r}")
-    target = (docs / relative).resolve()
-    if not target.is_relative_to(_real_folder(docs)):
+    target = docs / relative
+    inside = _real_folder(docs)
+    if not _real_folder(target.parent).is_relative_to(inside) or (target.is_symlink() and not target.resolve().is_relative_to(inside)):
         raise UnsafePath(f"页面路径越出 docs/ / page path {relative!r} leaves {docs}")
-    return docs / relative
+    return target

@@ -135,6 +135,20 @@ def test_page_paths_outside_the_alphabet_or_docs_are_refused(tmp_path, relative)
         page_path(tmp_path / "docs", relative)
 
 
+def test_page_paths_through_a_symbolic_link_out_of_docs_are_refused(tmp_path):
+    docs, outside = tmp_path / "docs", tmp_path / "outside"
+    (docs / "reports").mkdir(parents=True)
+    outside.mkdir()
+    (docs / "terms").symlink_to(outside, target_is_directory=True)
+    (docs / "reports" / "a.md").symlink_to(outside / "a.md")
+    (docs / "reports" / "b.md").symlink_to(docs / "reports" / "c.md")   # within docs/: allowed
+    for relative in ("terms/x.md", "reports/a.md"):
+        with pytest.raises(UnsafePath):
+            page_path(docs, relative)
+    assert page_path(docs, "reports/b.md") == docs / "reports" / "b.md"
+    assert page_path(docs, "reports/new/c.md") == docs / "reports" / "new" / "c.md"
+
+
 def test_a_problem_is_always_one_line():
     line = str(Problem("sources/b\n# x\r.txt", "bad\nthing", line=3, key="a\nb"))
     assert "\n" not in line and "\r" not in line and line.startswith("sources/b\\n# x\\r.txt:3: a\\nb: error: bad\\nthing")
