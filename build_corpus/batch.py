@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from . import remembered
 from .cache import SourceCache
 from .contributions.inputs import shown_path
 from .contributions.sidecar import sidecar_path
@@ -195,13 +196,17 @@ def beside(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
         child.join()
     if not ok:
         raise BesideError(second or f"the second process died (exit code {child.exitcode})")
+    second, learned = second
+    remembered.adopt(learned)
     return first, second
 
 
 def _send_result(job: Callable, sending) -> None:
+    """The job's result, and what its memos learned (remembered.py: kept for the next build by the parent)."""
     name_process("bc-beside")
+    start = remembered.mark()
     try:
-        result = (True, job())
+        result = (True, (job(), remembered.since(start)))
     except BaseException:
         result = (False, traceback.format_exc())
     sending.send(result)

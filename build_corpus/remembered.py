@@ -68,6 +68,24 @@ class Memo:
         return self.used.keys() != self.kept.keys()
 
 
+def mark() -> dict[str, int]:
+    """How many answers each memo has used so far (a forked process, before its work: `since`)."""
+    return {name: len(memo.used) for name, memo in _MEMOS.items()}
+
+
+def since(start: dict[str, int]) -> dict[str, list]:
+    """The answers each memo used after `start` (in insertion order: the new ones are last), for the
+    process that forked this one (`adopt`): what a forked page step learned is kept too."""
+    return {name: list(memo.used.items())[start.get(name, 0):] for name, memo in _MEMOS.items()
+            if len(memo.used) > start.get(name, 0)}
+
+
+def adopt(learned: dict[str, list]) -> None:
+    for name, items in learned.items():
+        if name in _MEMOS:
+            _MEMOS[name].used.update(items)
+
+
 def load(path: Path, version: str) -> None:
     """Every table saved at `path` under this code version (nothing if it is missing or another version's);
     the memos start this build with nothing used."""

@@ -75,3 +75,26 @@ def test_linking_answers_from_the_memo_only_for_the_same_text_and_vocabulary(cor
     text = next(p.text for doc in corpus.reports for p, _, _ in paragraphs_with_sections(doc))
     assert FOUND.get(fewer.key_of_text(text)) is None
     assert FOUND.get(TermMatcher(match_forms(terms)).key_of_text(text)) is not None
+
+
+def test_the_corpus_download_compressed_again_from_kept_pieces_is_the_same_file():
+    """corpus.jsonl.gz: each report's deflate blocks kept by its line and the window before it; one
+    changed report gives the file compressing everything again gives (and gzip reads it as one stream)."""
+    import gzip
+    import random
+
+    from build_corpus.pages.downloads import DEFLATED, gzipped_by_piece
+    rng = random.Random(5)
+    words = ["五水共治", "三改一拆", "治污水", "高质量发展", "the", "2026"]
+    lines = [("".join(rng.choice(words) for _ in range(rng.randint(1, 9000))) + "\n").encode() for _ in range(12)]
+    DEFLATED.kept, DEFLATED.used = {}, {}
+    cold = gzipped_by_piece(lines)
+    assert gzip.decompress(cold) == b"".join(lines) and len(DEFLATED.used) == len(lines)
+    lines[4] = b'{"changed": true}\n'
+    DEFLATED.kept, DEFLATED.used = DEFLATED.used, {}
+    warm = gzipped_by_piece(lines)
+    DEFLATED.kept, DEFLATED.used = {}, {}
+    assert warm == gzipped_by_piece(lines) and gzip.decompress(warm) == b"".join(lines)
+    # smaller than one member per report, about as small as one stream
+    assert len(warm) < len(b"".join(gzip.compress(line, 6, mtime=0) for line in lines))
+    assert len(warm) < len(gzip.compress(b"".join(lines), 6, mtime=0)) * 1.02

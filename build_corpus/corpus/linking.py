@@ -293,8 +293,8 @@ def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | 
 # the term's definitions or None, rule); the counts of unlinked uses by key. Then, from another
 # process, the scope's decisions for these reports as (report, term key, condition held, definition
 # index or None, rule), which the report pages' links ask for again (in this process the scope
-# remembers them itself); last, the FOUND entries these reports' paragraphs asked for.
-Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]], list[tuple], dict]
+# remembers them itself). (The FOUND entries the other process asked for come back with its result: batch.beside.)
+Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]], list[tuple]]
 
 # Each paragraph's occurrences (TermMatcher.find) by its text and the vocabulary, kept from the last build
 # with the per-source cache (remembered.py): a one-source change leaves both the same for every other
@@ -303,26 +303,25 @@ Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]
 FOUND = Memo("linking.found")
 
 
-def _occurrences_in(matcher: TermMatcher, text: str, asked: dict) -> list[Occurrence]:
+def _occurrences_in(matcher: TermMatcher, text: str) -> list[Occurrence]:
     key = matcher.key_of_text(text)
     spans = FOUND.get(key)
     if spans is None:
         spans = tuple((o.start, o.end, o.key) for o in matcher.find(text))
         FOUND.put(key, spans)
-    asked[key] = spans
     return [Occurrence(*span) for span in spans]
 
 
 def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: dict[str, Term],
               with_decisions: bool = False) -> Findings:
-    spans_of, uses_of, unlinked_of, asked = [], [], [], {}
+    spans_of, uses_of, unlinked_of = [], [], []
     index_of = {key: {id(d): i for i, d in enumerate(term.definitions)} for key, term in terms.items()}
     for doc in docs:
         spans, found_uses, unlinked = [], [], defaultdict(int)
         for n, (p, _, _) in enumerate(paragraphs_with_sections(doc)):
             term_spans = []
             uses: dict[tuple, list] = {}     # (key, definition, rule) -> [target, count]
-            for o in _occurrences_in(matcher, p.text, asked):
+            for o in _occurrences_in(matcher, p.text):
                 target = target_of(scope, doc, p, o)
                 if target.linked:
                     term_spans.append((o.start, o.end, o.key))
@@ -341,14 +340,13 @@ def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: d
         position = {id(doc): i for i, doc in enumerate(docs)}
         decisions = [(position[doc_id], key, holds, None if t.definition is None else index_of[key][id(t.definition)],
                       t.rule) for (doc_id, key, holds), t in scope.cache.items() if doc_id in position]
-    return spans_of, uses_of, unlinked_of, decisions, asked
+    return spans_of, uses_of, unlinked_of, decisions
 
 
 def _record(docs: list[Document], findings: Findings, terms: dict[str, Term], scope: Scope) -> None:
     """Findings into the paragraphs, the terms' uses, the scope's same-wording counts and (from
     another process) its decisions, in report order."""
-    spans_of, uses_of, unlinked_of, decisions, asked = findings
-    FOUND.used.update(asked)   # (from another process: what it asked for is kept too)
+    spans_of, uses_of, unlinked_of, decisions = findings
     for doc, spans, found_uses, unlinked in zip(docs, spans_of, uses_of, unlinked_of):
         paragraphs = list(paragraphs_with_sections(doc))
         for (p, _, _), term_spans in zip(paragraphs, spans):

@@ -361,8 +361,17 @@ def skip_projects(config, keep: set[str]) -> None:
     if builder is None:
         return
     builder.root.plugin.concurrency = max(1, int(os.environ.get(SITE_JOBS_ENV) or os.cpu_count() or 1))
-    jobs = builder.root.jobs
+    root = builder.root
 
     def stale_jobs():
-        return [job for job in jobs() if Path(job.project.config.config_file_path).parent.name not in keep]
+        """The plugin's own listing (Project.jobs) without the up-to-date sub-sites, whose configuration it
+        would read for nothing (~0.3 s at 31 sub-sites): sub-sites hold no projects of their own."""
+        from material.plugins.projects.structure import Project, ProjectJob
+        folder = Path(root.config.config_file_path).parent / root.plugin.projects_dir
+        found = []
+        for config in sorted(folder.glob("*/mkdocs.yml")):
+            if config.parent.name not in keep:
+                project = Project(str(config), root.plugin, f".{config.parent.name}")
+                found.append(ProjectJob(project, []))
+        return found
     builder.root.jobs = stale_jobs
