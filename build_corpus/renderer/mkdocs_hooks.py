@@ -101,6 +101,7 @@ def on_startup(command, dirty, **_):
     _dirty = dirty
 
 
+@event_priority(50)   # before the projects plugin's (subsites.list_projects_lightly)
 def on_config(config, **_):
     """A sub-site takes the main site's nav and assets; in a split site, links that leave the sub-site
     (or the main site) are not MkDocs' to find (renderer/subsites.py)."""
@@ -114,6 +115,7 @@ def on_config(config, **_):
         subsites.adapt_subsite_config(config, _subsite)
     elif _split:   # links into the sub-sites (renderer/subsites.py says why DEBUG)
         config.validation.links.not_found = logging.DEBUG
+        subsites.list_projects_lightly(config)
     return config
 
 

@@ -30,6 +30,7 @@ import re
 import shutil
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import SimpleNamespace
 
 from ..pages.front_matter import read_front_matter
 from ..urls import PROJECTS_FOLDER as PROJECTS  # under docs/: the sub-sites' projects (mkdocs.yml: projects_dir)
@@ -350,6 +351,24 @@ def merge_sitemaps(site_dir: str | Path, slugs: list[str]) -> int:
 
 
 SITE_JOBS_ENV = "BUILD_CORPUS_SITE_JOBS"   # sub-sites built at once (default: the machine's cores)
+
+
+def list_projects_lightly(config) -> None:
+    """Before the projects plugin's on_config, which reads every sub-site's configuration only to write
+    a manifest of their slugs and paths (~0.3 s at 31 sub-sites, every build): its builder made here,
+    listing them from their folders alone; `skip_projects` then lists the sub-sites to build, read."""
+    plugin = config.plugins.get("material/projects") or config.plugins.get("projects")
+    if plugin is None or not plugin.config.enabled or getattr(plugin, "builder", None) is not None:
+        return
+    from material.plugins.projects.builder import ProjectsBuilder
+    plugin.builder = ProjectsBuilder(config, plugin.config)
+    folder = Path(config.config_file_path).parent / plugin.config.projects_dir
+
+    def listed():
+        for path in sorted(folder.glob("*/mkdocs.yml")):
+            yield SimpleNamespace(project=SimpleNamespace(slug=f".{path.parent.name}",
+                                                          config=SimpleNamespace(config_file_path=str(path))))
+    plugin.builder.root.jobs = listed
 
 
 def skip_projects(config, keep: set[str]) -> None:
