@@ -362,6 +362,9 @@ def list_projects_lightly(config) -> None:
         return
     from material.plugins.projects.builder import ProjectsBuilder
     plugin.builder = ProjectsBuilder(config, plugin.config)
+    # What the plugin's on_config sets before it makes its builder, and the sub-sites inherit from the
+    # builder's root (without it, each took itself for the top-level project: no assets hoisted).
+    plugin.builder.root.plugin.projects_root_dir = os.path.dirname(config.config_file_path)
     folder = Path(config.config_file_path).parent / plugin.config.projects_dir
 
     def listed():
