@@ -59,6 +59,7 @@ RECORD = "merge.pickle"   # in the merge's state folder
 FILES = "index"           # beside it: the merged index's files (hard links)
 VERSION = 1
 MAX_CHANGED = 4           # more changed shares than this: most keys changed, merged whole
+IDS = ~((1 << FLAG_BITS) - 1)   # a posting value's document id bits (the flags are the low FLAG_BITS)
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
 
@@ -186,7 +187,7 @@ def _patched(line: str, changes: list[tuple[int, int, list[str] | None]]) -> str
     share's new ones (its line's first value, last document, other values encoded; None: none)."""
     values, previous = [], 0
     for gap in decode_values(line):
-        previous = gap + (previous & ~3)
+        previous = gap + (previous & IDS)
         values.append(previous)
     for start, end, fields in changes:
         new = []
@@ -195,10 +196,10 @@ def _patched(line: str, changes: list[tuple[int, int, list[str] | None]]) -> str
             previous = int(first) + (start << FLAG_BITS)
             new.append(previous)
             for gap in decode_values(rest):
-                previous = gap + (previous & ~3)
+                previous = gap + (previous & IDS)
                 new.append(previous)
         values[bisect_left(values, start << FLAG_BITS):bisect_left(values, end << FLAG_BITS)] = new
-    return encode_values([value - (previous & ~3) for value, previous in zip(values, [0, *values])])
+    return encode_values([value - (previous & IDS) for value, previous in zip(values, [0, *values])])
 
 
 def _checked(files: Path, name: str, record: MergeRecord) -> tuple[Path, bytes]:
