@@ -98,10 +98,13 @@ SITE_STEPS = (
 # costs more than it saves (N=100: 0.72 s in one process, 0.86 s in two; N=1,000: 9.98 s, 7.50 s).
 SITE_JOBS_FROM = 250
 # Page steps only read the finished Site and each fill in their own pages: with jobs > 1 those named
-# in PAGES_HERE run in this process and the rest beside it (run_page_steps). At N=1,000 (a warm CI
-# build, benchmarks/ci_steps.py), here: report pages 2.9 s, comparisons 0.5, place pages 0.3, indexes
-# 0.1; beside: downloads 2.3, term pages 2.2, the rest 0.05, and it sends its pages' names back.
-PAGES_HERE = ("report pages", "comparison pages", "place pages", "index pages")
+# in PAGES_HERE run in this process and the rest beside it (run_page_steps), which sends its pages'
+# names back, and what its memos learned (remembered.py). Here are the steps with the largest memos
+# (downloads: the corpus download's compressed blocks, ~140 MB at 10,000 reports; term pages: their
+# quoted uses), so they are not sent. At N=1,000 (a warm CI build, benchmarks/ci_steps.py), here:
+# term pages 1.6 s, downloads 0.85, the rest 0.05; beside: report pages 1.95, comparisons 0.45, place
+# pages 0.25, indexes 0.07 (at 10,000, from empty: 38 s here, 33 beside).
+PAGES_HERE = ("term pages", "target pages", "reader pages", "downloads")
 PAGE_STEPS = (
     Step("report pages", pages.report_pages),
     Step("term pages", pages.term_pages),

@@ -98,3 +98,18 @@ def test_the_corpus_download_compressed_again_from_kept_pieces_is_the_same_file(
     # smaller than one member per report, about as small as one stream
     assert len(warm) < len(b"".join(gzip.compress(line, 6, mtime=0) for line in lines))
     assert len(warm) < len(gzip.compress(b"".join(lines), 6, mtime=0)) * 1.02
+
+
+def test_what_a_forked_step_learned_comes_back_kept_answers_as_keys():
+    """batch.beside: the forked process's new answers come back whole; those it took from the last
+    build's (which the parent has too) as their keys alone."""
+    memo = Memo("test.since")
+    memo.kept, memo.used = {"a": "kept answer"}, {}
+    start = remembered.mark()
+    assert memo.get("a") == "kept answer"
+    memo.put("b", "new answer")
+    learned = remembered.since(start)
+    assert learned["test.since"] == [("a", None), ("b", "new answer")]
+    memo.used = {}
+    remembered.adopt(learned)
+    assert memo.used == {"a": "kept answer", "b": "new answer"}
