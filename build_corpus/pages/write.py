@@ -174,18 +174,17 @@ class Staging:
             message = failed[0].read_text(encoding="utf-8")
             shutil.rmtree(self.root, ignore_errors=True)
             raise WriteError(message)
-        staged = set(self.digests().values())
+        staged = self.digests()
         try:
-            self._commit()
+            self._commit(staged)
         except OSError as err:
             if not (self.docs / JOURNAL).exists():   # (once the journal is written, the staging area is the new pages:
                 shutil.rmtree(self.root, ignore_errors=True)   # the next build or mkdocs build completes the swap)
             raise WriteError(_os_problem(err, self.docs)) from None
         if self.kept:
-            self.kept.keep_only(staged)
+            self.kept.keep_only(set(staged.values()))
 
-    def _commit(self) -> None:
-        staged = self.digests()
+    def _commit(self, staged: dict[str, str]) -> None:
         if self._manifest is not None and self._manifest[0] == os.getpid():
             self._manifest[1].close()
             self._manifest = None

@@ -430,8 +430,10 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]], record: Merge
     last_of: dict[str, int] = {}    # key -> the last document holding it so far
     one_han: dict[str, list] = defaultdict(list)   # single Han characters: (offset, holding, lists) per share
     encode_one = _value_encoder()
+    chunk_counts = []
     for prefix, folder in parts:
         meta = json.loads((folder / PARTIAL_META).read_text(encoding="utf-8"))
+        chunk_counts.append(meta["chunks"])
         offset = writer.chunks * CHUNK_DOCS
         pages = [writer.page_numbers.setdefault(prefix + page, len(writer.page_numbers)) for page in meta["pages"]]
         writer.page_of += [[pages[n] for n in chunk] for chunk in meta["of"]]
@@ -466,8 +468,7 @@ def merge_indexes(search_dir: Path, parts: list[tuple[str, Path]], record: Merge
     common = "".join(sorted(key for key in one_han if is_common(key, sum(s[1] for s in one_han[key]), writer.docs)))
     summary = writer._publish(shards, sum(map(len, buckets)), common)
     if record is not None:
-        record.shares = [(prefix, share_digest(folder), meta_chunks) for (prefix, folder), meta_chunks
-                         in zip(parts, _chunk_counts(parts))]
+        record.shares = [(prefix, share_digest(folder), chunks) for (prefix, folder), chunks in zip(parts, chunk_counts)]
         record.one_han, record.one_han_lines, record.shards = dict(one_han), one_han_lines, shards
         record.files, record.folder, record.keys = dict(writer.files), summary.folder, summary.keys
     return summary
@@ -506,9 +507,6 @@ def share_digest(folder: Path) -> str:
     except OSError:
         return ""
 
-
-def _chunk_counts(parts: list[tuple[str, Path]]) -> list[int]:
-    return [json.loads((folder / PARTIAL_META).read_text(encoding="utf-8"))["chunks"] for _, folder in parts]
 
 
 def _value_encoder() -> Callable[[int], str]:
