@@ -508,7 +508,6 @@ def share_digest(folder: Path) -> str:
         return ""
 
 
-
 def _value_encoder() -> Callable[[int], str]:
     """encode_values of one value, remembered: a merge encodes a million first values, most of them
     small and many the same."""
