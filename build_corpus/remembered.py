@@ -14,6 +14,7 @@ instead of growing with every edit.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import pickle
 from collections.abc import Callable
@@ -66,6 +67,12 @@ class Memo:
 
     def changed(self) -> bool:
         return self.used.keys() != self.kept.keys()
+
+
+def key_of(value) -> bytes:
+    """A memo's key for plain data (str, numbers, None, tuples, lists, dicts, dates): a digest of its repr,
+    which tells apart what differs in type as well as value (1 and "1", 1 and 1.0 and True, a tuple and a list)."""
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def mark() -> dict[str, int]:

@@ -10,12 +10,11 @@ makes of every page before anything is written.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
 import yaml
 
-from ..remembered import Memo
+from ..remembered import Memo, key_of
 
 # libyaml's safe dumper writes the same YAML as PyYAML's in a tenth of the time (front matter was
 # 1.5 s of the build at 1,000 reports); MkDocs loads with libyaml's safe loader where it is installed.
@@ -39,7 +38,7 @@ def front_matter(data: dict) -> str:
     description: "排涝水\\uFFFE<img>"
     ---
     """
-    key = hashlib.blake2b(repr(data).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    key = key_of(data)
     text = WRITTEN.get(key)
     if text is None:
         text = "---\n" + yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False) + "---\n"
@@ -50,8 +49,8 @@ def front_matter(data: dict) -> str:
     return text
 
 
-# Front matters written and read back, by a digest of their data's repr (which tells apart what YAML
-# writes differently: 1 and "1", 1.0, True, None, a tuple, a date), kept between builds with the
+# Front matters written and read back, by a digest of their data's repr (remembered.key_of: it tells apart
+# what YAML writes differently), kept between builds with the
 # per-source cache (remembered.py): writing and reading back a report page's was ~0.6 s of a warm build
 # at 1,000 reports, for the same text as the last build's.
 WRITTEN = Memo("front_matter.written")

@@ -1,7 +1,6 @@
 """A page per term: every definition and wording, whose it is, where the term is used, and the curated note."""
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from urllib.parse import quote
@@ -11,7 +10,7 @@ from ..contributions.curation import render_curated
 from ..corpus.scope import RULE_LABELS, Scope, whose
 from ..corpus.terms import Term, pinyin_sort_key, pinyin_syllables
 from ..publishing import Address
-from ..remembered import Memo
+from ..remembered import Memo, key_of
 from ..safe_text import html_text, link_html, page_title
 from ..urls import SEARCH_PAGE, TERM_INDEX, built_href, href, report_page, term_page, wording_anchor
 from . import citation
@@ -271,8 +270,7 @@ def _use_sentence(use, term: Term, page: str) -> str:
             span = next(((i, i + len(form)) for form in (*term.forms, term.key) if (i := p.text.find(form)) >= 0), None)
     if p is None or span is None:
         return f"<li>{_html_link(use.section or '开头', page, use.anchor)}</li>"
-    key = hashlib.blake2b(repr((p.text, span, use.section, page, use.anchor)).encode("utf-8", "surrogatepass"),
-                          digest_size=16).digest()
+    key = key_of((p.text, span, use.section, page, use.anchor))
     item = QUOTED.get(key)
     if item is None:
         excerpt, a, b = sentence_around(p.text, *span)

@@ -289,8 +289,7 @@ def _stage(docs: Path, staging: Path, relative: str, data: bytes, kept: Path | N
     target = page_path(staging, relative)
     current = page_path(docs, relative)
     try:
-        if current.is_file() and not current.is_symlink() and current.stat().st_size == len(data) \
-                and current.read_bytes() == data:
+        if not current.is_symlink() and _same_bytes(current, data):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(current, target)
             _keep(target, kept)

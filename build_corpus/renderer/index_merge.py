@@ -54,6 +54,7 @@ from .search_index import (
     shard_of,
     share_digest,
 )
+from .subsites import link_or_copy
 
 RECORD = "merge.pickle"   # in the merge's state folder
 FILES = "index"           # beside it: the merged index's files (hard links)
@@ -237,10 +238,7 @@ def _save(state: Path, record: MergeRecord, folder: Path) -> None:
         shutil.rmtree(state / FILES, ignore_errors=True)
         (state / FILES).mkdir()
         for name in record.files:
-            try:
-                os.link(folder / name, state / FILES / name)
-            except OSError:
-                shutil.copyfile(folder / name, state / FILES / name)
+            link_or_copy(folder / name, state / FILES / name)
         tmp = state / f".{RECORD}.{os.getpid()}.tmp"
         with tmp.open("wb") as f:
             pickle.dump((VERSION, record), f, protocol=pickle.HIGHEST_PROTOCOL)

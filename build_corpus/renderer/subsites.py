@@ -228,7 +228,7 @@ def keep_main(main: Path, site_dir: str | Path, copied: set[str], docs_dir: str 
                 or relative.startswith("search/idx-"):
             continue
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(path, target / relative)
+        link_or_copy(path, target / relative)
     digest = digest_of_file(Path(docs_dir) / PROJECTS / f"{MAIN_SHARE}{DIGEST}")
     if digest:
         (folder / DIGEST).write_text(digest + "\n", encoding="utf-8")
@@ -252,7 +252,7 @@ def restore_main(main: Path, site_dir: str | Path) -> None:
         if entry.is_dir():
             _copy_tree(entry, site / entry.name)
         else:
-            _link_or_copy(entry, site / entry.name)
+            link_or_copy(entry, site / entry.name)
     for name in REWRITTEN:
         path = site / name
         if path.is_file():
@@ -304,7 +304,8 @@ def _copy_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path) -> None:
+    """`target` the same file as `source` (a hard link), or a copy where the file system has none."""
     target.unlink(missing_ok=True)
     try:
         os.link(source, target)
