@@ -4,13 +4,27 @@ Linking keeps a term match only where jieba puts word boundaries at both ends, a
 sections stage asks where a heading glued to its body may end. jieba.tokenize is ~0.5 MB/s;
 this reproduces its no-HMM cut (same dictionary, same floats, same tie-breaks) on just the
 runs around a candidate, remembering each run's cut. It reads jieba 0.42.1's internals
-(dt.FREQ, dt.total, re_han_default, re_eng); the pin and tests/test_linking.py, which compare
+(Tokenizer.FREQ and total, re_han_default, re_eng); the pin and tests/test_linking.py, which compare
 with jieba.tokenize itself, keep it honest.
+
+The dictionary is read, never changed: linking's glossary words are laid over it (`with_words`, as
+jieba.add_word would add them), so the sections stage and every glossary see the same words whatever
+was linked before in the process. Loading it takes ~0.6 s (half a million words), and a rebuild after
+one changed source asks it only a few thousand times: given a folder (`keep_dictionary_in`, the
+per-source cache's), it is also written there once as an SQLite table, which answers the first
+SWITCH_AFTER lookups without loading it.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
+import sqlite3
+from collections.abc import Iterable
+from importlib.metadata import version
 from math import log
+from pathlib import Path
 
 import jieba
 
@@ -21,6 +35,154 @@ CONTEXT_CHARS = 12
 # What jieba segments with its dictionary; every other character is a token of its own.
 DICTIONARY_RUN = re.compile(jieba.re_han_default.pattern)
 CRLF = re.compile("\r\n")   # one token to jieba
+# A glossary word's frequency, at least: what linking gives jieba for each term form.
+USER_WORD_FREQ = 20000
+# Lookups answered from the SQLite table (~7 µs each) before the dictionary is loaded whole (~0.6 s).
+SWITCH_AFTER = 50_000
+
+
+class JiebaDictionary:
+    """jieba's own dictionary (a Tokenizer of our own: jieba.dt may have user words): a word's frequency,
+    0 for a prefix of a word, None for neither; and their total. From the SQLite table while it is
+    asked little, then loaded whole (`load`)."""
+
+    def __init__(self):
+        self.freq: dict[str, int] | None = None
+        self._total: int | None = None
+        self._index: tuple[int, sqlite3.Connection] | None = None   # (pid, connection): not shared across a fork
+        self.asked = 0
+
+    @property
+    def total(self) -> int:
+        if self._total is None:
+            table = self._table()
+            if table is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._total = table.execute("SELECT n FROM meta WHERE k = 'total'").fetchone()[0]
+            if self._total is None:
+                self.load()
+        return self._total
+
+    def get(self, word: str) -> int | None:
+        if self.freq is None and self.asked < SWITCH_AFTER:
+            table = self._table()
+            if table is not None:
+                self.asked += 1
+                try:
+                    row = table.execute("SELECT n FROM words WHERE w = ?", (word,)).fetchone()
+                    return None if row is None else row[0]
+                except (sqlite3.Error, ValueError):   # (a damaged page of it): the dictionary itself answers
+                    pass
+        return self.load().get(word)
+
+    def load(self) -> dict[str, int]:
+        """The whole dictionary in memory (before forking workers, which share it); written to the table
+        for the next build if there is a folder for it and none is there."""
+        if self.freq is None:
+            tokenizer = jieba.Tokenizer()
+            tokenizer.check_initialized()
+            self.freq, self._total = tokenizer.FREQ, tokenizer.total
+            self._close()
+            if _index_folder is not None and _usable_table(_index_path(_index_folder)) is None:
+                _write_table(_index_path(_index_folder), self.freq, self._total)
+        return self.freq
+
+    def _table(self) -> sqlite3.Connection | None:
+        if _index_folder is None:
+            return None
+        if self._index is None or self._index[0] != os.getpid():
+            connection = _usable_table(_index_path(_index_folder))
+            if connection is None:
+                return None
+            self._index = (os.getpid(), connection)
+        return self._index[1]
+
+    def _close(self) -> None:
+        if self._index is not None and self._index[0] == os.getpid():
+            self._index[1].close()
+        self._index = None
+
+
+_index_folder: Path | None = None
+
+
+def keep_dictionary_in(folder: Path | None) -> None:
+    """Where jieba's dictionary is kept as an SQLite table between builds (None: nowhere)."""
+    global _index_folder
+    _index_folder = folder
+
+
+def _index_path(folder: Path) -> Path:
+    return folder / f"jieba-{version('jieba')}-dictionary.sqlite"
+
+
+def _usable_table(path: Path) -> sqlite3.Connection | None:
+    """The table, read-only, if its bytes are those it was written with (a digest beside it: a cache
+    restored halfway is not read); else None."""
+    try:
+        expected = path.with_suffix(".sha256").read_text(encoding="utf-8").strip()
+        if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            return None
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except (OSError, sqlite3.Error):
+        return None
+
+
+def _write_table(path: Path, freq: dict[str, int], total: int) -> None:
+    """The dictionary as a table (~9 MB, ~0.6 s, once per jieba version): written aside, then renamed."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        with contextlib.closing(sqlite3.connect(tmp)) as db:
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("CREATE TABLE words (w TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+            db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+            db.executemany("INSERT INTO words VALUES (?, ?)", sorted(freq.items()))
+            db.execute("INSERT INTO meta VALUES ('total', ?)", (total,))
+            db.commit()
+        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+        tmp.replace(path)
+        path.with_suffix(".sha256").write_text(digest, encoding="utf-8")
+    except (OSError, sqlite3.Error):   # a read-only or full cache folder: the next build loads the dictionary again
+        tmp.unlink(missing_ok=True)
+
+
+class WithWords:
+    """A dictionary with words added as jieba.add_word(word, freq=max(its frequency, USER_WORD_FREQ)) adds
+    them, in one go: each its frequency, its prefixes 0 where the dictionary has none, the total grown by
+    their frequencies. Laid over the dictionary, which stays as it was."""
+
+    def __init__(self, base, words: Iterable[str]):
+        self.base = base
+        self.added = {word: max(base.get(word) or 0, USER_WORD_FREQ) for word in words}
+        self.prefixes = {word[:n] for word in self.added for n in range(1, len(word))}
+        self.total = base.total + sum(self.added.values())
+
+    def get(self, word: str) -> int | None:
+        found = self.added.get(word)
+        if found is not None:
+            return found
+        found = self.base.get(word)
+        return 0 if found is None and word in self.prefixes else found
+
+
+_pristine = JiebaDictionary()
+
+
+def jieba_dictionary() -> JiebaDictionary:
+    """jieba's own dictionary, one per process."""
+    return _pristine
+
+
+def with_words(words: Iterable[str]) -> WithWords:
+    """jieba's dictionary with these words added (linking's glossary)."""
+    return WithWords(_pristine, words)
+
+
+def load_dictionary() -> None:
+    """jieba's dictionary, loaded whole (before forking workers that will all read it)."""
+    _pristine.load()
 
 
 class WordBoundaries:
@@ -29,26 +191,15 @@ class WordBoundaries:
     jieba cuts text into runs of DICTIONARY_RUN characters, each cut with its dictionary, and
     single other characters (\\r\\n excepted); so a position is a boundary unless it lies inside a run,
     and then only that run's cut matters. Cuts are remembered per run: clauses recur across reports.
+    `dictionary`: jieba's own (the default) or one with words added (`with_words`).
     """
 
-    def __init__(self, pristine: bool = False):
+    def __init__(self, dictionary=None):
         self.cuts: dict[str, tuple[int, ...]] = {}
-        self.dictionary: tuple[int, int, int] | None = None
-        self.pristine = pristine    # jieba's own dictionary only, whatever linking has added since
-
-    def follow_dictionary(self) -> None:
-        """Forget the cuts if words were added to jieba's dictionary since they were made."""
-        if self.pristine:
-            return
-        jieba.dt.check_initialized()
-        dictionary = (id(jieba.dt.FREQ), jieba.dt.total, _removals)
-        if dictionary != self.dictionary:
-            self.cuts.clear()
-            self.dictionary = dictionary
+        self.dictionary = dictionary if dictionary is not None else _pristine
 
     def in_text(self, text: str) -> list[int]:
         """Every offset where a token starts or ends, 0 included, in order."""
-        self.follow_dictionary()
         bounds: list[int] = []
         last = 0
         for run in DICTIONARY_RUN.finditer(text):
@@ -81,37 +232,14 @@ class WordBoundaries:
         if cuts is None:
             if len(self.cuts) >= MAX_REMEMBERED_RUNS:
                 self.cuts.clear()
-            freq, total = pristine_dictionary() if self.pristine else (jieba.dt.FREQ, jieba.dt.total)
-            cuts = self.cuts[run] = dictionary_cuts(run, freq, total)
+            cuts = self.cuts[run] = dictionary_cuts(run, self.dictionary, self.dictionary.total)
         return cuts
 
 
-def words_removed() -> None:
-    """Say that words were taken out of jieba's dictionary: jieba.del_word leaves its total as it was,
-    so without this the remembered cuts would outlive the words they were made with."""
-    global _removals
-    _removals += 1
-
-
-_removals = 0
 MAX_REMEMBERED_RUNS = 200_000   # a few tens of MB at most
-_pristine: tuple[dict[str, int], int] | None = None
-
-
-def pristine_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's own dictionary (words → frequencies, and their total), copied once per process
-    before linking adds any glossary word to it (linking calls this first). The sections stage
-    reads only this, so a source's sections never depend on which corpus was linked before in
-    the same process (a preview rebuilds many times), and jieba's version is all its cache key needs."""
-    global _pristine
-    if _pristine is None:
-        jieba.dt.check_initialized()
-        _pristine = (dict(jieba.dt.FREQ), jieba.dt.total)
-    return _pristine
-
 
 # One per process: headings recur across reports (sections stage).
-_pristine_boundaries = WordBoundaries(pristine=True)
+_pristine_boundaries = WordBoundaries()
 
 
 def word_boundaries(text: str) -> list[int]:
@@ -120,7 +248,7 @@ def word_boundaries(text: str) -> list[int]:
     return _pristine_boundaries.in_text(text)
 
 
-def dictionary_cuts(run: str, freq: dict[str, int], total: int) -> tuple[int, ...]:
+def dictionary_cuts(run: str, freq, total: int) -> tuple[int, ...]:
     """Word starts inside `run` as jieba's no-HMM cut finds them (its DAG, its maximum-probability
     route, consecutive single ASCII letters and digits merged), the same floats compared in the same
     order so ties break alike."""

@@ -176,39 +176,56 @@ def jieba_boundaries(text: str, tokenizer=jieba) -> set[int]:
     return bounds
 
 
-def jieba_is_word(view: str, start: int, end: int) -> bool:
+def jieba_is_word(view: str, start: int, end: int, tokenizer=jieba) -> bool:
     """The linker's check, made with jieba itself: boundaries at both ends in the window around it."""
     lo, hi = max(0, start - CONTEXT_CHARS), min(len(view), end + CONTEXT_CHARS)
-    bounds = jieba_boundaries(view[lo:hi]) | {hi - lo}
+    bounds = jieba_boundaries(view[lo:hi], tokenizer) | {hi - lo}
     return start - lo in bounds and end - lo in bounds
 
 
-def test_word_boundaries_are_jiebas(site):
-    """With the glossary as user words (build_site added them), on every paragraph and odd text."""
+def jieba_with_glossary(forms) -> jieba.Tokenizer:
+    """jieba itself with the glossary's forms as user words, added one by one as a user of jieba would."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.check_initialized()
+    for form in sorted(forms):
+        tokenizer.add_word(form, freq=max(tokenizer.FREQ.get(form) or 0, 20000))
+    return tokenizer
+
+
+@pytest.fixture(scope="module")
+def linked(site):
+    """The matcher of the site's glossary, and jieba with those words added."""
+    matcher = TermMatcher(match_forms(site.terms))
+    return matcher, jieba_with_glossary(matcher.key_of)
+
+
+def test_word_boundaries_are_jiebas(site, linked):
+    """With the glossary as user words, on every paragraph and odd text."""
+    matcher, reference = linked
     texts = [_without_quotes(p.text)[0] for doc in site.corpus.reports for p, _, _ in paragraphs_with_sections(doc)]
-    boundaries = WordBoundaries()
     for text in texts + UNUSUAL:
-        assert boundaries.in_text(text) == sorted(jieba_boundaries(text)), text
+        assert matcher.boundaries.in_text(text) == sorted(jieba_boundaries(text, reference)), text
 
 
-def test_the_sections_stages_boundaries_are_those_of_jiebas_own_dictionary(site):
-    """After linking added the glossary to jieba, the sections stage still cuts as a fresh jieba does."""
+def test_the_sections_stages_boundaries_are_those_of_jiebas_own_dictionary(site, linked):
+    """After linking laid the glossary over jieba's dictionary, the sections stage still cuts as a fresh jieba does."""
     fresh = jieba.Tokenizer()
     texts = [_without_quotes(p.text)[0] for doc in site.corpus.reports[:3] for p, _, _ in paragraphs_with_sections(doc)]
     for text in texts + UNUSUAL:
         assert word_boundaries(text) == sorted(jieba_boundaries(text, fresh)), text
+        assert WordBoundaries().in_text(text) == sorted(jieba_boundaries(text, fresh)), text
 
 
-def test_is_word_is_jiebas_in_the_window(site):
+def test_is_word_is_jiebas_in_the_window(site, linked):
+    matcher, reference = linked
     rng = random.Random(1)
-    boundaries = WordBoundaries()
-    boundaries.follow_dictionary()
     views = [_without_quotes(p.text)[0] for doc in site.corpus.reports for p, _, _ in paragraphs_with_sections(doc)]
     checked = 0
     for view in [v for v in views if len(v) > 2] + [u for u in UNUSUAL if len(u) > 2]:
         for _ in range(3):
             start = rng.randrange(len(view) - 1)
             end = rng.randint(start + 1, min(len(view), start + 8))
-            assert boundaries.is_word(view, start, end) == jieba_is_word(view, start, end), (view, start, end)
+            assert matcher.boundaries.is_word(view, start, end) == jieba_is_word(view, start, end, reference), \
+                (view, start, end)
             checked += 1
     assert checked > 300

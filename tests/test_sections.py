@@ -132,16 +132,15 @@ def test_a_heading_word_split_over_two_lines_opens_nothing():
 
 
 def test_the_sections_stage_reads_jiebas_own_dictionary_whatever_linking_added():
-    """A long-lived process (the preview) links between builds: the glossary words linking adds to
-    jieba must not move where a glued heading ends, or the cached sections would depend on history."""
-    from build_corpus.corpus import linking
+    """A long-lived process (the preview) links between builds: the glossary words linking lays over
+    jieba's dictionary must not move where a glued heading ends, or the cached sections would depend on history."""
+    import jieba
+
+    from build_corpus.corpus.linking import TermMatcher
     from build_corpus.segmentation import WordBoundaries, word_boundaries
     text = "推进水共治大禹鼎争夺"
     before = word_boundaries(text)
-    earlier = tuple(linking._user_words)
-    try:
-        linking._register_user_words(("水共治大", "禹鼎争"))
-        assert WordBoundaries().in_text(text) != before      # the live dictionary did change …
-        assert word_boundaries(text) == before               # … the sections stage's did not
-    finally:
-        linking._register_user_words(earlier)
+    matcher = TermMatcher(["水共治大", "禹鼎争"])
+    assert matcher.boundaries.in_text(text) != before      # the matcher's dictionary has the words …
+    assert word_boundaries(text) == before == WordBoundaries().in_text(text)   # … the sections stage's has not
+    assert "水共治大" not in jieba.dt.FREQ                  # and jieba's own is left as it was

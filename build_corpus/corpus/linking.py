@@ -26,14 +26,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
 
-import jieba
-
 from ..batch import beside
 from ..chinese import CLOSING_QUOTES, QUOTES
 from ..chinese import QUOTE_PAIRS as OPENING
 from ..model import Document, Paragraph
 from ..remembered import Memo
-from ..segmentation import WordBoundaries, pristine_dictionary, words_removed
+from ..segmentation import WordBoundaries, with_words
 from .scope import Scope, Target
 from .terms import Term, Use
 
@@ -83,8 +81,7 @@ class TermMatcher:
         for form in sorted(self.key_of, key=len, reverse=True):
             self.by_opening[form[:MIN_TERM_CHARS]].append(form)
         self.starts = _start_filter([f for same in self.by_opening.values() for f in same])
-        _register_user_words(tuple(sorted(self.key_of)))
-        self.boundaries = WordBoundaries()
+        self.boundaries = WordBoundaries(with_words(self.key_of))   # the forms as jieba user words
         # What `find` answers from besides the text (and the code, and jieba's version: cache.code_version):
         # the forms, which also make jieba's user dictionary.
         self.vocabulary = hashlib.blake2b(repr(sorted(self.key_of.items())).encode("utf-8"), digest_size=32).digest()
@@ -95,7 +92,6 @@ class TermMatcher:
 
     def find(self, text: str) -> list[Occurrence]:
         view, where = _without_quotes(text)
-        self.boundaries.follow_dictionary()
         pairs: dict[int, int] | None = None if len(view) < len(text) else {}   # made when first needed
         found: list[Occurrence] = []
         done = 0                       # offset in `text` up to which occurrences were taken
@@ -230,30 +226,6 @@ class QuoteFreeOffsets:
 
     def __getitem__(self, i: int) -> int:
         return i + bisect_right(self.removed_at, i)
-
-
-# Words this module put into jieba's (process-wide) dictionary, with the frequency each had before.
-_user_words: dict[str, int | None] = {}
-
-
-def _register_user_words(keys: tuple[str, ...]) -> None:
-    """Make exactly these forms user words: the words of an earlier, different glossary are taken out
-    again, so where a term may start never depends on which corpora were linked before."""
-    wanted = set(keys)
-    if wanted == _user_words.keys():
-        return
-    pristine_dictionary()   # the sections stage's copy, taken before the first word of ours goes in
-    for word in list(_user_words.keys() - wanted):
-        before = _user_words.pop(word)
-        if before:
-            jieba.add_word(word, freq=before)
-        else:
-            jieba.del_word(word)
-        words_removed()
-    for key in keys:
-        if key not in _user_words:
-            _user_words[key] = jieba.get_FREQ(key)
-            jieba.add_word(key, freq=max(_user_words[key] or 0, 20000))
 
 
 # --- recording ------------------------------------------------------------------
