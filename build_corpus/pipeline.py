@@ -30,7 +30,7 @@ from functools import partial
 from pathlib import Path
 
 from . import remembered
-from .batch import MAX_SOURCE_BYTES, beside, process_sources
+from .batch import MAX_SOURCE_BYTES, process_sources
 from .cache import SourceCache, code_version
 from .contributions.annotations import load_annotations
 from .contributions.curation import load_curated
@@ -42,6 +42,7 @@ from .model import WORK_REPORT, Corpus, Problem, Site, Source
 from .pages import steps as pages
 from .pages.downloads import RELEASE_FILES, RELEASE_FOLDER
 from .pages.write import PageSink, Staging, write_release_files
+from .processes import beside
 from .publishing import Address, from_environment
 from .renderer.subsites import finish_projects, placed
 from .segmentation import keep_dictionary_in, load_dictionary

@@ -26,14 +26,15 @@ from importlib.metadata import version
 from math import log
 from pathlib import Path
 
-import jieba
-
 # Characters of context segmented on each side of a candidate. Segmenting only this window,
 # not the whole paragraph, is what keeps linking linear (jieba is ~0.5 MB/s); the words at
 # the candidate's ends come out the same, as the tests on real sentences check.
 CONTEXT_CHARS = 12
-# What jieba segments with its dictionary; every other character is a token of its own.
-DICTIONARY_RUN = re.compile(jieba.re_han_default.pattern)
+# What jieba segments with its dictionary (jieba.re_han_default); every other character is a token of its
+# own. Written out here, as its single ASCII letters and digits (jieba.re_eng) are, so that a build that
+# needs no dictionary does not import jieba (tests/test_segmentation.py checks they are jieba's).
+DICTIONARY_RUN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
+ASCII_LETTER_OR_DIGIT = re.compile("[a-zA-Z0-9]")
 CRLF = re.compile("\r\n")   # one token to jieba
 # A glossary word's frequency, at least: what linking gives jieba for each term form.
 USER_WORD_FREQ = 20000
@@ -79,6 +80,10 @@ class JiebaDictionary:
         """The whole dictionary in memory (before forking workers, which share it); written to the table
         for the next build if there is a folder for it and none is there."""
         if self.freq is None:
+            import logging
+
+            import jieba
+            jieba.setLogLevel(logging.WARNING)   # it announces every dictionary load on stderr; the CLI says its own
             tokenizer = jieba.Tokenizer()
             tokenizer.check_initialized()
             self.freq, self._total = tokenizer.FREQ, tokenizer.total
@@ -272,7 +277,7 @@ def dictionary_cuts(run: str, freq, total: int) -> tuple[int, ...]:
     cuts = []
     k, previous_single = 0, False
     while k < n:
-        single = step[k] == k + 1 and bool(jieba.re_eng.match(run[k]))
+        single = step[k] == k + 1 and bool(ASCII_LETTER_OR_DIGIT.match(run[k]))
         if k and not (single and previous_single):
             cuts.append(k)
         previous_single, k = single, step[k]

@@ -1,4 +1,4 @@
-"""batch.beside: the page steps in two processes, with the same pages as in one.
+"""processes.beside: the page steps in two processes, with the same pages as in one.
 
 Not collected by the test suite itself (its name does not start with test_): a fork is refused while
 other threads run, and the suite's browser tests keep threads alive, so tests/test_batch.py runs
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from build_corpus import pipeline
-from build_corpus.batch import BesideError, beside, can_fork
 from build_corpus.contributions.curation import load_curated
 from build_corpus.pipeline import build_site
+from build_corpus.processes import BesideError, beside, can_fork
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def forking():
     if not can_fork():
-        pytest.skip("batch.can_fork: not on this platform")
+        pytest.skip("processes.can_fork: not on this platform")
 
 
 def test_the_second_runs_in_another_process_and_both_results_come_back(forking):

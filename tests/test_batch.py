@@ -1,6 +1,6 @@
-"""Running in two processes (batch.beside and what uses it), checked in a fresh interpreter.
+"""Running in two processes (processes.beside and what uses it), checked in a fresh interpreter.
 
-batch.can_fork refuses to fork while other threads run (a forked copy could inherit a lock one of
+processes.can_fork refuses to fork while other threads run (a forked copy could inherit a lock one of
 them holds), and this suite keeps threads alive once the browser tests have started; so the checks
 live in tests/fork_checks.py and run here under their own pytest, where nothing else runs.
 """
@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
-from build_corpus.batch import beside, can_fork
+from build_corpus.processes import beside, can_fork
 
 HERE = Path(__file__).resolve().parent
 

@@ -101,7 +101,7 @@ def test_the_corpus_download_compressed_again_from_kept_pieces_is_the_same_file(
 
 
 def test_what_a_forked_step_learned_comes_back_kept_answers_as_keys():
-    """batch.beside: the forked process's new answers come back whole; those it took from the last
+    """processes.beside: the forked process's new answers come back whole; those it took from the last
     build's (which the parent has too) as their keys alone."""
     memo = Memo("test.since")
     memo.kept, memo.used = {"a": "kept answer"}, {}

@@ -85,3 +85,9 @@ def test_words_laid_over_are_jiebas_add_word(jiebas):
     for run in segmentation.DICTIONARY_RUN.findall(TEXT):
         assert WordBoundaries(laid)._cuts(run) == dictionary_cuts(run, added.FREQ, added.total), run
     assert base.get("五水共治") == jiebas.FREQ.get("五水共治")
+
+
+def test_the_runs_are_jiebas():
+    """The patterns written out in segmentation.py (a build that needs no dictionary does not import jieba)."""
+    assert segmentation.DICTIONARY_RUN.pattern == jieba.re_han_default.pattern
+    assert segmentation.ASCII_LETTER_OR_DIGIT.pattern == jieba.re_eng.pattern

@@ -276,6 +276,40 @@ def test_an_unchanged_sub_site_is_not_built_again(split_site, tmp_path):
     assert fresh == new
 
 
+def test_sub_sites_built_beside_the_main_site_are_waited_for():
+    """subsites.build_projects_beside: the plugin's build runs in a thread from on_pre_build on; the wait
+    joins it, raises what it raised, and gives the plugin its own method back."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from build_corpus.renderer.subsites import build_projects_beside
+
+    class Builder:
+        def __init__(self, error=None):
+            self.error, self.done = error, threading.Event()
+
+        def build(self, serve, dirty):
+            time.sleep(0.2)
+            self.done.set()
+            if self.error:
+                raise self.error
+
+    for error in (None, RuntimeError("a sub-site failed")):
+        builder = Builder(error)
+        config = SimpleNamespace(plugins={"material/projects": SimpleNamespace(builder=builder)})
+        wait = build_projects_beside(config)
+        builder.build(False, False)                    # what the plugin's on_pre_build calls
+        assert not builder.done.is_set()               # returned at once: the build goes on beside
+        if error is None:
+            wait()
+        else:
+            with pytest.raises(RuntimeError, match="a sub-site failed"):
+                wait()
+        assert builder.done.is_set() and "build" not in builder.__dict__
+    assert build_projects_beside(SimpleNamespace(plugins={})) is None
+
+
 # --- merging the sub-sites' shares of the index -------------------------------------------------
 
 def _documents(n: int, prefix: str) -> list[SearchDoc]:

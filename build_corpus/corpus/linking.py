@@ -26,10 +26,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
 
-from ..batch import beside
 from ..chinese import CLOSING_QUOTES, QUOTES
 from ..chinese import QUOTE_PAIRS as OPENING
 from ..model import Document, Paragraph
+from ..processes import beside
 from ..remembered import Memo
 from ..segmentation import WordBoundaries, with_words
 from .scope import Scope, Target
@@ -245,7 +245,7 @@ def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | 
     Linked occurrences become the paragraph's `term_spans` (the linker's input); every
     occurrence, linked or not, is a `Use` of its term, for the term pages. Returns the scope,
     whose decisions the linker asks for again (they are remembered). With jobs > 1 the second
-    half of the reports is looked at in a second process (batch.beside); the result is the same.
+    half of the reports is looked at in a second process (processes.beside); the result is the same.
     """
     scope = scope or Scope(terms)
     matcher = TermMatcher(match_forms(terms))
@@ -265,7 +265,7 @@ def record_uses(reports: list[Document], terms: dict[str, Term], scope: Scope | 
 # the term's definitions or None, rule); the counts of unlinked uses by key. Then, from another
 # process, the scope's decisions for these reports as (report, term key, condition held, definition
 # index or None, rule), which the report pages' links ask for again (in this process the scope
-# remembers them itself). (The FOUND entries the other process asked for come back with its result: batch.beside.)
+# remembers them itself). (The FOUND entries the other process asked for come back with its result: processes.beside.)
 Findings = tuple[list[list[list[tuple]]], list[list[tuple]], list[dict[str, int]], list[tuple]]
 
 # Each paragraph's occurrences (TermMatcher.find) by its text and the vocabulary, kept from the last build

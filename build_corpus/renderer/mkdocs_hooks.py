@@ -26,7 +26,8 @@ reader's browser downloads whole before the first query (12.5 MB at 100 reports,
   speaks Material's worker protocol. Lunr is no longer loaded, so its files are removed.
 
 A large corpus is built as a main site and sub-sites (renderer/subsites.py), each by its own MkDocs
-in a process of Material's projects plugin, before the main site. Then:
+in a process of Material's projects plugin, before the main site (or, when the main site's pages are
+unchanged, while it copies its files: subsites.build_projects_beside). Then:
 
 - a sub-site renders without the helpers (the other sub-site being built takes the second core),
   indexes in its own process, and leaves its share of the index with its state (.cache/subsites/);
@@ -54,8 +55,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
-from build_corpus.batch import name_process
 from build_corpus.pages.write import JOURNAL, LOCK, STAGING, finish_interrupted_swap, hold_lock
+from build_corpus.processes import name_process
 from build_corpus.renderer import index_merge, kept_pages, subsites
 from build_corpus.renderer.preview import PREVIEW_ENV, preview_rebuild
 from build_corpus.renderer.render_helper import Helper, render_from, start_markdown_helper, start_template_helper, templates_from
@@ -76,6 +77,7 @@ MERGED = "_index"   # the state folder of the last merge of the search index (in
 _indexer: BackgroundIndexer | None = None
 _preview_inputs: dict = {}   # build-corpus serve: the inputs' fingerprint at the last pipeline run
 _dirty = False               # `mkdocs serve --dirty` (build-corpus serve): only changed pages are rendered
+_serving = False             # `mkdocs serve` (build-corpus serve)
 _last_shards: dict | None = None   # the search index a dirty rebuild keeps (it sees only the changed pages)
 _helper: Helper | None = None   # renders a share of the pages' Markdown, then of their templates, in a second process
 _nav = None                     # this build's navigation, for the template helper
@@ -85,6 +87,7 @@ _main: Path | None = None       # the main site's folder (where its mkdocs.yml i
 _finished_subsite: str | None = None   # the site folder of the sub-site just built, to keep
 _main_kept = False              # a split site's main pages did not change: its last build is used
 _copied: set[str] = set()       # what this build copies rather than renders (on_files)
+_subsites_built = None          # waits for the sub-sites being built beside the main site (subsites.build_projects_beside)
 _docs_lock: int | None = None   # the build lock's file, held (shared) while MkDocs reads docs/
 # A sub-site built page by page (kept_pages.py), reset by each build (a process of the projects plugin
 # builds one sub-site after another):
@@ -97,8 +100,8 @@ _warnings: kept_pages.Warnings | None = None   # pages that logged a warning: no
 
 
 def on_startup(command, dirty, **_):
-    global _dirty
-    _dirty = dirty
+    global _dirty, _serving
+    _dirty, _serving = dirty, command == "serve"
 
 
 @event_priority(50)   # before the projects plugin's (subsites.list_projects_lightly)
@@ -124,7 +127,7 @@ def on_pre_build(config, **_):
     """First finish a `build-corpus build` that was interrupted mid-swap, so MkDocs reads whole pages;
     under `build-corpus serve`, first re-run the pipeline if an input changed. Then empty site/ (keeping
     the sub-sites that need no new build) and start the indexer."""
-    global _indexer, _preview_inputs
+    global _indexer, _preview_inputs, _subsites_built
     if PREVIEW_ENV in os.environ:
         _preview_inputs = preview_rebuild(_preview_inputs)
     docs = Path(config["docs_dir"])
@@ -142,6 +145,8 @@ def on_pre_build(config, **_):
         _main_kept = not _dirty and subsites.main_up_to_date(_main, docs)
         if _main_kept:   # and the main site's own pages: its last build, not rendered again (on_files)
             subsites.restore_main(_main, config.site_dir)
+            if not _serving:   # nothing of the main site's forks: its sub-sites build meanwhile
+                _subsites_built = subsites.build_projects_beside(config)
         log.info("sub-sites: %d to build, %d unchanged since their last build; the main site's pages %s",
                  len(subsites.projects(docs)) - len(kept), len(kept), "unchanged" if _main_kept else "to build")
     # A dirty rebuild renders only the changed pages: it keeps the search index of the first build.
@@ -329,9 +334,20 @@ def on_page_content(html, page, config, **_):
     return html
 
 
+def _wait_for_subsites() -> None:
+    global _subsites_built
+    wait, _subsites_built = _subsites_built, None
+    if wait is not None:
+        wait()
+
+
 def on_build_error(error, **_):
     global _indexer, _nav, _new_records
     _nav, _new_records = None, {}
+    try:
+        _wait_for_subsites()
+    except Exception as err:   # the main site's error is the one MkDocs reports; the sub-sites' is said too
+        log.error("sub-sites: %s", err)
     _stop_watching()
     if _indexer is not None:
         _indexer.stop()
@@ -344,6 +360,7 @@ def on_build_error(error, **_):
 def on_post_build(config, **_):
     _end_helper()   # MkDocs' page loop is over
     try:
+        _wait_for_subsites()   # their pages and shares of the index, for the merge
         _post_build(config)
     finally:
         _release_docs()   # MkDocs has copied docs/' static files, and a split site's state is kept: docs/ is read

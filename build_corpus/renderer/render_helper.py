@@ -19,7 +19,7 @@ Every log record a helper's work makes is sent too and logged here, so `--strict
 as before. A result is used only if it was made from exactly what MkDocs now holds for the page
 (its Markdown; its HTML content); otherwise, or if a helper failed or died, MkDocs does the page
 itself, as it always did. No helper starts where a fork could copy another thread's lock (`mkdocs
-serve`, whose preview rebuilds render few pages anyway), nor off Linux (batch.can_fork says why).
+serve`, whose preview rebuilds render few pages anyway), nor off Linux (processes.can_fork says why).
 Everything here depends on MkDocs 1.6's build loop (mkdocs/commands/build.py: _populate_page,
 _build_page) and Page.render, pinned in pyproject.
 """
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from mkdocs.commands.build import get_context
 from mkdocs.structure.pages import Page
 
-from ..batch import can_fork, name_process, widen_pipe
+from ..processes import can_fork, name_process, widen_pipe
 
 MARKDOWN_SHARE = 3   # every third page's Markdown: with the indexer, that keeps the second core busy
 TEMPLATE_SHARE = 2   # every other page's template: MkDocs still runs on_post_page and writes all of them
@@ -257,7 +257,7 @@ class _Collect(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-PROCESS_NAMES = {"render helper": "bc-markdown", "template helper": "bc-templates"}   # batch.name_process
+PROCESS_NAMES = {"render helper": "bc-markdown", "template helper": "bc-templates"}   # processes.name_process
 
 
 def _work_through(uris: list[str], work: Callable[[str], Result], sending, process_name: str = "bc-helper") -> None:

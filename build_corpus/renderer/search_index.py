@@ -42,8 +42,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ..batch import name_process, widen_pipe
 from ..chinese import HAN_ALL_PLANES
+from ..processes import name_process, widen_pipe
 
 # The query side, copied over Material's search worker by mkdocs_hooks.py.
 WORKER_JS = Path(__file__).with_name("search_worker.js")
@@ -705,7 +705,7 @@ class BackgroundIndexer:
 
     Pages go through a pipe that this thread writes itself, not a multiprocessing queue: a queue
     writes from a thread of its own, and with a thread running the MkDocs process cannot fork its
-    template helper (batch.can_fork). The pipe holds about batch.PIPE_BYTES of pages (~40 report pages); beyond that MkDocs
+    template helper (processes.can_fork). The pipe holds about processes.PIPE_BYTES of pages (~40 report pages); beyond that MkDocs
     waits for the indexer, as it waited for a full queue.
     """
 

@@ -28,6 +28,8 @@ import logging
 import os
 import re
 import shutil
+import threading
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import SimpleNamespace
@@ -398,3 +400,37 @@ def skip_projects(config, keep: set[str]) -> None:
                 found.append(ProjectJob(project, []))
         return found
     builder.root.jobs = stale_jobs
+
+
+def build_projects_beside(config) -> Callable[[], None] | None:
+    """Have the projects plugin's on_pre_build start the sub-sites' builds in a thread rather than wait
+    for them there, so the main site's own work (its files listed, its static files copied, its theme
+    pages) runs meanwhile; the returned wait joins them (before the index is merged), raising what their
+    build raised. Only when the main site renders no page: its helpers fork, and a fork with a thread
+    running is not safe. None if there is no projects plugin."""
+    plugin = config.plugins.get("material/projects") or config.plugins.get("projects")
+    builder = getattr(plugin, "builder", None)
+    if builder is None:
+        return None
+    build, outcome = builder.build, {}
+
+    def run(*args, **kwargs):
+        try:
+            build(*args, **kwargs)
+        except BaseException as err:   # raised again by wait(), in MkDocs' own thread
+            outcome["error"] = err
+
+    def start(*args, **kwargs):
+        outcome["thread"] = threading.Thread(target=run, args=args, kwargs=kwargs, name="sub-sites")
+        outcome["thread"].start()
+
+    def wait() -> None:
+        builder.__dict__.pop("build", None)   # the plugin's own method again, for a next build (mkdocs serve)
+        if "thread" in outcome:
+            outcome.pop("thread").join()
+        if "error" in outcome:
+            raise outcome.pop("error")
+
+    builder.build = start
+    return wait
+
