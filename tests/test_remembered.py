@@ -1,11 +1,12 @@
 """Answers kept between builds (remembered.py): a memo keeps what its build used, under the code version;
-the linking step's memo (FOUND) answers only for the same text and vocabulary."""
+the linking step's memos (FOUND, scope.DECIDED) answer only for the same text, vocabulary and definitions."""
 from __future__ import annotations
 
 import copy
 
 from build_corpus import remembered
 from build_corpus.corpus.linking import FOUND, TermMatcher, match_forms, paragraphs_with_sections, record_uses
+from build_corpus.corpus.scope import DECIDED, Scope
 from build_corpus.corpus.terms import merge_terms
 from build_corpus.remembered import Memo
 
@@ -113,3 +114,33 @@ def test_what_a_forked_step_learned_comes_back_kept_answers_as_keys():
     memo.used = {}
     remembered.adopt(learned)
     assert memo.used == {"a": "kept answer", "b": "new answer"}
+
+
+def test_scope_decisions_come_from_the_memo_only_for_the_same_definitions_and_report(corpus, tmp_path, monkeypatch):
+    """A rebuild takes each report's decisions from the last build's (DECIDED) while the term's definitions
+    and the report's place and year are the same; a definition moved to another place is decided again."""
+    path = tmp_path / "remembered.pickle"
+    remembered.load(path, "v")
+    cold = _linked(corpus)
+    assert len(DECIDED.used) > 100
+    remembered.save(path, "v")
+    remembered.load(path, "v")
+
+    def no_deciding(self, doc, term, region):
+        raise AssertionError("every decision should come from the memo")
+    with monkeypatch.context() as patch:
+        patch.setattr(Scope, "_decide", no_deciding)
+        warm = _linked(corpus, jobs=2)
+    assert warm[:2] == cold[:2]
+
+    # A defining report placed elsewhere: its terms' decisions are not the kept ones.
+    reports = copy.deepcopy(corpus.reports)
+    terms = merge_terms(reports)
+    term = next(t for t in terms.values() if len(t.definitions) > 1)
+    scope = Scope(terms)
+    before = scope._term_key(term)
+    term.definitions[0].report.meta.place = "别处县"
+    assert Scope(terms)._term_key(term) != before
+    user = term.definitions[1].report
+    assert DECIDED.get(remembered.key_of((Scope(terms)._term_key(term), user.id, user.meta.place, user.meta.parent,
+                                          user.meta.year, False))) is None
