@@ -105,7 +105,7 @@ SITE_JOBS_FROM = 250
 # quoted uses), so they are not sent. At N=1,000 (a warm CI build, benchmarks/ci_steps.py), here:
 # term pages 1.6 s, downloads 0.85, the rest 0.05; beside: report pages 1.95, comparisons 0.45, place
 # pages 0.25, indexes 0.07 (at 10,000, from empty: 38 s here, 33 beside).
-PAGES_HERE = ("term pages", "target pages", "reader pages", "downloads")
+PAGES_HERE = ("term pages", "target pages", "comparison pages", "reader pages", "downloads")
 PAGE_STEPS = (
     Step("report pages", pages.report_pages),
     Step("term pages", pages.term_pages),

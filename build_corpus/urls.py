@@ -12,10 +12,11 @@ link between two sub-sites is written as the built page's address (MkDocs sees o
 """
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .remembered import remembered
 
@@ -243,20 +244,20 @@ def _relative(to_page: str, from_folder: str) -> str:
 
 
 @cache
-def _real_folder(folder: Path) -> Path:
-    """A folder with its symbolic links resolved, once a build rather than twice a page."""
-    return folder.resolve()
+def _folder_inside(folder: str, docs: str) -> bool:
+    """Is `folder`, its symbolic links resolved, inside `docs` (resolved too)? Once a build per folder."""
+    return Path(folder).resolve().is_relative_to(Path(docs).resolve())
 
 
 def page_path(docs: Path, relative: str) -> Path:
     """The file under docs/ for a generated page, refusing anything outside the alphabet or docs/ (a
-    symbolic link on the way out). Its folder is resolved once a build (~7,000 pages at 1,000 reports
+    symbolic link on the way out). Its folder is checked once a build (~7,000 pages at 1,000 reports
     are staged, each checked twice: resolving the whole path each time was 0.7 s); the page itself is
     looked at every time."""
-    if not PAGE_PATH.match(relative) or ".." in PurePosixPath(relative).parts:
+    if not PAGE_PATH.match(relative) or "/../" in f"/{relative}/":
         raise UnsafePath(f"生成的页面路径不安全 / unsafe page path {relative!r}")
-    target = docs / relative
-    inside = _real_folder(docs)
-    if not _real_folder(target.parent).is_relative_to(inside) or (target.is_symlink() and not target.resolve().is_relative_to(inside)):
+    target = os.path.join(docs, relative)
+    if not _folder_inside(os.path.dirname(target), str(docs)) or (
+            os.path.islink(target) and not _folder_inside(os.path.realpath(target), str(docs))):
         raise UnsafePath(f"页面路径越出 docs/ / page path {relative!r} leaves {docs}")
-    return target
+    return Path(target)

@@ -123,6 +123,7 @@ class Staging:
         self.kept = KeptPages(kept) if kept is not None else None
         self.root = docs / STAGING
         self._manifest: tuple[int, object] | None = None   # (pid, open file) of this process's digest list
+        self._failed_in: int | None = None                 # the process a page could not be staged in
         try:
             finish_interrupted_swap(docs)
             shutil.rmtree(self.root, ignore_errors=True)
@@ -132,8 +133,8 @@ class Staging:
 
     def put(self, relative: str, content: str | bytes) -> None:
         """One page or file into the staging area. A failure is written down for `commit` (this may be a
-        forked copy, whose exceptions would come back as a traceback), and nothing else is staged."""
-        if any(self.root.glob(f"{self.FAILED}*")):
+        forked copy, whose exceptions would come back as a traceback), and this process stages nothing more."""
+        if self._failed_in == os.getpid():
             return
         try:
             if isinstance(content, str) and unreadable_front_matter({relative: content}):
@@ -147,6 +148,7 @@ class Staging:
             self._manifest[1].write(f"{digest}\t{placed}\n")
         except (WriteError, OSError) as err:
             message = str(err) if isinstance(err, WriteError) else _os_problem(err, self.docs)
+            self._failed_in = os.getpid()
             with contextlib.suppress(OSError):
                 (self.root / f"{self.FAILED}{os.getpid()}").write_text(message, encoding="utf-8")
 
