@@ -31,6 +31,7 @@ from build_corpus.renderer.search_index import (
     FLAG_BITS,
     PARTIAL,
     TITLE_FLAG,
+    InlineIndexer,
     SearchDoc,
     ShardedIndexWriter,
     decode_values,
@@ -259,6 +260,10 @@ def test_an_unchanged_sub_site_is_not_built_again(split_site, tmp_path):
     # and in the one built again, only the changed report's page is rendered (renderer/kept_pages.py)
     kept, pages = map(int, re.search(r"hainansheng\S* (\d+) of (\d+) pages as their last build made them", logs[1]).groups())
     assert pages > 1 and kept == pages - 1, logs[1]
+    # and its share of the index is the last one with that page's sections replaced (InlineIndexer)
+    indexed, sections = map(int, re.search(r"hainansheng\S* search: (\d+) of (\d+) sections indexed, the others as the "
+                                           r"last share has them", logs[1]).groups())
+    assert 0 < indexed < sections, logs[1]
     new = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert "本句为测试所加" in new["hainansheng/reports/hainansheng-2026.html"].decode()
     assert "本句为测试所加".encode() in gzip.decompress((project / "dist" / "corpus" / "corpus.jsonl.gz").read_bytes())
@@ -365,6 +370,46 @@ def test_merged_shares_are_the_index_of_all_their_documents(tmp_path, monkeypatc
         assert "五" not in postings   # in no title: no postings at all
     else:
         assert merged.common == ""
+
+
+def _share(folder: Path) -> tuple[set[str], dict]:
+    """A share's postings lines (in any order) and its meta."""
+    lines = set((folder / PARTIAL / search_index.POSTINGS_BY_KEY).read_text(encoding="utf-8").splitlines())
+    return lines, json.loads((folder / PARTIAL / search_index.PARTIAL_META).read_text(encoding="utf-8"))
+
+
+def _indexed_again(state: Path, pages: list[list[SearchDoc]], last: list[list[SearchDoc]] | None) -> InlineIndexer:
+    """A sub-site's share written again: each page kept if it is what `last` had, else new."""
+    indexer = InlineIndexer(state, partial=True)
+    for n, page in enumerate(pages):
+        before = last[n] if last is not None and n < len(last) else None
+        indexer.add_documents(page, before=before, kept=before == page)
+    indexer.finish()
+    return indexer
+
+
+@pytest.mark.parametrize("change", ["text", "sections", "damaged"])
+def test_a_share_patched_is_the_share_written_whole(tmp_path, change):
+    """A sub-site built again with one page new: its share is the last one with that page's documents
+    replaced, the same lines as a share written from every document; where that page's sections are not
+    as many as before (the documents' ids move), or the last share is damaged, it is written whole."""
+    docs = _documents(700, "z")
+    pages = [docs[i:i + 7] for i in range(0, len(docs), 7)]
+    state = tmp_path / "state"
+    _indexed_again(state, pages, None)
+    changed = [list(page) for page in pages]
+    edited = changed[40]
+    edited[2] = SearchDoc(edited[2].location, "新标题", edited[2].text + "，推进五水共治和数字经济，新词汇甲乙。", text_in_page=True)
+    if change == "sections":
+        edited.append(SearchDoc(edited[0].location.split("#")[0] + "#sec-new", "新的一节", "三改一拆", text_in_page=True))
+    if change == "damaged":
+        meta = state / PARTIAL / search_index.PARTIAL_META
+        meta.write_text(meta.read_text(encoding="utf-8").replace('"docs"', ' "docs"'), encoding="utf-8")
+    again = _indexed_again(state, changed, pages)
+    whole = tmp_path / "whole"
+    _indexed_again(whole, changed, None)
+    assert _share(state) == _share(whole)
+    assert again.indexed == (len(edited) if change == "text" else sum(map(len, changed)))
 
 
 def test_a_split_site_has_no_offline_bundle(split_site, tmp_path):

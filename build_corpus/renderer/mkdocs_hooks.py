@@ -318,14 +318,15 @@ def on_page_content(html, page, config, **_):
     src_uri = page.file.src_uri
     if src_uri in _kept_html:   # a sub-site's page not rendered again: its sections as they were
         if _indexer is not None:
-            _indexer.add_documents(_kept_records[src_uri].search)
+            _indexer.add_documents(_kept_records[src_uri].search, kept=True)
     elif _indexer is not None and not search.get("exclude"):
         # A split site's report pages: their text stays on the page, which the query side reads.
         text_in_page = (_split or bool(_subsite)) and src_uri.startswith("reports/")
         title, boost = str(page.meta.get("title", page.title)), float(search.get("boost", 1.0))
         if _subsite:   # (indexed here: kept for the next build)
             _searched[src_uri] = page_documents(html, page.url, title, boost, text_in_page)
-            _indexer.add_documents(_searched[src_uri])
+            last = _kept_records.get(src_uri)   # (its sections at the last build: the share is patched)
+            _indexer.add_documents(_searched[src_uri], before=last.search if last is not None else None)
         else:
             _indexer.add(page.url, title, html, boost, text_in_page)
     elif _subsite:
@@ -382,7 +383,11 @@ def _post_build(config) -> None:
         return
     summary = None
     if _indexer is not None:
-        summary, _indexer = _indexer.finish(), None
+        summary = _indexer.finish()
+        if isinstance(_indexer, InlineIndexer):
+            log.info("search: %d of %d sections indexed%s", _indexer.indexed, summary.docs,
+                     "" if _indexer.indexed == summary.docs else ", the others as the last share has them")
+        _indexer = None
     if _subsite:   # its share waits for the main site's build, which merges them all
         global _finished_subsite
         _finished_subsite = config.site_dir   # its pages are kept once every plugin is done (on_shutdown)
