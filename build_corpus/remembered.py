@@ -75,30 +75,39 @@ def key_of(value) -> bytes:
     return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def mark() -> dict[str, int]:
-    """How many answers each memo has used so far (a forked process, before its work: `since`)."""
-    return {name: len(memo.used) for name, memo in _MEMOS.items()}
+def mark() -> tuple[dict[str, int], dict[str, int]]:
+    """How many answers each memo has used, and each table holds, so far (a forked process, before its work: `since`)."""
+    return ({name: len(memo.used) for name, memo in _MEMOS.items()},
+            {name: len(table) for name, table in _TABLES.items()})
 
 
-def since(start: dict[str, int]) -> dict[str, list]:
-    """The answers each memo used after `start` (in insertion order: the new ones are last), for the
-    process that forked this one (`adopt`): what a forked page step learned is kept too. An answer it
-    took from the last build's (`kept`, which that process has too) goes as its key alone: at 10,000
-    reports the memos hold ~250 MB, nearly all of them kept answers on a warm build."""
-    learned = {}
+def since(start: tuple[dict[str, int], dict[str, int]]) -> tuple[dict[str, list], dict[str, list]]:
+    """What each memo used and each table learned after `start` (in insertion order: the new ones are last),
+    for the process that forked this one (`adopt`): what a forked page step learned is kept too (a slug
+    made there was made again by every build). A memo's answer it took from the last build's (`kept`,
+    which that process has too) goes as its key alone: at 10,000 reports the memos hold ~250 MB, nearly
+    all of them kept answers on a warm build."""
+    memo_start, table_start = start
+    memos = {}
     for name, memo in _MEMOS.items():
-        items = list(memo.used.items())[start.get(name, 0):]
+        items = list(memo.used.items())[memo_start.get(name, 0):]
         if items:
             kept = memo.kept
-            learned[name] = [(key, None if kept.get(key) is value else value) for key, value in items]
-    return learned
+            memos[name] = [(key, None if kept.get(key) is value else value) for key, value in items]
+    tables = {name: list(table.items())[table_start.get(name, 0):] for name, table in _TABLES.items()
+              if len(table) > table_start.get(name, 0)}
+    return memos, tables
 
 
-def adopt(learned: dict[str, list]) -> None:
-    for name, items in learned.items():
+def adopt(learned: tuple[dict[str, list], dict[str, list]]) -> None:
+    memos, tables = learned
+    for name, items in memos.items():
         memo = _MEMOS.get(name)
         if memo is not None:
             memo.used.update((key, memo.kept[key] if value is None else value) for key, value in items)
+    for name, items in tables.items():
+        if name in _TABLES:
+            _TABLES[name].update(items)
 
 
 def load(path: Path, version: str) -> None:

@@ -103,17 +103,26 @@ def test_the_corpus_download_compressed_again_from_kept_pieces_is_the_same_file(
 
 def test_what_a_forked_step_learned_comes_back_kept_answers_as_keys():
     """processes.beside: the forked process's new answers come back whole; those it took from the last
-    build's (which the parent has too) as their keys alone."""
+    build's (which the parent has too) as their keys alone; a remembered function's new answers too."""
     memo = Memo("test.since")
     memo.kept, memo.used = {"a": "kept answer"}, {}
+
+    @remembered.remembered
+    def double(x):
+        return 2 * x
+    double(1)
     start = remembered.mark()
     assert memo.get("a") == "kept answer"
     memo.put("b", "new answer")
-    learned = remembered.since(start)
-    assert learned["test.since"] == [("a", None), ("b", "new answer")]
+    assert double(1) == 2 and double(5) == 10
+    memos, tables = learned = remembered.since(start)
+    assert memos["test.since"] == [("a", None), ("b", "new answer")]
+    assert list(tables) == [double.__module__ + "." + double.__qualname__] and list(tables.values())[0] == [((5,), 10)]
     memo.used = {}
+    double.cache_clear()
     remembered.adopt(learned)
     assert memo.used == {"a": "kept answer", "b": "new answer"}
+    assert remembered._TABLES[list(tables)[0]] == {(5,): 10}
 
 
 def test_scope_decisions_come_from_the_memo_only_for_the_same_definitions_and_report(corpus, tmp_path, monkeypatch):
