@@ -102,9 +102,9 @@ SITE_JOBS_FROM = 250
 # in PAGES_HERE run in this process and the rest beside it (run_page_steps), which sends its pages'
 # names back, and what its memos learned (remembered.py). Here are the steps with the largest memos
 # (downloads: the corpus download's compressed blocks, ~140 MB at 10,000 reports; term pages: their
-# quoted uses), so they are not sent. At N=1,000 (a warm CI build, benchmarks/ci_steps.py), here:
-# term pages 1.6 s, downloads 0.85, the rest 0.05; beside: report pages 1.95, comparisons 0.45, place
-# pages 0.25, indexes 0.07 (at 10,000, from empty: 38 s here, 33 beside).
+# quoted uses), so they are not sent; and comparisons, which even the two out. At N=1,000 (a warm CI
+# build, benchmarks/ci_steps.py), here: term pages 1.5 s, downloads 0.9, comparisons 0.5, the rest 0.05;
+# beside: report pages 2.4, place pages 0.3, indexes 0.1.
 PAGES_HERE = ("term pages", "target pages", "comparison pages", "reader pages", "downloads")
 PAGE_STEPS = (
     Step("report pages", pages.report_pages),
