@@ -88,8 +88,12 @@ class JiebaDictionary:
             tokenizer.check_initialized()
             self.freq, self._total = tokenizer.FREQ, tokenizer.total
             self._close()
-            if _index_folder is not None and _usable_table(_index_path(_index_folder)) is None:
-                _write_table(_index_path(_index_folder), self.freq, self._total)
+            if _index_folder is not None:
+                table = _usable_table(_index_path(_index_folder))
+                if table is None:
+                    _write_table(_index_path(_index_folder), self.freq, self._total)
+                else:
+                    table.close()
         return self.freq
 
     def _table(self) -> sqlite3.Connection | None:
