@@ -287,7 +287,6 @@ def _occurrences_in(matcher: TermMatcher, text: str) -> list[Occurrence]:
 def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: dict[str, Term],
               with_decisions: bool = False) -> Findings:
     spans_of, uses_of, unlinked_of = [], [], []
-    index_of = {key: {id(d): i for i, d in enumerate(term.definitions)} for key, term in terms.items()}
     for doc in docs:
         spans, found_uses, unlinked = [], [], defaultdict(int)
         for n, (p, _, _) in enumerate(paragraphs_with_sections(doc)):
@@ -299,7 +298,7 @@ def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: d
                     term_spans.append((o.start, o.end, o.key))
                 uses.setdefault((o.key, id(target.definition), target.rule), [target, 0])[1] += 1
             for (key, _, _), (target, count) in uses.items():
-                which = None if target.definition is None else index_of[key][id(target.definition)]
+                which = scope.position(terms[key], target.definition)
                 found_uses.append((key, n, count, which, target.rule))
                 if not target.linked:
                     unlinked[key] += count
@@ -310,7 +309,7 @@ def _found_in(docs: list[Document], matcher: TermMatcher, scope: Scope, terms: d
     decisions = []
     if with_decisions:
         position = {id(doc): i for i, doc in enumerate(docs)}
-        decisions = [(position[doc_id], key, holds, None if t.definition is None else index_of[key][id(t.definition)],
+        decisions = [(position[doc_id], key, holds, scope.position(terms[key], t.definition),
                       t.rule) for (doc_id, key, holds), t in scope.cache.items() if doc_id in position]
     return spans_of, uses_of, unlinked_of, decisions
 

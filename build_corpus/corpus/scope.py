@@ -194,6 +194,7 @@ class Scope:
         self.terms = terms
         self.rules_key = key_of(self.rules)
         self.term_keys: dict[str, bytes] = {}   # term key -> DECIDED's key of what its decisions read of it
+        self.positions: dict[str, dict[int, int]] = {}   # term key -> id(definition) -> position (`position`)
         self.shared = {key: {id(d) for d in shared_wording(term, self.rules)} for key, term in terms.items()}
         self.cache: dict[tuple, Target] = {}
         self.wording_ranks: dict[str, dict[int, int]] = {}   # term key -> id(definition) -> rank
@@ -221,10 +222,18 @@ class Scope:
             position, rule = kept
             return Target(None if position is None else term.definitions[position], rule)
         found = self._decide(doc, term, region)
-        position = None if found.definition is None else next(
-            i for i, d in enumerate(term.definitions) if d is found.definition)
-        DECIDED.put(memo_key, (position, found.rule))
+        DECIDED.put(memo_key, (self.position(term, found.definition), found.rule))
         return found
+
+    def position(self, term: Term, definition: Definition | None) -> int | None:
+        """The definition's position in the term's definitions (None for none): how a decision is kept and
+        sent between processes. Indexed once a term (a popular term has thousands)."""
+        if definition is None:
+            return None
+        positions = self.positions.get(term.key)
+        if positions is None:
+            positions = self.positions[term.key] = {id(d): i for i, d in enumerate(term.definitions)}
+        return positions[id(definition)]
 
     def _term_key(self, term: Term) -> bytes:
         found = self.term_keys.get(term.key)
