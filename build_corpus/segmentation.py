@@ -88,22 +88,21 @@ class JiebaDictionary:
             tokenizer.check_initialized()
             self.freq, self._total = tokenizer.FREQ, tokenizer.total
             self._close()
-            if _index_folder is not None:
-                table = _usable_table(_index_path(_index_folder))
-                if table is None:
-                    _write_table(_index_path(_index_folder), self.freq, self._total)
-                else:
-                    table.close()
+            if _index_folder is not None and not _intact(_index_path(_index_folder)):
+                _write_table(_index_path(_index_folder), self.freq, self._total)
         return self.freq
 
     def _table(self) -> sqlite3.Connection | None:
         if _index_folder is None:
             return None
         if self._index is None or self._index[0] != os.getpid():
-            connection = _usable_table(_index_path(_index_folder))
-            if connection is None:
+            path = _index_path(_index_folder)
+            if not _intact(path):
                 return None
-            self._index = (os.getpid(), connection)
+            try:
+                self._index = (os.getpid(), sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
+            except sqlite3.Error:
+                return None
         return self._index[1]
 
     def _close(self) -> None:
@@ -125,16 +124,13 @@ def _index_path(folder: Path) -> Path:
     return folder / f"jieba-{version('jieba')}-dictionary.sqlite"
 
 
-def _usable_table(path: Path) -> sqlite3.Connection | None:
-    """The table, read-only, if its bytes are those it was written with (a digest beside it: a cache
-    restored halfway is not read); else None."""
+def _intact(path: Path) -> bool:
+    """Are the table's bytes those it was written with (a digest beside it: a cache restored halfway is not read)?"""
     try:
         expected = path.with_suffix(".sha256").read_text(encoding="utf-8").strip()
-        if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
-            return None
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    except (OSError, sqlite3.Error):
-        return None
+        return hashlib.sha256(path.read_bytes()).hexdigest() == expected
+    except OSError:
+        return False
 
 
 def _write_table(path: Path, freq: dict[str, int], total: int) -> None:
