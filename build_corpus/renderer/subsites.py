@@ -356,11 +356,16 @@ def merge_sitemaps(site_dir: str | Path, slugs: list[str]) -> int:
 SITE_JOBS_ENV = "BUILD_CORPUS_SITE_JOBS"   # sub-sites built at once (default: the machine's cores)
 
 
+def _projects_plugin(config):
+    """Material's projects plugin in this build's configuration (None: not enabled)."""
+    return config.plugins.get("material/projects") or config.plugins.get("projects")
+
+
 def list_projects_lightly(config) -> None:
     """Before the projects plugin's on_config, which reads every sub-site's configuration only to write
     a manifest of their slugs and paths (~0.3 s at 31 sub-sites, every build): its builder made here,
     listing them from their folders alone; `skip_projects` then lists the sub-sites to build, read."""
-    plugin = config.plugins.get("material/projects") or config.plugins.get("projects")
+    plugin = _projects_plugin(config)
     if plugin is None or not plugin.config.enabled or getattr(plugin, "builder", None) is not None:
         return
     from material.plugins.projects.builder import ProjectsBuilder
@@ -381,7 +386,7 @@ def skip_projects(config, keep: set[str]) -> None:
     """Hide the up-to-date sub-sites from the projects plugin, which builds every project it finds, and
     let it build as many at once as there are cores (its default leaves one for the main site, which
     only starts once they are all built)."""
-    plugin = config.plugins.get("material/projects") or config.plugins.get("projects")
+    plugin = _projects_plugin(config)
     builder = getattr(plugin, "builder", None)
     if builder is None:
         return
@@ -408,7 +413,7 @@ def build_projects_beside(config) -> Callable[[], None] | None:
     pages) runs meanwhile; the returned wait joins them (before the index is merged), raising what their
     build raised. Only when the main site renders no page: its helpers fork, and a fork with a thread
     running is not safe. None if there is no projects plugin."""
-    plugin = config.plugins.get("material/projects") or config.plugins.get("projects")
+    plugin = _projects_plugin(config)
     builder = getattr(plugin, "builder", None)
     if builder is None:
         return None
