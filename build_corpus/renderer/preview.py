@@ -56,9 +56,12 @@ def serve(settings: Settings, docs: Path, dev_addr: str) -> int:
 # (.build-staging, .build-previous, the lock and journal) are not changes to the site; the swap's are.
 # Nor is a file opened or closed unwritten (watchdog reports reads on Linux): MkDocs reads mkdocs.yml on
 # every build, and Material's projects plugin, which watches it, then scheduled a second build and reload.
+# Nor a change of a file's metadata alone (watchdog 7 reports it as `attrib`): a read that updates its
+# access time, a hard link the write makes to a page it keeps; such an event on mkdocs.yml, while the
+# pipeline wrote docs/, started a build before the swap, and a second came after it.
 BUILD_DELAY_S = 0.4
 WRITE_FOLDERS = "/.build"
-READS = frozenset({"opened", "closed_no_write"})
+NOT_CHANGES = frozenset({"opened", "closed_no_write", "attrib"})
 
 
 def _wait_for_whole_writes() -> None:
@@ -75,7 +78,7 @@ def _wait_for_whole_writes() -> None:
 
             def site_change(event):
                 where = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
-                if event.event_type in READS or all(WRITE_FOLDERS in p or not p for p in where):
+                if event.event_type in NOT_CHANGES or all(WRITE_FOLDERS in p or not p for p in where):
                     return
                 on_any_event(event)
             handler.on_any_event = site_change
