@@ -41,6 +41,8 @@ from .search_index import (
     IndexSummary,
     MergeRecord,
     ShardedIndexWriter,
+    _from_gaps,
+    _gaps,
     _one_han,
     _read_shard,
     _shard_count,
@@ -60,7 +62,6 @@ RECORD = "merge.pickle"   # in the merge's state folder
 FILES = "index"           # beside it: the merged index's files (hard links)
 VERSION = 1
 MAX_CHANGED = 4           # more changed shares than this: most keys changed, merged whole
-IDS = ~((1 << FLAG_BITS) - 1)   # a posting value's document id bits (the flags are the low FLAG_BITS)
 
 log = logging.getLogger("mkdocs.hooks.build_corpus")
 
@@ -186,21 +187,15 @@ def _lines(path: Path) -> set[str]:
 def _patched(line: str, changes: list[tuple[int, int, list[str] | None]]) -> str:
     """A key's merged postings with the documents from `start` to `end` (one share's) replaced by the
     share's new ones (its line's first value, last document, other values encoded; None: none)."""
-    values, previous = [], 0
-    for gap in decode_values(line):
-        previous = gap + (previous & IDS)
-        values.append(previous)
+    values = _from_gaps(decode_values(line))
     for start, end, fields in changes:
         new = []
         if fields is not None:
             first, _last, rest = fields
-            previous = int(first) + (start << FLAG_BITS)
-            new.append(previous)
-            for gap in decode_values(rest):
-                previous = gap + (previous & IDS)
-                new.append(previous)
+            value = int(first) + (start << FLAG_BITS)
+            new = [value, *_from_gaps(decode_values(rest), value)]
         values[bisect_left(values, start << FLAG_BITS):bisect_left(values, end << FLAG_BITS)] = new
-    return encode_values([value - (previous & IDS) for value, previous in zip(values, [0, *values])])
+    return encode_values(_gaps(values))
 
 
 def _checked(files: Path, name: str, record: MergeRecord) -> tuple[Path, bytes]:

@@ -70,6 +70,7 @@ COMMON_MIN = 2000
 FLAG_BITS = 2
 TITLE_FLAG = 2
 MANY_FLAG = 1
+IDS = ~((1 << FLAG_BITS) - 1)   # a posting value's document id bits
 # A key's postings are one string of these values as variable-length digits (search_worker.js: DIGITS):
 # a value is v % 64 in one of 64 final digits, after v // 64 in the 29 other printable ASCII characters
 # JSON leaves as they are (not " or \\), base 29, lowest first. Values under 64 take one character,
@@ -180,15 +181,28 @@ def _append_all(arrays, values) -> None:
     deque(map(array.append, arrays, values), maxlen=0)
 
 
-def _gaps(stored: array) -> list[int]:
-    """doc_id << FLAG_BITS | flags, in document order → the posting values: each id as the gap from the previous.
+def _gaps(stored) -> list[int]:
+    """doc_id << FLAG_BITS | flags, in document order (an array or a list) → the posting values: each id
+    as the gap from the previous.
 
     >>> _gaps(array("I", [5 << FLAG_BITS | 1, 9 << FLAG_BITS | 3]))
     [21, 19]
     """
-    values = stored.tolist()
-    ids = ~((1 << FLAG_BITS) - 1)
-    return [v - (previous & ids) for v, previous in zip(values, [0, *values])]
+    values = stored.tolist() if isinstance(stored, array) else stored
+    return [v - (previous & IDS) for v, previous in zip(values, [0, *values])]
+
+
+def _from_gaps(gaps, previous: int = 0) -> list[int]:
+    """_gaps' inverse, the first gap counted from `previous` (the value before it, if any).
+
+    >>> _from_gaps([21, 19])
+    [21, 39]
+    """
+    values = []
+    for gap in gaps:
+        previous = gap + (previous & IDS)
+        values.append(previous)
+    return values
 
 
 def encode_values(values: list[int]) -> str:
@@ -479,13 +493,7 @@ def _share_values(fields: str) -> list[int]:
     """A share's line after its key and count ("first, last document, rest[, title fields]"): its posting
     values again (doc_id << FLAG_BITS | flags), in document order."""
     first, _last, rest = fields.rstrip("\n").split("\t")[:3]
-    values = [int(first)]
-    previous = values[0]
-    ids = ~((1 << FLAG_BITS) - 1)
-    for gap in decode_values(rest):
-        previous = gap + (previous & ids)
-        values.append(previous)
-    return values
+    return [int(first), *_from_gaps(decode_values(rest), int(first))]
 
 
 def _share_files_digest(folder: Path, chunks: int) -> str:
